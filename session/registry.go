@@ -1,0 +1,90 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"revue/review"
+)
+
+// Registry opens the hubs of the sessions a server hosts, once each: two
+// people joining the same session share one hub, its only writer.
+type Registry struct {
+	store Appender
+	list  func(ctx context.Context) ([]string, error)
+	load  func(ctx context.Context, name string) (*review.State, error)
+	only  string
+
+	mu   sync.Mutex
+	hubs map[string]*Hub
+}
+
+// NewRegistry serves the sessions that list names, replayed by load. With
+// only set, it serves that session alone.
+func NewRegistry(store Appender, list func(context.Context) ([]string, error), load func(context.Context, string) (*review.State, error), only string) *Registry {
+	return &Registry{store: store, list: list, load: load, only: only, hubs: map[string]*Hub{}}
+}
+
+// List names the sessions that can be joined.
+func (r *Registry) List(ctx context.Context) ([]string, error) {
+	if r.only != "" {
+		return []string{r.only}, nil
+	}
+	return r.list(ctx)
+}
+
+// Open returns the hub of a session, replaying it the first time.
+func (r *Registry) Open(ctx context.Context, name string) (*Hub, error) {
+	if r.only != "" && name != r.only {
+		return nil, fmt.Errorf("session %q is not served here; this server serves %q", name, r.only)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if h, ok := r.hubs[name]; ok {
+		return h, nil
+	}
+	st, err := r.load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	h := NewHub(r.store, st)
+	r.hubs[name] = h
+	return h, nil
+}
+
+// Add registers a hub that already exists, such as the facilitator's own in
+// `revue review --listen`, so that SSH participants join the same one.
+func (r *Registry) Add(h *Hub) {
+	r.mu.Lock()
+	r.hubs[h.Name()] = h
+	r.mu.Unlock()
+}
+
+// Seat is one connection's place in a session. The interface fills it when
+// the person enters a session (at once, or after the picker); the server
+// empties it when the connection's program ends, whatever the reason, so
+// that leaving is recorded even when a laptop just closes its lid.
+type Seat struct {
+	mu   sync.Mutex
+	hub  *Hub
+	conn uint64
+}
+
+// Take records that the connection joined hub as conn.
+func (s *Seat) Take(h *Hub, conn uint64) {
+	s.mu.Lock()
+	s.hub, s.conn = h, conn
+	s.mu.Unlock()
+}
+
+// Leave records the departure, once.
+func (s *Seat) Leave(ctx context.Context) {
+	s.mu.Lock()
+	h, conn := s.hub, s.conn
+	s.hub = nil
+	s.mu.Unlock()
+	if h != nil {
+		h.Leave(ctx, conn)
+	}
+}
