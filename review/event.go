@@ -138,6 +138,9 @@ type PairJudged struct {
 	Relevant   bool        `json:"relevant"`
 	Proposal   string      `json:"proposal,omitempty"` // the proposal it made, if relevant
 	Provenance *Provenance `json:"provenance,omitempty"`
+	// Answer is the judge's raw answer, kept so that an answer that made no
+	// proposal (a quote not found in the passage) can still be checked.
+	Answer string `json:"answer,omitempty"`
 }
 
 // NewEvent builds an event with its payload encoded. The store gives it its

@@ -3,6 +3,7 @@ package review
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -23,22 +24,30 @@ type ProposalState struct {
 	Conflict bool  // people in force disagree
 	History  []int // indexes in State.Events of the events about this proposal
 	undone   map[string]bool
+	gen      uint64 // the State.gen it was made in; older ones may be shared with a snapshot
 }
 
 // Current returns each person's latest vote in force, in the order of those
 // votes.
 func (p *ProposalState) Current() []Vote {
-	last := map[string]int{}
-	for i, v := range p.Votes {
-		last[v.Actor.Key()] = i
-	}
 	var out []Vote
 	for i, v := range p.Votes {
-		if last[v.Actor.Key()] == i {
+		if !p.hasLaterVote(i) {
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// hasLaterVote reports whether the author of vote i voted again after it.
+func (p *ProposalState) hasLaterVote(i int) bool {
+	k := p.Votes[i].Actor
+	for _, v := range p.Votes[i+1:] {
+		if v.Actor.Name == k.Name && v.Actor.Fingerprint == k.Fingerprint {
+			return true
+		}
+	}
+	return false
 }
 
 // Tally counts the current votes by verdict.
@@ -73,9 +82,14 @@ type State struct {
 	passages  map[string]*Passage
 	criteria  map[string]int
 	proposals map[string]int
-	byEvent   map[string]int64 // event ID → seq, for author-chosen ids
-	eventKind map[string]Kind
-	eventProp map[string]string // event ID → proposal it touched
+	byEvent   map[string]eventRef // by author-chosen event ID
+	gen       uint64              // counts Snapshot calls; see ProposalState.gen
+}
+
+// eventRef is what the state remembers of each event by its ID.
+type eventRef struct {
+	kind     Kind
+	proposal string // the proposal it touched, if any
 }
 
 // NewState returns an empty state, ready for its session.created event.
@@ -85,9 +99,7 @@ func NewState() *State {
 		passages:  map[string]*Passage{},
 		criteria:  map[string]int{},
 		proposals: map[string]int{},
-		byEvent:   map[string]int64{},
-		eventKind: map[string]Kind{},
-		eventProp: map[string]string{},
+		byEvent:   map[string]eventRef{},
 		Judged:    map[string]bool{},
 	}
 }
@@ -148,6 +160,7 @@ func (s *State) Decided() int {
 // enough, and the trace and documents are only ever appended to. Only the
 // live kinds of event (Kind.Live) may be applied after a snapshot is taken.
 func (s *State) Snapshot() *State {
+	s.gen++
 	c := *s
 	c.Proposals = slices.Clone(s.Proposals)
 	c.Events = slices.Clip(s.Events)
@@ -233,8 +246,7 @@ func (s *State) apply(e Event, commit bool) error {
 		}
 		touched = p.ID
 		if commit {
-			ps := &ProposalState{Proposal: p, AddedBy: e.Actor, AddedAt: e.At}
-			ps.History = []int{len(s.Events)}
+			ps := &ProposalState{Proposal: p, AddedBy: e.Actor, AddedAt: e.At, History: []int{len(s.Events)}, gen: s.gen}
 			ps.derive(s)
 			s.proposals[p.ID] = len(s.Proposals)
 			s.Proposals = append(s.Proposals, ps)
@@ -268,8 +280,9 @@ func (s *State) apply(e Event, commit bool) error {
 		if err := e.Decode(&u); err != nil {
 			return err
 		}
-		pid, ok := s.eventProp[u.Target]
-		if !ok || !undoable(s.eventKind[u.Target]) {
+		ref, ok := s.byEvent[u.Target]
+		pid := ref.proposal
+		if !ok || !undoable(ref.kind) {
 			return fmt.Errorf("event %d: nothing to undo for %q", e.Seq, u.Target)
 		}
 		p, _ := s.Proposal(pid)
@@ -312,26 +325,32 @@ func (s *State) apply(e Event, commit bool) error {
 		return nil
 	}
 	s.Events = append(s.Events, e)
-	s.byEvent[e.ID] = e.Seq
-	s.eventKind[e.ID] = e.Kind
+	s.byEvent[e.ID] = eventRef{kind: e.Kind, proposal: touched}
 	if touched != "" {
-		s.eventProp[e.ID] = touched
 		if e.Kind != KindProposalAdded {
 			i := s.proposals[touched]
-			old := s.Proposals[i]
-			ps := *old
-			ps.History = append(slices.Clip(old.History), len(s.Events)-1)
+			ps := s.Proposals[i]
+			if ps.gen != s.gen {
+				// Shared with a snapshot: replace rather than change.
+				c := *ps
+				c.gen = s.gen
+				ps = &c
+			}
+			ps.History = append(ps.History, len(s.Events)-1)
 			if e.Kind == KindActionUndone {
 				var u UndoData
 				_ = e.Decode(&u)
-				ps.undone = make(map[string]bool, len(old.undone)+1)
-				for k := range old.undone {
-					ps.undone[k] = true
-				}
-				ps.undone[u.Target] = true
+				// A new map: the old one may be read through a snapshot.
+				undone := make(map[string]bool, len(ps.undone)+1)
+				maps.Copy(undone, ps.undone)
+				undone[u.Target] = true
+				ps.undone = undone
+				ps.derive(s)
+			} else {
+				ps.fold(e)
+				ps.settle()
 			}
-			ps.derive(s)
-			s.Proposals[i] = &ps
+			s.Proposals[i] = ps
 		}
 	}
 	return nil
@@ -391,38 +410,50 @@ func undoable(k Kind) bool {
 }
 
 // derive recomputes what a proposal's events make of it, leaving out the
-// undone ones. A proposal has few events, so recomputing is simpler and
-// safer than undoing step by step.
+// undone ones. A proposal has few events, so recomputing after an undo is
+// simpler and safer than undoing step by step; other events are folded in
+// one at a time.
 func (p *ProposalState) derive(s *State) {
 	p.Votes, p.Comments, p.Decision = nil, nil, nil
 	p.Versions = []Version{{N: 1, Statement: p.Statement, Author: p.AddedBy, At: p.AddedAt}}
 	for _, i := range p.History[1:] {
-		e := s.Events[i]
-		if p.undone[e.ID] {
-			continue
-		}
-		switch e.Kind {
-		case KindVoteCast, KindDecisionMade:
-			var d VoteData
-			_ = e.Decode(&d)
-			v := Vote{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Verdict: d.Verdict,
-				Reason: d.Reason, Note: d.Note, Statement: d.Statement, DwellMS: d.DwellMS,
-				Decides: e.Kind == KindDecisionMade}
-			p.Votes = append(p.Votes, v)
-			if v.Decides {
-				p.Decision = &p.Votes[len(p.Votes)-1]
-			}
-			if v.Verdict == Rephrase {
-				prev := p.Versions[len(p.Versions)-1].Statement
-				p.Versions = append(p.Versions, Version{N: len(p.Versions) + 1, Statement: d.Statement,
-					Author: e.Actor, At: e.At, EventID: e.ID, Diff: WordDiff(prev, d.Statement)})
-			}
-		case KindCommentAdded:
-			var c CommentData
-			_ = e.Decode(&c)
-			p.Comments = append(p.Comments, Comment{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Text: c.Text})
+		if e := s.Events[i]; !p.undone[e.ID] {
+			p.fold(e)
 		}
 	}
+	p.settle()
+}
+
+// fold adds one vote, decision or comment to the proposal. Its slices may
+// share their arrays with an earlier snapshot's copy of the proposal;
+// appending is still safe, because history is linear: that copy reads only
+// up to its own length and is never appended to again.
+func (p *ProposalState) fold(e Event) {
+	switch e.Kind {
+	case KindVoteCast, KindDecisionMade:
+		var d VoteData
+		_ = e.Decode(&d)
+		v := Vote{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Verdict: d.Verdict,
+			Reason: d.Reason, Note: d.Note, Statement: d.Statement, DwellMS: d.DwellMS,
+			Decides: e.Kind == KindDecisionMade}
+		p.Votes = append(p.Votes, v)
+		if v.Decides {
+			p.Decision = &v
+		}
+		if last := p.Versions[len(p.Versions)-1]; v.Verdict == Rephrase && d.Statement != last.Statement {
+			p.Versions = append(p.Versions, Version{N: len(p.Versions) + 1, Statement: d.Statement,
+				Author: e.Actor, At: e.At, EventID: e.ID, Diff: WordDiff(last.Statement, d.Statement)})
+		}
+	case KindCommentAdded:
+		var c CommentData
+		_ = e.Decode(&c)
+		p.Comments = append(p.Comments, Comment{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Text: c.Text})
+	}
+}
+
+// settle derives the status, the final wording and the conflict mark from
+// the votes in force.
+func (p *ProposalState) settle() {
 	p.Status, p.Final = Pending, p.Versions[len(p.Versions)-1].Statement
 	if d := p.Decision; d != nil {
 		switch d.Verdict {
@@ -434,13 +465,21 @@ func (p *ProposalState) derive(s *State) {
 			p.Status, p.Final = Rephrased, d.Statement
 		}
 	}
-	verdicts := map[Verdict]bool{}
-	for _, v := range p.Current() {
-		if v.Verdict != Skip {
-			verdicts[v.Verdict] = true
+	// Each person's latest vote, found from the end without allocating:
+	// settle runs at every event of a replay.
+	var first Verdict
+	p.Conflict = false
+	for i := len(p.Votes) - 1; i >= 0 && !p.Conflict; i-- {
+		v := p.Votes[i]
+		if v.Verdict == Skip || p.hasLaterVote(i) {
+			continue
+		}
+		if first == "" {
+			first = v.Verdict
+		} else if v.Verdict != first {
+			p.Conflict = true
 		}
 	}
-	p.Conflict = len(verdicts) > 1
 }
 
 // LastUndoable returns the ID of the actor's latest action in force that can
@@ -452,7 +491,7 @@ func (s *State) LastUndoable(a Actor) string {
 		if e.Actor.Key() != a.Key() || !undoable(e.Kind) {
 			continue
 		}
-		p, ok := s.Proposal(s.eventProp[e.ID])
+		p, ok := s.Proposal(s.byEvent[e.ID].proposal)
 		if !ok || p.undone[e.ID] {
 			continue
 		}

@@ -1,0 +1,347 @@
+package review
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// ExportFormat is the format tag of Revue's JSON export. A reader checks it
+// before reading anything else.
+const ExportFormat = "revue.export/v1"
+
+// Formats lists the export formats, the default first.
+var Formats = []string{"json", "jsonl", "csv", "annotations"}
+
+// Export writes events as one of Formats. Exports are deterministic: the
+// same trace gives the same bytes, which is what lets a researcher check
+// that nothing moved between two exports.
+func Export(w io.Writer, events []Event, format string, pseudonymize bool) error {
+	if pseudonymize {
+		events = Pseudonymize(events)
+	}
+	st, err := Replay(events)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json", "":
+		return encodeJSON(w, exportDoc(st))
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, e := range st.Events {
+			if err := enc.Encode(traceEvent(e)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "csv":
+		return exportCSV(w, st)
+	case "annotations":
+		return encodeJSON(w, annotations(st))
+	}
+	return fmt.Errorf("unknown export format %q: use one of json, jsonl, csv, annotations", format)
+}
+
+func encodeJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Pseudonymize replaces the names and key fingerprints of people by stable
+// pseudonyms (P1, P2, ... in order of first appearance in the trace), in
+// actors and in the origin of links people created. The system's own actor
+// (init, propose) keeps its name: it is no person.
+func Pseudonymize(events []Event) []Event {
+	names := map[string]string{}
+	alias := func(a Actor) Actor {
+		if a.Role == System {
+			return a
+		}
+		k := a.Key()
+		p, ok := names[k]
+		if !ok {
+			p = "P" + strconv.Itoa(len(names)+1)
+			names[k] = p
+		}
+		a.Name = p
+		if a.Fingerprint != "" {
+			a.Fingerprint = p
+		}
+		return a
+	}
+	out := make([]Event, len(events))
+	for i, e := range events {
+		e.Actor = alias(e.Actor)
+		if e.Kind == KindProposalAdded {
+			var p Proposal
+			if err := json.Unmarshal(e.Data, &p); err == nil && p.Origin.Kind == OriginHuman {
+				p.Origin.Name = e.Actor.Name
+				if raw, err := json.Marshal(p); err == nil {
+					e.Data = raw
+				}
+			}
+		}
+		out[i] = e
+	}
+	return out
+}
+
+type exportSession struct {
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type exportOffsets struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Unit  string `json:"unit"`
+}
+
+type exportPassage struct {
+	ID      string        `json:"id"`
+	Index   int           `json:"index,omitempty"`
+	Text    string        `json:"text"`
+	Offsets exportOffsets `json:"offsets"`
+	Page    int           `json:"page,omitempty"`
+	Section string        `json:"section,omitempty"`
+}
+
+type exportDocument struct {
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Source   string          `json:"source"`
+	SHA256   string          `json:"sha256"`
+	Format   string          `json:"format"`
+	Chars    int             `json:"chars"`
+	Passages []exportPassage `json:"passages"`
+}
+
+type exportProposal struct {
+	ID         string        `json:"id"`
+	Document   string        `json:"document"`
+	Passage    exportPassage `json:"passage"`
+	Criterion  string        `json:"criterion"`
+	Statement  string        `json:"statement"`
+	Quote      string        `json:"quote"`
+	QuoteFound bool          `json:"quote_found"`
+	QuoteStart int           `json:"quote_start"`
+	QuoteEnd   int           `json:"quote_end"`
+	Confidence float64       `json:"confidence"`
+	Origin     Origin        `json:"origin"`
+	CreatedAt  time.Time     `json:"created_at"`
+	CreatedBy  Actor         `json:"created_by"`
+	Status     Status        `json:"status"`
+	Final      string        `json:"final_statement"`
+	Conflict   bool          `json:"conflict"`
+	Decision   *Vote         `json:"decision"`
+	Votes      []Vote        `json:"votes"`
+	Versions   []Version     `json:"versions"`
+	Comments   []Comment     `json:"comments"`
+}
+
+type exportCompute struct {
+	Runs         []ProposeRun `json:"runs"`
+	Calls        int          `json:"calls"`
+	PromptTokens int64        `json:"prompt_tokens"`
+	OutputTokens int64        `json:"output_tokens"`
+	ModelNanos   int64        `json:"model_ns"`
+	EnergyWh     float64      `json:"energy_wh"`
+}
+
+type exportEvent struct {
+	Seq   int64           `json:"seq"`
+	At    time.Time       `json:"at"`
+	ID    string          `json:"id"`
+	Actor Actor           `json:"actor"`
+	Kind  Kind            `json:"kind"`
+	Data  json.RawMessage `json:"data"`
+}
+
+type exportDocumentV1 struct {
+	Format    string           `json:"format"`
+	Session   exportSession    `json:"session"`
+	Criteria  []Criterion      `json:"criteria"`
+	Documents []exportDocument `json:"documents"`
+	Proposals []exportProposal `json:"proposals"`
+	Failures  []ProposeFailed  `json:"failures"`
+	Compute   exportCompute    `json:"compute"`
+	Trace     []exportEvent    `json:"trace"`
+}
+
+func traceEvent(e Event) exportEvent {
+	return exportEvent{Seq: e.Seq, At: e.At.UTC(), ID: e.ID, Actor: e.Actor, Kind: e.Kind, Data: e.Data}
+}
+
+func toExportPassage(p Passage) exportPassage {
+	return exportPassage{ID: p.ID, Index: p.Index, Text: p.Text, Offsets: exportOffsets{p.Start, p.End, "rune"}, Page: p.Page, Section: p.Section}
+}
+
+// Compute sums what all the propose runs of a session spent.
+func (s *State) Compute() (calls int, prompt, output, nanos int64, wh float64) {
+	for _, r := range s.Runs {
+		calls += r.Calls
+		prompt += r.PromptTokens
+		output += r.OutputTokens
+		nanos += r.ModelNanos
+		wh += r.EnergyWh
+	}
+	return
+}
+
+func exportDoc(st *State) exportDocumentV1 {
+	d := exportDocumentV1{
+		Format:    ExportFormat,
+		Session:   exportSession{Name: st.Name, CreatedAt: st.CreatedAt.UTC()},
+		Criteria:  nonNil(st.Criteria),
+		Documents: []exportDocument{},
+		Proposals: []exportProposal{},
+		Failures:  nonNil(st.Failures),
+		Trace:     make([]exportEvent, 0, len(st.Events)),
+	}
+	for _, doc := range st.Documents {
+		ed := exportDocument{ID: doc.ID, Title: doc.Title, Source: doc.Source, SHA256: doc.SHA256, Format: doc.Format, Chars: doc.Chars, Passages: []exportPassage{}}
+		for _, p := range doc.Passages {
+			ed.Passages = append(ed.Passages, toExportPassage(p))
+		}
+		d.Documents = append(d.Documents, ed)
+	}
+	for _, p := range st.Proposals {
+		pa, _ := st.Passage(p.Passage)
+		d.Proposals = append(d.Proposals, exportProposal{
+			ID: p.ID, Document: p.Document, Passage: toExportPassage(*pa), Criterion: p.Criterion,
+			Statement: p.Statement, Quote: p.Quote, QuoteFound: p.QuoteStart >= 0, QuoteStart: p.QuoteStart, QuoteEnd: p.QuoteEnd,
+			Confidence: p.Confidence, Origin: p.Origin, CreatedAt: p.AddedAt.UTC(), CreatedBy: p.AddedBy,
+			Status: p.Status, Final: p.Final, Conflict: p.Conflict, Decision: p.Decision,
+			Votes: nonNil(p.Votes), Versions: nonNil(p.Versions), Comments: nonNil(p.Comments),
+		})
+	}
+	c := &d.Compute
+	c.Runs = nonNil(st.Runs)
+	c.Calls, c.PromptTokens, c.OutputTokens, c.ModelNanos, c.EnergyWh = st.Compute()
+	for _, e := range st.Events {
+		d.Trace = append(d.Trace, traceEvent(e))
+	}
+	return d
+}
+
+// nonNil turns a nil slice into an empty one, so that JSON says [] rather
+// than null and readers need no special case.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func exportCSV(w io.Writer, st *State) error {
+	cw := csv.NewWriter(w)
+	header := []string{"id", "document_id", "document_title", "passage_id", "page", "section", "criterion_id", "criterion_title",
+		"statement", "final_statement", "quote", "quote_found", "confidence", "origin_kind", "origin_name",
+		"status", "decided_by", "reason", "accept", "reject", "rephrase", "skip", "conflict", "comments"}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, p := range st.Proposals {
+		doc, _ := st.Document(p.Document)
+		pa, _ := st.Passage(p.Passage)
+		cr, _ := st.Criterion(p.Criterion)
+		t := p.Tally()
+		decidedBy, reason := "", ""
+		if p.Decision != nil {
+			decidedBy, reason = p.Decision.Actor.Name, p.Decision.Reason
+			if p.Decision.Note != "" {
+				reason = joinNonEmpty(reason, p.Decision.Note)
+			}
+		}
+		page := ""
+		if pa.Page > 0 {
+			page = strconv.Itoa(pa.Page)
+		}
+		row := []string{p.ID, p.Document, doc.Title, p.Passage, page, pa.Section, p.Criterion, cr.Title,
+			p.Statement, p.Final, p.Quote, strconv.FormatBool(p.QuoteStart >= 0), strconv.FormatFloat(p.Confidence, 'f', -1, 64),
+			p.Origin.Kind, p.Origin.Name, string(p.Status), decidedBy, reason,
+			strconv.Itoa(t[Accept]), strconv.Itoa(t[Reject]), strconv.Itoa(t[Rephrase]), strconv.Itoa(t[Skip]),
+			strconv.FormatBool(p.Conflict), strconv.Itoa(len(p.Comments))}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func joinNonEmpty(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + ": " + b
+}
+
+// annotations renders the accepted and rephrased links as a W3C Web
+// Annotation collection: the passage's document as target, selected by the
+// quote with its context (TextQuoteSelector) and by position, the criterion
+// and the final statement as bodies.
+func annotations(st *State) map[string]any {
+	items := []any{}
+	for _, p := range st.Proposals {
+		if p.Status != Accepted && p.Status != Rephrased {
+			continue
+		}
+		pa, _ := st.Passage(p.Passage)
+		cr, _ := st.Criterion(p.Criterion)
+		text := []rune(pa.Text)
+		start, end := p.QuoteStart, p.QuoteEnd
+		if start < 0 || end > len(text) || start > end {
+			start, end = 0, len(text) // the quote was not found: the passage itself is the evidence
+		}
+		const ctx = 32
+		quoteSel := map[string]any{
+			"type":   "TextQuoteSelector",
+			"exact":  string(text[start:end]),
+			"prefix": string(text[max(0, start-ctx):start]),
+			"suffix": string(text[end:min(len(text), end+ctx)]),
+		}
+		posSel := map[string]any{"type": "TextPositionSelector", "start": pa.Start + start, "end": pa.Start + end}
+		a := map[string]any{
+			"id":         "urn:revue:" + st.Name + ":proposal:" + p.ID,
+			"type":       "Annotation",
+			"motivation": "classifying",
+			"created":    p.AddedAt.UTC().Format(time.RFC3339Nano),
+			"body": []any{
+				map[string]any{"type": "TextualBody", "purpose": "classifying", "id": "urn:revue:" + st.Name + ":criterion:" + cr.ID, "value": cr.ID + " — " + cr.Title},
+				map[string]any{"type": "TextualBody", "purpose": "describing", "value": p.Final},
+			},
+			"target": map[string]any{
+				"source":   "urn:sha256:" + p.Document,
+				"selector": []any{quoteSel, posSel},
+			},
+		}
+		if p.Decision != nil {
+			a["modified"] = p.Decision.At.UTC().Format(time.RFC3339Nano)
+			a["creator"] = map[string]any{"type": "Person", "name": p.Decision.Actor.Name}
+		}
+		a["generator"] = map[string]any{"type": "Software", "name": "Revue", "origin": p.Origin.Kind + ":" + p.Origin.Name}
+		items = append(items, a)
+	}
+	return map[string]any{
+		"@context": "http://www.w3.org/ns/anno.jsonld",
+		"id":       "urn:revue:" + st.Name + ":annotations",
+		"type":     "AnnotationCollection",
+		"label":    st.Name,
+		"total":    len(items),
+		"first":    map[string]any{"type": "AnnotationPage", "items": items},
+	}
+}
