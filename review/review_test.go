@@ -515,3 +515,29 @@ func BenchmarkReplay(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(tr.events)), "events/op")
 }
+
+func TestReport(t *testing.T) {
+	tr := busyTrace(t)
+	tr.add("v6", bruno, KindVoteCast, VoteData{Proposal: "P2", Verdict: Accept, DwellMS: 1000})
+	f := Report(replay(t, tr.events))
+	if f.Proposals != 3 || f.Accepted != 1 || f.Rejected != 1 || f.Rephrased != 1 || f.Pending != 0 {
+		t.Errorf("statuses %+v", f)
+	}
+	// P1: bruno accept, chloé rephrase, anna rephrase → 3 pairs, 1 agreeing.
+	// P2: anna reject, bruno accept → 1 pair, 0 agreeing.
+	if f.VoterPairs != 4 || f.AgreedPairs != 1 || f.Agreement != 0.25 {
+		t.Errorf("agreement %d/%d = %v", f.AgreedPairs, f.VoterPairs, f.Agreement)
+	}
+	if o := f.ByOrigin[OriginModel]; o.Decided != 1 || o.Kept != 1 || o.Rephrased != 1 {
+		t.Errorf("model origin %+v", o)
+	}
+	if o := f.ByOrigin[OriginLexical]; o.Decided != 1 || o.Kept != 0 {
+		t.Errorf("lexical origin %+v", o)
+	}
+	if f.Reasons[ReasonQuoteInexact] != 1 || f.People != 3 || f.Comments != 1 || f.Calls != 5 || f.Tokens != 4300 {
+		t.Errorf("figures %+v", f)
+	}
+	if f.DwellP50 != 5300*time.Millisecond {
+		t.Errorf("dwell p50 %v", f.DwellP50)
+	}
+}

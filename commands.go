@@ -1,0 +1,336 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	flag "github.com/spf13/pflag"
+
+	"revue/corpus"
+	"revue/review"
+	"revue/sanitize"
+	"revue/store"
+)
+
+// systemActor is the author of what the command line records.
+var systemActor = review.Actor{Name: "revue", Role: review.System}
+
+func init() {
+	register(command{name: "demo", args: "[--listen ADDR]",
+		summary: [2]string{"une session d'exemple en une commande : l'interface en animation et le serveur SSH",
+			"a sample session in one command: the interface as facilitator and the SSH server"},
+		example: "revue demo   # " + "puis / then: ssh -t -p 2222 alice@127.0.0.1 demo",
+		flags:   demoFlags})
+	register(command{name: "init", args: "NAME --criteria FILE [--skip-invalid] DOC|DIR...",
+		summary: [2]string{"créer une session à partir de documents et d'une liste de critères",
+			"create a session from documents and a list of criteria"},
+		example: "revue init atelier --criteria criteres.md rapports/ pads/",
+		flags:   initFlags})
+	register(command{name: "propose", args: "NAME [--frugal] [--model M] [--embed-model E] [--per-criterion K] [--parallel P] [--ollama URL]...",
+		summary: [2]string{"faire proposer des liens par un modèle local (Ollama), ou sans modèle avec --frugal",
+			"have a local model (Ollama) propose links, or no model with --frugal"},
+		example: "revue propose atelier --model qwen3:4b --embed-model bge-m3",
+		flags:   proposeFlags})
+	register(command{name: "serve", args: "[--listen ADDR] [--passcode CODE] [--authorized-keys FILE] [--facilitators FILE] [--session NAME]",
+		summary: [2]string{"accueillir les participants par SSH", "host the participants over SSH"},
+		example: "revue serve --listen :2222 --passcode tournesol --facilitators animation.pub",
+		flags:   serveFlags})
+	register(command{name: "review", args: "NAME [--listen ADDR ...]",
+		summary: [2]string{"l'interface dans ce terminal, en animation", "the interface in this terminal, as facilitator"},
+		example: "revue review atelier --listen :2222",
+		flags:   reviewFlags})
+	register(command{name: "export", args: "NAME [--format json|jsonl|csv|annotations] [--pseudonymize] [-o FILE]",
+		summary: [2]string{"exporter une session (JSON revue.export/v1, trace JSONL, CSV, annotations W3C)",
+			"export a session (JSON revue.export/v1, JSONL trace, CSV, W3C annotations)"},
+		example: "revue export atelier --pseudonymize -o atelier.json",
+		flags:   exportFlags})
+	register(command{name: "report", args: "NAME",
+		summary: [2]string{"les chiffres d'une session : avancement, accord, acceptation de l'IA, temps, calcul",
+			"figures of a session: progress, agreement, AI acceptance, time, compute"},
+		example: "revue report atelier",
+		flags:   reportFlags})
+	register(command{name: "sessions", args: "",
+		summary: [2]string{"lister les sessions", "list sessions"},
+		example: "revue --data ~/revue sessions",
+		flags:   sessionsFlags})
+}
+
+// openStore opens the data directory's database.
+func (a *app) openStore() (*store.Store, error) {
+	return store.Open(filepath.Join(a.data, "revue.db"))
+}
+
+// load replays a session.
+func (a *app) load(ctx context.Context, st *store.Store, name string) ([]review.Event, *review.State, error) {
+	events, err := st.Replay(ctx, name)
+	if errors.Is(err, store.ErrNoSession) {
+		return nil, nil, fmt.Errorf(a.t("pas de session %q dans %s ; `revue sessions` les liste", "no session %q in %s; `revue sessions` lists them"), name, a.data)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	state, err := review.Replay(events)
+	if err != nil {
+		return nil, nil, fmt.Errorf("session %q: %w", name, err)
+	}
+	return events, state, nil
+}
+
+func oneName(a *app, args []string) (string, error) {
+	if len(args) != 1 {
+		return "", usageError{a.t("il faut un nom de session, et un seul", "one session name is needed")}
+	}
+	return args[0], a.checkName(args[0])
+}
+
+func initFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	criteria := fs.String("criteria", "", "criteria file: .md, .csv, .yaml or .json")
+	skip := fs.Bool("skip-invalid", false, "import the valid files and list the others")
+	maxRunes := fs.Int("passage-size", 1200, "longest passage, in characters")
+	return func(ctx context.Context, a *app, args []string) error {
+		if len(args) < 2 {
+			return usageError{a.t("il faut un nom de session et au moins un document ou dossier", "a session name and at least one document or directory are needed")}
+		}
+		name := args[0]
+		if err := a.checkName(name); err != nil {
+			return err
+		}
+		if *criteria == "" {
+			return usageError{a.t("--criteria FICHIER est obligatoire", "--criteria FILE is required")}
+		}
+		if *maxRunes < 200 {
+			return usagef("--passage-size %d: %s", *maxRunes, a.t("au moins 200", "at least 200"))
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		names, err := st.Sessions(ctx)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if n == name {
+				return fmt.Errorf(a.t("la session %q existe déjà dans %s ; choisissez un autre nom", "session %q already exists in %s; choose another name"), name, a.data)
+			}
+		}
+		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes})
+		for _, w := range res.Warnings {
+			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(w.Error()))
+		}
+		if len(res.Problems) > 0 {
+			if !*skip || len(res.Criteria) == 0 {
+				for _, p := range res.Problems {
+					fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(p.Error()))
+				}
+				return fmt.Errorf(a.t("%d problème(s) : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid", "%d problem(s): nothing was created; fix them or run again with --skip-invalid"), len(res.Problems))
+			}
+			for _, p := range res.Problems {
+				fmt.Fprintf(a.stderr, "%s: %s\n", a.t("ignoré", "skipped"), sanitize.Line(p.Error()))
+			}
+		}
+		if len(res.Documents) == 0 {
+			return errors.New(a.t("aucun document lisible : rien n'a été créé", "no readable document: nothing was created"))
+		}
+		events, err := sessionEvents(name, res.Documents, res.Criteria, time.Now())
+		if err != nil {
+			return err
+		}
+		if _, err := st.Append(ctx, events...); err != nil {
+			return err
+		}
+		passages := 0
+		for _, d := range res.Documents {
+			passages += len(d.Passages)
+		}
+		fmt.Fprintf(a.stdout, a.t("Session %q créée : %d documents, %d passages, %d critères.\nÉtape suivante : revue propose %s --frugal (sans modèle) ou --model qwen3:4b\n",
+			"Session %q created: %d documents, %d passages, %d criteria.\nNext: revue propose %s --frugal (no model) or --model qwen3:4b\n"),
+			name, len(res.Documents), passages, len(res.Criteria), name)
+		return nil
+	}
+}
+
+// sessionEvents builds the events that create a session. Their IDs derive
+// from the content, so that appending them twice is harmless.
+func sessionEvents(name string, docs []review.Document, criteria []review.Criterion, now time.Time) ([]review.Event, error) {
+	events := []review.Event{review.MustEvent(name, "session", now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name})}
+	for _, d := range docs {
+		e, err := review.NewEvent(name, "doc-"+d.SHA256, now, systemActor, review.KindDocumentAdded, d)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+	}
+	for _, c := range criteria {
+		events = append(events, review.MustEvent(name, "criterion-"+c.ID, now, systemActor, review.KindCriterionAdded, c))
+	}
+	// Check the whole session before anything is written.
+	if _, err := review.Replay(withSeq(events)); err != nil {
+		return nil, err
+	}
+	return events, nil
+}
+
+func withSeq(events []review.Event) []review.Event {
+	out := make([]review.Event, len(events))
+	for i, e := range events {
+		e.Seq = int64(i + 1)
+		out[i] = e
+	}
+	return out
+}
+
+func exportFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	format := fs.String("format", "json", "json, jsonl, csv or annotations")
+	pseudo := fs.Bool("pseudonymize", false, "replace people's names and key fingerprints by P1, P2, ...")
+	out := fs.StringP("output", "o", "", "write to FILE instead of the standard output")
+	return func(ctx context.Context, a *app, args []string) error {
+		name, err := oneName(a, args)
+		if err != nil {
+			return err
+		}
+		known := false
+		for _, f := range review.Formats {
+			known = known || f == *format
+		}
+		if !known {
+			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(review.Formats, ", "))
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		events, _, err := a.load(ctx, st, name)
+		if err != nil {
+			return err
+		}
+		if *out == "" {
+			return review.Export(a.stdout, events, *format, *pseudo)
+		}
+		return writeAtomically(*out, func(w io.Writer) error { return review.Export(w, events, *format, *pseudo) })
+	}
+}
+
+// writeAtomically writes a file through a temporary one, so that an
+// interrupted export never leaves half a file where a whole one was.
+func writeAtomically(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+func sessionsFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	return func(ctx context.Context, a *app, args []string) error {
+		if len(args) != 0 {
+			return usageError{a.t("sessions ne prend pas d'argument", "sessions takes no argument")}
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		names, err := st.Sessions(ctx)
+		if err != nil {
+			return err
+		}
+		if len(names) == 0 {
+			fmt.Fprintln(a.stdout, a.t("Aucune session. Pour commencer : revue demo, ou revue init NOM --criteria FICHIER DOCUMENTS...",
+				"No session. To start: revue demo, or revue init NAME --criteria FILE DOCUMENTS..."))
+			return nil
+		}
+		w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, a.t("SESSION\tCRÉÉE\tDOCUMENTS\tCRITÈRES\tPROPOSITIONS\tDÉCIDÉES", "SESSION\tCREATED\tDOCUMENTS\tCRITERIA\tPROPOSALS\tDECIDED"))
+		for _, n := range names {
+			_, s, err := a.load(ctx, st, n)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\n", n, s.CreatedAt.Local().Format("2006-01-02 15:04"), len(s.Documents), len(s.Criteria), len(s.Proposals), s.Decided())
+		}
+		return w.Flush()
+	}
+}
+
+func reportFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	return func(ctx context.Context, a *app, args []string) error {
+		name, err := oneName(a, args)
+		if err != nil {
+			return err
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		_, s, err := a.load(ctx, st, name)
+		if err != nil {
+			return err
+		}
+		writeReport(a, s)
+		return nil
+	}
+}
+
+func pct(n, d int) string {
+	if d == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f %%", 100*float64(n)/float64(d))
+}
+
+func writeReport(a *app, s *review.State) {
+	f := review.Report(s)
+	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	defer w.Flush()
+	decided := f.Accepted + f.Rejected + f.Rephrased
+	fmt.Fprintf(w, "%s\t%s\n", a.t("Session", "Session"), s.Name)
+	fmt.Fprintf(w, "%s\t%d documents, %d %s\n", a.t("Corpus", "Corpus"), len(s.Documents), len(s.Criteria), a.t("critères", "criteria"))
+	fmt.Fprintf(w, "%s\t%d / %d (%s)\n", a.t("Avancement", "Progress"), decided, f.Proposals, pct(decided, f.Proposals))
+	fmt.Fprintf(w, "  %s\t%d\n  %s\t%d\n  %s\t%d\n  %s\t%d\n", a.t("acceptées", "accepted"), f.Accepted, a.t("reformulées", "rephrased"), f.Rephrased,
+		a.t("rejetées", "rejected"), f.Rejected, a.t("en attente", "pending"), f.Pending)
+	fmt.Fprintf(w, "%s\t%s (%d/%d %s), %d %s\n", a.t("Accord entre personnes", "Agreement between people"), pct(f.AgreedPairs, f.VoterPairs),
+		f.AgreedPairs, f.VoterPairs, a.t("paires de votes", "vote pairs"), f.Conflicts, a.t("désaccords en cours", "open disagreements"))
+	for _, k := range []string{review.OriginModel, review.OriginLexical, review.OriginHuman, review.OriginExample} {
+		o, ok := f.ByOrigin[k]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "%s %s\t%d %s, %d %s, %s %s (%d %s)\n", a.t("Origine", "Origin"), k, o.Proposals, a.t("proposées", "proposed"),
+			o.Decided, a.t("décidées", "decided"), pct(o.Kept, o.Decided), a.t("gardées", "kept"), o.Rephrased, a.t("reformulées", "rephrased"))
+	}
+	for _, r := range review.Reasons {
+		if n := f.Reasons[r]; n > 0 {
+			fmt.Fprintf(w, "%s %s\t%d\n", a.t("Rejet :", "Rejected:"), r, n)
+		}
+	}
+	fmt.Fprintf(w, "%s\t%d %s, %d votes, %d %s\n", a.t("Participation", "Participation"), f.People, a.t("personnes", "people"), f.Votes, f.Comments, a.t("commentaires", "comments"))
+	fmt.Fprintf(w, "%s\t%s %v, %s %v, %s %v\n", a.t("Temps", "Time"), a.t("médiane avant un vote", "median before a vote"), f.DwellP50.Round(time.Second),
+		"p90", f.DwellP90.Round(time.Second), a.t("durée de relecture", "review span"), f.Duration.Round(time.Second))
+	fmt.Fprintf(w, "%s\t%d %s, %d %s, %d tokens, %s %v, %.2f Wh %s\n", a.t("Calcul", "Compute"), f.Runs, a.t("passages de propose", "propose runs"),
+		f.Calls, a.t("appels au modèle", "model calls"), f.Tokens, a.t("temps modèle", "model time"), f.ModelTime.Round(time.Second), f.EnergyWh, a.t("estimés", "estimated"))
+	if f.Failures > 0 {
+		fmt.Fprintf(w, "%s\t%d\n", a.t("Paires en échec", "Failed pairs"), f.Failures)
+	}
+}

@@ -1,0 +1,365 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"github.com/charmbracelet/x/term"
+	flag "github.com/spf13/pflag"
+
+	"revue/corpus"
+	"revue/propose"
+	"revue/review"
+	"revue/sample"
+	"revue/session"
+	"revue/store"
+	"revue/tui"
+)
+
+func proposeFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	var cfg propose.Config
+	fs.BoolVar(&cfg.Frugal, "frugal", false, "no model at all: lexical proposals (BM25), origin \"lexical\"")
+	fs.StringVar(&cfg.Model, "model", propose.DefaultModel, "Ollama judge model")
+	fs.StringVar(&cfg.EmbedModel, "embed-model", "", "Ollama embedding model for hybrid retrieval, e.g. bge-m3 (default: lexical retrieval only)")
+	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf("passages judged per criterion (default %d, %d with --frugal)", propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
+	fs.IntVar(&cfg.Parallel, "parallel", 1, "concurrent judge calls per Ollama host")
+	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else "+propose.DefaultHost+")")
+	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, "context window sent to Ollama")
+	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, "the machine's power draw in watts, for the energy estimate")
+	return func(ctx context.Context, a *app, args []string) error {
+		name, err := oneName(a, args)
+		if err != nil {
+			return err
+		}
+		cfg.Lang = a.lang
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		_, state, err := a.load(ctx, st, name)
+		if err != nil {
+			return err
+		}
+		bar := newProgressLine(a, term.IsTerminal(os.Stderr.Fd()) && a.stderr == os.Stderr)
+		sink := func(events []review.Event) error { _, err := st.Append(ctx, events...); return err }
+		run, err := propose.Run(ctx, state, cfg, sink, bar.update)
+		bar.done()
+		if run.Calls > 0 || run.Proposals > 0 || err == nil {
+			printRun(a, run)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, a.t("Étape suivante : revue review %s   (ou revue serve pour accueillir les participants)\n",
+			"Next: revue review %s   (or revue serve to host the participants)\n"), name)
+		return nil
+	}
+}
+
+func printRun(a *app, r review.ProposeRun) {
+	mode := r.Model
+	if r.Mode == "lexical" {
+		mode = a.t("lexical, sans modèle", "lexical, no model")
+	}
+	fmt.Fprintf(a.stdout, a.t(
+		"Propositions (%s) : %d nouvelles ; %d paires jugées sur %d possibles, %d déjà faites, %d en échec.\nCalcul : %d appels, %d tokens lus, %d écrits, %v de modèle, environ %.2f Wh.\n",
+		"Proposals (%s): %d new; %d pairs judged of %d possible, %d done before, %d failed.\nCompute: %d calls, %d tokens read, %d written, %v of model time, about %.2f Wh.\n"),
+		mode, r.Proposals, r.Pairs, r.Exhaustive, r.Skipped, r.Failed, r.Calls, r.PromptTokens, r.OutputTokens,
+		time.Duration(r.ModelNanos).Round(time.Second), r.EnergyWh)
+}
+
+// progressLine shows propose's progress: a bar redrawn in place on a
+// terminal, a plain line every ten seconds otherwise (a log file).
+type progressLine struct {
+	a        *app
+	tty      bool
+	last     time.Time
+	lastLine int
+}
+
+func newProgressLine(a *app, tty bool) *progressLine { return &progressLine{a: a, tty: tty} }
+
+func (p *progressLine) update(pr propose.Progress) {
+	if pr.Total == 0 {
+		return
+	}
+	now := time.Now()
+	if !p.tty && now.Sub(p.last) < 10*time.Second && pr.Done != pr.Total {
+		return
+	}
+	p.last = now
+	const width = 30
+	filled := width * pr.Done / pr.Total
+	line := fmt.Sprintf("[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat("-", width-filled), pr.Done, pr.Total)
+	if pr.Failed > 0 {
+		line += fmt.Sprintf(" · %d %s", pr.Failed, p.a.t("en échec", "failed"))
+	}
+	if pr.Left > 0 {
+		line += fmt.Sprintf(" · %s %v", p.a.t("reste", "left"), pr.Left.Round(time.Second))
+	}
+	if p.tty {
+		fmt.Fprintf(p.a.stderr, "\r%-*s", p.lastLine, line)
+		p.lastLine = len(line)
+	} else {
+		fmt.Fprintln(p.a.stderr, line)
+	}
+}
+
+func (p *progressLine) done() {
+	if p.tty && p.lastLine > 0 {
+		fmt.Fprintln(p.a.stderr)
+	}
+}
+
+// serverFlags are the SSH settings shared by serve, review and demo.
+type serverFlags struct {
+	listen, passcode, authorizedKeys, facilitators string
+}
+
+func (s *serverFlags) add(fs *flag.FlagSet, listen string) {
+	fs.StringVar(&s.listen, "listen", listen, "SSH address to listen on")
+	fs.StringVar(&s.passcode, "passcode", "", "ask this passcode (keyboard-interactive) before joining")
+	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", "authorized_keys FILE: only these keys may join")
+	fs.StringVar(&s.facilitators, "facilitators", "", "authorized_keys FILE of the facilitators' keys")
+}
+
+// startServer starts the SSH server of reg in the background and prints how
+// to join. The caller shuts it down.
+func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession string) (*session.Server, <-chan error, error) {
+	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "revue"})
+	logger.SetLevel(log.WarnLevel)
+	srv, err := session.NewServer(session.Config{
+		Listen:         sf.listen,
+		HostKeyPath:    filepath.Join(a.data, "ssh_host_ed25519"),
+		Passcode:       sf.passcode,
+		AuthorizedKeys: sf.authorizedKeys,
+		Facilitators:   sf.facilitators,
+		Registry:       reg,
+		NewModel:       newModel,
+		Logger:         logger,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := net.Listen("tcp", sf.listen)
+	if err != nil {
+		return nil, nil, fmt.Errorf(a.t("--listen %s : %v ; choisissez une autre adresse, par exemple --listen 127.0.0.1:2223",
+			"--listen %s: %v; choose another address, for example --listen 127.0.0.1:2223"), sf.listen, err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "ADRESSE-DE-CE-PORTABLE"
+		if a.lang == "en" {
+			host = "THIS-LAPTOP-ADDRESS"
+		}
+	}
+	target := ""
+	if joinSession != "" {
+		target = " " + joinSession
+	}
+	fmt.Fprintf(a.stderr, a.t("Serveur SSH sur %s, empreinte de la clé d'hôte %s\nPour rejoindre : ssh -t -p %s VOTRE-NOM@%s%s\n",
+		"SSH server on %s, host key fingerprint %s\nTo join: ssh -t -p %s YOUR-NAME@%s%s\n"), l.Addr(), srv.HostKeyFingerprint(), port, host, target)
+	return srv, errc, nil
+}
+
+// newModel wires the SSH server to the interface.
+func newModel(req session.ModelRequest) tea.Model {
+	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh"})
+}
+
+// registry serves the sessions of st.
+func (a *app) registry(st *store.Store, only string) *session.Registry {
+	load := func(ctx context.Context, name string) (*review.State, error) {
+		_, s, err := a.load(ctx, st, name)
+		return s, err
+	}
+	return session.NewRegistry(st, st.Sessions, load, only)
+}
+
+func serveFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	var sf serverFlags
+	sf.add(fs, ":2222")
+	only := fs.String("session", "", "serve only this session")
+	return func(ctx context.Context, a *app, args []string) error {
+		if len(args) != 0 {
+			return usageError{a.t("serve ne prend pas d'argument ; --session NOM pour n'en servir qu'une", "serve takes no argument; --session NAME serves only one")}
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		reg := a.registry(st, *only)
+		if *only != "" {
+			if _, err := reg.Open(ctx, *only); err != nil {
+				return err
+			}
+		}
+		srv, errc, err := a.startServer(sf, reg, *only)
+		if err != nil {
+			return err
+		}
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+		}
+		fmt.Fprintln(a.stderr, a.t("Arrêt : les écrans des participants sont rendus, puis le serveur s'arrête.", "Stopping: participants' screens are restored, then the server stops."))
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
+
+func reviewFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	var sf serverFlags
+	sf.add(fs, "")
+	return func(ctx context.Context, a *app, args []string) error {
+		name, err := oneName(a, args)
+		if err != nil {
+			return err
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return a.reviewLocal(ctx, st, name, sf)
+	}
+}
+
+// reviewLocal opens the interface in this terminal as facilitator, and with
+// a listen address serves the same hub over SSH.
+func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf serverFlags) error {
+	tty := term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
+	if !tty && sf.listen == "" {
+		return errors.New(a.t("l'interface a besoin d'un terminal ; pour un projecteur sans clavier, lancez revue serve et rejoignez-le par ssh",
+			"the interface needs a terminal; for a projector without a keyboard, run revue serve and join it with ssh"))
+	}
+	reg := a.registry(st, name)
+	hub, err := reg.Open(ctx, name)
+	if err != nil {
+		return err
+	}
+	var srv *session.Server
+	var errc <-chan error
+	if sf.listen != "" {
+		if srv, errc, err = a.startServer(sf, reg, name); err != nil {
+			return err
+		}
+	}
+	if !tty {
+		// No keyboard here (a script, a service): serve until stopped.
+		fmt.Fprintln(a.stderr, a.t("Pas de terminal ici : seul le serveur SSH tourne ; Ctrl+C pour l'arrêter.", "No terminal here: only the SSH server runs; Ctrl+C stops it."))
+		select {
+		case err = <-errc:
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return errors.Join(err, srv.Shutdown(sctx))
+	}
+	seat := &session.Seat{}
+	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local"})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	_, runErr := p.Run()
+	seat.Leave(context.Background())
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return runErr
+}
+
+// localActor is the facilitator at this laptop's keyboard.
+func localActor() review.Actor {
+	name := firstNonEmpty(os.Getenv("USER"), os.Getenv("LOGNAME"), "animation")
+	return review.Actor{Name: name, Role: review.Facilitator}
+}
+
+func demoFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+	var sf serverFlags
+	sf.add(fs, "127.0.0.1:2222")
+	return func(ctx context.Context, a *app, args []string) error {
+		if len(args) != 0 {
+			return usageError{a.t("demo ne prend pas d'argument", "demo takes no argument")}
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := a.ensureDemo(ctx, st); err != nil {
+			return err
+		}
+		return a.reviewLocal(ctx, st, demoSession, sf)
+	}
+}
+
+const demoSession = "demo"
+
+// ensureDemo creates the demo session from the embedded sample, through the
+// same import and proposer as a user's files, unless it exists already.
+// Running it again after an interruption finishes what was left.
+func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
+	names, err := st.Sessions(ctx)
+	if err != nil {
+		return err
+	}
+	exists := false
+	for _, n := range names {
+		exists = exists || n == demoSession
+	}
+	if !exists {
+		dir, err := os.MkdirTemp("", "revue-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		docs, criteria, err := sample.WriteTo(dir)
+		if err != nil {
+			return err
+		}
+		res := corpus.Import(docs, criteria, corpus.Options{})
+		if len(res.Problems) > 0 {
+			return fmt.Errorf("demo sample: %v", res.Problems[0])
+		}
+		for i := range res.Documents {
+			res.Documents[i].Source = filepath.Join("sample", filepath.Base(res.Documents[i].Source))
+		}
+		events, err := sessionEvents(demoSession, res.Documents, res.Criteria, time.Now())
+		if err != nil {
+			return err
+		}
+		if _, err := st.Append(ctx, events...); err != nil {
+			return err
+		}
+	}
+	_, state, err := a.load(ctx, st, demoSession)
+	if err != nil {
+		return err
+	}
+	if len(state.Runs) > 0 {
+		return nil
+	}
+	sink := func(events []review.Event) error { _, err := st.Append(ctx, events...); return err }
+	_, err = propose.Run(ctx, state, propose.Config{Frugal: true, Lang: a.lang}, sink, nil)
+	return err
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"revue/review"
+	"revue/sample"
+)
+
+// revue runs the whole command line in-process against a data directory.
+func revue(t *testing.T, data string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	full := append([]string{"--data", data, "--lang", "en"}, args...)
+	code = run(context.Background(), full, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func sampleFiles(t *testing.T) (docs []string, criteria string) {
+	t.Helper()
+	docs, criteria, err := sample.WriteTo(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs, criteria
+}
+
+func TestInitProposeExportReport(t *testing.T) {
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	args := append([]string{"init", "atelier", "--criteria", criteria}, docs...)
+	if code, out, errs := revue(t, data, args...); code != 0 || !strings.Contains(out, `Session "atelier" created: 7 documents`) {
+		t.Fatalf("init: %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := revue(t, data, args...); code != 1 || !strings.Contains(errs, "already exists") {
+		t.Fatalf("second init: %d %s", code, errs)
+	}
+	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal"); code != 0 || !strings.Contains(out, "lexical, no model") {
+		t.Fatalf("propose: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ := revue(t, data, "sessions")
+	if code != 0 || !strings.Contains(out, "atelier") || !strings.Contains(out, "  7  ") {
+		t.Fatalf("sessions: %d\n%s", code, out)
+	}
+	code, out, errs := revue(t, data, "export", "atelier")
+	if code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	var doc struct {
+		Format    string
+		Proposals []struct {
+			Origin review.Origin
+			Status string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Format != review.ExportFormat || len(doc.Proposals) == 0 {
+		t.Fatalf("export is not revue.export/v1 with proposals: %v %s", err, out[:min(200, len(out))])
+	}
+	for _, p := range doc.Proposals {
+		if p.Origin.Kind != review.OriginLexical || p.Status != "pending" {
+			t.Fatalf("proposal %+v", p)
+		}
+	}
+	for _, f := range review.Formats {
+		path := filepath.Join(t.TempDir(), "out."+f)
+		if code, _, errs := revue(t, data, "export", "atelier", "--format", f, "--pseudonymize", "-o", path); code != 0 {
+			t.Fatalf("export %s: %s", f, errs)
+		}
+		if b, err := os.ReadFile(path); err != nil || len(b) == 0 {
+			t.Fatalf("export %s wrote nothing: %v", f, err)
+		}
+	}
+	if code, out, _ := revue(t, data, "report", "atelier"); code != 0 || !strings.Contains(out, "Origin lexical") || !strings.Contains(out, "Progress") {
+		t.Fatalf("report: %d\n%s", code, out)
+	}
+}
+
+func TestInitAllOrNothing(t *testing.T) {
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	empty := filepath.Join(t.TempDir(), "vide.md")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"init", "atelier", "--criteria", criteria, empty}, docs...)
+	code, _, errs := revue(t, data, args...)
+	if code != 1 || !strings.Contains(errs, "vide.md") || !strings.Contains(errs, "nothing was created") {
+		t.Fatalf("init with an empty file: %d %s", code, errs)
+	}
+	if _, out, _ := revue(t, data, "sessions"); !strings.Contains(out, "No session") {
+		t.Fatalf("a session was created: %s", out)
+	}
+	args = append([]string{"init", "atelier", "--skip-invalid", "--criteria", criteria, empty}, docs...)
+	code, out, errs := revue(t, data, args...)
+	if code != 0 || !strings.Contains(errs, "skipped: ") || !strings.Contains(out, "7 documents") {
+		t.Fatalf("--skip-invalid: %d %s %s", code, out, errs)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	data := t.TempDir()
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"init", "x"}, 2, "a session name and at least one document"},
+		{[]string{"init", "x", "doc.md"}, 2, "--criteria FILE is required"},
+		{[]string{"init", "bad name", "--criteria", "c.md", "d.md"}, 2, "invalid session name"},
+		{[]string{"export", "nope"}, 1, `no session "nope"`},
+		{[]string{"export", "x", "--format", "xml"}, 2, `--format "xml"`},
+		{[]string{"report"}, 2, "one session name is needed"},
+		{[]string{"sessions", "--bogus"}, 2, "unknown flag"},
+		{[]string{"--lang", "de", "sessions"}, 2, "use fr or en"},
+		{[]string{"init", "x", "--criteria", "/nonexistent/c.md", "/nonexistent/d"}, 1, "/nonexistent/"},
+	}
+	for _, tt := range tests {
+		code, _, errs := revue(t, data, tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.want) {
+			t.Errorf("revue %v = %d %q, want %d and %q", tt.args, code, errs, tt.code, tt.want)
+		}
+		if strings.Contains(errs, "goroutine ") || strings.Contains(errs, ".go:") {
+			t.Errorf("revue %v printed a stack trace: %s", tt.args, errs)
+		}
+	}
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, c := range commands {
+		code, out, _ := revue(t, t.TempDir(), c.name, "--help")
+		if code != 0 || !strings.Contains(out, "Example") || !strings.Contains(out, "revue "+c.name) {
+			t.Errorf("%s --help: %d\n%s", c.name, code, out)
+		}
+	}
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"--lang", "fr", "--help"}, nil, &out, &out); code != 0 || !strings.Contains(out.String(), "relire ensemble") {
+		t.Errorf("French help: %d %s", code, out.String())
+	}
+}
+
+func TestDemoSessionIsMadeOnce(t *testing.T) {
+	data := t.TempDir()
+	a := &app{data: data, lang: "fr", stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	st, err := a.openStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	for range 2 {
+		if err := a.ensureDemo(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, state, err := a.load(ctx, st, demoSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(state.Runs) != 1 || len(state.Proposals) == 0 || len(state.Criteria) != 9 || len(state.Documents) != 7 {
+		t.Fatalf("demo: %d runs, %d proposals, %d criteria, %d documents", len(state.Runs), len(state.Proposals), len(state.Criteria), len(state.Documents))
+	}
+	for _, p := range state.Proposals {
+		if !strings.Contains(p.Statement, "Termes en commun") {
+			t.Fatalf("a French demo proposal says %q", p.Statement)
+		}
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	tests := []struct {
+		flag    string
+		locales []string
+		want    string
+	}{
+		{"", []string{"fr_FR.UTF-8"}, "fr"},
+		{"", []string{"en_US.UTF-8", ""}, "en"},
+		{"", []string{"", "fr_CA"}, "fr"},
+		{"en", []string{"fr_FR.UTF-8"}, "en"},
+		{"", nil, "en"},
+	}
+	for _, tt := range tests {
+		if got := detectLang(tt.flag, tt.locales...); got != tt.want {
+			t.Errorf("detectLang(%q, %v) = %q", tt.flag, tt.locales, got)
+		}
+	}
+}
