@@ -50,7 +50,9 @@ func proposeFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error 
 			return err
 		}
 		bar := newProgressLine(a, term.IsTerminal(os.Stderr.Fd()) && a.stderr == os.Stderr)
-		sink := func(events []review.Event) error { _, err := st.Append(ctx, events...); return err }
+		// The sink outlives Ctrl-C: the answers already paid for and the run's
+		// cost are still written after an interrupt.
+		sink := func(events []review.Event) error { _, err := st.Append(context.WithoutCancel(ctx), events...); return err }
 		run, err := propose.Run(ctx, state, cfg, sink, bar.update)
 		bar.done()
 		if run.Calls > 0 || run.Proposals > 0 || err == nil {

@@ -1,0 +1,229 @@
+package propose
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/ollama/ollama/api"
+
+	"revue/review"
+)
+
+// Retrieval settings.
+const (
+	// rrfK is the constant of reciprocal rank fusion (Cormack et al. 2009):
+	// score = sum of 1/(60 + rank) over the rankings.
+	rrfK = 60
+	// poolFactor: each ranking offers this many times the budget to the
+	// fusion, so that a passage ranked well by one side only can still win.
+	poolFactor = 8
+	// embedBatch is how many texts go in one /api/embed call.
+	embedBatch = 32
+)
+
+// Candidate is one passage chosen for a criterion, with how it was chosen.
+type Candidate struct {
+	Criterion int // index in the criteria
+	Pos       int // index in the passages
+	Retrieval review.Retrieval
+	Terms     []string // the query terms (stems) the passage contains
+}
+
+// criterionQuery is what retrieval searches with: the title and the
+// description together.
+func criterionQuery(c review.Criterion) string { return c.Title + "\n" + c.Description }
+
+// Retrieve chooses up to k passages per criterion, best first. With vectors
+// (one per passage, and one per criterion) it fuses the BM25 ranking and the
+// cosine ranking by reciprocal rank; without them it keeps the BM25 ranking.
+// Passages that share no term with a criterion and have no vector rank are
+// never offered.
+func Retrieve(ix *Index, criteria []review.Criterion, k int, passageVecs, criterionVecs [][]float32) [][]Candidate {
+	out := make([][]Candidate, len(criteria))
+	for ci, c := range criteria {
+		pool := k
+		if passageVecs != nil {
+			pool = k * poolFactor
+		}
+		hits := ix.Search(criterionQuery(c), pool)
+		byPos := map[int]*Candidate{}
+		var order []*Candidate
+		for _, h := range hits {
+			cd := &Candidate{Criterion: ci, Pos: h.Pos, Terms: h.Terms,
+				Retrieval: review.Retrieval{LexicalScore: h.Score, LexicalRank: h.Rank}}
+			byPos[h.Pos] = cd
+			order = append(order, cd)
+		}
+		if passageVecs != nil && criterionVecs != nil {
+			for _, e := range nearest(passageVecs, criterionVecs[ci], pool) {
+				cd := byPos[e.pos]
+				if cd == nil {
+					cd = &Candidate{Criterion: ci, Pos: e.pos}
+					byPos[e.pos] = cd
+					order = append(order, cd)
+				}
+				cd.Retrieval.EmbedScore, cd.Retrieval.EmbedRank = e.score, e.rank
+			}
+			for _, cd := range order {
+				r := &cd.Retrieval
+				if r.LexicalRank > 0 {
+					r.FusedScore += 1 / float64(rrfK+r.LexicalRank)
+				}
+				if r.EmbedRank > 0 {
+					r.FusedScore += 1 / float64(rrfK+r.EmbedRank)
+				}
+			}
+			slices.SortStableFunc(order, func(a, b *Candidate) int {
+				if c := cmp.Compare(b.Retrieval.FusedScore, a.Retrieval.FusedScore); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.Pos, b.Pos)
+			})
+		}
+		if len(order) > k {
+			order = order[:k]
+		}
+		for i, cd := range order {
+			cd.Retrieval.FusedRank = i + 1
+			out[ci] = append(out[ci], *cd)
+		}
+	}
+	return out
+}
+
+type scored struct {
+	pos   int
+	score float64
+	rank  int
+}
+
+// nearest ranks vectors by dot product with q (cosine: Ollama's vectors are
+// normalised).
+func nearest(vecs [][]float32, q []float32, k int) []scored {
+	all := make([]scored, 0, len(vecs))
+	for i, v := range vecs {
+		if len(v) != len(q) {
+			continue
+		}
+		var dot float64
+		for j := range v {
+			dot += float64(v[j]) * float64(q[j])
+		}
+		all = append(all, scored{pos: i, score: dot})
+	}
+	slices.SortFunc(all, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pos, b.pos)
+	})
+	if len(all) > k {
+		all = all[:k]
+	}
+	for i := range all {
+		all[i].rank = i + 1
+	}
+	return all
+}
+
+// embedStats is what embedding cost.
+type embedStats struct {
+	tokens int64
+	nanos  int64
+}
+
+// embedAll embeds texts in batches spread over the hosts, each host taking
+// the next batch when it is free. An embedding failure ends the run: the
+// retrieval would otherwise silently fall back to fewer candidates.
+func embedAll(ctx context.Context, cfg Config, hosts []*host, texts []string) ([][]float32, embedStats, error) {
+	vecs := make([][]float32, len(texts))
+	type batch struct{ from, to int }
+	jobs := make(chan batch)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		stats    embedStats
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	for _, h := range hosts {
+		for range cfg.Parallel {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := range jobs {
+					res, err := embedCall(ctx, cfg, h, texts[b.from:b.to])
+					mu.Lock()
+					if err != nil {
+						if firstErr == nil {
+							firstErr = err
+							cancel()
+						}
+						mu.Unlock()
+						continue
+					}
+					stats.tokens += int64(res.PromptEvalCount)
+					stats.nanos += int64(res.TotalDuration)
+					mu.Unlock()
+					copy(vecs[b.from:b.to], res.Embeddings)
+				}
+			}()
+		}
+	}
+feed:
+	for i := 0; i < len(texts); i += embedBatch {
+		select {
+		case jobs <- batch{i, min(i+embedBatch, len(texts))}:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, stats, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, stats, err
+	}
+	return vecs, stats, nil
+}
+
+// embedCall embeds one batch, backing off while the server is busy.
+func embedCall(ctx context.Context, cfg Config, h *host, texts []string) (*api.EmbedResponse, error) {
+	truncate := true
+	for attempt := 0; ; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, cfg.CallTimeout)
+		res, err := h.client.Embed(cctx, &api.EmbedRequest{Model: cfg.EmbedModel, Input: texts, Truncate: &truncate})
+		cancel()
+		if err == nil {
+			if len(res.Embeddings) != len(texts) {
+				return nil, fmt.Errorf("the Ollama at %s returned %d embeddings for %d texts with model %s: check its version and log", h.url, len(res.Embeddings), len(texts), cfg.EmbedModel)
+			}
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		switch classify(err) {
+		case callFatal:
+			return nil, fatalError(h, cfg.EmbedModel, err)
+		case callRetry:
+			if attempt == 0 {
+				continue
+			}
+		case callWait:
+			if attempt < maxWaits {
+				if err := cfg.sleep(ctx, backoff(cfg, attempt)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		return nil, fmt.Errorf("embedding with %s on the Ollama at %s failed: %v; run again later, or without --embed-model", cfg.EmbedModel, h.url, err)
+	}
+}

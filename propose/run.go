@@ -1,0 +1,495 @@
+// Package propose is Revue's AI step: it chooses, for each criterion, a few
+// passages worth reading (French BM25, optionally fused with Ollama
+// embeddings), asks a local model served by Ollama whether each passage
+// illustrates the criterion, checks that the quote it gives is really in the
+// passage, and records every answer with its provenance and its cost. With
+// Frugal it needs no model at all and proposes lexical links.
+//
+// Everything Run learns becomes an event handed to a sink that makes it
+// durable; pairs already answered are never asked again, so an interrupted
+// run continues where it stopped.
+//
+// An answer that says "relevant" but whose quote is not in the passage makes
+// no proposal: it is recorded as judged (relevant, quote_match "none", with
+// the raw answer), so that researchers can count invented quotes, but a quote
+// that is not in the text is never shown to the group as one.
+package propose
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"revue/review"
+	"revue/sanitize"
+)
+
+// Actor is the author of every event Run makes.
+var Actor = review.Actor{Name: "revue propose", Role: review.System}
+
+// Progress is what Run reports after each pair: the counts of this run
+// (pairs answered earlier are not in Total), and an estimate of the time
+// left from the pace so far. In frugal mode it counts criteria instead of
+// pairs. It is called from Run's goroutine, never concurrently.
+type Progress struct {
+	Done, Total, Failed int
+	Elapsed, Left       time.Duration
+	Criterion           string
+}
+
+// Retry limits.
+const (
+	maxAnswerAttempts = 2  // a malformed or cut answer is asked once more
+	maxWaits          = 5  // backoffs on a busy server (429, 503, 5xx, refused)
+	maxBackoffFactor  = 30 // the longest pause is 30 × the first (30 s)
+	flushEvents       = 16 // events handed to the sink in one call, at most, when answers queue up
+)
+
+// backoff is the pause before the attempt-th retry on a busy server:
+// doubling from the base, bounded.
+func backoff(cfg Config, attempt int) time.Duration {
+	d := cfg.backoffBase << min(attempt, 10)
+	return min(d, maxBackoffFactor*cfg.backoffBase)
+}
+
+// passageRef is a passage with its document's title.
+type passageRef struct {
+	p     *review.Passage
+	title string
+}
+
+// Run proposes links for the session state st. Every event it makes
+// (propose.judged, proposal.added, propose.failed, and finally propose.run)
+// goes through sink, which makes them durable; Run stops at the first sink
+// error. The actor of its events is Actor. Event IDs and proposal IDs are
+// derived from the pair key, so a rerun is harmless. Run does not change st
+// itself, and reads it only from the calling goroutine: the sink may apply
+// the events to st as it makes them durable.
+//
+// Before any judge call, Run checks that every Ollama host answers and has
+// the models; it returns an *UnreachableError or a *ModelMissingError
+// otherwise. A failed pair is recorded and the run goes on; an error that
+// would fail every pair (a model removed, a request refused) stops it. When
+// ctx ends, the answers already received are saved, the run's cost is
+// recorded, and ctx's error is returned.
+func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.Event) error, progress func(Progress)) (review.ProposeRun, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return review.ProposeRun{}, err
+	}
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	var refs []passageRef
+	var texts []review.Passage
+	for _, d := range st.Documents {
+		for i := range d.Passages {
+			refs = append(refs, passageRef{p: &d.Passages[i], title: d.Title})
+			texts = append(texts, d.Passages[i])
+		}
+	}
+	switch {
+	case len(st.Criteria) == 0:
+		return review.ProposeRun{}, fmt.Errorf("session %q has no criteria: create it with `revue init %s --criteria FILE DOCS`", st.Name, st.Name)
+	case len(refs) == 0:
+		return review.ProposeRun{}, fmt.Errorf("session %q has no passages: its documents are empty; import documents with text", st.Name)
+	}
+	r := &runner{cfg: cfg, st: st, refs: refs, sink: sink, progress: progress}
+	r.run = review.ProposeRun{
+		Mode: review.OriginModel, Model: cfg.Model, EmbedModel: cfg.EmbedModel,
+		Started: cfg.now().UTC(), Criteria: len(st.Criteria), Passages: len(refs),
+		Exhaustive: len(st.Criteria) * len(refs), PowerWatts: cfg.PowerWatts,
+	}
+	if cfg.Frugal {
+		r.run.Mode, r.run.Model, r.run.EmbedModel = review.OriginLexical, "", ""
+		return r.frugal(ctx, NewIndex(texts))
+	}
+	return r.judgeAll(ctx, texts)
+}
+
+// runner holds one run's settings and running totals.
+type runner struct {
+	cfg      Config
+	st       *review.State
+	refs     []passageRef
+	sink     func([]review.Event) error
+	progress func(Progress)
+	run      review.ProposeRun
+	machines int
+}
+
+func (r *runner) event(id string, kind review.Kind, data any) review.Event {
+	return review.MustEvent(r.st.Name, id, r.cfg.now(), Actor, kind, data)
+}
+
+// finish records the run's cost as a propose.run event. The energy is the
+// machines' draw (PowerWatts each: every Ollama host, or this machine in
+// frugal mode) over the run's wall time, since a laptop given to the job
+// draws it whether the model computes or waits; ModelNanos says how much of
+// that time the models really worked.
+func (r *runner) finish() (review.ProposeRun, error) {
+	r.run.Finished = r.cfg.now().UTC()
+	wall := r.run.Finished.Sub(r.run.Started)
+	r.run.EnergyWh = r.cfg.PowerWatts * float64(max(r.machines, 1)) * wall.Hours()
+	ev := r.event(fmt.Sprintf("e-run-%d-%d", len(r.st.Runs)+1, r.run.Started.UnixNano()), review.KindProposeRun, r.run)
+	if err := r.sink([]review.Event{ev}); err != nil {
+		return r.run, fmt.Errorf("saving the run's summary: %w", err)
+	}
+	return r.run, nil
+}
+
+// frugal proposes lexical links: no model, no network.
+func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, error) {
+	start := r.cfg.now()
+	var batch []review.Event
+	for ci, c := range r.st.Criteria {
+		if err := ctx.Err(); err != nil {
+			break
+		}
+		picks := frugalPick(ix.Search(criterionQuery(c), r.cfg.PerCriterion*poolFactor), r.cfg.PerCriterion)
+		for _, h := range picks {
+			ref := r.refs[h.Pos]
+			key := frugalKey(ref.p.ID, c.ID)
+			r.run.Pairs++
+			if _, ok := r.st.Proposal(proposalID(key)); ok {
+				r.run.Skipped++
+				continue
+			}
+			p := frugalProposal(ix, r.cfg, c, ref.p, h, key)
+			batch = append(batch, r.event("e-"+key+"-proposal", review.KindProposalAdded, p))
+			r.run.Proposals++
+		}
+		if len(batch) >= 4*flushEvents || ci == len(r.st.Criteria)-1 {
+			if err := r.sink(batch); err != nil {
+				return r.run, fmt.Errorf("saving proposals: %w", err)
+			}
+			batch = nil
+		}
+		el := r.cfg.now().Sub(start)
+		r.progress(Progress{Done: ci + 1, Total: len(r.st.Criteria), Elapsed: el,
+			Left: estimate(el, ci+1, len(r.st.Criteria)), Criterion: c.ID})
+	}
+	if len(batch) > 0 {
+		if err := r.sink(batch); err != nil {
+			return r.run, fmt.Errorf("saving proposals: %w", err)
+		}
+	}
+	run, err := r.finish()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return run, err
+}
+
+func estimate(elapsed time.Duration, done, total int) time.Duration {
+	if done == 0 || done >= total {
+		return 0
+	}
+	return time.Duration(float64(elapsed) / float64(done) * float64(total-done))
+}
+
+// job is one pair to ask.
+type job struct {
+	cand Candidate
+	key  string
+}
+
+// outcome is what asking one pair gave.
+type outcome struct {
+	job       job
+	events    []review.Event
+	proposal  bool
+	failed    *review.ProposeFailed
+	cancelled bool
+	fatal     error
+	calls     int
+	promptTok int64
+	outTok    int64
+	nanos     int64
+}
+
+// judgeAll checks the hosts, retrieves candidates, and asks the judge about
+// each pair not answered before, spreading the pairs over every host.
+func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.ProposeRun, error) {
+	cfg := r.cfg
+	hosts, err := connect(ctx, cfg)
+	if err != nil {
+		return review.ProposeRun{}, err
+	}
+	r.machines = len(hosts)
+	r.run.Hosts = cfg.Hosts
+	r.run.ModelDigest = hosts[0].digest
+	var versions []string
+	for _, h := range hosts {
+		if !contains(versions, h.version) {
+			versions = append(versions, h.version)
+		}
+	}
+	r.run.OllamaVersion = strings.Join(versions, ", ")
+
+	ix := NewIndex(texts)
+	var pvecs, cvecs [][]float32
+	if cfg.EmbedModel != "" {
+		all := make([]string, 0, len(texts)+len(r.st.Criteria))
+		for _, p := range texts {
+			all = append(all, p.Text)
+		}
+		for _, c := range r.st.Criteria {
+			all = append(all, criterionQuery(c))
+		}
+		vecs, stats, err := embedAll(ctx, cfg, hosts, all)
+		r.run.EmbedTokens += stats.tokens
+		r.run.ModelNanos += stats.nanos
+		if err != nil {
+			if ctx.Err() != nil {
+				run, ferr := r.finish()
+				return run, errors.Join(ctx.Err(), ferr)
+			}
+			return review.ProposeRun{}, err
+		}
+		pvecs, cvecs = vecs[:len(texts)], vecs[len(texts):]
+	}
+	cands := Retrieve(ix, r.st.Criteria, cfg.PerCriterion, pvecs, cvecs)
+
+	// Best candidates of every criterion first: an interrupted run has
+	// then looked at the most likely pairs of all criteria.
+	opts := judgeOptions(cfg)
+	var jobs []job
+	for rank := 0; ; rank++ {
+		more := false
+		for ci := range cands {
+			if rank >= len(cands[ci]) {
+				continue
+			}
+			more = true
+			cd := cands[ci][rank]
+			key := PairKey(r.refs[cd.Pos].p.ID, r.st.Criteria[ci].ID, hosts[0].digest, PromptVersion, opts)
+			r.run.Pairs++
+			if r.st.Judged[key] {
+				r.run.Skipped++
+				continue
+			}
+			jobs = append(jobs, job{cand: cd, key: key})
+		}
+		if !more {
+			break
+		}
+	}
+
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobCh := make(chan job)
+	workers := len(hosts) * cfg.Parallel
+	results := make(chan outcome, workers)
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		for range cfg.Parallel {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range jobCh {
+					if wctx.Err() != nil {
+						results <- outcome{job: j, cancelled: true}
+						continue
+					}
+					o := r.judgePair(wctx, h, j)
+					if o.fatal != nil {
+						cancel() // before anyone takes another pair
+					}
+					results <- o
+				}
+			}()
+		}
+	}
+	go func() {
+		defer close(jobCh)
+		for _, j := range jobs {
+			select {
+			case jobCh <- j:
+			case <-wctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	start := cfg.now()
+	var (
+		batch   []review.Event
+		runErr  error
+		sinkErr bool
+		done    int
+		failed  int
+	)
+	r.progress(Progress{Total: len(jobs)})
+	for o := range results {
+		r.run.Calls += o.calls
+		r.run.PromptTokens += o.promptTok
+		r.run.OutputTokens += o.outTok
+		r.run.ModelNanos += o.nanos
+		if o.fatal != nil && runErr == nil {
+			runErr = o.fatal
+			cancel()
+		}
+		if o.cancelled || o.fatal != nil || sinkErr {
+			continue
+		}
+		done++
+		if o.failed != nil {
+			failed++
+			r.run.Failed++
+			o.events = append(o.events, r.failedEvent(o.job.key, o.failed))
+		}
+		if o.proposal {
+			r.run.Proposals++
+		}
+		batch = append(batch, o.events...)
+		if len(batch) >= flushEvents || len(results) == 0 {
+			if err := r.sink(batch); err != nil {
+				runErr, sinkErr = fmt.Errorf("saving proposals: %w", err), true
+				cancel()
+			}
+			batch = nil
+		}
+		el := cfg.now().Sub(start)
+		r.progress(Progress{Done: done, Total: len(jobs), Failed: failed, Elapsed: el,
+			Left: estimate(el, done, len(jobs)), Criterion: r.st.Criteria[o.job.cand.Criterion].ID})
+	}
+	if sinkErr {
+		return r.run, runErr
+	}
+	if len(batch) > 0 {
+		if err := r.sink(batch); err != nil {
+			return r.run, fmt.Errorf("saving proposals: %w", err)
+		}
+	}
+	run, err := r.finish()
+	if runErr == nil {
+		runErr = ctx.Err()
+	}
+	if runErr != nil {
+		return run, errors.Join(runErr, err)
+	}
+	return run, err
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// judgePair asks the judge about one pair: a malformed or cut answer is
+// asked once more, a busy server is waited for with a bounded backoff, and a
+// pair that still has no valid answer is recorded as failed.
+func (r *runner) judgePair(ctx context.Context, h *host, j job) outcome {
+	cfg := r.cfg
+	o := outcome{job: j}
+	ref := r.refs[j.cand.Pos]
+	crit := r.st.Criteria[j.cand.Criterion]
+	req := chatRequest(cfg, crit, ref.p, ref.title)
+	retrieval := j.cand.Retrieval
+	prov := &review.Provenance{
+		OllamaVersion: h.version, Host: h.url, Model: cfg.Model, ModelDigest: h.digest,
+		EmbedModel: cfg.EmbedModel, PromptVersion: PromptVersion, PromptHash: promptHash(cfg.Lang),
+		SchemaHash: schemaHash(), Options: req.Options, Retrieval: &retrieval,
+		MatchedTerms: j.cand.Terms,
+	}
+	var (
+		lastErr  error
+		attempts int
+		waits    int
+	)
+	for attempts < maxAnswerAttempts {
+		res, err := chat(ctx, h, req, cfg.CallTimeout)
+		o.calls++
+		o.promptTok += int64(res.metrics.PromptEvalCount)
+		o.outTok += int64(res.metrics.EvalCount)
+		o.nanos += int64(res.metrics.TotalDuration)
+		if err == nil {
+			attempts++
+			if res.doneReason == "length" {
+				lastErr = fmt.Errorf("answer cut after %d tokens (done_reason length)", res.metrics.EvalCount)
+				continue
+			}
+			ans, perr := ParseAnswer(res.content)
+			if perr != nil {
+				lastErr = perr
+				continue
+			}
+			prov.PromptTokens, prov.OutputTokens = res.metrics.PromptEvalCount, res.metrics.EvalCount
+			prov.TotalDuration, prov.LoadDuration = int64(res.metrics.TotalDuration), int64(res.metrics.LoadDuration)
+			prov.PromptDuration, prov.EvalDuration = int64(res.metrics.PromptEvalDuration), int64(res.metrics.EvalDuration)
+			prov.DoneReason, prov.Attempts = res.doneReason, o.calls
+			r.judged(&o, ref, crit, prov, ans, res.content)
+			return o
+		}
+		if ctx.Err() != nil {
+			o.cancelled = true
+			return o
+		}
+		switch classify(err) {
+		case callFatal:
+			o.fatal = fatalError(h, cfg.Model, err)
+			return o
+		case callWait:
+			lastErr = err
+			if waits < maxWaits {
+				if cfg.sleep(ctx, backoff(cfg, waits)) != nil {
+					o.cancelled = true
+					return o
+				}
+				waits++
+				continue
+			}
+			attempts = maxAnswerAttempts
+		default:
+			attempts++
+			lastErr = err
+		}
+	}
+	o.failed = &review.ProposeFailed{Passage: ref.p.ID, Criterion: crit.ID, Model: cfg.Model,
+		Reason: sanitize.Line(lastErr.Error()), Attempts: o.calls}
+	return o
+}
+
+// failedEvent records a pair that got no valid answer. A pair may fail in
+// several runs, so its event ID counts the failures already in the trace.
+// It reads st, so it runs in Run's goroutine, between sink calls.
+func (r *runner) failedEvent(key string, f *review.ProposeFailed) review.Event {
+	id := "e-" + key + "-failed"
+	for n := 2; r.st.HasEvent(id); n++ {
+		id = fmt.Sprintf("e-%s-failed-%d", key, n)
+	}
+	return r.event(id, review.KindProposeFailed, *f)
+}
+
+// judged turns a valid answer into its events: the proposal, if the passage
+// is relevant and the quote is really in it, and the judged pair.
+func (r *runner) judged(o *outcome, ref passageRef, crit review.Criterion, prov *review.Provenance, ans Answer, raw string) {
+	pj := review.PairJudged{Key: o.job.key, Passage: ref.p.ID, Criterion: crit.ID,
+		Relevant: ans.Relevant, Provenance: prov, Answer: raw}
+	if ans.Quote != "" {
+		m := MatchQuote(ref.p.Text, ans.Quote)
+		prov.QuoteMatch = m.Level
+		if ans.Relevant && m.Level != QuoteNone {
+			runes := []rune(ref.p.Text)
+			p := review.Proposal{
+				ID: proposalID(o.job.key), Document: ref.p.Document, Passage: ref.p.ID, Criterion: crit.ID,
+				Statement: sanitize.Line(ans.Statement), Quote: string(runes[m.Start:m.End]),
+				QuoteStart: m.Start, QuoteEnd: m.End, Confidence: ans.Confidence,
+				Origin: review.Origin{Kind: review.OriginModel, Name: r.cfg.Model, Provenance: prov},
+			}
+			pj.Proposal = p.ID
+			o.proposal = true
+			o.events = append(o.events, r.event("e-"+o.job.key+"-proposal", review.KindProposalAdded, p))
+		}
+	}
+	o.events = append(o.events, r.event("e-"+o.job.key+"-judged", review.KindPairJudged, pj))
+}
