@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"revue/propose/ollamafake"
 	"revue/review"
 	"revue/sample"
 )
@@ -189,5 +192,38 @@ func TestDetectLang(t *testing.T) {
 		if got := detectLang(tt.flag, tt.locales...); got != tt.want {
 			t.Errorf("detectLang(%q, %v) = %q", tt.flag, tt.locales, got)
 		}
+	}
+}
+
+func TestProposeWithOllama(t *testing.T) {
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
+		t.Fatal(errs)
+	}
+	fake := ollamafake.New(ollamafake.Model{Name: "qwen3:4b", Digest: "sha256:" + strings.Repeat("ab", 32)})
+	defer fake.Close()
+
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	code, _, errs := revue(t, data, "propose", "atelier", "--ollama", closed.URL)
+	if code != 1 || !strings.Contains(errs, "ollama serve") || !strings.Contains(errs, "--frugal") {
+		t.Errorf("Ollama down: %d %s", code, errs)
+	}
+	code, _, errs = revue(t, data, "propose", "atelier", "--ollama", fake.URL, "--model", "mistral:7b")
+	if code != 1 || !strings.Contains(errs, "ollama pull mistral:7b") {
+		t.Errorf("model missing: %d %s", code, errs)
+	}
+	if fake.Chats() != 0 {
+		t.Fatalf("%d judge calls before the checks passed", fake.Chats())
+	}
+	code, out, errs := revue(t, data, "propose", "atelier", "--ollama", fake.URL, "--per-criterion", "2")
+	if code != 0 || !strings.Contains(out, "18 pairs judged") {
+		t.Fatalf("propose: %d\n%s\n%s", code, out, errs)
+	}
+	calls := fake.Chats()
+	code, out, _ = revue(t, data, "propose", "atelier", "--ollama", fake.URL, "--per-criterion", "2")
+	if code != 0 || fake.Chats() != calls || !strings.Contains(out, "18 done before") {
+		t.Fatalf("a rerun asked %d more questions:\n%s", fake.Chats()-calls, out)
 	}
 }
