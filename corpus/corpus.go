@@ -1,0 +1,389 @@
+// Package corpus reads Revue's inputs: documents (PDF, Markdown, plain text,
+// HTML such as pad exports) cut into bounded passages, and criteria files
+// (Markdown, CSV, YAML, JSON).
+//
+// Everything read here comes from outside and is treated as untrusted:
+// control characters and terminal escape sequences are removed at import,
+// text that is not UTF-8 is read as Windows-1252 with a warning, and a file
+// that cannot be read is a Problem naming the file (and line) at fault, so
+// that `revue init` can list every invalid input at once and create nothing.
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"revue/review"
+)
+
+// Problem is one thing wrong with an input. It prints as "file:line: reason",
+// the line left out when it is 0 (unknown or the whole file), which editors
+// and people both understand.
+type Problem struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+// Error returns the problem as "file:line: reason".
+func (p Problem) Error() string {
+	if p.Line > 0 {
+		return p.File + ":" + strconv.Itoa(p.Line) + ": " + p.Reason
+	}
+	return p.File + ": " + p.Reason
+}
+
+// Options tune how documents are cut.
+type Options struct {
+	// MaxPassageRunes bounds a passage's length in runes;
+	// DefaultMaxPassageRunes when 0. Passages are cut at a paragraph, then a
+	// sentence, then a word boundary, and inside a word only as a last resort.
+	MaxPassageRunes int
+}
+
+func (o Options) maxRunes() int {
+	if o.MaxPassageRunes <= 0 {
+		return DefaultMaxPassageRunes
+	}
+	return max(o.MaxPassageRunes, minPassageRunes)
+}
+
+// maxFileBytes bounds the size of one document file. It is far above any
+// real report or pad (a 500-page PDF is a few megabytes), and only keeps a
+// mistaken input (a disk image, a database dump) from exhausting memory.
+const maxFileBytes = 256 << 20
+
+// formats maps the extensions read, in lower case, to Document.Format.
+var formats = map[string]string{
+	".pdf":      "pdf",
+	".md":       "markdown",
+	".markdown": "markdown",
+	".txt":      "text",
+	".html":     "html",
+	".htm":      "html",
+}
+
+// formatOf returns the format of a path by its extension, ignoring case.
+func formatOf(path string) (string, bool) {
+	f, ok := formats[strings.ToLower(filepath.Ext(path))]
+	return f, ok
+}
+
+// Expand turns the paths given on the command line into the list of
+// document files to read. Directories are walked recursively in lexical
+// order and only files with a known extension (.pdf .md .markdown .txt
+// .html .htm, in any case) are kept; hidden files and directories (a name
+// starting with ".", such as .git or macOS's ._ files) are skipped there.
+// A path that does not exist, or a file named explicitly whose type is not
+// read, is a Problem. Each file appears once, in the order given.
+func Expand(paths []string) ([]string, []Problem) {
+	var files []string
+	var problems []Problem
+	seen := map[string]bool{}
+	add := func(p string) {
+		key := filepath.Clean(p)
+		if !seen[key] {
+			seen[key] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			problems = append(problems, Problem{File: p, Reason: statReason(err)})
+			continue
+		}
+		if !info.IsDir() {
+			if _, ok := formatOf(p); !ok {
+				problems = append(problems, Problem{File: p, Reason: unsupportedReason(p)})
+				continue
+			}
+			if !info.Mode().IsRegular() {
+				problems = append(problems, Problem{File: p, Reason: "not a regular file"})
+				continue
+			}
+			add(p)
+			continue
+		}
+		root := p
+		if li, err := os.Lstat(p); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			// WalkDir does not follow a symbolic link, even as its root;
+			// with a trailing separator the link is resolved.
+			root = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				problems = append(problems, Problem{File: path, Reason: statReason(err)})
+				if d != nil && d.IsDir() && path != root {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			hidden := path != root && strings.HasPrefix(d.Name(), ".")
+			if d.IsDir() {
+				if hidden {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if _, ok := formatOf(path); !ok || hidden {
+				return nil
+			}
+			if d.Type().IsRegular() {
+				add(path)
+			} else if d.Type()&fs.ModeSymlink != 0 {
+				if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+					add(path)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			problems = append(problems, Problem{File: p, Reason: statReason(err)})
+		}
+	}
+	return files, problems
+}
+
+// statReason words an error from the file system for a person.
+func statReason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied: check the file's rights"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return "cannot read: " + pe.Err.Error()
+	}
+	return "cannot read: " + err.Error()
+}
+
+func unsupportedReason(p string) string {
+	ext := filepath.Ext(p)
+	if ext == "" {
+		return "file type not read (no extension): use .pdf, .md, .markdown, .txt, .html or .htm"
+	}
+	return fmt.Sprintf("file type %s not read: convert it to PDF, Markdown, text or HTML", ext)
+}
+
+// ReadDocument reads one file into a Document with its passages. The error,
+// when not nil, is a Problem saying why the file cannot be used (empty, not
+// a valid PDF, encrypted...). Warnings are problems that did not stop the
+// import, such as text read as Windows-1252.
+func ReadDocument(path string, opts Options) (review.Document, []Problem, error) {
+	format, ok := formatOf(path)
+	if !ok {
+		return review.Document{}, nil, Problem{File: path, Reason: unsupportedReason(path)}
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return review.Document{}, nil, Problem{File: path, Reason: statReason(err)}
+	}
+	switch {
+	case info.IsDir():
+		return review.Document{}, nil, Problem{File: path, Reason: "is a directory, not a file"}
+	case !info.Mode().IsRegular():
+		return review.Document{}, nil, Problem{File: path, Reason: "not a regular file"}
+	case info.Size() > maxFileBytes:
+		return review.Document{}, nil, Problem{File: path, Reason: fmt.Sprintf("file of %d MiB, more than the %d MiB a document may have: is it really a document?", info.Size()>>20, maxFileBytes>>20)}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return review.Document{}, nil, Problem{File: path, Reason: statReason(err)}
+	}
+	return readBytes(path, format, b, opts)
+}
+
+// readBytes is ReadDocument once the file's bytes are read.
+func readBytes(path, format string, b []byte, opts Options) (review.Document, []Problem, error) {
+	if len(b) == 0 {
+		return review.Document{}, nil, Problem{File: path, Reason: "empty file"}
+	}
+	ex, err := extract(path, format, b)
+	if err != nil {
+		return review.Document{}, nil, err
+	}
+	sum := sha256.Sum256(b)
+	sha := hex.EncodeToString(sum[:])
+	title := ex.title
+	if title == "" {
+		base := filepath.Base(path)
+		title = oneLine(clean(strings.TrimSuffix(base, filepath.Ext(base))))
+	}
+	runes := []rune(ex.text)
+	doc := review.Document{
+		ID:     sha,
+		Title:  truncateRunes(title, 200),
+		Source: path,
+		SHA256: sha,
+		Format: format,
+		Chars:  len(runes),
+	}
+	doc.Passages = makePassages(sha, runes, split(runes, ex.regions, opts.maxRunes()))
+	return doc, ex.warnings, nil
+}
+
+// extracted is a document's text as a reader produced it: passages are
+// offsets into text, within regions.
+type extracted struct {
+	text     string
+	title    string
+	regions  []span
+	warnings []Problem
+}
+
+// extract runs the reader of format on a file's bytes.
+func extract(path, format string, b []byte) (extracted, error) {
+	var ex extracted
+	if format == "pdf" {
+		res := extractPDF(b)
+		if res.reason != "" {
+			return ex, Problem{File: path, Reason: res.reason}
+		}
+		ex.text, ex.regions = pdfText(res.pages)
+		ex.title = pdfTitle(res.title)
+		if ex.title == "" && len(ex.regions) > 0 {
+			ex.title = firstLine(ex.text[:regionByteEnd(ex.text, ex.regions[0].end)], 200)
+		}
+		if strings.TrimSpace(ex.text) == "" {
+			return ex, Problem{File: path, Reason: fmt.Sprintf("no text in its %d page(s): a scanned PDF? run OCR first (for example: ocrmypdf in.pdf out.pdf)", len(res.pages))}
+		}
+		return ex, nil
+	}
+	if looksBinary(b) {
+		return ex, Problem{File: path, Reason: "binary data, not text: is it another kind of file renamed " + filepath.Ext(path) + "?"}
+	}
+	s, warn := decode(b)
+	if warn != "" {
+		ex.warnings = append(ex.warnings, Problem{File: path, Reason: warn})
+	}
+	ex.text = clean(s)
+	switch format {
+	case "markdown":
+		ex.title, ex.regions = markdownRegions(ex.text)
+	case "html":
+		ex.text, ex.title, ex.regions = htmlText(ex.text)
+	default:
+		ex.regions = []span{{start: 0, end: utf8.RuneCountInString(ex.text)}}
+	}
+	if strings.TrimSpace(ex.text) == "" {
+		return ex, Problem{File: path, Reason: "no text (only white space or markup)"}
+	}
+	return ex, nil
+}
+
+// pdfTitle cleans a PDF's metadata title. Word processors often fill it with
+// the source file's name ("Microsoft Word - rapport.docx") or a placeholder;
+// the name is kept without its prefix and extension, a placeholder is
+// dropped so that the first line of page 1 is used instead.
+func pdfTitle(meta string) string {
+	t := oneLine(clean(meta))
+	t = strings.TrimPrefix(t, "Microsoft Word - ")
+	switch ext := strings.ToLower(filepath.Ext(t)); ext {
+	case ".doc", ".docx", ".odt", ".rtf", ".pdf", ".tex", ".indd", ".pages":
+		t = strings.TrimSuffix(t, filepath.Ext(t))
+	}
+	switch strings.ToLower(t) {
+	case "untitled", "sans titre", "title", "titre", "document", "()":
+		return ""
+	}
+	return t
+}
+
+// regionByteEnd converts a rune offset of text into a byte offset.
+func regionByteEnd(text string, runeEnd int) int {
+	n := 0
+	for i := range text {
+		if n == runeEnd {
+			return i
+		}
+		n++
+	}
+	return len(text)
+}
+
+// Result is everything Import read. Problems are the inputs that cannot be
+// used, each with its reason; Warnings did not stop anything. Without
+// --skip-invalid, any Problem means nothing is created; with it, Documents
+// and Criteria hold what was valid and Problems what is skipped.
+type Result struct {
+	Documents []review.Document
+	Criteria  []review.Criterion
+	Problems  []Problem
+	Warnings  []Problem
+}
+
+// Import reads the documents (files or directories, see Expand) and the
+// criteria file, and returns every problem of every input rather than
+// stopping at the first, so that a facilitator can fix them all in one go.
+// An empty criteria path reads no criteria. Documents are read in parallel
+// and returned in the order of Expand; a document whose bytes are the same
+// as an earlier one's is imported once, with a warning.
+func Import(docs []string, criteria string, opts Options) Result {
+	var res Result
+	if criteria != "" {
+		cs, probs := ReadCriteria(criteria)
+		res.Criteria = cs
+		res.Problems = append(res.Problems, probs...)
+	}
+	files, probs := Expand(docs)
+	res.Problems = append(res.Problems, probs...)
+
+	type outcome struct {
+		doc      review.Document
+		warnings []Problem
+		err      error
+	}
+	out := make([]outcome, len(files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				d, w, err := ReadDocument(files[i], opts)
+				out[i] = outcome{d, w, err}
+			}
+		}()
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+
+	first := map[string]string{}
+	for i, o := range out {
+		res.Warnings = append(res.Warnings, o.warnings...)
+		if o.err != nil {
+			var p Problem
+			if !errors.As(o.err, &p) {
+				p = Problem{File: files[i], Reason: o.err.Error()}
+			}
+			res.Problems = append(res.Problems, p)
+			continue
+		}
+		if prev, dup := first[o.doc.SHA256]; dup {
+			res.Warnings = append(res.Warnings, Problem{File: files[i], Reason: "same content as " + prev + ", imported once"})
+			continue
+		}
+		first[o.doc.SHA256] = files[i]
+		res.Documents = append(res.Documents, o.doc)
+	}
+	sort.SliceStable(res.Problems, func(a, b int) bool { return res.Problems[a].File < res.Problems[b].File })
+	return res
+}
