@@ -1,0 +1,205 @@
+package session
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"revue/review"
+	"revue/sanitize"
+)
+
+// maxPasscodeTries is how many passcodes one connection may try. OpenSSH
+// asks three times by default, so a person who mistypes twice still gets in,
+// while a script has to open a new connection (and meet the connection cap
+// and the handshake timeout) every three guesses.
+const maxPasscodeTries = 3
+
+// keySet is a set of public keys read from an authorized_keys file, indexed
+// by their SHA-256 fingerprint.
+type keySet map[string]bool
+
+// has reports whether key is in the set. A nil key is never in it.
+func (k keySet) has(key ssh.PublicKey) bool {
+	return key != nil && k[gossh.FingerprintSHA256(key)]
+}
+
+// readKeySet reads an authorized_keys file. Options before a key (such as
+// from="...") are accepted but not enforced: Revue gives no shell, so there
+// is nothing for command= or no-pty to restrict.
+func readKeySet(path string) (keySet, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key list %s: %w; give a file in authorized_keys format (one \"ssh-ed25519 AAAA... name\" a line)", path, err)
+	}
+	set := keySet{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		key, _, _, _, err := gossh.ParseAuthorizedKey(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: not a public key (%v); copy the line from the person's ~/.ssh/id_ed25519.pub", path, n, err)
+		}
+		set[gossh.FingerprintSHA256(key)] = true
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read key list %s: %w", path, err)
+	}
+	return set, nil
+}
+
+// access decides who may log in. It follows the rule of CVE-2024-45337: the
+// public key callback of x/crypto/ssh is also called for keys a client only
+// offers and cannot sign with, so publicKey answers "may this key try?" and
+// remembers nothing, and passcodeConfig hands a key on only through the
+// step x/crypto/ssh runs after verifying its signature. Who someone is, and
+// their role, is decided after login from the key that really authenticated
+// (Session.PublicKey), in identify.
+type access struct {
+	passcode     []byte // SHA-256 of the passcode, or nil
+	authorized   keySet // nil: any key may try
+	facilitators keySet
+}
+
+// publicKey answers whether key may attempt public key authentication,
+// when there is no passcode:
+//
+//   - open (no list): any key; the fingerprint is then part of the
+//     person's identity.
+//   - with a list (--authorized-keys): the listed keys and the
+//     facilitators'.
+func (a *access) publicKey(_ ssh.Context, key ssh.PublicKey) bool {
+	if a.authorized == nil {
+		return true
+	}
+	return a.authorized.has(key) || a.facilitators.has(key)
+}
+
+// keyboardInteractive lets people without a key in, in open mode, without
+// a question.
+func (a *access) keyboardInteractive(ssh.Context, gossh.KeyboardInteractiveChallenge) bool {
+	return true
+}
+
+// permissionsPublicKey is the permissions extension through which
+// charm.land/ssh carries the key that authenticated a connection to
+// Session.PublicKey. passcodeConfig sets it itself, since it does without
+// the package's own key callback; TestPasscode fails if the name changes.
+const permissionsPublicKey = "gliderlabs/ssh.PublicKey"
+
+// passcodeConfig is the authentication of a server with a passcode: the
+// passcode is always required. A person without a key types it
+// (keyboard-interactive). A person with a key first proves they own it,
+// which x/crypto/ssh answers with "partial success", then types the
+// passcode; only then is the key theirs in the session, so that a
+// facilitator keeps their role. The "next step" callback is made for each
+// key, and x/crypto/ssh installs it only once that key's signature is
+// verified: a key that was only offered never reaches the session. With an
+// --authorized-keys list as well, only the listed keys (and the
+// facilitators') may take the first step, and a person without a key
+// cannot log in.
+func (a *access) passcodeConfig(ctx ssh.Context) *gossh.ServerConfig {
+	denied := errors.New("permission denied")
+	cfg := &gossh.ServerConfig{}
+	cfg.PublicKeyCallback = func(_ gossh.ConnMetadata, key gossh.PublicKey) (*gossh.Permissions, error) {
+		if a.authorized != nil && !a.authorized.has(key) && !a.facilitators.has(key) {
+			return nil, denied
+		}
+		ext := base64.StdEncoding.EncodeToString(key.Marshal())
+		return nil, &gossh.PartialSuccessError{Next: gossh.ServerAuthCallbacks{
+			KeyboardInteractiveCallback: func(_ gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
+				if !a.askPasscode(ctx, challenge) {
+					return nil, denied
+				}
+				return &gossh.Permissions{Extensions: map[string]string{permissionsPublicKey: ext}}, nil
+			},
+		}}
+	}
+	if a.authorized == nil {
+		cfg.KeyboardInteractiveCallback = func(_ gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
+			if !a.askPasscode(ctx, challenge) {
+				return nil, denied
+			}
+			return &gossh.Permissions{}, nil
+		}
+	}
+	return cfg
+}
+
+// askPasscode asks for the passcode, at most maxPasscodeTries times per
+// connection, whatever the number of keyboard-interactive rounds the client
+// starts.
+func (a *access) askPasscode(ctx ssh.Context, challenge gossh.KeyboardInteractiveChallenge) bool {
+	for {
+		ctx.Lock()
+		tries, _ := ctx.Value(passcodeTriesKey{}).(int)
+		if tries >= maxPasscodeTries {
+			ctx.Unlock()
+			return false
+		}
+		ctx.SetValue(passcodeTriesKey{}, tries+1)
+		ctx.Unlock()
+		answers, err := challenge("Revue", "", []string{"Passcode (code d'accès): "}, []bool{false})
+		if err != nil || len(answers) != 1 {
+			return false
+		}
+		got := sha256.Sum256([]byte(answers[0]))
+		// Both sides are hashed first, so that the comparison takes the same
+		// time whatever the length of the guess.
+		if subtle.ConstantTimeCompare(got[:], a.passcode) == 1 {
+			return true
+		}
+	}
+}
+
+// passcodeTriesKey counts passcode attempts in a connection's context.
+type passcodeTriesKey struct{}
+
+// maxNameRunes bounds the user name shown on everybody's screen.
+const maxNameRunes = 32
+
+// identify resolves who a session's person is, after authentication: the
+// user name they chose, the fingerprint of the key that really
+// authenticated the connection (nil for a passcode or open login, whatever
+// keys were offered before), and their role. Asking to watch always wins, so
+// that a facilitator can put a read-only screen on the projector.
+func (a *access) identify(user string, key ssh.PublicKey, watch bool) review.Actor {
+	act := review.Actor{Name: cleanName(user), Role: review.Participant}
+	if key != nil {
+		act.Fingerprint = gossh.FingerprintSHA256(key)
+	}
+	switch {
+	case watch:
+		act.Role = review.Spectator
+	case a.facilitators.has(key):
+		act.Role = review.Facilitator
+	}
+	return act
+}
+
+// cleanName makes a user name safe to print on everybody's terminal and
+// short enough for a status line.
+func cleanName(user string) string {
+	name := strings.TrimSpace(sanitize.Line(user))
+	if utf8.RuneCountInString(name) > maxNameRunes {
+		name = string([]rune(name)[:maxNameRunes])
+	}
+	if name == "" {
+		name = "anonymous"
+	}
+	return name
+}

@@ -1,0 +1,312 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2/bubbletea"
+)
+
+// The sentences the server itself says to a person, before or after the
+// interface runs. The interface has its own.
+type msgID int
+
+const (
+	msgUsage msgID = iota
+	msgUnknown
+	msgNoPTY
+	msgInternal
+	msgLimited
+	msgClosing
+)
+
+var messages = map[string][]string{
+	"en": {
+		msgUsage:    "Usage: ssh -t -p PORT NAME@HOST [SESSION] [--watch]",
+		msgUnknown:  "There is no session %q here; the sessions are: %s.",
+		msgNoPTY:    "Revue needs a terminal: connect with ssh -t -p PORT NAME@HOST [SESSION].",
+		msgInternal: "Revue hit an internal error and closed this connection; the facilitator can read the details in the server's log. Please reconnect.",
+		msgLimited:  "Too many connections from your address in a short time; wait a minute and reconnect.",
+		msgClosing:  "The Revue server is shutting down.",
+	},
+	"fr": {
+		msgUsage:    "Usage : ssh -t -p PORT NOM@HÔTE [SESSION] [--watch]",
+		msgUnknown:  "Il n'y a pas de session %q ici ; les sessions sont : %s.",
+		msgNoPTY:    "Revue a besoin d'un terminal : connectez-vous avec ssh -t -p PORT NOM@HÔTE [SESSION].",
+		msgInternal: "Revue a rencontré une erreur interne et a fermé cette connexion ; l'animateur ou l'animatrice en trouve le détail dans le journal du serveur. Reconnectez-vous.",
+		msgLimited:  "Trop de connexions depuis votre adresse en peu de temps ; attendez une minute puis reconnectez-vous.",
+		msgClosing:  "Le serveur Revue s'arrête.",
+	},
+}
+
+func msg(lang string, id msgID) string {
+	if m, ok := messages[lang]; ok {
+		return m[id]
+	}
+	return messages["en"][id]
+}
+
+// lang is the language of a session before its request is resolved.
+func (s *Server) lang(sess ssh.Session) string {
+	if s.cfg.Lang != "" {
+		return s.cfg.Lang
+	}
+	return clientLang(sess.Environ())
+}
+
+// say writes one sentence to the client's stderr and ends the session with
+// status code.
+func say(sess ssh.Session, text string, code int) {
+	_, _ = fmt.Fprintln(sess.Stderr(), text)
+	_ = sess.Exit(code)
+}
+
+// recover turns a panic in the chain into a log entry with its stack and a
+// sentence for the person. Panics inside the Bubble Tea program are caught
+// by Bubble Tea itself, which restores the terminal; program reports those.
+func (s *Server) recover(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("panic in SSH session", "user", sess.User(), "remote", sess.RemoteAddr(), "panic", r, "stack", string(debug.Stack()))
+				say(sess, msg(s.lang(sess), msgInternal), 1)
+			}
+		}()
+		next(sess)
+	}
+}
+
+// requirePTY refuses sessions without a terminal (`ssh HOST` piped, or
+// without -t when a command is given) with a sentence that says what to
+// type. Wish's activeterm says "Requires an active PTY", which a
+// participant who is not a developer cannot act on.
+func (s *Server) requirePTY(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if _, _, ok := sess.Pty(); !ok {
+			say(sess, msg(s.lang(sess), msgNoPTY), 1)
+			return
+		}
+		next(sess)
+	}
+}
+
+// route resolves the session's request (person, language, review session)
+// and refuses an unknown session name with the list of those served. It
+// sends the exit status the inner steps chose only once they have all
+// returned, so that the departure is in the trace before the client sees
+// the end.
+func (s *Server) route(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		req, text, code := s.request(sess)
+		if text != "" {
+			say(sess, text, code)
+			return
+		}
+		c := &conn{req: req}
+		s.conns.Store(sess, c)
+		defer s.conns.Delete(sess)
+		next(sess)
+		if c.exit != 0 {
+			_ = sess.Exit(c.exit)
+		}
+	}
+}
+
+// conn is what the steps of one session's chain share: they may not use
+// the connection's context for it, which several sessions can share.
+type conn struct {
+	req  ModelRequest
+	exit int // the exit status, when not 0
+}
+
+// presence gives the session its Seat and empties it when the handler
+// returns, however the program ended. The connection's context is not the
+// signal: it outlives the session when a client multiplexes several
+// sessions on one connection. Shutdown waits for it.
+func (s *Server) presence(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		v, _ := s.conns.Load(sess)
+		c := v.(*conn)
+		if !s.enter() {
+			_, _ = fmt.Fprintln(sess.Stderr(), msg(c.req.Lang, msgClosing))
+			c.exit = 1
+			return
+		}
+		defer s.running.Done()
+		c.req.Seat = &Seat{}
+		defer func() {
+			// The connection may be gone: record the departure on a
+			// context of its own.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c.req.Seat.Leave(ctx)
+		}()
+		next(sess)
+	}
+}
+
+// program runs the session's Bubble Tea program. It is Wish's
+// bubbletea.Middleware loop (bubbletea.MakeOptions for input, output,
+// colour profile, environment and size; window changes forwarded), with
+// three differences: every program gets tea.WithoutSignalHandler, so that
+// none reacts to the server's own SIGINT; the program is tracked for
+// Shutdown; and the error Run returns is kept, so that a panic in the
+// interface (which Bubble Tea catches, restoring the terminal) is told to
+// the person and logged, where Wish's middleware drops it.
+func (s *Server) program(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		v, _ := s.conns.Load(sess)
+		c := v.(*conn)
+		req := &c.req
+		opts := append([]tea.ProgramOption{tea.WithoutSignalHandler()}, bubbletea.MakeOptions(sess)...)
+		p := tea.NewProgram(s.cfg.NewModel(*req), opts...)
+		if !s.track(p) {
+			_, _ = fmt.Fprintln(sess.Stderr(), msg(req.Lang, msgClosing))
+			c.exit = 1
+			return
+		}
+		defer s.untrack(p)
+
+		_, winch, _ := sess.Pty()
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					p.Quit()
+					return
+				case w, ok := <-winch:
+					if !ok { // the client closed this session's channel
+						p.Quit()
+						return
+					}
+					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				}
+			}
+		}()
+		_, err := p.Run()
+		p.Kill() // restores the terminal if Run left early
+		switch {
+		case errors.Is(err, tea.ErrProgramPanic):
+			s.log.Error("the interface panicked", "user", req.Actor.Name, "err", err)
+			_, _ = fmt.Fprintln(sess.Stderr(), msg(req.Lang, msgInternal))
+			c.exit = 1
+			return
+		case err != nil && !errors.Is(err, tea.ErrProgramKilled):
+			s.log.Warn("program ended with an error", "user", req.Actor.Name, "err", err)
+		}
+		next(sess)
+	}
+}
+
+// rateLimit refuses sessions beyond the limiter's allowance.
+func (s *Server) rateLimit(l *limiter) func(ssh.Handler) ssh.Handler {
+	return func(next ssh.Handler) ssh.Handler {
+		return func(sess ssh.Session) {
+			ip := sess.RemoteAddr().String()
+			if a, ok := sess.RemoteAddr().(*net.TCPAddr); ok {
+				ip = a.IP.String()
+			}
+			if !l.allow(ip, sess.User()) {
+				s.log.Warn("rate limited", "user", sess.User(), "ip", ip)
+				say(sess, msg(s.lang(sess), msgLimited), 1)
+				return
+			}
+			next(sess)
+		}
+	}
+}
+
+// limits are the two token buckets of the limiter: a burst, then one more
+// session every per.
+type limits struct {
+	userBurst, ipBurst float64
+	userPer, ipPer     time.Duration
+}
+
+// defaultLimits suit a workshop: a room of thirty behind one Wi-Fi router
+// shares one public address, and everybody connects within the same minute,
+// so the bucket of an address is large (300 sessions, then 5 a second). The
+// bucket of an address and a user name is small (10, then one every 6 s):
+// it stops one person's reconnect loop without touching their neighbours.
+// Wish's ratelimiter keys by address alone, which forces a choice between
+// locking a room out and not limiting at all.
+var defaultLimits = limits{userBurst: 10, userPer: 6 * time.Second, ipBurst: 300, ipPer: 200 * time.Millisecond}
+
+// maxBuckets bounds the limiter's memory: beyond it, full buckets (which
+// carry no information) are forgotten, and if more than half remain, all
+// are: the limits start afresh rather than the server running out of
+// memory. Either way the next pruning is at least maxBuckets/2 new clients
+// away, so that its cost stays constant per session.
+const maxBuckets = 10000
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// limiter is a pair of token buckets per client: one for its address, one
+// for its address and user name. A session needs a token from both.
+type limiter struct {
+	lim limits
+	now func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+func newLimiter(l limits) *limiter {
+	return &limiter{lim: l, now: time.Now, buckets: map[string]*bucket{}}
+}
+
+func (l *limiter) allow(ip, user string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if len(l.buckets) > maxBuckets {
+		l.pruneLocked(now)
+		if len(l.buckets) > maxBuckets/2 {
+			clear(l.buckets)
+		}
+	}
+	a := l.refillLocked("ip\x00"+ip, l.lim.ipBurst, l.lim.ipPer, now)
+	b := l.refillLocked("user\x00"+ip+"\x00"+user, l.lim.userBurst, l.lim.userPer, now)
+	if a.tokens < 1 || b.tokens < 1 {
+		return false
+	}
+	a.tokens--
+	b.tokens--
+	return true
+}
+
+func (l *limiter) refillLocked(key string, burst float64, per time.Duration, now time.Time) *bucket {
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: burst, last: now}
+		l.buckets[key] = b
+		return b
+	}
+	b.tokens = min(burst, b.tokens+float64(now.Sub(b.last))/float64(per))
+	b.last = now
+	return b
+}
+
+func (l *limiter) pruneLocked(now time.Time) {
+	for k, b := range l.buckets {
+		burst, per := l.lim.userBurst, l.lim.userPer
+		if k[:2] == "ip" {
+			burst, per = l.lim.ipBurst, l.lim.ipPer
+		}
+		if b.tokens+float64(now.Sub(b.last))/float64(per) >= burst {
+			delete(l.buckets, k)
+		}
+	}
+}

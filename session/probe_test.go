@@ -1,0 +1,128 @@
+package session_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"revue/review"
+	"revue/session"
+)
+
+// probe is a small interface for the server's own tests: it does what the
+// real one does with a hub (join, subscribe, act) and shows what the server
+// handed it, so that the server's mechanics are tested apart from tui.
+type probe struct {
+	req  session.ModelRequest
+	w, h int
+	sub  *session.Subscription
+	snap *session.Snapshot
+	err  string
+}
+
+func newProbe(req session.ModelRequest) tea.Model { return &probe{req: req} }
+
+type (
+	joinedMsg struct {
+		sub *session.Subscription
+		err error
+	}
+	revMsg  struct{}
+	doneMsg struct{ err error }
+)
+
+func (p *probe) Init() tea.Cmd {
+	h := p.req.Hub
+	if h == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		conn, err := h.Join(context.Background(), p.req.Actor, "ssh")
+		if err != nil {
+			return joinedMsg{err: err}
+		}
+		p.req.Seat.Take(h, conn)
+		return joinedMsg{sub: h.Subscribe()}
+	}
+}
+
+func (p *probe) wait() tea.Cmd {
+	sub := p.sub
+	return func() tea.Msg { <-sub.C; return revMsg{} }
+}
+
+func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		p.w, p.h = msg.Width, msg.Height
+	case joinedMsg:
+		if msg.err != nil {
+			p.err = msg.err.Error()
+			return p, nil
+		}
+		p.sub = msg.sub
+		p.snap = p.req.Hub.Snapshot()
+		return p, p.wait()
+	case revMsg:
+		p.snap = p.req.Hub.Snapshot()
+		return p, p.wait()
+	case doneMsg:
+		p.err = ""
+		if msg.err != nil {
+			p.err = msg.err.Error()
+		}
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "q":
+			return p, tea.Quit
+		case "a":
+			return p, p.accept()
+		case "u":
+			h, actor := p.req.Hub, p.req.Actor
+			return p, func() tea.Msg {
+				_, err := h.Undo(context.Background(), actor)
+				return doneMsg{err}
+			}
+		case "!":
+			panic("the probe was asked to panic")
+		}
+	}
+	return p, nil
+}
+
+// accept votes for the first proposal, or decides it as a facilitator.
+func (p *probe) accept() tea.Cmd {
+	h, actor := p.req.Hub, p.req.Actor
+	return func() tea.Msg {
+		kind := review.KindVoteCast
+		if actor.Role == review.Facilitator {
+			kind = review.KindDecisionMade
+		}
+		_, err := h.Do(context.Background(), actor, kind, review.VoteData{Proposal: "L1", Verdict: review.Accept})
+		return doneMsg{err}
+	}
+}
+
+func (p *probe) View() tea.View {
+	var b strings.Builder
+	a := p.req.Actor
+	fmt.Fprintf(&b, "probe user=%s role=%s lang=%s size=%dx%d\nfp=%s;\n", a.Name, a.Role, p.req.Lang, p.w, p.h, a.Fingerprint)
+	switch {
+	case p.req.Hub == nil:
+		names, _ := p.req.Registry.List(context.Background())
+		fmt.Fprintf(&b, "picker: %s\n", strings.Join(names, " "))
+	case p.snap != nil:
+		fmt.Fprintf(&b, "session=%s online=%d\n", p.snap.State.Name, len(p.snap.Online))
+		for _, ps := range p.snap.State.Proposals {
+			fmt.Fprintf(&b, "%s %s votes=%d\n", ps.ID, ps.Status, len(ps.Votes))
+		}
+	}
+	if p.err != "" {
+		fmt.Fprintf(&b, "error: %s\n", p.err)
+	}
+	v := tea.NewView(b.String())
+	v.AltScreen = true
+	return v
+}

@@ -1,0 +1,399 @@
+package session
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/logging"
+	"github.com/charmbracelet/keygen"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/net/netutil"
+
+	"revue/review"
+)
+
+// ModelRequest is everything the interface needs to serve one SSH session.
+type ModelRequest struct {
+	// Actor is the person: the user name they chose, the fingerprint of the
+	// key that really authenticated (never one only offered), and the role.
+	Actor review.Actor
+	// Lang is "fr" or "en": Config.Lang, else the client's LC_ALL,
+	// LC_MESSAGES or LANG (OpenSSH sends them).
+	Lang string
+	// Hub is the session asked for (`ssh ... NAME@HOST SESSION`), or the only
+	// one served; nil means the interface shows a picker.
+	Hub      *Hub
+	Registry *Registry
+	// Seat is filled by the interface when the person enters a session; the
+	// server empties it (Seat.Leave) when the program ends.
+	Seat *Seat
+	// Environ is the client's environment (NO_COLOR, LANG...), never the
+	// server's.
+	Environ []string
+}
+
+// Config sets up a Server. Only Registry and NewModel are required.
+type Config struct {
+	Listen string // default ":2222"
+	// HostKeyPath is where the server's ed25519 key lives (created once,
+	// mode 0600, then reused, so that clients can trust it). Empty: a key in
+	// memory, for tests.
+	HostKeyPath string
+	// Passcode, when set, is asked by keyboard-interactive authentication
+	// (compared in constant time, three tries per connection).
+	Passcode string
+	// AuthorizedKeys is an authorized_keys file: only these keys (and the
+	// facilitators') may log in by key.
+	AuthorizedKeys string
+	// Facilitators is an authorized_keys file of the facilitators' keys.
+	Facilitators string
+	Lang         string        // "fr" or "en" forces the language; "" follows the client
+	MaxConns     int           // connections at once; default 250
+	IdleTimeout  time.Duration // default 30 min
+	// HandshakeTimeout bounds the time from TCP connect to the end of
+	// authentication, so that half-open connections cannot pile up against
+	// MaxConns. Default 30 s (long enough to type a passcode).
+	HandshakeTimeout time.Duration
+	Registry         *Registry
+	// NewModel builds the interface of one session; main.go wires it to
+	// tui.New, which keeps session free of any import of tui.
+	NewModel func(ModelRequest) tea.Model
+	Logger   *log.Logger // nil: discard
+}
+
+// Server is Revue's SSH server: one Bubble Tea program per SSH session,
+// each reading the hub of its review session. People join with
+//
+//	ssh -t -p 2222 NAME@HOST [SESSION] [--watch]
+//
+// NAME is the name the others see. SESSION opens that review session; an
+// unknown one gets the list of sessions and exit status 1; without it, the
+// only session served opens at once, and with several the interface shows
+// a picker. --watch (or -w) asks for a read-only screen (the spectator
+// role), for a projector.
+//
+// Who may log in:
+//   - open (no Passcode, no AuthorizedKeys): anyone; with an SSH key its
+//     fingerprint is part of the identity, without one keyboard-interactive
+//     lets them in without a question.
+//   - Passcode: keyboard-interactive asks for it, three tries per
+//     connection, always: a key never replaces it. A key holder proves
+//     their key first, then types the passcode, and keeps the key (and the
+//     facilitator role it may give) in the session. With AuthorizedKeys as
+//     well, only the listed keys may take that first step, and a person
+//     without a key cannot log in.
+//   - AuthorizedKeys: only the listed keys and the facilitators' keys.
+//
+// The role is decided after login from the key that really authenticated:
+// facilitator when it is in Facilitators (unless --watch), spectator with
+// --watch, participant otherwise. The hub enforces it on every action.
+type Server struct {
+	cfg    Config
+	srv    *ssh.Server
+	access *access
+	log    *log.Logger
+	hostFP string
+
+	mu       sync.Mutex
+	addr     net.Addr
+	closing  bool
+	programs map[*tea.Program]struct{}
+	running  sync.WaitGroup // one per session in presence, until it has left its hub
+	conns    sync.Map       // ssh.Session → *conn, from route to program
+}
+
+// NewServer checks the configuration, loads or creates the host key and
+// reads the key lists. It listens on nothing yet.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Registry == nil || cfg.NewModel == nil {
+		return nil, errors.New("session: NewServer needs a Registry and a NewModel function")
+	}
+	if cfg.Listen == "" {
+		cfg.Listen = ":2222"
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = 250
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = 30 * time.Second
+	}
+	switch cfg.Lang {
+	case "", "fr", "en":
+	default:
+		return nil, fmt.Errorf("language %q is not available; use fr or en", cfg.Lang)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, access: &access{}, programs: map[*tea.Program]struct{}{}}
+	if s.log == nil {
+		s.log = log.New(io.Discard)
+	}
+	if cfg.Passcode != "" {
+		h := sha256.Sum256([]byte(cfg.Passcode))
+		s.access.passcode = h[:]
+	}
+	var err error
+	if cfg.AuthorizedKeys != "" {
+		if s.access.authorized, err = readKeySet(cfg.AuthorizedKeys); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Facilitators != "" {
+		if s.access.facilitators, err = readKeySet(cfg.Facilitators); err != nil {
+			return nil, err
+		}
+	}
+	host, err := loadHostKey(cfg.HostKeyPath)
+	if err != nil {
+		return nil, err
+	}
+	s.hostFP = gossh.FingerprintSHA256(host.PublicKey())
+
+	opts := []ssh.Option{
+		// The host key goes first: wish.NewServer writes a new key into the
+		// working directory when none is set.
+		func(srv *ssh.Server) error { srv.AddHostKey(host); return nil },
+		wish.WithAddress(cfg.Listen),
+		wish.WithVersion("Revue"),
+		wish.WithIdleTimeout(cfg.IdleTimeout),
+		// The middleware chain. wish composes it so that the LAST one listed
+		// runs FIRST, so read it from the bottom up:
+		wish.WithMiddleware(
+			// 7. The Bubble Tea program of the session, tracked so that
+			//    Shutdown can end it and wait for the client's terminal to
+			//    be restored.
+			s.program,
+			// 6. Presence: whatever way the program ends (q, a closed lid,
+			//    Shutdown, a panic), the person leaves the hub.
+			s.presence,
+			// 5. Which session, who, which language: refuse an unknown
+			//    session with one sentence before any program starts.
+			s.route,
+			// 4. A terminal is required: a clear sentence otherwise.
+			s.requirePTY,
+			// 3. Rate limit, after authentication: keyed by IP and user
+			//    name, so that a whole room behind one router is not
+			//    locked out (see defaultLimits).
+			s.rateLimit(newLimiter(defaultLimits)),
+			// 2. Log every session, refused or not, with its duration.
+			logging.StructuredMiddlewareWithLogger(s.log, log.InfoLevel),
+			// 1. Recover from a panic anywhere below: logged with its stack,
+			//    the client gets a sentence, never the stack.
+			s.recover,
+		),
+	}
+	switch {
+	case s.access.passcode != nil:
+		// Two steps for key holders, which charm.land/ssh's handlers cannot
+		// express: see passcodeConfig.
+		opts = append(opts, func(srv *ssh.Server) error {
+			srv.ServerConfigCallback = s.access.passcodeConfig
+			return nil
+		})
+	case s.access.authorized != nil:
+		// Keys only: keyboard-interactive stays off.
+		opts = append(opts, ssh.PublicKeyAuth(s.access.publicKey))
+	default:
+		// Open: any key, and people without a key get in too.
+		opts = append(opts, ssh.PublicKeyAuth(s.access.publicKey), ssh.KeyboardInteractiveAuth(s.access.keyboardInteractive))
+	}
+	srv, err := wish.NewServer(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("set up the SSH server: %w", err)
+	}
+	srv.HandshakeTimeout = cfg.HandshakeTimeout
+	s.srv = srv
+	return s, nil
+}
+
+// loadHostKey reads the host key at path, creating it the first time. An
+// empty path gives a key in memory, which changes at every start.
+func loadHostKey(path string) (ssh.Signer, error) {
+	if path == "" {
+		k, err := keygen.New("", keygen.WithKeyType(keygen.Ed25519))
+		if err != nil {
+			return nil, fmt.Errorf("generate an in-memory host key: %w", err)
+		}
+		return k.Signer(), nil
+	}
+	k, err := keygen.New(path, keygen.WithKeyType(keygen.Ed25519), keygen.WithWrite())
+	if err != nil {
+		return nil, fmt.Errorf("host key %s: %w; remove the file (and %s.pub) to create a new one, then tell participants the new fingerprint", path, err, path)
+	}
+	return k.Signer(), nil
+}
+
+// Serve accepts connections on l, at most Config.MaxConns at once, until
+// Shutdown. It returns ssh.ErrServerClosed after Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	s.addr = l.Addr()
+	s.mu.Unlock()
+	return s.srv.Serve(netutil.LimitListener(l, s.cfg.MaxConns))
+}
+
+// ListenAndServe listens on Config.Listen and serves.
+func (s *Server) ListenAndServe() error {
+	l, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w; choose another address with --listen", s.cfg.Listen, err)
+	}
+	return s.Serve(l)
+}
+
+// Addr is the address the server listens on, once Serve has started.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+// HostKeyFingerprint is the SHA-256 fingerprint of the host key, as OpenSSH
+// shows it on the first connection: print it so that people can check it.
+func (s *Server) HostKeyFingerprint() string { return s.hostFP }
+
+// Shutdown ends every program first, so that each restores its client's
+// terminal (alternate screen off, cursor shown), waits for them and for
+// their departures to be recorded, then stops
+// the server and waits for the clients to hang up. When ctx ends first, the
+// programs still running are killed and the connections closed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	progs := make([]*tea.Program, 0, len(s.programs))
+	for p := range s.programs {
+		progs = append(progs, p)
+	}
+	s.mu.Unlock()
+	for _, p := range progs {
+		go p.Quit() // Quit blocks until the program reads it
+	}
+	done := make(chan struct{})
+	go func() {
+		s.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		for _, p := range progs {
+			p.Kill()
+		}
+	}
+	if err := s.srv.Shutdown(ctx); err != nil {
+		_ = s.srv.Close()
+		return fmt.Errorf("stop the SSH server: %w", err)
+	}
+	return nil
+}
+
+// enter counts a session in, for Shutdown to wait on; it refuses when the
+// server is shutting down.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.running.Add(1)
+	return true
+}
+
+// track registers a running program so that Shutdown can end it; it
+// refuses when the server is shutting down.
+func (s *Server) track(p *tea.Program) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.programs[p] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(p *tea.Program) {
+	s.mu.Lock()
+	delete(s.programs, p)
+	s.mu.Unlock()
+}
+
+// request parses the session's command: `[SESSION] [--watch]`, in any
+// order. It returns the request, or a sentence for the person and the exit
+// status.
+func (s *Server) request(sess ssh.Session) (ModelRequest, string, int) {
+	env := sess.Environ()
+	lang := s.cfg.Lang
+	if lang == "" {
+		lang = clientLang(env)
+	}
+	var name string
+	watch := false
+	for _, arg := range sess.Command() {
+		switch {
+		case arg == "--watch" || arg == "-w":
+			watch = true
+		case strings.HasPrefix(arg, "-") || name != "":
+			return ModelRequest{}, msg(lang, msgUsage), 2
+		default:
+			name = arg
+		}
+	}
+	req := ModelRequest{
+		Actor:    s.access.identify(sess.User(), sess.PublicKey(), watch),
+		Lang:     lang,
+		Registry: s.cfg.Registry,
+		Environ:  env,
+	}
+	ctx := sess.Context()
+	names, err := s.cfg.Registry.List(ctx)
+	if err != nil {
+		s.log.Error("list sessions", "err", err)
+		return ModelRequest{}, msg(lang, msgInternal), 1
+	}
+	switch {
+	case name != "" && !slices.Contains(names, name):
+		return ModelRequest{}, fmt.Sprintf(msg(lang, msgUnknown), name, strings.Join(names, ", ")), 1
+	case name == "" && len(names) == 1:
+		name = names[0]
+	}
+	if name != "" {
+		if req.Hub, err = s.cfg.Registry.Open(ctx, name); err != nil {
+			s.log.Error("open session", "session", name, "err", err)
+			return ModelRequest{}, msg(lang, msgInternal), 1
+		}
+	}
+	return req, "", 0
+}
+
+// clientLang is "fr" when the client's locale is French. LC_ALL overrides
+// LC_MESSAGES, which overrides LANG, as in POSIX.
+func clientLang(env []string) string {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := vars[k]; v != "" {
+			if strings.HasPrefix(v, "fr") {
+				return "fr"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}

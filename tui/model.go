@@ -1,0 +1,698 @@
+// Package tui is Revue's review screen: the passage, the criterion and the
+// proposed link side by side, the votes of the people in the room, and the
+// keys to accept, reject, rephrase, comment or create links.
+//
+// One root Model owns the only `switch msg.(type)`; the panes are plain
+// functions that render a string for a width and a height. Update does no
+// I/O: every call to the session's hub runs in a tea.Cmd that reports back
+// with a typed message, so that a slow disk never freezes a screen and an
+// action is shown as done only once the hub has made it durable.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"revue/review"
+	"revue/sanitize"
+	"revue/session"
+)
+
+// Options are what the caller knows about the screen it opens.
+type Options struct {
+	Hub      *session.Hub      // the session; nil shows a session picker fed by Registry
+	Registry *session.Registry // for the picker (List, Open); may be nil when Hub is set
+	Seat     *session.Seat     // filled (Seat.Take) when this screen joins a hub; the caller calls Seat.Leave when the program ends
+	Actor    review.Actor      // who is at this screen, with their role
+	Lang     string            // "fr" or "en"
+	Terminal string            // "local" or "ssh", recorded on join
+	Now      func() time.Time  // nil means time.Now; tests pin it
+	// Environ is the client's environment, when the caller has it (the SSH
+	// server does). NO_COLOR there turns colours off from the first frame;
+	// the program's tea.EnvMsg does the same a moment later. The server's
+	// own environment is never read: over SSH it is somebody else's.
+	Environ []string
+}
+
+// Minimum size of a usable screen; below it the screen asks to be enlarged
+// rather than show a broken layout.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// actionTimeout bounds one hub call: a store that hangs must not leave a
+// person waiting forever with "saving…" on screen.
+const actionTimeout = 30 * time.Second
+
+type mode int
+
+const (
+	modeBrowse mode = iota
+	modePicker
+	modeHelp
+	modeWhy
+	modeFilter
+	modeReason
+	modeReasonOther
+	modeEdit
+	modeComment
+	modeCreatePick
+	modeCreateStatement
+	modeCreateQuote
+)
+
+// filter narrows the list of proposals; an empty field lets everything
+// through.
+type filter struct {
+	criterion string
+	document  string
+	status    review.Status
+	origin    string
+}
+
+// Model is the review screen of one person. It implements tea.Model; use it
+// through a pointer.
+type Model struct {
+	opts Options
+	t    *text
+	keys KeyMap
+	st   styles
+	help help.Model
+
+	dark, noColor bool
+	width, height int
+
+	ctx       context.Context
+	quit      chan struct{}
+	closeOnce sync.Once
+	lastCall  chan struct{} // closed when the last hub call issued has run
+
+	// The session, once joined.
+	hub    *session.Hub
+	sub    *session.Subscription
+	conn   uint64
+	joined bool
+	snap   *session.Snapshot
+
+	// The picker, when the screen starts without a hub.
+	sessions   []string
+	pickIdx    int
+	pickLoaded bool
+	opening    bool // a session is being opened: one Enter joins once
+
+	// The list and the proposal on screen.
+	filter    filter
+	visible   []int // indexes in snap.State.Proposals that pass the filter
+	cursor    int
+	current   string
+	shownAt   time.Time
+	scroll    int // first passage line shown; -1 puts the quote in view
+	focusSent string
+	pv        *passageView
+	passRows  int    // passage lines the last render had room for, for paging
+	hint      string // the key hints, drawn once per size and colours
+
+	// Panels.
+	mode      mode
+	draft     filter
+	filterRow int
+	reasonIdx int
+	// The inputs and the why panel exist only while open: kept in every
+	// idle screen they would weigh more than the rest of it (a textarea
+	// allocates 240 KB, a text input holds 8 KB of styles).
+	editor  *textarea.Model
+	input   *textinput.Model // the comment, another reason, or a quote
+	why     *viewport.Model
+	critIdx int
+	newText string
+	formErr string
+
+	// Feedback.
+	pending   int
+	status    string
+	statusErr bool
+	fatal     string
+}
+
+// New builds the screen. It does nothing yet: joining the session happens
+// in Init, in a command, like every other call to the hub.
+func New(o Options) *Model {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Terminal == "" {
+		o.Terminal = "local"
+	}
+	m := &Model{
+		opts:   o,
+		t:      language(o.Lang),
+		dark:   true,
+		ctx:    context.Background(),
+		quit:   make(chan struct{}),
+		scroll: -1,
+		hub:    o.Hub,
+		help:   help.New(),
+	}
+	m.keys = newKeyMap(m.t, o.Actor.Role)
+	m.noColor = tea.EnvMsg(o.Environ).Getenv("NO_COLOR") != ""
+	m.restyle()
+	if m.hub != nil {
+		m.snap = m.hub.Snapshot()
+		m.refresh()
+	} else {
+		m.mode = modePicker
+	}
+	return m
+}
+
+// Messages that commands send back to Update.
+type (
+	joinedMsg struct {
+		hub  *session.Hub
+		sub  *session.Subscription
+		conn uint64
+		snap *session.Snapshot
+		err  error
+	}
+	snapshotMsg struct{ snap *session.Snapshot }
+	leftMsg     struct{}
+	sessionsMsg struct {
+		names []string
+		err   error
+	}
+	openedMsg struct {
+		hub  *session.Hub
+		snap *session.Snapshot
+		err  error
+	}
+	actionMsg struct {
+		act     action
+		err     error
+		snap    *session.Snapshot
+		undone  bool   // for an undo: whether there was something to undo
+		created string // for a new link: its ID
+	}
+)
+
+// action is what a person asked for, kept to say what happened afterwards.
+type action struct {
+	kind     review.Kind
+	verdict  review.Verdict
+	undo     bool
+	next     bool   // move to the next proposal once recorded (skip)
+	proposal string // the proposal acted on
+}
+
+// Init joins the session (or lists the sessions for the picker) and asks the
+// client's terminal for its background colour.
+func (m *Model) Init() tea.Cmd {
+	if m.hub != nil {
+		return tea.Batch(tea.RequestBackgroundColor, m.joinCmd(m.hub))
+	}
+	if m.opts.Registry == nil {
+		m.fatal = m.t.NoSession
+		return tea.RequestBackgroundColor
+	}
+	return tea.Batch(tea.RequestBackgroundColor, m.listCmd())
+}
+
+// joinCmd subscribes before joining, so that no revision after the join can
+// be missed, and takes the seat at once: if the connection drops before
+// Update ever sees the join, the caller's Seat.Leave still records the
+// departure.
+func (m *Model) joinCmd(h *session.Hub) tea.Cmd {
+	ctx, actor, terminal, seat := m.ctx, m.opts.Actor, m.opts.Terminal, m.opts.Seat
+	return func() tea.Msg {
+		sub := h.Subscribe()
+		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		conn, err := h.Join(cctx, actor, terminal)
+		if err != nil {
+			sub.Close()
+			return joinedMsg{err: err}
+		}
+		if seat != nil {
+			seat.Take(h, conn)
+		}
+		return joinedMsg{hub: h, sub: sub, conn: conn, snap: h.Snapshot()}
+	}
+}
+
+// waitCmd blocks until the hub has a new revision, then reports the newest
+// snapshot; Update re-arms it. It also ends when the screen quits, or when
+// this connection is no longer online (the caller's Seat.Leave after the
+// program ended), so that no goroutine or subscription outlives the screen.
+func (m *Model) waitCmd() tea.Cmd {
+	h, sub, conn, quit := m.hub, m.sub, m.conn, m.quit
+	return func() tea.Msg {
+		select {
+		case <-sub.C:
+			snap := h.Snapshot()
+			if !slices.ContainsFunc(snap.Online, func(p session.Presence) bool { return p.Conn == conn }) {
+				sub.Close()
+				return leftMsg{}
+			}
+			return snapshotMsg{snap}
+		case <-quit:
+			sub.Close()
+			return nil
+		}
+	}
+}
+
+func (m *Model) listCmd() tea.Cmd {
+	reg, ctx := m.opts.Registry, m.ctx
+	return func() tea.Msg {
+		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		names, err := reg.List(cctx)
+		return sessionsMsg{names, err}
+	}
+}
+
+func (m *Model) openCmd(name string) tea.Cmd {
+	reg, ctx := m.opts.Registry, m.ctx
+	return func() tea.Msg {
+		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		h, err := reg.Open(cctx, name)
+		if err != nil {
+			return openedMsg{err: err}
+		}
+		return openedMsg{hub: h, snap: h.Snapshot()}
+	}
+}
+
+// inOrder makes a command that calls the hub run only after every hub call
+// this screen issued before it. Bubble Tea runs commands concurrently, so
+// without it "accept" then "undo" typed quickly could reach the hub as
+// "undo" (nothing to undo) then "accept", and a focus sent for an earlier
+// proposal could overwrite the latest one. A call whose predecessor never
+// ran (its program ended first) waits no longer than actionTimeout.
+func (m *Model) inOrder(f func() tea.Msg) tea.Cmd {
+	prev, done := m.lastCall, make(chan struct{})
+	m.lastCall = done
+	return func() tea.Msg {
+		defer close(done)
+		if prev != nil {
+			t := time.NewTimer(actionTimeout)
+			select {
+			case <-prev:
+			case <-t.C:
+			}
+			t.Stop()
+		}
+		return f()
+	}
+}
+
+// focusCmd tells the others which proposal this screen shows. It is cheap,
+// but it takes the hub's lock and publishes a revision, so it too runs
+// outside Update.
+func (m *Model) focusCmd() tea.Cmd {
+	if !m.joined || m.current == m.focusSent {
+		return nil
+	}
+	m.focusSent = m.current
+	h, conn, id := m.hub, m.conn, m.current
+	return m.inOrder(func() tea.Msg {
+		h.Focus(conn, id)
+		return nil
+	})
+}
+
+// doCmd performs one action through the hub. The result, and the snapshot
+// that includes it, come back together, so the screen never shows as done
+// an action the hub has not made durable.
+func (m *Model) doCmd(act action, data any) tea.Cmd {
+	m.pending++
+	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
+	return m.inOrder(func() tea.Msg {
+		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		_, err := h.Do(cctx, actor, act.kind, data)
+		return actionMsg{act: act, err: err, snap: h.Snapshot()}
+	})
+}
+
+func (m *Model) undoCmd() tea.Cmd {
+	m.pending++
+	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
+	return m.inOrder(func() tea.Msg {
+		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		ok, err := h.Undo(cctx, actor)
+		return actionMsg{act: action{undo: true}, err: err, undone: ok, snap: h.Snapshot()}
+	})
+}
+
+// createCmd adds a link a person found. The proposal's ID is drawn here,
+// outside Update, like the event's.
+func (m *Model) createCmd(p review.Proposal) tea.Cmd {
+	m.pending++
+	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
+	return m.inOrder(func() tea.Msg {
+		p.ID = session.NewID()
+		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		_, err := h.Do(cctx, actor, review.KindProposalAdded, p)
+		return actionMsg{act: action{kind: review.KindProposalAdded}, err: err, created: p.ID, snap: h.Snapshot()}
+	})
+}
+
+// shutdown ends the wait for revisions. Quitting needs no other cleanup
+// here: the caller's Seat.Leave records the departure.
+func (m *Model) shutdown() {
+	m.closeOnce.Do(func() { close(m.quit) })
+}
+
+// Update is the one place where the screen's state changes.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layoutInputs()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.restyle()
+		return m, nil
+	case tea.EnvMsg:
+		if msg.Getenv("NO_COLOR") != "" {
+			m.noColor = true
+			m.restyle()
+		}
+		return m, nil
+	case joinedMsg:
+		if msg.err != nil {
+			m.fatal = fmt.Sprintf(m.t.ErrJoin, sanitize.Line(msg.err.Error()))
+			return m, nil
+		}
+		m.hub, m.sub, m.conn, m.joined = msg.hub, msg.sub, msg.conn, true
+		m.fatal = ""
+		if m.mode == modePicker {
+			m.mode = modeBrowse
+		}
+		m.adopt(msg.snap)
+		return m, tea.Batch(m.waitCmd(), m.refresh(), m.focusCmd())
+	case snapshotMsg:
+		m.adopt(msg.snap)
+		return m, tea.Batch(m.waitCmd(), m.refresh())
+	case leftMsg:
+		m.joined = false
+		m.fatal = m.t.ErrLeft
+		m.shutdown()
+		return m, tea.Quit
+	case sessionsMsg:
+		m.pickLoaded = true
+		if msg.err != nil {
+			m.fatal = fmt.Sprintf(m.t.ErrJoin, sanitize.Line(msg.err.Error()))
+			return m, nil
+		}
+		m.sessions = msg.names
+		return m, nil
+	case openedMsg:
+		if msg.err != nil {
+			m.opening = false
+			m.setError(fmt.Sprintf(m.t.ErrJoin, sanitize.Line(msg.err.Error())))
+			return m, nil
+		}
+		m.hub, m.snap = msg.hub, msg.snap
+		m.refresh()
+		return m, m.joinCmd(msg.hub)
+	case actionMsg:
+		return m, m.actionDone(msg)
+	case tea.PasteMsg:
+		// What people type is cleaned where it enters, like any outside
+		// text: what is recorded is what everybody's screen shows.
+		msg.Content = sanitize.Text(msg.Content)
+		return m, m.forwardToInput(msg)
+	case tea.KeyPressMsg:
+		if msg.Text != "" {
+			msg.Text = sanitize.Line(msg.Text)
+		}
+		return m.key(msg)
+	}
+	// Anything else (cursor blinks and the like) belongs to the input in use.
+	return m, m.forwardToInput(msg)
+}
+
+// adopt takes a snapshot if it is newer than the one on screen: an action's
+// answer and the subscription's signal may arrive in either order.
+func (m *Model) adopt(s *session.Snapshot) {
+	if s == nil || (m.snap != nil && s.Rev <= m.snap.Rev) {
+		return
+	}
+	m.snap = s
+	if m.mode == modeWhy {
+		m.fillWhy()
+	}
+}
+
+func (m *Model) actionDone(msg actionMsg) tea.Cmd {
+	m.pending = max(m.pending-1, 0)
+	m.adopt(msg.snap)
+	if msg.err != nil {
+		m.setError(m.errSentence(msg.err))
+		return m.refresh()
+	}
+	switch {
+	case msg.act.undo && !msg.undone:
+		m.setInfo(m.t.NoUndo)
+	case msg.act.undo:
+		m.setInfo(m.t.Undone)
+	case msg.created != "":
+		m.setInfo(m.t.Created)
+		m.current = msg.created
+	case msg.act.kind == review.KindCommentAdded:
+		m.setInfo(m.t.Commented)
+	case msg.act.verdict == review.Skip:
+		m.setInfo(m.t.Skipped)
+	case msg.act.kind == review.KindDecisionMade:
+		m.setInfo(fmt.Sprintf(m.t.Decided, m.verdictWord(msg.act.verdict)))
+	default:
+		m.setInfo(fmt.Sprintf(m.t.Voted, m.verdictWord(msg.act.verdict)))
+	}
+	cmd := m.refresh()
+	if msg.act.next && m.current == msg.act.proposal {
+		// Only if the person is still on it: they may have moved on
+		// while it was being recorded.
+		cmd = tea.Batch(cmd, m.move(m.cursor+1))
+	}
+	return cmd
+}
+
+// errSentence turns an error of the hub into one sentence for the status
+// line. A refusal for the role says so plainly; anything else says that the
+// action was not recorded, with the cause cleaned for the terminal.
+func (m *Model) errSentence(err error) string {
+	if errors.Is(err, session.ErrForbidden) {
+		return fmt.Sprintf(m.t.ErrForbidden, m.roleWord(m.opts.Actor.Role))
+	}
+	return fmt.Sprintf(m.t.ErrFailed, sanitize.Line(err.Error()))
+}
+
+func (m *Model) setError(s string) { m.status, m.statusErr = s, true }
+func (m *Model) setInfo(s string)  { m.status, m.statusErr = s, false }
+
+// refresh recomputes the filtered list after the snapshot or the filter
+// changed, keeps the same proposal on screen when it is still listed, and
+// reports the focus when the proposal on screen changed.
+func (m *Model) refresh() tea.Cmd {
+	if m.snap == nil {
+		return nil
+	}
+	st := m.snap.State
+	m.visible = m.visible[:0]
+	for i, p := range st.Proposals {
+		if m.filter.match(p) {
+			m.visible = append(m.visible, i)
+		}
+	}
+	idx := -1
+	for i, pi := range m.visible {
+		if st.Proposals[pi].ID == m.current {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		idx = min(m.cursor, len(m.visible)-1)
+	}
+	return m.setCursor(idx)
+}
+
+// setCursor puts the proposal at index i of the list on screen.
+func (m *Model) setCursor(i int) tea.Cmd {
+	if len(m.visible) == 0 {
+		m.cursor, m.current = 0, ""
+		m.pv = nil
+		return nil
+	}
+	i = max(0, min(i, len(m.visible)-1))
+	m.cursor = i
+	id := m.snap.State.Proposals[m.visible[i]].ID
+	if id != m.current || m.shownAt.IsZero() {
+		m.current = id
+		m.shownAt = m.opts.Now()
+		m.scroll = -1
+		m.pv = nil
+	}
+	return m.focusCmd()
+}
+
+func (m *Model) move(i int) tea.Cmd {
+	m.status = ""
+	return m.setCursor(i)
+}
+
+func (f filter) match(p *review.ProposalState) bool {
+	return (f.criterion == "" || p.Criterion == f.criterion) &&
+		(f.document == "" || p.Document == f.document) &&
+		(f.status == "" || p.Status == f.status) &&
+		(f.origin == "" || p.Origin.Kind == f.origin)
+}
+
+// currentProposal is the proposal on screen, or nil.
+func (m *Model) currentProposal() *review.ProposalState {
+	if m.snap == nil || m.current == "" {
+		return nil
+	}
+	p, _ := m.snap.State.Proposal(m.current)
+	return p
+}
+
+// forwardToInput gives a message to the text input in use, if any.
+func (m *Model) forwardToInput(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch {
+	case m.editor != nil:
+		*m.editor, cmd = m.editor.Update(msg)
+	case m.input != nil:
+		*m.input, cmd = m.input.Update(msg)
+	}
+	return cmd
+}
+
+// restyle rebuilds the styles after the background or NO_COLOR became
+// known.
+func (m *Model) restyle() {
+	m.st = newStyles(m.dark, m.noColor)
+	m.help.Styles = m.st.Help
+	m.hint = ""
+	if m.editor != nil {
+		m.editor.SetStyles(m.editorStyles())
+	}
+	if m.input != nil {
+		m.input.SetStyles(m.inputStyles())
+	}
+}
+
+// editorStyles and inputStyles follow the background, without colour under
+// NO_COLOR, and with a static cursor: a blinking one sends a message twice a
+// second, for every one of two hundred screens, for nothing.
+func (m *Model) editorStyles() textarea.Styles {
+	s := textarea.DefaultStyles(m.dark)
+	if m.noColor {
+		s = textarea.Styles{}
+	}
+	s.Cursor.Blink = false
+	return s
+}
+
+func (m *Model) inputStyles() textinput.Styles {
+	s := textinput.DefaultStyles(m.dark)
+	if m.noColor {
+		s = textinput.Styles{}
+	}
+	s.Cursor.Blink = false
+	return s
+}
+
+// openEditor makes the multi-line editor for a rephrasing or a new link.
+// It is dropped when the panel closes.
+func (m *Model) openEditor(value string) tea.Cmd {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.CharLimit = 2000
+	ta.SetStyles(m.editorStyles())
+	ta.SetWidth(max(m.width-4, 10))
+	ta.SetHeight(3)
+	ta.SetValue(value)
+	m.editor = &ta
+	return m.editor.Focus()
+}
+
+// openInput makes the one-line input of a comment, another reason or a
+// quote. It is dropped when the panel closes.
+func (m *Model) openInput(prompt string, limit int) tea.Cmd {
+	in := textinput.New()
+	in.Prompt = prompt
+	in.CharLimit = limit
+	in.SetStyles(m.inputStyles())
+	in.SetWidth(max(m.width-8, 10))
+	m.input = &in
+	return m.input.Focus()
+}
+
+// layoutInputs sizes what depends on the window.
+func (m *Model) layoutInputs() {
+	if m.editor != nil {
+		m.editor.SetWidth(max(m.width-4, 10))
+	}
+	if m.input != nil {
+		m.input.SetWidth(max(m.width-8, 10))
+	}
+	m.help.SetWidth(max(m.width-2, 10))
+	m.hint = ""
+	if m.mode == modeWhy {
+		m.fillWhy()
+	}
+}
+
+func (m *Model) verdictWord(v review.Verdict) string {
+	switch v {
+	case review.Accept:
+		return m.t.VerdictAccept
+	case review.Reject:
+		return m.t.VerdictReject
+	case review.Rephrase:
+		return m.t.VerdictRephrase
+	}
+	return m.t.VerdictSkip
+}
+
+func (m *Model) roleWord(r review.Role) string {
+	switch r {
+	case review.Facilitator:
+		return m.t.RoleFacilitator
+	case review.Participant:
+		return m.t.RoleParticipant
+	}
+	return m.t.RoleSpectator
+}
+
+func (m *Model) reasonWord(r string) string {
+	switch r {
+	case review.ReasonOffTopic:
+		return m.t.ReasonOffTopic
+	case review.ReasonQuoteInexact:
+		return m.t.ReasonQuoteInexact
+	case review.ReasonTooVague:
+		return m.t.ReasonTooVague
+	case review.ReasonWrongCriterion:
+		return m.t.ReasonWrongCriterion
+	}
+	return m.t.ReasonOther
+}

@@ -1,0 +1,121 @@
+package tui
+
+import (
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"revue/review"
+)
+
+func TestWrapText(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		in    string
+		width int
+		want  []string
+	}{
+		{"fits", "deux mots", 20, []string{"deux mots"}},
+		{"breaks at spaces", "les règles du jardin", 10, []string{"les règles", "du jardin"}},
+		{"long word is cut", "anticonstitutionnellement", 10, []string{"anticonsti", "tutionnell", "ement"}},
+		{"newlines kept", "a\n\nb", 10, []string{"a", "", "b"}},
+		{"spaces collapse at breaks", "aaaa    bbbb", 6, []string{"aaaa", "bbbb"}},
+		{"inner spaces kept", "a  b", 10, []string{"a  b"}},
+		{"wide characters", "日本語のテキスト", 6, []string{"日本語", "のテキ", "スト"}},
+		{"empty", "", 5, []string{""}},
+		{"combining mark stays with its letter", "e\u0301e\u0301e\u0301", 2, []string{"e\u0301e\u0301", "e\u0301"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := wrapText(tc.in, tc.width)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("wrapText(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+			}
+			for _, l := range got {
+				if w := ansi.StringWidth(l); w > tc.width {
+					t.Errorf("line %q is %d wide", l, w)
+				}
+			}
+		})
+	}
+}
+
+// width must agree with ansi.StringWidth on everything its fast path takes.
+func TestWidthAgrees(t *testing.T) {
+	var all []rune
+	for r := rune(0x20); r < 0x3000; r++ {
+		if narrow(r) {
+			if w := ansi.StringWidth(string(r)); w != 1 {
+				t.Errorf("U+%04X %q: ansi says %d cells, the fast path 1", r, r, w)
+			}
+			all = append(all, r)
+		}
+	}
+	rng := rand.New(rand.NewSource(1))
+	pieces := []string{"\x1b[1m", "\x1b[38;2;1;2;3m", "\x1b[m", "e\u0301", "日本", "👩\u200d👩", "\x1b]8;;x\x1b\\", "a", " "}
+	for range 2000 {
+		var b strings.Builder
+		for range rng.Intn(12) {
+			if rng.Intn(3) == 0 {
+				b.WriteString(pieces[rng.Intn(len(pieces))])
+			} else {
+				b.WriteRune(all[rng.Intn(len(all))])
+			}
+		}
+		s := b.String()
+		if got, want := width(s), ansi.StringWidth(s); got != want {
+			t.Fatalf("width(%q) = %d, ansi.StringWidth = %d", s, got, want)
+		}
+	}
+}
+
+func TestQuoteOffsets(t *testing.T) {
+	for _, tc := range []struct {
+		text, quote string
+		start, end  int
+		ok          bool
+	}{
+		{"Les règles du jardin", "règles", 4, 10, true},
+		{"Les règles du jardin", "", -1, -1, true},
+		{"Les règles du jardin", "regles", 0, 0, false},
+		{"été à l'école", "l'école", 6, 13, true},
+	} {
+		s, e, ok := quoteOffsets(tc.text, tc.quote)
+		if s != tc.start || e != tc.end || ok != tc.ok {
+			t.Errorf("quoteOffsets(%q, %q) = %d, %d, %v; want %d, %d, %v", tc.text, tc.quote, s, e, ok, tc.start, tc.end, tc.ok)
+		}
+		if ok && s >= 0 && string([]rune(tc.text)[s:e]) != tc.quote {
+			t.Errorf("offsets %d..%d do not give %q back", s, e, tc.quote)
+		}
+	}
+}
+
+func TestPassageViewQuote(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		qs, qe     int
+		want       string // the highlighted text
+	}{
+		{"plain", "abc def ghi", 4, 7, "def"},
+		{"tab before widens the text", "\tabc def", 5, 8, "def"},
+		{"escape inside the quote vanishes", "abc d\x1b[2Jef ghi", 4, 11, "def"},
+		{"offsets out of range are no quote", "abc", 2, 9, ""},
+		{"reversed offsets are no quote", "abc", 2, 1, ""},
+		{"not found", "abc", -1, -1, ""},
+		{"split emoji sequence widens", "x 👩\u200d👩\u200d👧 y", 2, 5, "👩\u200d👩\u200d👧"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &review.ProposalState{Proposal: review.Proposal{ID: "p", QuoteStart: tc.qs, QuoteEnd: tc.qe}}
+			v := newPassageView(p, tc.text, 40)
+			var got []string
+			for i := range v.lines {
+				v.render(i, func(s string) string { got = append(got, s); return s })
+			}
+			if strings.Join(got, "") != tc.want {
+				t.Fatalf("highlighted %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
