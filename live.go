@@ -52,7 +52,10 @@ func proposeFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error 
 		bar := newProgressLine(a, term.IsTerminal(os.Stderr.Fd()) && a.stderr == os.Stderr)
 		// The sink outlives Ctrl-C: the answers already paid for and the run's
 		// cost are still written after an interrupt.
-		sink := func(events []review.Event) error { _, err := st.Append(context.WithoutCancel(ctx), events...); return err }
+		sink := func(events []review.Event) error {
+			_, err := st.Append(context.WithoutCancel(ctx), events...)
+			return err
+		}
 		run, err := propose.Run(ctx, state, cfg, sink, bar.update)
 		bar.done()
 		if run.Calls > 0 || run.Proposals > 0 || err == nil {
@@ -177,7 +180,7 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 
 // newModel wires the SSH server to the interface.
 func newModel(req session.ModelRequest) tea.Model {
-	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh"})
+	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh", Environ: req.Environ})
 }
 
 // registry serves the sessions of st.
@@ -273,7 +276,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 		return errors.Join(err, srv.Shutdown(sctx))
 	}
 	seat := &session.Seat{}
-	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local"})
+	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ()})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, runErr := p.Run()
 	seat.Leave(context.Background())
