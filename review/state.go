@@ -107,6 +107,8 @@ func NewState() *State {
 // Replay folds events into a new state.
 func Replay(events []Event) (*State, error) {
 	s := NewState()
+	s.Events = make([]Event, 0, len(events))
+	s.byEvent = make(map[string]eventRef, len(events))
 	for _, e := range events {
 		if err := s.Apply(e); err != nil {
 			return nil, err
@@ -194,6 +196,7 @@ func (s *State) apply(e Event, commit bool) error {
 		return fmt.Errorf("event %d (%s): the session has not been created", e.Seq, e.Kind)
 	}
 	var touched string
+	var payload any // the decoded vote or comment, folded below without decoding again
 	switch e.Kind {
 	case KindSessionCreated:
 		var d SessionCreated
@@ -262,7 +265,7 @@ func (s *State) apply(e Event, commit bool) error {
 		if _, ok := s.Proposal(v.Proposal); !ok {
 			return fmt.Errorf("event %d: no proposal %q", e.Seq, v.Proposal)
 		}
-		touched = v.Proposal
+		touched, payload = v.Proposal, v
 	case KindCommentAdded:
 		var c CommentData
 		if err := e.Decode(&c); err != nil {
@@ -274,7 +277,7 @@ func (s *State) apply(e Event, commit bool) error {
 		if _, ok := s.Proposal(c.Proposal); !ok {
 			return fmt.Errorf("event %d: no proposal %q", e.Seq, c.Proposal)
 		}
-		touched = c.Proposal
+		touched, payload = c.Proposal, c
 	case KindActionUndone:
 		var u UndoData
 		if err := e.Decode(&u); err != nil {
@@ -347,7 +350,7 @@ func (s *State) apply(e Event, commit bool) error {
 				ps.undone = undone
 				ps.derive(s)
 			} else {
-				ps.fold(e)
+				ps.fold(e, payload)
 				ps.settle()
 			}
 			s.Proposals[i] = ps
@@ -418,7 +421,7 @@ func (p *ProposalState) derive(s *State) {
 	p.Versions = []Version{{N: 1, Statement: p.Statement, Author: p.AddedBy, At: p.AddedAt}}
 	for _, i := range p.History[1:] {
 		if e := s.Events[i]; !p.undone[e.ID] {
-			p.fold(e)
+			p.fold(e, nil)
 		}
 	}
 	p.settle()
@@ -428,11 +431,13 @@ func (p *ProposalState) derive(s *State) {
 // share their arrays with an earlier snapshot's copy of the proposal;
 // appending is still safe, because history is linear: that copy reads only
 // up to its own length and is never appended to again.
-func (p *ProposalState) fold(e Event) {
+func (p *ProposalState) fold(e Event, payload any) {
 	switch e.Kind {
 	case KindVoteCast, KindDecisionMade:
-		var d VoteData
-		_ = e.Decode(&d)
+		d, ok := payload.(VoteData)
+		if !ok {
+			_ = e.Decode(&d)
+		}
 		v := Vote{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Verdict: d.Verdict,
 			Reason: d.Reason, Note: d.Note, Statement: d.Statement, DwellMS: d.DwellMS,
 			Decides: e.Kind == KindDecisionMade}
@@ -445,8 +450,10 @@ func (p *ProposalState) fold(e Event) {
 				Author: e.Actor, At: e.At, EventID: e.ID, Diff: WordDiff(last.Statement, d.Statement)})
 		}
 	case KindCommentAdded:
-		var c CommentData
-		_ = e.Decode(&c)
+		c, ok := payload.(CommentData)
+		if !ok {
+			_ = e.Decode(&c)
+		}
 		p.Comments = append(p.Comments, Comment{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Text: c.Text})
 	}
 }
