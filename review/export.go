@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -270,9 +271,9 @@ func exportCSV(w io.Writer, st *State) error {
 		if pa.Page > 0 {
 			page = strconv.Itoa(pa.Page)
 		}
-		row := []string{p.ID, p.Document, doc.Title, p.Passage, page, pa.Section, p.Criterion, cr.Title,
-			p.Statement, p.Final, p.Quote, strconv.FormatBool(p.QuoteStart >= 0), strconv.FormatFloat(p.Confidence, 'f', -1, 64),
-			p.Origin.Kind, p.Origin.Name, string(p.Status), decidedBy, reason,
+		row := []string{p.ID, p.Document, cell(doc.Title), p.Passage, page, cell(pa.Section), p.Criterion, cell(cr.Title),
+			cell(p.Statement), cell(p.Final), cell(p.Quote), strconv.FormatBool(p.QuoteStart >= 0), strconv.FormatFloat(p.Confidence, 'f', -1, 64),
+			p.Origin.Kind, cell(p.Origin.Name), string(p.Status), cell(decidedBy), cell(reason),
 			strconv.Itoa(t[Accept]), strconv.Itoa(t[Reject]), strconv.Itoa(t[Rephrase]), strconv.Itoa(t[Skip]),
 			strconv.FormatBool(p.Conflict), strconv.Itoa(len(p.Comments))}
 		if err := cw.Write(row); err != nil {
@@ -281,6 +282,17 @@ func exportCSV(w io.Writer, st *State) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cell guards a free-text CSV cell against formula injection: a spreadsheet
+// runs a cell that starts with = + - @ as a formula, and these texts come
+// from documents, the AI and participants. The leading apostrophe is what
+// spreadsheets themselves use to mean "this is text".
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func joinNonEmpty(a, b string) string {

@@ -541,3 +541,16 @@ func TestReport(t *testing.T) {
 		t.Errorf("dwell p50 %v", f.DwellP50)
 	}
 }
+
+func TestCSVGuardsFormulas(t *testing.T) {
+	tr := sampleTrace(t)
+	tr.add("h1", chloe, KindProposalAdded, Proposal{ID: "H1", Document: docSHA, Passage: "0123456789ab-p1", Criterion: "C1",
+		Statement: `=HYPERLINK("http://evil","clic")`, Confidence: 1, QuoteStart: -1, QuoteEnd: -1, Origin: Origin{Kind: OriginHuman, Name: "@chloé"}})
+	out := string(export(t, tr.events, "csv", false))
+	if !strings.Contains(out, `'=HYPERLINK(`) || !strings.Contains(out, ",'@chloé,") {
+		t.Fatalf("formula not guarded:\n%s", out)
+	}
+	if cell("Le jardin") != "Le jardin" || cell("") != "" || cell("-1") != "'-1" {
+		t.Error("cell changed plain text")
+	}
+}
