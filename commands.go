@@ -90,11 +90,11 @@ func oneName(a *app, args []string) (string, error) {
 	return args[0], a.checkName(args[0])
 }
 
-func initFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
-	criteria := fs.String("criteria", "", "criteria file: .md, .csv, .yaml or .json")
-	skip := fs.Bool("skip-invalid", false, "import the valid files and list the others")
-	maxRunes := fs.Int("passage-size", 1200, "longest passage, in characters")
-	return func(ctx context.Context, a *app, args []string) error {
+func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	criteria := fs.String("criteria", "", a.t("fichier des critères : .md, .csv, .yaml ou .json", "criteria file: .md, .csv, .yaml or .json"))
+	skip := fs.Bool("skip-invalid", false, a.t("importer les fichiers valides et lister les autres", "import the valid files and list the others"))
+	maxRunes := fs.Int("passage-size", 1200, a.t("passage le plus long, en caractères", "longest passage, in characters"))
+	return func(ctx context.Context, args []string) error {
 		if len(args) < 2 {
 			return usageError{a.t("il faut un nom de session et au moins un document ou dossier", "a session name and at least one document or directory are needed")}
 		}
@@ -188,11 +188,11 @@ func withSeq(events []review.Event) []review.Event {
 	return out
 }
 
-func exportFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
-	format := fs.String("format", "json", "json, jsonl, csv or annotations")
-	pseudo := fs.Bool("pseudonymize", false, "replace people's names and key fingerprints by P1, P2, ...")
-	out := fs.StringP("output", "o", "", "write to FILE instead of the standard output")
-	return func(ctx context.Context, a *app, args []string) error {
+func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	format := fs.String("format", "json", a.t("json, jsonl, csv ou annotations", "json, jsonl, csv or annotations"))
+	pseudo := fs.Bool("pseudonymize", false, a.t("remplacer les noms et empreintes de clés des personnes par P1, P2…", "replace people's names and key fingerprints by P1, P2, ..."))
+	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
+	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
@@ -241,8 +241,8 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 	return os.Rename(f.Name(), path)
 }
 
-func sessionsFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
-	return func(ctx context.Context, a *app, args []string) error {
+func sessionsFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("sessions ne prend pas d'argument", "sessions takes no argument")}
 		}
@@ -273,8 +273,8 @@ func sessionsFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error
 	}
 }
 
-func reportFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
-	return func(ctx context.Context, a *app, args []string) error {
+func reportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
 			return err

@@ -24,17 +24,17 @@ import (
 	"revue/tui"
 )
 
-func proposeFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var cfg propose.Config
-	fs.BoolVar(&cfg.Frugal, "frugal", false, "no model at all: lexical proposals (BM25), origin \"lexical\"")
-	fs.StringVar(&cfg.Model, "model", propose.DefaultModel, "Ollama judge model")
-	fs.StringVar(&cfg.EmbedModel, "embed-model", "", "Ollama embedding model for hybrid retrieval, e.g. bge-m3 (default: lexical retrieval only)")
-	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf("passages judged per criterion (default %d, %d with --frugal)", propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
-	fs.IntVar(&cfg.Parallel, "parallel", 1, "concurrent judge calls per Ollama host")
-	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else "+propose.DefaultHost+")")
-	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, "context window sent to Ollama")
-	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, "the machine's power draw in watts, for the energy estimate")
-	return func(ctx context.Context, a *app, args []string) error {
+	fs.BoolVar(&cfg.Frugal, "frugal", false, a.t("sans aucun modèle : propositions lexicales (BM25), origine « lexical »", "no model at all: lexical proposals (BM25), origin \"lexical\""))
+	fs.StringVar(&cfg.Model, "model", propose.DefaultModel, a.t("modèle Ollama qui juge", "Ollama judge model"))
+	fs.StringVar(&cfg.EmbedModel, "embed-model", "", a.t("modèle Ollama d'embeddings pour une recherche hybride, par exemple bge-m3 (par défaut : recherche lexicale seule)", "Ollama embedding model for hybrid retrieval, e.g. bge-m3 (default: lexical retrieval only)"))
+	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf(a.t("passages jugés par critère (par défaut %d, %d avec --frugal)", "passages judged per criterion (default %d, %d with --frugal)"), propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
+	fs.IntVar(&cfg.Parallel, "parallel", 1, a.t("appels simultanés par machine Ollama", "concurrent judge calls per Ollama host"))
+	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, a.t("adresse d'Ollama, répétable pour répartir le travail (par défaut $OLLAMA_HOST, sinon ", "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else ")+propose.DefaultHost+")")
+	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
+	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, a.t("puissance de la machine en watts, pour estimer l'énergie", "the machine's power draw in watts, for the energy estimate"))
+	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
@@ -130,11 +130,11 @@ type serverFlags struct {
 	listen, passcode, authorizedKeys, facilitators string
 }
 
-func (s *serverFlags) add(fs *flag.FlagSet, listen string) {
-	fs.StringVar(&s.listen, "listen", listen, "SSH address to listen on")
-	fs.StringVar(&s.passcode, "passcode", "", "ask this passcode (keyboard-interactive) before joining")
-	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", "authorized_keys FILE: only these keys may join")
-	fs.StringVar(&s.facilitators, "facilitators", "", "authorized_keys FILE of the facilitators' keys")
+func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string) {
+	fs.StringVar(&s.listen, "listen", listen, a.t("adresse SSH d'écoute", "SSH address to listen on"))
+	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining"))
+	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join"))
+	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys"))
 }
 
 // startServer starts the SSH server of reg in the background and prints how
@@ -192,11 +192,11 @@ func (a *app) registry(st *store.Store, only string) *session.Registry {
 	return session.NewRegistry(st, st.Sessions, load, only)
 }
 
-func serveFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(fs, ":2222")
-	only := fs.String("session", "", "serve only this session")
-	return func(ctx context.Context, a *app, args []string) error {
+	sf.add(a, fs, ":2222")
+	only := fs.String("session", "", a.t("ne servir que cette session", "serve only this session"))
+	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("serve ne prend pas d'argument ; --session NOM pour n'en servir qu'une", "serve takes no argument; --session NAME serves only one")}
 		}
@@ -227,10 +227,10 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 	}
 }
 
-func reviewFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+func reviewFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(fs, "")
-	return func(ctx context.Context, a *app, args []string) error {
+	sf.add(a, fs, "")
+	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
@@ -299,10 +299,10 @@ func localActor() review.Actor {
 	return review.Actor{Name: name, Role: review.Facilitator}
 }
 
-func demoFlags(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(fs, "127.0.0.1:2222")
-	return func(ctx context.Context, a *app, args []string) error {
+	sf.add(a, fs, "127.0.0.1:2222")
+	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("demo ne prend pas d'argument", "demo takes no argument")}
 		}

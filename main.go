@@ -55,7 +55,7 @@ type command struct {
 	args    string
 	summary [2]string // French, English
 	example string
-	flags   func(fs *flag.FlagSet) func(ctx context.Context, a *app, args []string) error
+	flags   func(a *app, fs *flag.FlagSet) func(ctx context.Context, args []string) error
 }
 
 var commands []command
@@ -121,7 +121,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmdData := fs.String("data", "", a.t("dossier des données (sinon $REVUE_DATA, sinon ~/.local/share/revue)", "data directory (else $REVUE_DATA, else ~/.local/share/revue)"))
 	cmdLang := fs.String("lang", "", a.t("langue de l'interface : fr ou en", "interface language: fr or en"))
 	cmdHelp := fs.BoolP("help", "h", false, a.t("cette aide", "this help"))
-	do := cmd.flags(fs)
+	do := cmd.flags(a, fs)
 	if err := fs.Parse(rest[1:]); err != nil {
 		fmt.Fprintf(stderr, "revue %s: %v\n%s", cmd.name, err, a.commandUsage(cmd, fs))
 		return exitUsage
@@ -143,7 +143,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitFail
 	}
 	a.data = dir
-	if err := do(ctx, a, fs.Args()); err != nil {
+	if err := do(ctx, fs.Args()); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "revue %s: %v\n%s", cmd.name, err, a.commandUsage(cmd, fs))
@@ -172,11 +172,11 @@ func (a *app) usage() string {
 	b.WriteString(a.t(
 		"Revue : relire ensemble, en direct, les liens qu'une IA locale propose entre des documents et des critères.\n\n",
 		"Revue: review together, live, the links a local AI proposes between documents and criteria.\n\n"))
-	b.WriteString(a.t("Usage", "Usage") + " : revue [--data DIR] [--lang fr|en] COMMAND\n\n")
+	b.WriteString(a.t("Usage : ", "Usage: ") + "revue [--data DIR] [--lang fr|en] COMMAND\n\n")
 	for _, c := range commands {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, a.pick(c.summary))
 	}
-	b.WriteString("\n" + a.t("Exemple", "Example") + " : revue demo\n")
+	b.WriteString("\n" + a.t("Exemple : ", "Example: ") + "revue demo\n")
 	b.WriteString(a.t("Aide d'une commande : revue COMMAND --help\n", "Help on a command: revue COMMAND --help\n"))
 	return b.String()
 }
@@ -189,8 +189,55 @@ func (a *app) pick(s [2]string) string {
 }
 
 func (a *app) commandUsage(c *command, fs *flag.FlagSet) string {
-	return fmt.Sprintf("%s\n\n%s : revue %s %s\n\n%s\n%s :\n  %s\n", a.pick(c.summary), a.t("Usage", "Usage"), c.name, c.args,
-		fs.FlagUsages(), a.t("Exemple", "Example"), c.example)
+	return fmt.Sprintf("%s\n\n%srevue %s %s\n\n%s\n%s\n  %s\n", a.pick(c.summary), a.t("Usage : ", "Usage: "), c.name, c.args,
+		flagUsages(fs), a.t("Exemple :", "Example:"), c.example)
+}
+
+// flagUsages lists a command's flags, one a line, with the value they take
+// and their default: pflag's own listing shows "[=true|false]" after every
+// boolean, which reads as noise to non-developers.
+func flagUsages(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "--" + f.Name
+		if f.Shorthand != "" {
+			name = "-" + f.Shorthand + ", " + name
+		}
+		if f.Value.Type() != "bool" {
+			name += " " + metavar(f.Name)
+		}
+		usage := f.Usage
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" {
+			usage += " (" + f.DefValue + ")"
+		}
+		fmt.Fprintf(&b, "  %-28s %s\n", name, usage)
+	})
+	return b.String()
+}
+
+// metavar names what a flag takes, as the usage lines write it.
+func metavar(flagName string) string {
+	switch flagName {
+	case "criteria", "output", "authorized-keys", "facilitators":
+		return "FILE"
+	case "data":
+		return "DIR"
+	case "lang":
+		return "fr|en"
+	case "model", "embed-model":
+		return "MODEL"
+	case "ollama":
+		return "URL"
+	case "listen":
+		return "ADDR"
+	case "passcode":
+		return "CODE"
+	case "session":
+		return "NAME"
+	case "format":
+		return "FORMAT"
+	}
+	return "N"
 }
 
 // detectLang chooses the interface language: the flag, else French when the
