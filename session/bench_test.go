@@ -43,18 +43,29 @@ func TestMain(m *testing.M) {
 // benchServer serves the store REVUE_BENCH_STORE with the real interface
 // on a loopback port, prints "ADDR host:port", then answers "MEM" with its
 // live heap and resident size after a GC, and "QUIT" by shutting down.
+//
+// With REVUE_BENCH_CPUPROFILE set, it profiles its CPU from the second
+// "MEM" (every client connected and drawn) to "QUIT": the rounds only, as
+// server-cpu-ms/round counts them. Connecting N clients costs N revisions
+// times N redraws, which would otherwise fill the profile at 200 clients.
 func benchServer(in io.Reader, out io.Writer) error {
-	if path := os.Getenv("REVUE_BENCH_CPUPROFILE"); path != "" {
+	mems := 0
+	profile := func() error {
+		path := os.Getenv("REVUE_BENCH_CPUPROFILE")
+		if path == "" {
+			return nil
+		}
 		f, err := os.Create(path)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
 			return err
 		}
-		defer pprof.StopCPUProfile()
+		return nil
 	}
+	defer pprof.StopCPUProfile()
 	st, err := store.Open(os.Getenv("REVUE_BENCH_STORE"))
 	if err != nil {
 		return err
@@ -86,20 +97,46 @@ func benchServer(in io.Reader, out io.Writer) error {
 	for sc.Scan() {
 		switch sc.Text() {
 		case "MEM":
+			if mems++; mems == 2 {
+				if err := profile(); err != nil {
+					return err
+				}
+			}
 			runtime.GC()
+			if err := heapProfile(mems); err != nil {
+				return err
+			}
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
 			var ru syscall.Rusage
 			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			fmt.Fprintf(out, "MEM %d %d %d\n", ms.HeapAlloc, rss(), cpu)
+			fmt.Fprintf(out, "MEM %d %d %d %d\n", ms.HeapAlloc, rss(), cpu, ms.TotalAlloc)
 		case "QUIT":
+			pprof.StopCPUProfile()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			return srv.Shutdown(ctx)
 		}
 	}
 	return nil
+}
+
+// heapProfile writes the allocations so far to REVUE_BENCH_MEMPROFILE.N at
+// the Nth "MEM", when that is set: the difference between the second and
+// the third (go tool pprof -sample_index=alloc_space -base FILE.2 FILE.3)
+// is what the rounds allocated.
+func heapProfile(n int) error {
+	path := os.Getenv("REVUE_BENCH_MEMPROFILE")
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%d", path, n))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
 
 // rss is the process's resident set size in bytes, from /proc.
@@ -124,16 +161,16 @@ type child struct {
 	addr string
 }
 
-func (c *child) mem(b *testing.B) (heap, rss int64, cpu time.Duration) {
+func (c *child) mem(b *testing.B) (heap, rss int64, cpu time.Duration, alloc int64) {
 	b.Helper()
 	fmt.Fprintln(c.in, "MEM")
 	if !c.out.Scan() {
 		b.Fatal("the server process is gone")
 	}
-	if _, err := fmt.Sscanf(c.out.Text(), "MEM %d %d %d", &heap, &rss, &cpu); err != nil {
+	if _, err := fmt.Sscanf(c.out.Text(), "MEM %d %d %d %d", &heap, &rss, &cpu, &alloc); err != nil {
 		b.Fatalf("server said %q: %v", c.out.Text(), err)
 	}
-	return heap, rss, cpu
+	return heap, rss, cpu, alloc
 }
 
 // BenchmarkLoad connects N real SSH clients, each with a terminal emulator,
@@ -201,7 +238,7 @@ func loadRun(b *testing.B, ui string, n, rounds int) {
 		b.Fatalf("the server process did not start: %q", c.out.Text())
 	}
 	c.addr = strings.TrimPrefix(c.out.Text(), "ADDR ")
-	heap0, rss0, _ := c.mem(b)
+	heap0, rss0, _, _ := c.mem(b)
 
 	// A stand-in *session.Server, only a key for dial's address lookup.
 	key := &session.Server{}
@@ -224,7 +261,7 @@ func loadRun(b *testing.B, ui string, n, rounds int) {
 	for _, tm := range terms {
 		tm.waitText(shows(0))
 	}
-	heap1, rss1, cpu1 := c.mem(b)
+	heap1, rss1, cpu1, alloc1 := c.mem(b)
 
 	var roundLat, clientLat []time.Duration
 	b.ResetTimer()
@@ -251,7 +288,7 @@ func loadRun(b *testing.B, ui string, n, rounds int) {
 		roundLat = append(roundLat, slices.Max(seen))
 	}
 	b.StopTimer()
-	_, _, cpu2 := c.mem(b)
+	_, _, cpu2, alloc2 := c.mem(b)
 
 	fmt.Fprintln(c.in, "QUIT")
 	for _, tm := range terms {
@@ -297,6 +334,7 @@ func loadRun(b *testing.B, ui string, n, rounds int) {
 	b.ReportMetric(float64(heap1-heap0)/float64(n)/1e6, "heap-MB/session")
 	b.ReportMetric(float64(rss1-rss0)/float64(n)/1e6, "rss-MB/session")
 	b.ReportMetric(float64((cpu2-cpu1).Microseconds())/1000/float64(rounds), "server-cpu-ms/round")
+	b.ReportMetric(float64(alloc2-alloc1)/1e3/float64(rounds*n), "server-alloc-KB/update")
 	b.ReportMetric(0, "ns/op")
 }
 

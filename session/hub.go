@@ -36,8 +36,12 @@ type Presence struct {
 // Snapshot is the session as one revision of it: it never changes, so any
 // goroutine may read it while the hub goes on.
 type Snapshot struct {
-	Rev    uint64
-	State  *review.State
+	Rev   uint64
+	State *review.State
+	// Online is shared by consecutive revisions as long as nobody joins,
+	// leaves or looks elsewhere, so that a screen can tell that it has not
+	// changed by its first element's address alone, without comparing two
+	// hundred entries at every vote. Nobody may modify it.
 	Online []Presence
 }
 
@@ -52,15 +56,18 @@ type Hub struct {
 	mu     sync.Mutex
 	state  *review.State
 	online map[uint64]Presence
-	rev    uint64
-	conns  uint64
-	subs   map[*Subscription]struct{}
-	snap   atomic.Pointer[Snapshot]
+	// moved says that online changed since the last revision; until it
+	// does, revisions share the last one's sorted list.
+	moved bool
+	rev   uint64
+	conns uint64
+	subs  map[*Subscription]struct{}
+	snap  atomic.Pointer[Snapshot]
 }
 
 // NewHub serves the session whose replayed state is st, appending to store.
 func NewHub(store Appender, st *review.State) *Hub {
-	h := &Hub{store: store, now: time.Now, state: st, online: map[uint64]Presence{}, subs: map[*Subscription]struct{}{}}
+	h := &Hub{store: store, now: time.Now, state: st, online: map[uint64]Presence{}, moved: true, subs: map[*Subscription]struct{}{}}
 	h.publishLocked()
 	return h
 }
@@ -101,11 +108,17 @@ func (s *Subscription) Close() {
 // held.
 func (h *Hub) publishLocked() {
 	h.rev++
-	online := make([]Presence, 0, len(h.online))
-	for _, p := range h.online {
-		online = append(online, p)
+	var online []Presence
+	if last := h.snap.Load(); last != nil && !h.moved {
+		online = last.Online
+	} else {
+		online = make([]Presence, 0, len(h.online))
+		for _, p := range h.online {
+			online = append(online, p)
+		}
+		sort.Slice(online, func(i, j int) bool { return online[i].Conn < online[j].Conn })
+		h.moved = false
 	}
-	sort.Slice(online, func(i, j int) bool { return online[i].Conn < online[j].Conn })
 	h.snap.Store(&Snapshot{Rev: h.rev, State: h.state.Snapshot(), Online: online})
 	for s := range h.subs {
 		select {
@@ -123,6 +136,14 @@ var ErrForbidden = errors.New("not allowed")
 // revision, in that order, so that nobody sees as done what is not on disk.
 // The returned event carries its sequence number.
 func (h *Hub) Do(ctx context.Context, actor review.Actor, kind review.Kind, data any) (review.Event, error) {
+	return h.do(ctx, actor, kind, data, nil)
+}
+
+// do is Do; with, when not nil, runs under the lock once the event is
+// folded, just before the revision is published, so that a change of
+// presence shows in the same revision as the event that records it: every
+// revision costs each connected screen a redraw.
+func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data any, with func()) (review.Event, error) {
 	if !kind.Live() {
 		return review.Event{}, fmt.Errorf("%s is not a live action", kind)
 	}
@@ -146,6 +167,9 @@ func (h *Hub) Do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	if err := h.state.Apply(e); err != nil {
 		return review.Event{}, fmt.Errorf("fold %s %s: %w", kind, e.ID, err)
 	}
+	if with != nil {
+		with()
+	}
 	h.publishLocked()
 	return e, nil
 }
@@ -167,30 +191,40 @@ func (h *Hub) Undo(ctx context.Context, actor review.Actor) (bool, error) {
 // for Focus and Leave. The joining is written to the trace: who was there is
 // part of the research data.
 func (h *Hub) Join(ctx context.Context, actor review.Actor, terminal string) (uint64, error) {
-	if _, err := h.Do(ctx, actor, review.KindParticipantJoin, map[string]string{"terminal": terminal}); err != nil {
+	var conn uint64
+	_, err := h.do(ctx, actor, review.KindParticipantJoin, map[string]string{"terminal": terminal}, func() {
+		h.conns++
+		conn = h.conns
+		h.online[conn] = Presence{Conn: conn, Actor: actor, Since: h.now(), Terminal: terminal}
+		h.moved = true
+	})
+	if err != nil {
 		return 0, err
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.conns++
-	h.online[h.conns] = Presence{Conn: h.conns, Actor: actor, Since: h.now(), Terminal: terminal}
-	h.publishLocked()
-	return h.conns, nil
+	return conn, nil
 }
 
 // Leave records that a connection ended. It is called when the connection's
 // program has ended, whatever the reason, and never fails the caller: the
 // trace records it if it can.
+//
+// The departure and its record are one revision when the record succeeds;
+// when it fails, the departure is published alone.
 func (h *Hub) Leave(ctx context.Context, conn uint64) {
 	h.mu.Lock()
 	p, ok := h.online[conn]
 	delete(h.online, conn)
 	if ok {
-		h.publishLocked()
+		h.moved = true
 	}
 	h.mu.Unlock()
-	if ok {
-		_, _ = h.Do(ctx, p.Actor, review.KindParticipantLeft, map[string]string{"terminal": p.Terminal})
+	if !ok {
+		return
+	}
+	if _, err := h.Do(ctx, p.Actor, review.KindParticipantLeft, map[string]string{"terminal": p.Terminal}); err != nil {
+		h.mu.Lock()
+		h.publishLocked()
+		h.mu.Unlock()
 	}
 }
 
@@ -205,6 +239,7 @@ func (h *Hub) Focus(conn uint64, proposal string) {
 	}
 	p.Focus = proposal
 	h.online[conn] = p
+	h.moved = true
 	h.publishLocked()
 }
 

@@ -155,7 +155,8 @@ func (s *Server) presence(next ssh.Handler) ssh.Handler {
 // program runs the session's Bubble Tea program. It is Wish's
 // bubbletea.Middleware loop (bubbletea.MakeOptions for input, output,
 // colour profile, environment and size; window changes forwarded), with
-// three differences: every program gets tea.WithoutSignalHandler, so that
+// four differences: the frames reach the renderer without their trailing
+// blanks (lightFrames); every program gets tea.WithoutSignalHandler, so that
 // none reacts to the server's own SIGINT; the program is tracked for
 // Shutdown; and the error Run returns is kept, so that a panic in the
 // interface (which Bubble Tea catches, restoring the terminal) is told to
@@ -166,7 +167,7 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 		c := v.(*conn)
 		req := &c.req
 		opts := append([]tea.ProgramOption{tea.WithoutSignalHandler()}, bubbletea.MakeOptions(sess)...)
-		p := tea.NewProgram(s.cfg.NewModel(*req), opts...)
+		p := tea.NewProgram(&lightFrames{Model: s.cfg.NewModel(*req)}, opts...)
 		if !s.track(p) {
 			_, _ = fmt.Fprintln(sess.Stderr(), msg(req.Lang, msgClosing))
 			c.exit = 1

@@ -73,6 +73,29 @@ func BenchmarkBroadcast(b *testing.B) {
 	}
 }
 
+// BenchmarkDecision is what one screen does at each round of the SSH load
+// benchmark: somebody decides the proposal on screen, or undoes it, so the
+// progress, the tally and the proposal's status change while the criterion,
+// the statement and the passage do not.
+func BenchmarkDecision(b *testing.B) {
+	hub := benchHub(b)
+	m := benchModel(b, hub, 80, 24)
+	before := hub.Snapshot()
+	if _, err := hub.Do(context.Background(), facilitator, review.KindDecisionMade, review.VoteData{Proposal: m.current, Verdict: review.Accept}); err != nil {
+		b.Fatal(err)
+	}
+	after := hub.Snapshot()
+	for i := 0; b.Loop(); i++ {
+		snap := *before
+		if i%2 == 0 {
+			snap = *after
+		}
+		snap.Rev = m.snap.Rev + 1
+		m.Update(snapshotMsg{&snap})
+		_ = m.View()
+	}
+}
+
 // BenchmarkMove is a key press that changes the proposal on screen, which
 // re-wraps the passage.
 func BenchmarkMove(b *testing.B) {

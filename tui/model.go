@@ -122,6 +122,7 @@ type Model struct {
 	pv        *passageView
 	passRows  int    // passage lines the last render had room for, for paging
 	hint      string // the key hints, drawn once per size and colours
+	vc        viewCache
 
 	// Panels.
 	mode      mode
@@ -591,6 +592,7 @@ func (m *Model) restyle() {
 	m.st = newStyles(m.dark, m.noColor)
 	m.help.Styles = m.st.Help
 	m.hint = ""
+	m.vc.invalidate()
 	if m.editor != nil {
 		m.editor.SetStyles(m.editorStyles())
 	}
@@ -656,6 +658,7 @@ func (m *Model) layoutInputs() {
 	}
 	m.help.SetWidth(max(m.width-2, 10))
 	m.hint = ""
+	m.vc.invalidate()
 	if m.mode == modeWhy {
 		m.fillWhy()
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,7 +28,10 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	if m.snap != nil {
-		v.WindowTitle = m.t.AppName + " · " + sanitize.Line(m.snap.State.Name)
+		if name := m.snap.State.Name; name != m.vc.titleName || m.vc.titleOut == "" {
+			m.vc.titleName, m.vc.titleOut = name, m.t.AppName+" · "+sanitize.Line(name)
+		}
+		v.WindowTitle = m.vc.titleOut
 	}
 	return v
 }
@@ -45,11 +49,28 @@ func (m *Model) render() string {
 		// which, or why.
 		return m.renderPicker()
 	}
-	lines := make([]string, 0, h)
-	lines = append(lines, m.header(w))
-	lines = append(lines, m.body(w, h-1-footerH)...)
-	lines = append(lines, m.footer(w)...)
-	return strings.Join(lines, "\n")
+	// One allocation for the frame, of the last frame's size: every screen
+	// draws one at every revision.
+	var b strings.Builder
+	b.Grow(m.vc.frameLen)
+	b.WriteString(m.header(w))
+	b.WriteByte('\n')
+	if p := m.currentProposal(); m.mode == modeBrowse && p != nil && w < wideWidth {
+		m.stackedTo(&b, p, w, h-1-footerH)
+	} else {
+		for _, l := range m.body(w, h-1-footerH) {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	for i, l := range m.footer(w) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	m.vc.frameLen = b.Len()
+	return b.String()
 }
 
 func (m *Model) tooSmall() string {
@@ -108,6 +129,14 @@ func (m *Model) renderPicker() string {
 // header is the top line: the session, where we are in the list and the
 // filter in force, and the way to the help.
 func (m *Model) header(w int) string {
+	k := headKey{gen: m.vc.gen, name: m.snap.State.Name, w: w, cursor: m.cursor, n: len(m.visible), filter: m.filter}
+	if k != m.vc.head || m.vc.headOut == "" {
+		m.vc.head, m.vc.headOut = k, m.drawHeader(w)
+	}
+	return m.vc.headOut
+}
+
+func (m *Model) drawHeader(w int) string {
 	left := " " + m.st.Title.Render(m.t.AppName) + m.st.Faint.Render(" · ") + sanitize.Line(m.snap.State.Name)
 	pos := m.listPosition()
 	right := m.st.Faint.Render(m.t.HelpHint) + " "
@@ -216,28 +245,106 @@ func (m *Model) panes(w, h int) []string {
 
 // stacked is the 80-column layout: the proposal on top, its passage below.
 func (m *Model) stacked(p *review.ProposalState, w, h int) []string {
-	inner := w - 2
-	top := m.proposalPane(p, inner, 0, true)
-	if len(top) > h/2 {
-		top = top[:h/2]
-	}
+	top, pass := m.stackedParts(p, w, h)
 	out := make([]string, 0, h)
 	for _, l := range top {
 		out = append(out, " "+l+" ")
 	}
-	for _, l := range m.passagePane(p, inner, h-len(top)) {
+	for _, l := range pass {
 		out = append(out, " "+l+" ")
 	}
 	return out
 }
 
+// stackedTo writes the stacked layout into the frame, each line followed by
+// a newline, with its margins but without making a string of each line.
+func (m *Model) stackedTo(b *strings.Builder, p *review.ProposalState, w, h int) {
+	top, pass := m.stackedParts(p, w, h)
+	for _, part := range [2][]string{top, pass} {
+		for _, l := range part {
+			b.WriteByte(' ')
+			b.WriteString(l)
+			b.WriteString(" \n")
+		}
+	}
+}
+
+func (m *Model) stackedParts(p *review.ProposalState, w, h int) (top, pass []string) {
+	inner := w - 2
+	top = m.proposalPane(p, inner, 0, true)
+	if len(top) > h/2 {
+		top = top[:h/2]
+	}
+	return top, m.passagePane(p, inner, h-len(top))
+}
+
 // proposalPane shows the criterion and the proposed link. With height 0 it
 // returns as many lines as it needs (compact, for the stacked layout).
 func (m *Model) proposalPane(p *review.ProposalState, w, h int, compact bool) []string {
-	st := m.snap.State
+	k := propKey{gen: m.vc.gen, p: p, w: w, h: h, compact: compact}
+	if k != m.vc.prop || m.vc.propOut == nil {
+		m.vc.prop, m.vc.propOut = k, m.drawProposal(p, w, h, compact)
+	}
+	return m.vc.propOut
+}
+
+func (m *Model) drawProposal(p *review.ProposalState, w, h int, compact bool) []string {
+	out := slices.Clone(m.proposalHead(p, w, compact))
+	add := func(s string) { out = append(out, fit(s, w)) }
+	for _, l := range strings.Split(ansi.Wrap(m.meta(p), w, ""), "\n") {
+		add(l)
+	}
+	if compact {
+		return out
+	}
+	if p.Conflict {
+		add(m.st.Conflict.Render(m.t.Conflict))
+	}
+	if votes := p.Current(); len(votes) > 0 {
+		add("")
+		add(m.st.Faint.Render(m.t.Votes))
+		for _, v := range votes {
+			add(m.voteLine(v))
+		}
+	}
+	if pv := p.Origin.Provenance; pv != nil && pv.TotalDuration > 0 {
+		// What the proposal cost, in the open: frugality is one of the
+		// values the screen is there to show.
+		add("")
+		add(m.st.Faint.Render(m.t.ProvHeading))
+		cost := m.t.ProvTokens + " " + fmt.Sprintf(m.t.ProvTokensFmt, pv.PromptTokens, pv.OutputTokens) + " · " + m.dur(pv.TotalDuration)
+		for _, l := range wrapText(sanitize.Line(pv.Model)+" · "+cost+" · "+m.keys.Why.Help().Key+"\u00a0"+m.keys.Why.Help().Desc, w) {
+			add(m.st.Faint.Render(l))
+		}
+	}
+	if len(p.Comments) > 0 {
+		add("")
+		add(m.st.Faint.Render(m.t.CommentsHeading))
+		from := max(len(p.Comments)-3, 0)
+		for _, c := range p.Comments[from:] {
+			for _, l := range wrapText(sanitize.Line(c.Actor.Name)+m.t.Colon+sanitize.Line(c.Text), w) {
+				add(l)
+			}
+		}
+	}
+	return pad(out, w, h)
+}
+
+// proposalHead is the top of the proposal pane, the criterion and the
+// statement, which a vote or a decision does not change. It is kept while
+// they stay the same: sanitizing and wrapping them again for every screen at
+// every vote showed in profiles.
+func (m *Model) proposalHead(p *review.ProposalState, w int, compact bool) []string {
+	k := headOfKey{gen: m.vc.gen, criterion: p.Criterion, final: p.Final, versions: len(p.Versions), w: w, compact: compact}
+	if n := len(p.Versions); n > 0 {
+		k.diff = p.Versions[n-1].Diff
+	}
+	if k == m.vc.propHead && m.vc.propHeadOut != nil {
+		return m.vc.propHeadOut
+	}
 	var out []string
 	add := func(s string) { out = append(out, fit(s, w)) }
-	crit, _ := st.Criterion(p.Criterion)
+	crit, _ := m.snap.State.Criterion(p.Criterion)
 	title := sanitize.Line(crit.ID) + " · " + sanitize.Line(crit.Title)
 	if compact {
 		add(m.st.Title.Render(cut(m.t.LabelCriterion+" "+title, w)))
@@ -282,43 +389,8 @@ func (m *Model) proposalPane(p *review.ProposalState, w, h int, compact bool) []
 		}
 		add("")
 	}
-	for _, l := range strings.Split(ansi.Wrap(m.meta(p), w, ""), "\n") {
-		add(l)
-	}
-	if compact {
-		return out
-	}
-	if p.Conflict {
-		add(m.st.Conflict.Render(m.t.Conflict))
-	}
-	if votes := p.Current(); len(votes) > 0 {
-		add("")
-		add(m.st.Faint.Render(m.t.Votes))
-		for _, v := range votes {
-			add(m.voteLine(v))
-		}
-	}
-	if pv := p.Origin.Provenance; pv != nil && pv.TotalDuration > 0 {
-		// What the proposal cost, in the open: frugality is one of the
-		// values the screen is there to show.
-		add("")
-		add(m.st.Faint.Render(m.t.ProvHeading))
-		cost := m.t.ProvTokens + " " + fmt.Sprintf(m.t.ProvTokensFmt, pv.PromptTokens, pv.OutputTokens) + " · " + m.dur(pv.TotalDuration)
-		for _, l := range wrapText(sanitize.Line(pv.Model)+" · "+cost+" · "+m.keys.Why.Help().Key+"\u00a0"+m.keys.Why.Help().Desc, w) {
-			add(m.st.Faint.Render(l))
-		}
-	}
-	if len(p.Comments) > 0 {
-		add("")
-		add(m.st.Faint.Render(m.t.CommentsHeading))
-		from := max(len(p.Comments)-3, 0)
-		for _, c := range p.Comments[from:] {
-			for _, l := range wrapText(sanitize.Line(c.Actor.Name)+m.t.Colon+sanitize.Line(c.Text), w) {
-				add(l)
-			}
-		}
-	}
-	return pad(out, w, h)
+	m.vc.propHead, m.vc.propHeadOut = k, out
+	return out
 }
 
 // meta is the status, confidence and origin of a proposal, in words as well
@@ -376,6 +448,20 @@ func (m *Model) diffLine(s string) string {
 // highlighted and in view. A quote that the passage does not contain is
 // shown apart, marked as not found: it must never look like a real quote.
 func (m *Model) passagePane(p *review.ProposalState, w, h int) []string {
+	k := passKey{gen: m.vc.gen, id: p.ID, passage: p.Passage, document: p.Document, quote: p.Quote, qs: p.QuoteStart, qe: p.QuoteEnd, w: w, h: h, scroll: m.scroll, pv: m.pv}
+	if k == m.vc.pass && m.vc.passOut != nil {
+		m.passRows = m.vc.passRows
+		return m.vc.passOut
+	}
+	out := m.drawPassage(p, w, h)
+	// The key holds the passage view the drawing used or made, so that
+	// a view dropped since (another proposal in between) draws again.
+	k.pv = m.pv
+	m.vc.pass, m.vc.passOut, m.vc.passRows = k, out, m.passRows
+	return out
+}
+
+func (m *Model) drawPassage(p *review.ProposalState, w, h int) []string {
 	st := m.snap.State
 	out := make([]string, 0, h)
 	pa, ok := st.Passage(p.Passage)
@@ -484,24 +570,60 @@ func (m *Model) listPane(w, h int) []string {
 }
 
 // lookers maps a proposal to the names of the other people looking at it.
+// It is kept until the presences change.
 func (m *Model) lookers() map[string][]string {
+	k := lookKey{online: idOf(m.snap.Online), self: m.self()}
+	if k == m.vc.look && m.vc.lookOut != nil {
+		return m.vc.lookOut
+	}
 	out := map[string][]string{}
 	for _, o := range m.snap.Online {
-		if o.Focus == "" || (m.joined && o.Conn == m.conn) {
+		if o.Focus == "" || o.Conn == k.self {
 			continue
 		}
 		out[o.Focus] = append(out[o.Focus], sanitize.Line(o.Actor.Name))
 	}
+	m.vc.look, m.vc.lookOut = k, out
 	return out
+}
+
+// lookersOf is the names of the other people looking at proposal id, as
+// many as fill room cells and one more: one pass over the presences, without
+// the map of lookers that only the list pane needs. The line they go on is
+// cut at the screen's width, and two hundred people may look at the same
+// proposal.
+func (m *Model) lookersOf(id string, room int) []string {
+	self := m.self()
+	var names []string
+	n := 0
+	for _, o := range m.snap.Online {
+		if n > room {
+			break
+		}
+		if o.Focus == id && o.Conn != self {
+			name := sanitize.Line(o.Actor.Name)
+			names = append(names, name)
+			n += width(name) + 2
+		}
+	}
+	return names
 }
 
 // footer is the status: progress and who is here, the votes on this
 // proposal, then the last message or the key hints.
 func (m *Model) footer(w int) []string {
 	st := m.snap.State
-	a := " " + m.st.Label.Render(fmt.Sprintf(m.t.Progress, st.Decided(), len(st.Proposals))) +
-		m.st.Faint.Render(" · "+m.t.Online+m.t.Colon) + m.onlineText()
-	b := " " + m.votesText()
+	pk := progressKey{gen: m.vc.gen, decided: st.Decided(), total: len(st.Proposals), online: idOf(m.snap.Online), w: w}
+	if pk != m.vc.progress || m.vc.progressOut == "" {
+		a := " " + m.st.Label.Render(fmt.Sprintf(m.t.Progress, pk.decided, pk.total)) +
+			m.st.Faint.Render(" · "+m.t.Online+m.t.Colon)
+		a += m.onlineText(w - width(a))
+		m.vc.progress, m.vc.progressOut = pk, fit(a, w)
+	}
+	vk := votesKey{gen: m.vc.gen, p: m.currentProposal(), online: idOf(m.snap.Online), self: m.self(), w: w}
+	if vk != m.vc.votes || m.vc.votesOut == "" {
+		m.vc.votes, m.vc.votesOut = vk, fit(" "+m.votesText(), w)
+	}
 	var c string
 	switch {
 	case m.pending > 0:
@@ -525,7 +647,10 @@ func (m *Model) footer(w int) []string {
 		}
 		c = " " + m.hint
 	}
-	return []string{fit(a, w), fit(b, w), fit(c, w)}
+	if lk := (lastKey{gen: m.vc.gen, in: c, w: w}); lk != m.vc.last || m.vc.lastOut == "" {
+		m.vc.last, m.vc.lastOut = lk, fit(c, w)
+	}
+	return []string{m.vc.progressOut, m.vc.votesOut, m.vc.lastOut}
 }
 
 func (m *Model) statusText() string {
@@ -535,22 +660,43 @@ func (m *Model) statusText() string {
 	return m.st.Info.Render(sanitize.Line(m.status))
 }
 
-// onlineText lists the people connected, once each, with their role's mark.
-func (m *Model) onlineText() string {
+// onlineText lists the people connected, once each, with their role's mark,
+// as far as room cells: the line is cut there anyway, and in a room of two
+// hundred listing everybody at every vote was the costliest part of a
+// screen. It stops only once the list is wider than room, so that the cut
+// (and its ellipsis) falls where it did with the whole list. It is kept
+// until the presences change.
+func (m *Model) onlineText(room int) string {
+	k := onlineKey{gen: m.vc.gen, online: idOf(m.snap.Online), room: room}
+	if k == m.vc.online && m.vc.onlineOut != "" {
+		return m.vc.onlineOut
+	}
 	seen := map[string]bool{}
-	var parts []string
+	var b strings.Builder
+	n := 0
 	for _, o := range m.snap.Online {
-		k := o.Actor.Key()
-		if seen[k] {
+		if n > room {
+			break
+		}
+		who := o.Actor.Key()
+		if seen[who] {
 			continue
 		}
-		seen[k] = true
-		parts = append(parts, roleMark(o.Actor.Role)+sanitize.Line(o.Actor.Name))
+		seen[who] = true
+		part := roleMark(o.Actor.Role) + sanitize.Line(o.Actor.Name)
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(part)
+		n += width(part)
 	}
-	if len(parts) == 0 {
-		return "—"
+	out := b.String()
+	if out == "" {
+		out = "—"
 	}
-	return strings.Join(parts, " ")
+	m.vc.online, m.vc.onlineOut = k, out
+	return out
 }
 
 func roleMark(r review.Role) string {
@@ -587,7 +733,7 @@ func (m *Model) votesText() string {
 	if p.Conflict {
 		s += " " + m.st.Conflict.Render(m.t.Conflict)
 	}
-	if names := m.lookers()[p.ID]; len(names) > 0 {
+	if names := m.lookersOf(p.ID, m.width); len(names) > 0 {
 		s += m.st.Faint.Render(" · "+m.t.AlsoHere+m.t.Colon) + strings.Join(names, ", ")
 	}
 	return s

@@ -295,10 +295,15 @@ func cut(s string, n int) string {
 }
 
 // truncate cuts s to n cells, the last one an ellipsis. Text without escape
-// sequences is cut here, rune by rune; ansi.Truncate, which walks grapheme
-// clusters and tracks escape sequences, is kept for styled text.
+// sequences is cut here, rune by rune; styled text too when its only
+// sequences are SGR and its characters are narrow (truncateSGR); anything
+// else goes to ansi.Truncate, which walks grapheme clusters and tracks
+// every kind of escape sequence.
 func truncate(s string, n int) string {
 	if strings.IndexByte(s, 0x1b) >= 0 {
+		if out, ok := truncateSGR(s, n); ok {
+			return out
+		}
 		return ansi.Truncate(s, n, "…")
 	}
 	if n <= 0 {
@@ -314,4 +319,64 @@ func truncate(s string, n int) string {
 		w += rw
 	}
 	return s
+}
+
+// truncateSGR is ansi.Truncate(s, n, "…") for text whose escape sequences
+// are all SGR and whose characters are all narrow, in the same single pass
+// as width: the lines of the status bar are styled, and cutting them by
+// grapheme clusters at every redraw of every screen showed in profiles. Like
+// ansi.Truncate it keeps the sequences that follow the cut, so that a style
+// opened before it is closed. It reports false, having done nothing, for
+// any other text.
+func truncateSGR(s string, n int) (string, bool) {
+	if n <= 0 {
+		return "", false
+	}
+	var b strings.Builder
+	cells, limit := 0, n-1 // the ellipsis takes the last cell
+	cut := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == 0x1b {
+			j := i + 1
+			if j >= len(s) || s[j] != '[' {
+				return "", false
+			}
+			j++
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == ':') {
+				j++
+			}
+			if j >= len(s) || s[j] != 'm' {
+				return "", false
+			}
+			b.WriteString(s[i : j+1])
+			i = j + 1
+			continue
+		}
+		size := 1
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return "", false
+			}
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if !narrow(r) {
+				return "", false
+			}
+		}
+		if !cut && cells >= limit {
+			cut = true
+			b.WriteString("…")
+		}
+		if !cut {
+			b.WriteString(s[i : i+size])
+		}
+		cells++
+		i += size
+	}
+	if cells <= n {
+		return s, true
+	}
+	return b.String(), true
 }

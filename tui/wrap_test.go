@@ -71,6 +71,48 @@ func TestWidthAgrees(t *testing.T) {
 	}
 }
 
+// TestTruncateAgrees checks cut, and so the fast path of truncate, against
+// ansi.Truncate on random styled text, the way TestWidthAgrees checks
+// width: same visible cut, same escape sequences kept after it.
+func TestTruncateAgrees(t *testing.T) {
+	var all []rune
+	for r := rune(0x20); r < 0x3000; r++ {
+		if narrow(r) {
+			all = append(all, r)
+		}
+	}
+	rng := rand.New(rand.NewSource(2))
+	pieces := []string{"\x1b[1m", "\x1b[38;2;1;2;3m", "\x1b[m", "e\u0301", "日本", "👩\u200d👩", "\x1b]8;;x\x1b\\", "a", " ", "…"}
+	fast := 0
+	for range 5000 {
+		var b strings.Builder
+		for range rng.Intn(30) {
+			switch rng.Intn(4) {
+			case 0:
+				b.WriteString(pieces[rng.Intn(len(pieces))])
+			case 1:
+				b.WriteString(pieces[rng.Intn(3)])
+			default:
+				b.WriteRune(all[rng.Intn(len(all))])
+			}
+		}
+		s, n := b.String(), rng.Intn(25)
+		if !strings.Contains(s, "\x1b") {
+			continue // plain text is cut rune by rune, not by truncateSGR
+		}
+		want := ansi.Truncate(s, n, "…")
+		if got := cut(s, n); got != want {
+			t.Fatalf("cut(%q, %d) = %q, ansi.Truncate = %q", s, n, got, want)
+		}
+		if _, ok := truncateSGR(s, n); ok {
+			fast++
+		}
+	}
+	if fast < 1000 {
+		t.Fatalf("only %d of 5000 strings took the fast path", fast)
+	}
+}
+
 func TestQuoteOffsets(t *testing.T) {
 	for _, tc := range []struct {
 		text, quote string
