@@ -59,12 +59,6 @@ func (p *ProposalState) Tally() map[Verdict]int {
 	return t
 }
 
-// Presence is a person's connection as the trace knows it.
-type Presence struct {
-	Actor Actor
-	Since time.Time
-}
-
 // State is a session as its events make it. Documents, passages and criteria
 // are fixed after creation; proposals change through votes and decisions.
 type State struct {

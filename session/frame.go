@@ -51,7 +51,6 @@ func trimBlanks(s string) string {
 	spans := stack[:0]
 	plain := true // no style in force at the current byte
 	line := 0     // start of the current line in s
-	rest := len(s)
 	i := 0
 scan:
 	for i < len(s) {
@@ -82,12 +81,11 @@ scan:
 		}
 		i += size
 	}
+	rest := line // from the line where the scan stopped, s is kept as it is
 	if i == len(s) {
 		// The last line, which no newline ends.
 		spans = append(spans, [2]int{line, line + len(cutBlanks(s[line:], plain))})
 		rest = len(s)
-	} else {
-		rest = line // from the line where the scan stopped, s is kept as it is
 	}
 	n := len(s) - rest
 	for k, sp := range spans {

@@ -206,6 +206,7 @@ func (s *Server) handleShow(w http.ResponseWriter, r *http.Request) {
 	}
 	name := req.Model
 	if name == "" {
+		//lint:ignore SA1019 older clients still send "name", and Ollama still reads it.
 		name = req.Name
 	}
 	if !s.has(name) {
