@@ -138,8 +138,9 @@ func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string) {
 }
 
 // startServer starts the SSH server of reg in the background and prints how
-// to join. The caller shuts it down.
-func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession string) (*session.Server, <-chan error, error) {
+// to join; it returns the join command too, for the facilitator's screen.
+// The caller shuts the server down.
+func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession string) (*session.Server, <-chan error, string, error) {
 	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "revue"})
 	logger.SetLevel(log.WarnLevel)
 	srv, err := session.NewServer(session.Config{
@@ -153,29 +154,47 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 		Logger:         logger,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	l, err := net.Listen("tcp", sf.listen)
 	if err != nil {
-		return nil, nil, fmt.Errorf(a.t("--listen %s : %v ; choisissez une autre adresse, par exemple --listen 127.0.0.1:2223",
+		return nil, nil, "", fmt.Errorf(a.t("--listen %s : %v ; choisissez une autre adresse, par exemple --listen 127.0.0.1:2223",
 			"--listen %s: %v; choose another address, for example --listen 127.0.0.1:2223"), sf.listen, err)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	host, port, _ := net.SplitHostPort(l.Addr().String())
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "ADRESSE-DE-CE-PORTABLE"
-		if a.lang == "en" {
-			host = "THIS-LAPTOP-ADDRESS"
+		host = a.t("ADRESSE-DE-CE-PORTABLE", "THIS-LAPTOP-ADDRESS")
+		if lan := lanAddress(); lan != "" {
+			host = lan
 		}
 	}
-	target := ""
-	if joinSession != "" {
-		target = " " + joinSession
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
 	}
-	fmt.Fprintf(a.stderr, a.t("Serveur SSH sur %s, empreinte de la clé d'hôte %s\nPour rejoindre : ssh -t -p %s VOTRE-NOM@%s%s\n",
-		"SSH server on %s, host key fingerprint %s\nTo join: ssh -t -p %s YOUR-NAME@%s%s\n"), l.Addr(), srv.HostKeyFingerprint(), port, host, target)
-	return srv, errc, nil
+	join := fmt.Sprintf("ssh -t -p %s %s@%s", port, a.t("VOTRE-NOM", "YOUR-NAME"), host)
+	if joinSession != "" {
+		join += " " + joinSession
+	}
+	fmt.Fprintf(a.stderr, a.t("Serveur SSH sur %s, empreinte de la clé d'hôte %s\nPour rejoindre : %s\n",
+		"SSH server on %s, host key fingerprint %s\nTo join: %s\n"), l.Addr(), srv.HostKeyFingerprint(), join)
+	return srv, errc, a.t("Pour rejoindre : ", "To join: ") + join, nil
+}
+
+// lanAddress is this machine's first private IPv4 address, the one that
+// people in the same room can usually reach, or "" if it has none.
+func lanAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, addr := range addrs {
+		if n, ok := addr.(*net.IPNet); ok && n.IP.To4() != nil && n.IP.IsPrivate() {
+			return n.IP.String()
+		}
+	}
+	return ""
 }
 
 // newModel wires the SSH server to the interface.
@@ -211,7 +230,7 @@ func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error 
 				return err
 			}
 		}
-		srv, errc, err := a.startServer(sf, reg, *only)
+		srv, errc, _, err := a.startServer(sf, reg, *only)
 		if err != nil {
 			return err
 		}
@@ -259,8 +278,9 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 	}
 	var srv *session.Server
 	var errc <-chan error
+	var join string
 	if sf.listen != "" {
-		if srv, errc, err = a.startServer(sf, reg, name); err != nil {
+		if srv, errc, join, err = a.startServer(sf, reg, name); err != nil {
 			return err
 		}
 	}
@@ -276,7 +296,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 		return errors.Join(err, srv.Shutdown(sctx))
 	}
 	seat := &session.Seat{}
-	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ()})
+	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, runErr := p.Run()
 	seat.Leave(context.Background())

@@ -37,6 +37,9 @@ type Options struct {
 	Lang     string            // "fr" or "en"
 	Terminal string            // "local" or "ssh", recorded on join
 	Now      func() time.Time  // nil means time.Now; tests pin it
+	// Notice is shown in the status line until the first action: on the
+	// facilitator's projected screen, how to join.
+	Notice string
 	// Environ is the client's environment, when the caller has it (the SSH
 	// server does). NO_COLOR there turns colours off from the first frame;
 	// the program's tea.EnvMsg does the same a moment later. The server's
@@ -168,6 +171,9 @@ func New(o Options) *Model {
 	m.keys = newKeyMap(m.t, o.Actor.Role)
 	m.noColor = tea.EnvMsg(o.Environ).Getenv("NO_COLOR") != ""
 	m.restyle()
+	if o.Notice != "" {
+		m.setInfo(sanitize.Line(o.Notice))
+	}
 	if m.hub != nil {
 		m.snap = m.hub.Snapshot()
 		m.refresh()

@@ -771,3 +771,22 @@ func TestNoColorFromOptions(t *testing.T) {
 		t.Fatal("an empty NO_COLOR must not turn colours off")
 	}
 }
+
+// TestNoticeShowsHowToJoin checks that the facilitator's screen tells the
+// room how to join, in the status line at first and in the help after.
+func TestNoticeShowsHowToJoin(t *testing.T) {
+	hub, _ := newHub(t)
+	const join = "To join: ssh -t -p 2222 YOUR-NAME@192.168.1.20 atelier"
+	m := New(Options{Hub: hub, Actor: facilitator, Lang: "en", Now: func() time.Time { return t0 }, Notice: join + "\x1b]0;x\x07"})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if got := ansiStrip(m); !strings.Contains(got, join) {
+		t.Fatalf("the first screen does not show how to join:\n%s", got)
+	}
+	if strings.Contains(m.View().Content, "\x1b]0") {
+		t.Fatal("the notice reached the screen unsanitized")
+	}
+	m.Update(keyMsg("?"))
+	if got := ansiStrip(m); !strings.Contains(got, join) {
+		t.Fatalf("the help does not show how to join:\n%s", got)
+	}
+}

@@ -760,6 +760,12 @@ func (m *Model) helpPanel(w, h int) []string {
 	for _, l := range wrapText(m.t.HelpLegend, w-2) {
 		out = append(out, fit(" "+m.st.Faint.Render(l), w))
 	}
+	if m.opts.Notice != "" {
+		out = append(out, fit("", w))
+		for _, l := range wrapText(sanitize.Line(m.opts.Notice), w-2) {
+			out = append(out, fit(" "+m.st.Label.Render(l), w))
+		}
+	}
 	return pad(out, w, h)
 }
 
