@@ -219,7 +219,13 @@ func loadRun(b *testing.B, ui string, n, rounds int) {
 	}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "REVUE_BENCH_SERVER=1", "REVUE_BENCH_STORE="+path, "REVUE_BENCH_FACILITATORS="+facPath, "REVUE_BENCH_UI="+ui)
+	// The server collects garbage as `revue serve` does (GOGC=200, set in
+	// live.go), unless the caller chose otherwise.
+	gogc := "GOGC=200"
+	if v := os.Getenv("GOGC"); v != "" {
+		gogc = "GOGC=" + v
+	}
+	cmd.Env = append(os.Environ(), gogc, "REVUE_BENCH_SERVER=1", "REVUE_BENCH_STORE="+path, "REVUE_BENCH_FACILITATORS="+facPath, "REVUE_BENCH_UI="+ui)
 	cmd.Stderr = os.Stderr
 	c := &child{cmd: cmd}
 	if c.in, err = cmd.StdinPipe(); err != nil {
