@@ -41,6 +41,7 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			return err
 		}
 		cfg.Lang = a.lang
+		cfg.EmbedCache = filepath.Join(a.data, "embeddings")
 		st, err := a.openStore()
 		if err != nil {
 			return err

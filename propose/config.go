@@ -55,7 +55,10 @@ type Config struct {
 	PowerWatts   float64       // for the energy estimate, default 30 W
 	CallTimeout  time.Duration // default 5 min per call
 	Lang         string        // "fr" or "en": the language of statements
-	HTTPClient   *http.Client  // optional, tests
+	// EmbedCache is a directory where embeddings are kept between runs,
+	// by model digest and text; "" keeps none.
+	EmbedCache string
+	HTTPClient *http.Client // optional, tests
 
 	// Test hooks: the clock, the pause between retries, and the first
 	// backoff delay.

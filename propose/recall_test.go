@@ -115,7 +115,7 @@ func hybridVectors(t testing.TB, passages []review.Passage, criteria []review.Cr
 	for _, c := range criteria {
 		texts = append(texts, criterionQuery(c))
 	}
-	vecs, _, err := embedAll(context.Background(), cfg, hosts, texts)
+	vecs, _, err := embedAll(context.Background(), cfg, hosts, texts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

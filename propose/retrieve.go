@@ -136,10 +136,26 @@ type embedStats struct {
 }
 
 // embedAll embeds texts in batches spread over the hosts, each host taking
-// the next batch when it is free. An embedding failure ends the run: the
-// retrieval would otherwise silently fall back to fewer candidates.
-func embedAll(ctx context.Context, cfg Config, hosts []*host, texts []string) ([][]float32, embedStats, error) {
-	vecs := make([][]float32, len(texts))
+// the next batch when it is free; with a cache, only the texts it does not
+// know are sent, and each finished batch is added to it. An embedding
+// failure ends the run: the retrieval would otherwise silently fall back to
+// fewer candidates.
+func embedAll(ctx context.Context, cfg Config, hosts []*host, all []string, cache *embedCache) ([][]float32, embedStats, error) {
+	vecs := make([][]float32, len(all))
+	var todo []int // indexes of the texts to embed
+	for i, t := range all {
+		if cache != nil {
+			if v, ok := cache.get(t); ok {
+				vecs[i] = v
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
+	texts := make([]string, len(todo))
+	for i, j := range todo {
+		texts[i] = all[j]
+	}
 	type batch struct{ from, to int }
 	jobs := make(chan batch)
 	ctx, cancel := context.WithCancel(ctx)
@@ -169,7 +185,19 @@ func embedAll(ctx context.Context, cfg Config, hosts []*host, texts []string) ([
 					stats.tokens += int64(res.PromptEvalCount)
 					stats.nanos += int64(res.TotalDuration)
 					mu.Unlock()
-					copy(vecs[b.from:b.to], res.Embeddings)
+					for i, v := range res.Embeddings {
+						vecs[todo[b.from+i]] = v
+					}
+					if cache != nil {
+						if err := cache.put(texts[b.from:b.to], res.Embeddings); err != nil {
+							mu.Lock()
+							if firstErr == nil {
+								firstErr = err
+								cancel()
+							}
+							mu.Unlock()
+						}
+					}
 				}
 			}()
 		}

@@ -240,7 +240,14 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 		for _, c := range r.st.Criteria {
 			all = append(all, criterionQuery(c))
 		}
-		vecs, stats, err := embedAll(ctx, cfg, hosts, all)
+		var cache *embedCache
+		if cfg.EmbedCache != "" {
+			if cache, err = openEmbedCache(cfg.EmbedCache, hosts[0].embedDigest); err != nil {
+				return review.ProposeRun{}, err
+			}
+			defer cache.close()
+		}
+		vecs, stats, err := embedAll(ctx, cfg, hosts, all, cache)
 		r.run.EmbedTokens += stats.tokens
 		r.run.ModelNanos += stats.nanos
 		if err != nil {
