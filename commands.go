@@ -122,6 +122,7 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 				return fmt.Errorf(a.t("la session %q existe déjà dans %s ; choisissez un autre nom", "session %q already exists in %s; choose another name"), name, a.data)
 			}
 		}
+		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
 		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes})
 		for _, w := range res.Warnings {
 			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(w.Error()))
