@@ -45,21 +45,21 @@ const (
 // only is skipped; every other rune of a region is in exactly one passage.
 // It runs in time linear in the text: boundaries are found in one pass, and
 // the cut search only moves forward.
-func split(text []rune, regions []span, max int) []span {
-	if max < minPassageRunes {
-		max = minPassageRunes
+func split(text []rune, regions []span, maxRunes int) []span {
+	if maxRunes < minPassageRunes {
+		maxRunes = minPassageRunes
 	}
 	var out []span
 	var bounds [levels][]int
 	for _, rg := range regions {
-		s, e := max0(rg.start), min(rg.end, len(text))
+		s, e := max(rg.start, 0), min(rg.end, len(text))
 		if s >= e {
 			continue
 		}
 		for l := range bounds {
 			bounds[l] = bounds[l][:0]
 		}
-		if e-s > max {
+		if e-s > maxRunes {
 			findBoundaries(text, s, e, &bounds)
 		}
 		var next [levels]int
@@ -72,8 +72,8 @@ func split(text []rune, regions []span, max int) []span {
 				break
 			}
 			cut := e
-			if e-pos > max {
-				limit := pos + max
+			if e-pos > maxRunes {
+				limit := pos + maxRunes
 				cut = limit
 				for l := range bounds {
 					b := bounds[l]
@@ -157,14 +157,6 @@ func isCloser(r rune) bool {
 		return true
 	}
 	return false
-}
-
-// max0 is max(x, 0).
-func max0(x int) int {
-	if x < 0 {
-		return 0
-	}
-	return x
 }
 
 // makePassages turns spans of text into the passages of the document whose

@@ -12,9 +12,9 @@ import (
 // checkPassages verifies what every document must satisfy, whatever its
 // format: passages in order, numbered from 1, with IDs from the hash; each
 // passage's text exactly the rune slice of the extracted text at its
-// offsets, trimmed, not blank, at most max runes, inside one region and
+// offsets, trimmed, not blank, at most maxRunes runes, inside one region and
 // carrying its section and page; and no non-space rune of a region lost.
-func checkPassages(t testing.TB, sha string, text []rune, regions []span, ps []review.Passage, max int) {
+func checkPassages(t testing.TB, sha string, text []rune, regions []span, ps []review.Passage, maxRunes int) {
 	t.Helper()
 	covered := make([]bool, len(text))
 	prevEnd := 0
@@ -35,8 +35,8 @@ func checkPassages(t testing.TB, sha string, text []rune, regions []span, ps []r
 		if got := string(text[p.Start:p.End]); got != p.Text {
 			t.Fatalf("passage %d text %q is not the text at [%d,%d): %q", i+1, p.Text, p.Start, p.End, got)
 		}
-		if p.End-p.Start > max {
-			t.Fatalf("passage %d has %d runes, more than %d", i+1, p.End-p.Start, max)
+		if p.End-p.Start > maxRunes {
+			t.Fatalf("passage %d has %d runes, more than %d", i+1, p.End-p.Start, maxRunes)
 		}
 		if strings.TrimSpace(p.Text) != p.Text || p.Text == "" {
 			t.Fatalf("passage %d is not trimmed or is blank: %q", i+1, p.Text)
@@ -59,7 +59,7 @@ func checkPassages(t testing.TB, sha string, text []rune, regions []span, ps []r
 		}
 	}
 	for _, rg := range regions {
-		for j := max0(rg.start); j < min(rg.end, len(text)); j++ {
+		for j := max(rg.start, 0); j < min(rg.end, len(text)); j++ {
 			if !covered[j] && !unicode.IsSpace(text[j]) {
 				t.Fatalf("rune %d %q of region %q is in no passage", j, text[j], rg.section)
 			}

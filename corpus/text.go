@@ -10,6 +10,8 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/unicode/norm"
+
+	"revue/sanitize"
 )
 
 // decode turns a file's bytes into valid UTF-8. Most files are UTF-8; old
@@ -79,7 +81,7 @@ func clean(s string) string {
 				i++
 			}
 		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-		case isBidiControl(r), r == '\uFEFF':
+		case sanitize.IsBidiControl(r), r == '\uFEFF':
 		case r >= '\uFB00' && r <= '\uFB06':
 			b.WriteString(norm.NFKC.String(string(r)))
 		default:
@@ -99,18 +101,6 @@ func isCleanASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// isBidiControl reports the explicit directional formatting characters that
-// can make text display in another order than it reads (CVE-2021-42574).
-func isBidiControl(r rune) bool {
-	switch {
-	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
-		return true
-	case r == '\u200e', r == '\u200f', r == '\u061c':
-		return true
-	}
-	return false
 }
 
 // oneLine collapses every run of white space in s to one space and trims it,

@@ -3,6 +3,8 @@ package corpus
 import (
 	"testing"
 	"unicode/utf8"
+
+	"revue/sanitize"
 )
 
 func TestDecode(t *testing.T) {
@@ -61,7 +63,7 @@ func FuzzClean(f *testing.F) {
 			t.Fatalf("clean(%q) = %q is not UTF-8", s, c)
 		}
 		for _, r := range c {
-			if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) || isBidiControl(r) || r == '\r' {
+			if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) || sanitize.IsBidiControl(r) || r == '\r' {
 				t.Fatalf("clean(%q) = %q keeps %U", s, c, r)
 			}
 		}

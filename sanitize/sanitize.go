@@ -46,7 +46,7 @@ func Text(s string) string {
 			// return would let text overwrite what precedes it on the line.
 		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
 			b.WriteRune(Replacement)
-		case isBidiControl(r):
+		case IsBidiControl(r):
 			b.WriteRune(Replacement)
 		case r == '\u200d':
 			b.WriteRune(r)
@@ -82,9 +82,10 @@ func isPlain(s string) bool {
 	return true
 }
 
-// isBidiControl reports the explicit directional formatting characters of
-// Unicode (embeddings, overrides, isolates and marks) that Trojan Source uses.
-func isBidiControl(r rune) bool {
+// IsBidiControl reports the explicit directional formatting characters of
+// Unicode (embeddings, overrides, isolates and marks) that Trojan Source
+// uses. The import removes them too; this is the one list of them.
+func IsBidiControl(r rune) bool {
 	switch {
 	case r >= '\u202a' && r <= '\u202e':
 		return true

@@ -58,7 +58,7 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("invalid UTF-8 out of %q", in)
 		}
 		for _, r := range out {
-			if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r) {
+			if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || IsBidiControl(r) {
 				t.Fatalf("control %U left in %q (from %q)", r, out, in)
 			}
 		}
