@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"revue/corpus"
 	"revue/review"
 	"revue/sanitize"
+	"revue/session"
 	"revue/store"
 )
 
@@ -117,10 +119,10 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		if err != nil {
 			return err
 		}
-		for _, n := range names {
-			if n == name {
-				return fmt.Errorf(a.t("la session %q existe déjà dans %s ; choisissez un autre nom", "session %q already exists in %s; choose another name"), name, a.data)
-			}
+		// Checked now, before reading a corpus for nothing; the store
+		// refuses a second creation anyway (see sessionEvents).
+		if slices.Contains(names, name) {
+			return a.sessionExists(name)
 		}
 		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
 		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes})
@@ -145,7 +147,9 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := st.Append(ctx, events...); err != nil {
+		if _, err := st.Append(ctx, events...); errors.Is(err, store.ErrSessionExists) {
+			return a.sessionExists(name)
+		} else if err != nil {
 			return err
 		}
 		passages := 0
@@ -159,10 +163,16 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	}
 }
 
-// sessionEvents builds the events that create a session. Their IDs derive
-// from the content, so that appending them twice is harmless.
+func (a *app) sessionExists(name string) error {
+	return fmt.Errorf(a.t("la session %q existe déjà dans %s ; choisissez un autre nom", "session %q already exists in %s; choose another name"), name, a.data)
+}
+
+// sessionEvents builds the events that create a session. The creation's ID
+// is new each time, so that the store refuses a second session of the same
+// name (store.ErrSessionExists) instead of taking it for a retry of the
+// first; the other IDs derive from the content.
 func sessionEvents(name string, docs []review.Document, criteria []review.Criterion, now time.Time) ([]review.Event, error) {
-	events := []review.Event{review.MustEvent(name, "session", now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name})}
+	events := []review.Event{review.MustEvent(name, "session-"+session.NewID(), now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name})}
 	for _, d := range docs {
 		e, err := review.NewEvent(name, "doc-"+d.SHA256, now, systemActor, review.KindDocumentAdded, d)
 		if err != nil {

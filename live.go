@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -361,11 +362,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	exists := false
-	for _, n := range names {
-		exists = exists || n == demoSession
-	}
-	if !exists {
+	if !slices.Contains(names, demoSession) {
 		dir, err := os.MkdirTemp("", "revue-demo-")
 		if err != nil {
 			return err
@@ -386,7 +383,8 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		if err != nil {
 			return err
 		}
-		if _, err := st.Append(ctx, events...); err != nil {
+		// Another `revue demo` may have made it meanwhile: then use that one.
+		if _, err := st.Append(ctx, events...); err != nil && !errors.Is(err, store.ErrSessionExists) {
 			return err
 		}
 	}

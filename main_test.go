@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"revue/propose/ollamafake"
 	"revue/review"
 	"revue/sample"
+	"revue/store"
 )
 
 // revue runs the whole command line in-process against a data directory.
@@ -225,5 +228,35 @@ func TestProposeWithOllama(t *testing.T) {
 	code, out, _ = revue(t, data, "propose", "atelier", "--ollama", fake.URL, "--per-criterion", "2")
 	if code != 0 || fake.Chats() != calls || !strings.Contains(out, "18 done before") {
 		t.Fatalf("a rerun asked %d more questions:\n%s", fake.Chats()-calls, out)
+	}
+}
+
+// TestSecondCreationRefused checks what init relies on when two of them race
+// past its early check: the store refuses a second session of the same name
+// rather than adding its documents to the first.
+func TestSecondCreationRefused(t *testing.T) {
+	a := &app{data: t.TempDir(), lang: "en"}
+	st, err := a.openStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	doc := review.Document{ID: strings.Repeat("a", 64), SHA256: strings.Repeat("a", 64), Title: "A", Format: "text"}
+	first, err := sessionEvents("atelier", []review.Document{doc}, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Append(ctx, first...); err != nil {
+		t.Fatal(err)
+	}
+	other := doc
+	other.ID, other.SHA256 = strings.Repeat("b", 64), strings.Repeat("b", 64)
+	second, _ := sessionEvents("atelier", []review.Document{other}, nil, time.Now())
+	if _, err := st.Append(ctx, second...); !errors.Is(err, store.ErrSessionExists) {
+		t.Fatalf("second creation: %v, want ErrSessionExists", err)
+	}
+	if events, _ := st.Replay(ctx, "atelier"); len(events) != len(first) {
+		t.Fatalf("the session has %d events, want %d", len(events), len(first))
 	}
 }
