@@ -125,26 +125,44 @@ var addrs sync.Map
 // shuts it down at the end of the test.
 func serve(t testing.TB, cfg session.Config) *session.Server {
 	t.Helper()
+	srv, served := start(t, cfg)
+	t.Cleanup(func() {
+		if err := <-shutdown(srv); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		<-served
+	})
+	return srv
+}
+
+// start starts a server on a loopback port, for a test that shuts it down
+// itself; served receives what Serve returned.
+func start(t testing.TB, cfg session.Config) (*session.Server, <-chan error) {
+	t.Helper()
 	srv, err := session.NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := newLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
 	addrs.Store(srv, l.Addr().String())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
-	t.Cleanup(func() {
+	return srv, served
+}
+
+// shutdown shuts srv down in the background, so that the test can watch
+// its clients meanwhile.
+func shutdown(srv *session.Server) <-chan error {
+	shut := make(chan error, 1)
+	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		<-served
-	})
-	return srv
+		shut <- srv.Shutdown(ctx)
+	}()
+	return shut
 }
 
 // newKey makes an in-memory ed25519 key pair.

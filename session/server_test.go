@@ -354,17 +354,7 @@ func TestPanicGivesASentence(t *testing.T) {
 
 func TestShutdownRestoresTerminals(t *testing.T) {
 	w := newWorld(t, "", "jardin")
-	srv, err := session.NewServer(probeConfig(w))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := newLoopback()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs.Store(srv, l.Addr().String())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l) }()
+	srv, served := start(t, probeConfig(w))
 	var terms []*term
 	for _, name := range []string{"alice", "bob"} {
 		tm := dial(t, srv, clientConfig(srv, name, passcode(new(int), "")), termOpts{})
@@ -373,12 +363,7 @@ func TestShutdownRestoresTerminals(t *testing.T) {
 	for _, tm := range terms {
 		tm.waitText("online=2")
 	}
-	shut := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-		defer cancel()
-		shut <- srv.Shutdown(ctx)
-	}()
+	shut := shutdown(srv)
 	for _, tm := range terms {
 		tm.waitEnd()
 		tm.close() // hang up, as OpenSSH does once its session ends

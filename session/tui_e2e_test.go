@@ -2,7 +2,6 @@ package session_test
 
 import (
 	"bytes"
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -141,27 +140,12 @@ func TestTUIQuit(t *testing.T) {
 
 func TestTUIShutdown(t *testing.T) {
 	w := newWorld(t, "", "jardin")
-	srv, err := session.NewServer(tuiConfig(w))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := newLoopback()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs.Store(srv, l.Addr().String())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l) }()
+	srv, served := start(t, tuiConfig(w))
 	alice := dial(t, srv, clientConfig(srv, "alice", passcode(new(int), "")), termOpts{})
 	eve := dial(t, srv, clientConfig(srv, "eve", passcode(new(int), "")), termOpts{command: "--watch"})
 	alice.waitText("alice", "eve")
 	eve.waitText("alice", "eve")
-	shut := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-		defer cancel()
-		shut <- srv.Shutdown(ctx)
-	}()
+	shut := shutdown(srv)
 	for _, tm := range []*term{alice, eve} {
 		tm.waitEnd()
 		tm.close()
