@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"revue/review"
-	"revue/store"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/store"
 )
 
 // BenchmarkReplaySession measures what `revue serve`, `review` and `export`

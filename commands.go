@@ -14,11 +14,11 @@ import (
 
 	flag "github.com/spf13/pflag"
 
-	"revue/corpus"
-	"revue/review"
-	"revue/sanitize"
-	"revue/session"
-	"revue/store"
+	"github.com/coopdescommuns/revue/corpus"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/store"
 )
 
 // systemActor is the author of what the command line records.

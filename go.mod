@@ -1,4 +1,4 @@
-module revue
+module github.com/coopdescommuns/revue
 
 go 1.26.8
 

@@ -17,13 +17,13 @@ import (
 	"github.com/charmbracelet/x/term"
 	flag "github.com/spf13/pflag"
 
-	"revue/corpus"
-	"revue/propose"
-	"revue/review"
-	"revue/sample"
-	"revue/session"
-	"revue/store"
-	"revue/tui"
+	"github.com/coopdescommuns/revue/corpus"
+	"github.com/coopdescommuns/revue/propose"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sample"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/store"
+	"github.com/coopdescommuns/revue/tui"
 )
 
 func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {

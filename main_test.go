@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"revue/propose/ollamafake"
-	"revue/review"
-	"revue/sample"
-	"revue/store"
+	"github.com/coopdescommuns/revue/propose/ollamafake"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sample"
+	"github.com/coopdescommuns/revue/store"
 )
 
 // revue runs the whole command line in-process against a data directory.

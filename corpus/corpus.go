@@ -24,7 +24,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // Problem is one thing wrong with an input. It prints as "file:line: reason",

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // readChecked reads path with ReadDocument and, when it succeeds, checks

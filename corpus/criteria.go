@@ -15,7 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // maxCriteriaBytes bounds a criteria file: a list of a few dozen sentences

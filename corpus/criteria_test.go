@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 var wantCriteria = []review.Criterion{

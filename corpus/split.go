@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"unicode"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // DefaultMaxPassageRunes bounds a passage when Options leaves it at zero:

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // checkPassages verifies what every document must satisfy, whatever its

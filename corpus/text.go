@@ -11,7 +11,7 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/unicode/norm"
 
-	"revue/sanitize"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // decode turns a file's bytes into valid UTF-8. Most files are UTF-8; old

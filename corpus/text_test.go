@@ -4,7 +4,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"revue/sanitize"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 func TestDecode(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"revue/review"
-	"revue/sample"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sample"
 )
 
 // padCorpus generates n pads in French: words drawn with a skewed

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sort"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // BM25 parameters: the usual values, which suit passages of a few hundred

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"revue/propose/ollamafake"
+	"github.com/coopdescommuns/revue/propose/ollamafake"
 )
 
 // TestEmbedCacheSparesASecondRun checks that a rerun, here with another

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // FrugalVersion names the frugal proposer's rules (selection, quote,

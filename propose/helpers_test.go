@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"revue/propose/ollamafake"
-	"revue/review"
+	"github.com/coopdescommuns/revue/propose/ollamafake"
+	"github.com/coopdescommuns/revue/review"
 )
 
 const (

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // PromptVersion names the judge's prompt template. Change it whenever the

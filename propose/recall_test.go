@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"revue/corpus"
-	"revue/propose/ollamafake"
-	"revue/review"
-	"revue/sample"
+	"github.com/coopdescommuns/revue/corpus"
+	"github.com/coopdescommuns/revue/propose/ollamafake"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sample"
 )
 
 // sampleSession imports the sample corpus the way `revue init` does.

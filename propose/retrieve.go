@@ -9,7 +9,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // Retrieval settings.

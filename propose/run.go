@@ -23,8 +23,8 @@ import (
 	"sync"
 	"time"
 
-	"revue/review"
-	"revue/sanitize"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // Actor is the author of every event Run makes.

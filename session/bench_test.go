@@ -20,9 +20,9 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"revue/review"
-	"revue/session"
-	"revue/store"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/store"
 )
 
 // TestMain lets the load benchmark re-run this test binary as the server

@@ -17,9 +17,9 @@ import (
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
-	"revue/review"
-	"revue/session"
-	"revue/store"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/store"
 )
 
 // waitLimit bounds every wait on a screen: generous, since a test machine

@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // Appender makes events durable. Append returns only once they are

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // Registry opens the hubs of the sessions a server hosts, once each: two

@@ -21,7 +21,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/net/netutil"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // ModelRequest is everything the interface needs to serve one SSH session.

@@ -9,9 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"revue/review"
-	"revue/session"
-	"revue/tui"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/tui"
 )
 
 // These tests run the real interface (package tui) through real SSH

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // reportLatencies adds the throughput and the ack latency percentiles of a

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // FuzzRoundTrip appends one event made of arbitrary strings, bytes and

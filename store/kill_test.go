@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 var kills = flag.Int("kills", 20, "number of kill -9 rounds of TestKill9 (more for a longer soak: go test ./store -run Kill9 -kills 500)")

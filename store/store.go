@@ -40,7 +40,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // ErrNoSession wraps the errors about a session that has no trace: a Replay

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // base is the time of the first test event; each event adds a few

@@ -9,8 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"revue/review"
-	"revue/session"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
 )
 
 // benchModel is a joined screen on a session of 200 proposals, the size of

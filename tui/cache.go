@@ -1,8 +1,8 @@
 package tui
 
 import (
-	"revue/review"
-	"revue/session"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
 )
 
 // viewCache keeps the parts of the last frame with what they were drawn

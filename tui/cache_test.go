@@ -9,9 +9,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"revue/review"
-	"revue/sanitize"
-	"revue/session"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/session"
 )
 
 // TestLongListsCutAsWhole checks that the status bar, which now lists the

@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // TestGolden pins whole screens, ANSI-stripped, at the smallest supported

@@ -10,8 +10,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"revue/review"
-	"revue/session"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
 )
 
 // evil holds the terminal attacks of the CVEs in STACK.md: clipboard write

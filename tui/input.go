@@ -8,8 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"revue/review"
-	"revue/sanitize"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // This file turns key presses into changes of the screen and into actions

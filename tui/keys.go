@@ -3,7 +3,7 @@ package tui
 import (
 	"charm.land/bubbles/v2/key"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 // KeyMap is every key of the review screen, with its help in the screen's

@@ -23,9 +23,9 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
-	"revue/review"
-	"revue/sanitize"
-	"revue/session"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/session"
 )
 
 // Options are what the caller knows about the screen it opens.

@@ -10,8 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"revue/review"
-	"revue/session"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
 )
 
 // waitHub waits, on the hub's own signals, until cond holds for its newest

@@ -9,8 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"revue/review"
-	"revue/sanitize"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // Layout thresholds: below wideWidth the panes stack; from listWidth a list

@@ -11,8 +11,8 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	"github.com/charmbracelet/x/ansi"
 
-	"revue/review"
-	"revue/sanitize"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // fillWhy prepares the "why" panel of the proposal on screen: where it comes

@@ -7,8 +7,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"revue/review"
-	"revue/sanitize"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // span is one wrapped line: runes [start, end) of a text, trailing spaces

@@ -8,7 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"revue/review"
+	"github.com/coopdescommuns/revue/review"
 )
 
 func TestWrapText(t *testing.T) {
