@@ -51,3 +51,46 @@ func WordDiff(a, b string) string {
 	flush()
 	return strings.Join(out, " ")
 }
+
+// DiffOp is one run of words of a WordDiff, for screens that show a
+// rewording in plain words (struck through, or "before / after") rather
+// than in WordDiff's notation.
+type DiffOp struct {
+	Op   byte // '=' kept, '-' removed, '+' added
+	Text string
+}
+
+// WordOps returns the runs of words that b keeps, removes and adds from a,
+// in order: the same comparison as WordDiff.
+func WordOps(a, b string) []DiffOp {
+	var ops []DiffOp
+	d := WordDiff(a, b)
+	for d != "" {
+		switch {
+		case strings.HasPrefix(d, "[-"):
+			end := strings.Index(d, "-]")
+			if end < 0 {
+				end = len(d) - 2
+			}
+			ops = append(ops, DiffOp{'-', d[2:end]})
+			d = strings.TrimPrefix(d[end+2:], " ")
+		case strings.HasPrefix(d, "{+"):
+			end := strings.Index(d, "+}")
+			if end < 0 {
+				end = len(d) - 2
+			}
+			ops = append(ops, DiffOp{'+', d[2:end]})
+			d = strings.TrimPrefix(d[end+2:], " ")
+		default:
+			next := len(d)
+			for _, m := range []string{" [-", " {+"} {
+				if i := strings.Index(d, m); i >= 0 && i < next {
+					next = i
+				}
+			}
+			ops = append(ops, DiffOp{'=', d[:next]})
+			d = strings.TrimPrefix(d[next:], " ")
+		}
+	}
+	return ops
+}

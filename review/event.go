@@ -36,20 +36,48 @@ type Kind string
 
 // The kinds of event. Their data is the payload type named in each comment.
 const (
-	KindSessionCreated  Kind = "session.created" // SessionCreated
-	KindDocumentAdded   Kind = "document.added"  // Document
-	KindCriterionAdded  Kind = "criterion.added" // Criterion
-	KindProposalAdded   Kind = "proposal.added"  // Proposal
-	KindVoteCast        Kind = "vote.cast"       // VoteData, a participant's opinion
-	KindDecisionMade    Kind = "decision.made"   // VoteData, a facilitator's decision
-	KindCommentAdded    Kind = "comment.added"   // CommentData
-	KindActionUndone    Kind = "action.undone"   // UndoData
-	KindParticipantJoin Kind = "participant.joined"
-	KindParticipantLeft Kind = "participant.left"
-	KindProposeRun      Kind = "propose.run"    // ProposeRun
-	KindProposeFailed   Kind = "propose.failed" // ProposeFailed
-	KindPairJudged      Kind = "propose.judged" // PairJudged
+	KindSessionCreated  Kind = "session.created"    // SessionCreated
+	KindDocumentAdded   Kind = "document.added"     // Document
+	KindCriterionAdded  Kind = "criterion.added"    // Criterion
+	KindProposalAdded   Kind = "proposal.added"     // Proposal
+	KindVoteCast        Kind = "vote.cast"          // VoteData, a participant's opinion
+	KindDecisionMade    Kind = "decision.made"      // VoteData, a facilitator's decision
+	KindCommentAdded    Kind = "comment.added"      // CommentData
+	KindActionUndone    Kind = "action.undone"      // UndoData
+	KindParticipantJoin Kind = "participant.joined" // JoinData
+	KindParticipantLeft Kind = "participant.left"   // JoinData (terminal only)
+	KindProposeRun      Kind = "propose.run"        // ProposeRun
+	KindProposeFailed   Kind = "propose.failed"     // ProposeFailed
+	KindPairJudged      Kind = "propose.judged"     // PairJudged
+
+	// The workshop: sealing, voting modes, the room following its leader.
+	KindDecisionReopened Kind = "decision.reopened" // ReopenData
+	KindConditionsSet    Kind = "conditions.set"    // Conditions
+	KindVotesRevealed    Kind = "votes.revealed"    // ProposalRef
+	KindProposalParked   Kind = "proposal.parked"   // ParkData
+	KindTimerStarted     Kind = "timer.started"     // TimerData
+	KindTimerStopped     Kind = "timer.stopped"     // TimerStop
+	KindRoomLed          Kind = "room.led"          // RoomData
+	KindRoomMoved        Kind = "room.moved"        // ProposalRef
+
+	// The research data: what people saw, and their consent.
+	KindExposure        Kind = "exposure.recorded" // Exposure
+	KindPaneOpened      Kind = "pane.opened"       // PaneData
+	KindConsentSet      Kind = "consent.set"       // ConsentText
+	KindConsentAnswered Kind = "consent.answered"  // ConsentAnswer
+	KindPersonForgotten Kind = "person.forgotten"  // Forget
 )
+
+// Kinds lists every kind of event, in the order the codebook presents them.
+var Kinds = []Kind{
+	KindSessionCreated, KindDocumentAdded, KindCriterionAdded, KindProposalAdded,
+	KindVoteCast, KindDecisionMade, KindDecisionReopened, KindCommentAdded, KindActionUndone,
+	KindParticipantJoin, KindParticipantLeft,
+	KindConditionsSet, KindVotesRevealed, KindProposalParked, KindTimerStarted, KindTimerStopped,
+	KindRoomLed, KindRoomMoved,
+	KindExposure, KindPaneOpened, KindConsentSet, KindConsentAnswered, KindPersonForgotten,
+	KindProposeRun, KindProposeFailed, KindPairJudged,
+}
 
 // Event is one entry of a session's append-only trace. ID is chosen by the
 // event's author, so that a retry after a crash is a no-op; Seq is given by
@@ -67,6 +95,10 @@ type Event struct {
 // SessionCreated is the first event of every session.
 type SessionCreated struct {
 	Name string `json:"name"`
+	// Language is the session's language ("fr" or "en"), in which the
+	// lexical proposer writes its statements whoever runs it; empty in
+	// sessions made before it existed, which are French.
+	Language string `json:"language,omitempty"`
 }
 
 // VoteData is the payload of vote.cast and decision.made.
@@ -77,6 +109,124 @@ type VoteData struct {
 	Note      string  `json:"note,omitempty"`
 	Statement string  `json:"statement,omitempty"`
 	DwellMS   int64   `json:"dwell_ms,omitempty"`
+	// Version is, on a vote, the version of the statement that was on the
+	// voter's screen (what they judged); on a rephrased decision, the
+	// competing version the facilitator chose (0: a new wording of theirs,
+	// in Statement).
+	Version int `json:"version,omitempty"`
+	// Outcome is the facilitator's optional sentence closing a decision.
+	Outcome string `json:"outcome,omitempty"`
+}
+
+// ProposalRef names the proposal an event is about: votes.revealed and
+// room.moved.
+type ProposalRef struct {
+	Proposal string `json:"proposal"`
+}
+
+// ReopenData is the payload of decision.reopened.
+type ReopenData struct {
+	Proposal string `json:"proposal"`
+	Note     string `json:"note,omitempty"`
+}
+
+// ParkData is the payload of proposal.parked: the facilitator sets a link
+// aside to come back to it (Parked) or takes it back (not Parked).
+type ParkData struct {
+	Proposal string `json:"proposal"`
+	Parked   bool   `json:"parked"`
+}
+
+// TimerData is the payload of timer.started.
+type TimerData struct {
+	Proposal string `json:"proposal"`
+	Seconds  int    `json:"seconds"`
+}
+
+// TimerStop is the payload of timer.stopped; Reason is TimerStopped or
+// TimerElapsed.
+type TimerStop struct {
+	Proposal string `json:"proposal"`
+	Reason   string `json:"reason"`
+}
+
+// Reasons a timer ends.
+const (
+	TimerStoppedByHand = "stopped"
+	TimerElapsed       = "elapsed"
+)
+
+// RoomData is the payload of room.led: a facilitator takes the lead of the
+// room, and says whether participants' screens follow theirs.
+type RoomData struct {
+	Follow   bool   `json:"follow"`
+	Proposal string `json:"proposal,omitempty"`
+}
+
+// Exposure states and the reasons an exposure interval ends.
+const (
+	ExposureActive = "active"
+	ExposureIdle   = "idle"
+
+	EndMoved      = "moved"      // another proposal came on screen
+	EndIdle       = "idle"       // no key for a while: an idle interval begins
+	EndActive     = "active"     // a key after an idle interval: an active one begins
+	EndLeft       = "left"       // the screen closed
+	EndCheckpoint = "checkpoint" // written while the proposal stays, so a crash loses little
+	EndPane       = "pane"       // a pane (help, why) covered the proposal
+)
+
+// Exposure is one interval during which a proposal was on a person's
+// screen: the denominator of every rate a researcher computes.
+type Exposure struct {
+	Proposal  string    `json:"proposal"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	State     string    `json:"state"` // ExposureActive or ExposureIdle
+	End       string    `json:"end"`   // why the interval ended: End...
+	Following bool      `json:"following"`
+}
+
+// PaneData is the payload of pane.opened.
+type PaneData struct {
+	Pane     string `json:"pane"` // "why", "help", "versions", "consent", "parked"
+	Proposal string `json:"proposal,omitempty"`
+}
+
+// ConsentText is the payload of consent.set: the text a person reads and
+// agrees to, or declines, on first joining.
+type ConsentText struct {
+	Text string `json:"text"`
+}
+
+// ConsentAnswer is the payload of consent.answered. Hash is the SHA-256 of
+// the consent text answered, so that an answer always names what was read.
+type ConsentAnswer struct {
+	Agreed bool   `json:"agreed"`
+	Hash   string `json:"hash"`
+}
+
+// Forget is the payload of person.forgotten: a person withdrew, and every
+// export from then on leaves out what they wrote. An empty Fingerprint
+// forgets every key that used the name.
+type Forget struct {
+	Name        string `json:"name"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// Matches reports whether the withdrawal concerns this actor.
+func (f Forget) Matches(a Actor) bool {
+	return a.Name == f.Name && (f.Fingerprint == "" || f.Fingerprint == a.Fingerprint)
+}
+
+// JoinData is the payload of participant.joined and participant.left.
+// Conditions are those in force for this person at joining: with the
+// session's conditions.set events they let a researcher know what every
+// person could see at every moment.
+type JoinData struct {
+	Terminal   string      `json:"terminal"`
+	Lang       string      `json:"lang,omitempty"`
+	Conditions *Conditions `json:"conditions,omitempty"`
 }
 
 // CommentData is the payload of comment.added.
@@ -173,11 +323,15 @@ func (e Event) Decode(v any) error {
 
 // Live reports whether an event kind may be appended by a live session.
 // Documents and criteria are fixed once a session is created, which lets a
-// live session share them between snapshots without copying.
+// live session share them between snapshots without copying; the command
+// line's kinds (propose.*, person.forgotten) come from another process.
 func (k Kind) Live() bool {
 	switch k {
 	case KindProposalAdded, KindVoteCast, KindDecisionMade, KindCommentAdded,
-		KindActionUndone, KindParticipantJoin, KindParticipantLeft:
+		KindActionUndone, KindParticipantJoin, KindParticipantLeft,
+		KindDecisionReopened, KindConditionsSet, KindVotesRevealed, KindProposalParked,
+		KindTimerStarted, KindTimerStopped, KindRoomLed, KindRoomMoved,
+		KindExposure, KindPaneOpened, KindConsentSet, KindConsentAnswered:
 		return true
 	}
 	return false

@@ -106,6 +106,10 @@ type Proposal struct {
 	QuoteEnd   int     `json:"quote_end"`
 	Confidence float64 `json:"confidence"`
 	Origin     Origin  `json:"origin"`
+	// Negative marks a pair the model answered "no link" to, sampled so
+	// that people judge the AI's silences too. It is shown exactly like
+	// any other proposal: only the data says so.
+	Negative bool `json:"negative,omitempty"`
 }
 
 // Status is the outcome of a proposal.
@@ -158,6 +162,8 @@ type Vote struct {
 	Statement string    `json:"statement,omitempty"`
 	DwellMS   int64     `json:"dwell_ms,omitempty"`
 	Decides   bool      `json:"decides"`
+	Version   int       `json:"version,omitempty"` // see VoteData.Version
+	Outcome   string    `json:"outcome,omitempty"`
 }
 
 // Version is one wording of a proposal's statement. Version 1 is the
@@ -179,4 +185,65 @@ type Comment struct {
 	At      time.Time `json:"at"`
 	Actor   Actor     `json:"actor"`
 	Text    string    `json:"text"`
+}
+
+// Timer is a time box the facilitator gave the discussion of one link.
+type Timer struct {
+	Start   time.Time `json:"start"`
+	Seconds int       `json:"seconds"`
+	By      Actor     `json:"by"`
+	Stopped time.Time `json:"stopped,omitzero"` // zero while it runs
+	Reason  string    `json:"reason,omitempty"`
+}
+
+// Ends is when the timer runs out.
+func (t *Timer) Ends() time.Time { return t.Start.Add(time.Duration(t.Seconds) * time.Second) }
+
+// Running reports whether the timer still counts at now.
+func (t *Timer) Running(now time.Time) bool {
+	return t != nil && t.Stopped.IsZero() && now.Before(t.Ends())
+}
+
+// Conditions are what participants see of each proposal, chosen by the
+// facilitator for the session: they are experimental conditions, recorded
+// in the trace whenever they change and, per person, when they join. The
+// zero value shows everything and votes in the open.
+type Conditions struct {
+	Blind          bool    `json:"blind"`           // others' verdicts hidden until revealed
+	HideOrigin     bool    `json:"hide_origin"`     // model, lexical or person not shown
+	HideConfidence bool    `json:"hide_confidence"` // the model's confidence not shown
+	HideRationale  bool    `json:"hide_rationale"`  // the provenance pane (why) not offered
+	Random         *Random `json:"random,omitempty"`
+}
+
+// Random assigns conditions per person for A/B designs: each factor is
+// hidden for about half of the people, drawn from the seed and the person,
+// so that the trace alone is enough to recompute everybody's arm.
+type Random struct {
+	Seed    int64    `json:"seed"`
+	Factors []string `json:"factors"` // among FactorOrigin, FactorConfidence, FactorRationale
+}
+
+// Factors that Random may assign.
+const (
+	FactorOrigin     = "origin"
+	FactorConfidence = "confidence"
+	FactorRationale  = "rationale"
+)
+
+// Room is where the room is: the facilitator who leads, the proposal on
+// their screen, and whether the others' screens follow it.
+type Room struct {
+	Follow   bool      `json:"follow"`
+	Leader   Actor     `json:"leader"`
+	Proposal string    `json:"proposal,omitempty"`
+	Since    time.Time `json:"since,omitzero"`
+}
+
+// Consent is the session's consent text and everybody's answer to it, by
+// Actor.Key.
+type Consent struct {
+	Text    string
+	Hash    string
+	Answers map[string]bool
 }

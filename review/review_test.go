@@ -104,14 +104,16 @@ func TestFold(t *testing.T) {
 		{"rephrase decided", func(tr *trace) {
 			tr.add("v1", anna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Rephrase, Statement: "Les règles du jardin sont votées en assemblée."})
 		}, Rephrased, "Les règles du jardin sont votées en assemblée.", 1, false, 2, 0, 0, 0},
-		{"a participant's rephrasing is a proposed wording", func(tr *trace) {
+		{"a participant's rephrasing is a competing wording, not the statement in force", func(tr *trace) {
 			tr.add("v1", bruno, KindVoteCast, VoteData{Proposal: "P1", Verdict: Rephrase, Statement: "Règles votées."})
-		}, Pending, "Règles votées.", 1, false, 2, 0, 0, 0},
-		{"undo the decision", func(tr *trace) {
+		}, Pending, "Le passage illustre le critère car les règles sont votées.", 1, false, 2, 0, 0, 0},
+		// Traces recorded before seals existed undid and replaced
+		// decisions: they still replay as they were recorded.
+		{"an old trace undoes a decision", func(tr *trace) {
 			tr.add("v1", anna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Reject, Reason: ReasonOther, Note: "hors champ"})
 			tr.add("u1", anna, KindActionUndone, UndoData{Target: "v1"})
 		}, Pending, "Le passage illustre le critère car les règles sont votées.", 0, false, 1, 0, 0, 0},
-		{"undo restores the earlier decision", func(tr *trace) {
+		{"an old trace's undo restores the earlier decision", func(tr *trace) {
 			tr.add("v1", anna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Accept})
 			tr.add("v2", anna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Reject, Reason: ReasonOffTopic})
 			tr.add("u1", anna, KindActionUndone, UndoData{Target: "v2"})

@@ -1,6 +1,8 @@
 package review
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,18 +15,31 @@ import (
 // shared (see State.Snapshot).
 type ProposalState struct {
 	Proposal
-	AddedBy  Actor     `json:"-"`
-	AddedAt  time.Time `json:"-"`
-	Status   Status
-	Final    string    // the statement as decided, or the latest wording
-	Decision *Vote     // the facilitator's decision in force, if any
-	Votes    []Vote    // every vote in force, in order
-	Versions []Version // the statement's wordings, the original first
-	Comments []Comment
-	Conflict bool  // people in force disagree
-	History  []int // indexes in State.Events of the events about this proposal
-	undone   map[string]bool
-	gen      uint64 // the State.gen it was made in; older ones may be shared with a snapshot
+	AddedBy Actor     `json:"-"`
+	AddedAt time.Time `json:"-"`
+	Status  Status
+	// Final is the statement in force: the original while the link is
+	// open (competing wordings wait in Versions), the chosen wording once
+	// it is sealed accepted or rephrased, nothing once it is rejected.
+	// Invariant: Status == Accepted implies Final == Statement.
+	Final        string
+	FinalAuthor  Actor     // whose wording Final is
+	FinalVersion int       // the number of Final in Versions; 0 when open or rejected
+	Outcome      string    // the facilitator's closing sentence, if any
+	Sealed       bool      // a decision is in force: votes and rephrasings are refused
+	Decision     *Vote     // the facilitator's decision in force, if any
+	Decisions    []Vote    // every seal, including those reopened since
+	Reopened     int       // how many times a seal was lifted
+	Votes        []Vote    // every vote in force, in order
+	Versions     []Version // the statement's wordings, the original first
+	Comments     []Comment
+	Conflict     bool   // people in force disagree
+	Revealed     bool   // the facilitator revealed the votes of this blind link
+	Parked       bool   // set aside to come back to
+	Timer        *Timer // the latest timer given to its discussion; never changed in place
+	History      []int  // indexes in State.Events of the events about this proposal
+	undone       map[string]bool
+	gen          uint64 // the State.gen it was made in; older ones may be shared with a snapshot
 }
 
 // Current returns each person's latest vote in force, in the order of those
@@ -69,8 +84,14 @@ type State struct {
 	Proposals []*ProposalState
 	Events    []Event
 	Failures  []ProposeFailed
-	Judged    map[string]bool // PairJudged keys already answered
+	Judged    map[string]bool // PairJudged keys already answered; replaced, never changed, once shared
 	Runs      []ProposeRun
+
+	Language   string     // "fr" or "en": the language of the session's own texts
+	Conditions Conditions // what participants see, as the facilitator last set it
+	Room       Room       // who leads the room and where it is
+	Consent    Consent    // the consent text and the answers; Answers is replaced, never changed
+	Forgotten  []Forget   // the people who withdrew
 
 	docs      map[string]*Document
 	passages  map[string]*Passage
@@ -78,6 +99,7 @@ type State struct {
 	proposals map[string]int
 	byEvent   map[string]eventRef // by author-chosen event ID
 	gen       uint64              // counts Snapshot calls; see ProposalState.gen
+	mapsGen   uint64              // the gen in which Judged and Consent.Answers were last copied
 }
 
 // eventRef is what the state remembers of each event by its ID.
@@ -95,7 +117,65 @@ func NewState() *State {
 		proposals: map[string]int{},
 		byEvent:   map[string]eventRef{},
 		Judged:    map[string]bool{},
+		Language:  "fr",
+		Room:      Room{Follow: true},
+		Consent:   Consent{Answers: map[string]bool{}},
 	}
+}
+
+// ownMaps makes the state's maps its own before a change, when a snapshot
+// may be reading them: a replay takes no snapshot and copies nothing.
+func (s *State) ownMaps() {
+	if s.mapsGen == s.gen {
+		return
+	}
+	s.Judged = maps.Clone(s.Judged)
+	s.Consent.Answers = maps.Clone(s.Consent.Answers)
+	s.mapsGen = s.gen
+}
+
+// ConditionsFor returns the conditions in force for a person: the
+// session's, with each randomly assigned factor drawn from the seed and the
+// person's key. The draw is a hash, so the trace alone is enough to
+// recompute anybody's arm.
+func (s *State) ConditionsFor(a Actor) Conditions {
+	c := s.Conditions
+	if c.Random == nil {
+		return c
+	}
+	for _, f := range c.Random.Factors {
+		h := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s", c.Random.Seed, a.Key(), f))
+		hide := h[0]&1 == 1
+		switch f {
+		case FactorOrigin:
+			c.HideOrigin = hide
+		case FactorConfidence:
+			c.HideConfidence = hide
+		case FactorRationale:
+			c.HideRationale = hide
+		}
+	}
+	return c
+}
+
+// IsForgotten reports whether a person withdrew from the session.
+func (s *State) IsForgotten(a Actor) bool {
+	for _, f := range s.Forgotten {
+		if f.Matches(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ConsentNeeded reports whether a person has a consent text to answer
+// before taking part.
+func (s *State) ConsentNeeded(a Actor) bool {
+	if s.Consent.Text == "" {
+		return false
+	}
+	_, answered := s.Consent.Answers[a.Key()]
+	return !answered
 }
 
 // Replay folds events into a new state.
@@ -167,9 +247,16 @@ func (s *State) Snapshot() *State {
 // already in the trace.
 var ErrDuplicate = errors.New("event already recorded")
 
+// ErrSealed is returned for any vote, rephrasing, decision or undo on a
+// sealed link: only a facilitator's reopening changes it.
+var ErrSealed = errors.New("this link is sealed; a facilitator can reopen it")
+
 // Check reports whether e could be applied to s, without applying it: the
 // live session calls it before making an event durable, so that nothing
-// invalid ever reaches the trace.
+// invalid ever reaches the trace. It holds the workshop's rules (a sealed
+// link refuses votes, rephrasings, decisions and undos) that Apply does
+// not: traces recorded before those rules existed must still replay, and
+// are folded as they were recorded, the latest decision in force.
 func (s *State) Check(e Event) error {
 	return s.apply(e, false)
 }
@@ -203,8 +290,14 @@ func (s *State) apply(e Event, commit bool) error {
 		if d.Name == "" {
 			return fmt.Errorf("event %d: session without a name", e.Seq)
 		}
+		if d.Language != "" && d.Language != "fr" && d.Language != "en" {
+			return fmt.Errorf("event %d: session language %q is neither fr nor en", e.Seq, d.Language)
+		}
 		if commit {
 			s.Name, s.CreatedAt = d.Name, e.At
+			if d.Language != "" {
+				s.Language = d.Language
+			}
 		}
 	case KindDocumentAdded:
 		var d Document
@@ -256,8 +349,17 @@ func (s *State) apply(e Event, commit bool) error {
 		if err := checkVote(e, v); err != nil {
 			return err
 		}
-		if _, ok := s.Proposal(v.Proposal); !ok {
+		p, ok := s.Proposal(v.Proposal)
+		if !ok {
 			return fmt.Errorf("event %d: no proposal %q", e.Seq, v.Proposal)
+		}
+		if p.Sealed && !commit {
+			return fmt.Errorf("event %d: proposal %q: %w", e.Seq, v.Proposal, ErrSealed)
+		}
+		if e.Kind == KindDecisionMade && v.Verdict == Rephrase && !commit {
+			if err := checkRephraseDecision(e, p, v); err != nil {
+				return err
+			}
 		}
 		touched, payload = v.Proposal, v
 	case KindCommentAdded:
@@ -279,14 +381,178 @@ func (s *State) apply(e Event, commit bool) error {
 		}
 		ref, ok := s.byEvent[u.Target]
 		pid := ref.proposal
-		if !ok || !undoable(ref.kind) {
+		// Traces written before seals existed may undo a decision: they
+		// are folded as they were recorded.
+		if !ok || !undoable(ref.kind) && !(commit && ref.kind == KindDecisionMade) {
 			return fmt.Errorf("event %d: nothing to undo for %q", e.Seq, u.Target)
 		}
 		p, _ := s.Proposal(pid)
 		if p.undone[u.Target] {
 			return fmt.Errorf("event %d: %q is already undone", e.Seq, u.Target)
 		}
+		if p.Sealed && !commit {
+			return fmt.Errorf("event %d: undo on proposal %q: %w", e.Seq, pid, ErrSealed)
+		}
 		touched = pid
+	case KindDecisionReopened:
+		var r ReopenData
+		if err := e.Decode(&r); err != nil {
+			return err
+		}
+		p, ok := s.Proposal(r.Proposal)
+		if !ok {
+			return fmt.Errorf("event %d: no proposal %q", e.Seq, r.Proposal)
+		}
+		if !p.Sealed {
+			return fmt.Errorf("event %d: proposal %q is not sealed; there is nothing to reopen", e.Seq, r.Proposal)
+		}
+		touched, payload = r.Proposal, r
+	case KindVotesRevealed, KindRoomMoved:
+		var r ProposalRef
+		if err := e.Decode(&r); err != nil {
+			return err
+		}
+		if _, ok := s.Proposal(r.Proposal); !ok {
+			return fmt.Errorf("event %d: no proposal %q", e.Seq, r.Proposal)
+		}
+		if e.Kind == KindVotesRevealed {
+			touched, payload = r.Proposal, r
+		} else if commit && (s.Room.Leader.Name == "" || s.Room.Leader.Key() == e.Actor.Key()) {
+			// Another facilitator's move is recorded, but the room
+			// follows its leader only.
+			s.Room = Room{Follow: s.Room.Follow, Leader: e.Actor, Proposal: r.Proposal, Since: e.At}
+		}
+	case KindProposalParked:
+		var d ParkData
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if _, ok := s.Proposal(d.Proposal); !ok {
+			return fmt.Errorf("event %d: no proposal %q", e.Seq, d.Proposal)
+		}
+		touched, payload = d.Proposal, d
+	case KindTimerStarted:
+		var d TimerData
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if _, ok := s.Proposal(d.Proposal); !ok {
+			return fmt.Errorf("event %d: no proposal %q", e.Seq, d.Proposal)
+		}
+		if d.Seconds <= 0 || d.Seconds > 24*3600 {
+			return fmt.Errorf("event %d: a timer of %d seconds", e.Seq, d.Seconds)
+		}
+		touched, payload = d.Proposal, d
+	case KindTimerStopped:
+		var d TimerStop
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		p, ok := s.Proposal(d.Proposal)
+		if !ok {
+			return fmt.Errorf("event %d: no proposal %q", e.Seq, d.Proposal)
+		}
+		if p.Timer == nil || !p.Timer.Stopped.IsZero() {
+			return fmt.Errorf("event %d: proposal %q has no running timer", e.Seq, d.Proposal)
+		}
+		if d.Reason != TimerStoppedByHand && d.Reason != TimerElapsed {
+			return fmt.Errorf("event %d: timer stop reason %q is neither %q nor %q", e.Seq, d.Reason, TimerStoppedByHand, TimerElapsed)
+		}
+		touched, payload = d.Proposal, d
+	case KindRoomLed:
+		var d RoomData
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if d.Proposal != "" {
+			if _, ok := s.Proposal(d.Proposal); !ok {
+				return fmt.Errorf("event %d: no proposal %q", e.Seq, d.Proposal)
+			}
+		}
+		if commit {
+			r := Room{Follow: d.Follow, Leader: e.Actor, Proposal: s.Room.Proposal, Since: e.At}
+			if d.Proposal != "" {
+				r.Proposal = d.Proposal
+			}
+			s.Room = r
+		}
+	case KindConditionsSet:
+		var c Conditions
+		if err := e.Decode(&c); err != nil {
+			return err
+		}
+		if c.Random != nil {
+			for _, f := range c.Random.Factors {
+				if f != FactorOrigin && f != FactorConfidence && f != FactorRationale {
+					return fmt.Errorf("event %d: unknown condition factor %q (origin, confidence or rationale)", e.Seq, f)
+				}
+			}
+		}
+		if commit {
+			s.Conditions = c
+		}
+	case KindExposure:
+		var x Exposure
+		if err := e.Decode(&x); err != nil {
+			return err
+		}
+		if _, ok := s.Proposal(x.Proposal); !ok {
+			return fmt.Errorf("event %d: no proposal %q", e.Seq, x.Proposal)
+		}
+		if x.To.Before(x.From) {
+			return fmt.Errorf("event %d: exposure ends before it starts", e.Seq)
+		}
+		if x.State != ExposureActive && x.State != ExposureIdle {
+			return fmt.Errorf("event %d: exposure state %q is neither %q nor %q", e.Seq, x.State, ExposureActive, ExposureIdle)
+		}
+	case KindPaneOpened:
+		var d PaneData
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if d.Pane == "" {
+			return fmt.Errorf("event %d: a pane without a name", e.Seq)
+		}
+	case KindConsentSet:
+		var d ConsentText
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if d.Text == "" {
+			return fmt.Errorf("event %d: an empty consent text", e.Seq)
+		}
+		if commit {
+			h := sha256.Sum256([]byte(d.Text))
+			// A new text asks everybody again: answers name the text.
+			s.Consent = Consent{Text: d.Text, Hash: hex.EncodeToString(h[:]), Answers: map[string]bool{}}
+			s.mapsGen = s.gen
+		}
+	case KindConsentAnswered:
+		var d ConsentAnswer
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if s.Consent.Text == "" {
+			return fmt.Errorf("event %d: a consent answer without a consent text", e.Seq)
+		}
+		if d.Hash != s.Consent.Hash {
+			return fmt.Errorf("event %d: the consent answered (%.12s) is not the session's (%.12s)", e.Seq, d.Hash, s.Consent.Hash)
+		}
+		if commit {
+			s.ownMaps()
+			s.Consent.Answers[e.Actor.Key()] = d.Agreed
+		}
+	case KindPersonForgotten:
+		var d Forget
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if d.Name == "" {
+			return fmt.Errorf("event %d: a withdrawal without a name", e.Seq)
+		}
+		if commit {
+			s.Forgotten = append(s.Forgotten, d)
+		}
 	case KindParticipantJoin, KindParticipantLeft:
 	case KindProposeRun:
 		var r ProposeRun
@@ -305,6 +571,7 @@ func (s *State) apply(e Event, commit bool) error {
 			return fmt.Errorf("event %d: judged pair without a key", e.Seq)
 		}
 		if commit {
+			s.ownMaps()
 			s.Judged[j.Key] = true
 		}
 	case KindProposeFailed:
@@ -390,8 +657,8 @@ func checkVote(e Event, v VoteData) error {
 			return fmt.Errorf("event %d: a rejection for another reason needs its text", e.Seq)
 		}
 	case Rephrase:
-		if v.Statement == "" {
-			return fmt.Errorf("event %d: a rephrasing needs its new statement", e.Seq)
+		if v.Statement == "" && !(e.Kind == KindDecisionMade && v.Version > 0) {
+			return fmt.Errorf("event %d: a rephrasing needs its new statement, or a decision the version it chooses", e.Seq)
 		}
 	default:
 		return fmt.Errorf("event %d: unknown verdict %q", e.Seq, v.Verdict)
@@ -402,8 +669,27 @@ func checkVote(e Event, v VoteData) error {
 	return nil
 }
 
+// checkRephraseDecision checks that a facilitator's rephrased seal names a
+// wording other than the original: the statement as proposed is an accept,
+// and recording it as a rephrasing would tell researchers a false story.
+func checkRephraseDecision(e Event, p *ProposalState, v VoteData) error {
+	if v.Version > 0 {
+		if v.Version == 1 || v.Version > len(p.Versions) {
+			return fmt.Errorf("event %d: proposal %q has no competing version %d (versions 2 to %d)", e.Seq, v.Proposal, v.Version, len(p.Versions))
+		}
+		return nil
+	}
+	if v.Statement == p.Statement {
+		return fmt.Errorf("event %d: proposal %q: this wording is the statement as proposed; accept it instead", e.Seq, v.Proposal)
+	}
+	return nil
+}
+
+// undoable says which events their author may take back. A decision is not
+// among them: a seal is lifted by reopening it, which the trace tells as
+// such.
 func undoable(k Kind) bool {
-	return k == KindVoteCast || k == KindDecisionMade || k == KindCommentAdded
+	return k == KindVoteCast || k == KindCommentAdded
 }
 
 // derive recomputes what a proposal's events make of it, leaving out the
@@ -411,7 +697,8 @@ func undoable(k Kind) bool {
 // simpler and safer than undoing step by step; other events are folded in
 // one at a time.
 func (p *ProposalState) derive(s *State) {
-	p.Votes, p.Comments, p.Decision = nil, nil, nil
+	p.Votes, p.Comments, p.Decision, p.Decisions = nil, nil, nil, nil
+	p.Reopened, p.Revealed, p.Parked, p.Timer = 0, false, false, nil
 	p.Versions = []Version{{N: 1, Statement: p.Statement, Author: p.AddedBy, At: p.AddedAt}}
 	for _, i := range p.History[1:] {
 		if e := s.Events[i]; !p.undone[e.ID] {
@@ -421,10 +708,11 @@ func (p *ProposalState) derive(s *State) {
 	p.settle()
 }
 
-// fold adds one vote, decision or comment to the proposal. Its slices may
-// share their arrays with an earlier snapshot's copy of the proposal;
-// appending is still safe, because history is linear: that copy reads only
-// up to its own length and is never appended to again.
+// fold adds one event about the proposal. Its slices may share their
+// arrays with an earlier snapshot's copy of the proposal; appending is
+// still safe, because history is linear: that copy reads only up to its own
+// length and is never appended to again. Pointers (Decision, Timer) are
+// replaced, never written through.
 func (p *ProposalState) fold(e Event, payload any) {
 	switch e.Kind {
 	case KindVoteCast, KindDecisionMade:
@@ -434,36 +722,95 @@ func (p *ProposalState) fold(e Event, payload any) {
 		}
 		v := Vote{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Verdict: d.Verdict,
 			Reason: d.Reason, Note: d.Note, Statement: d.Statement, DwellMS: d.DwellMS,
-			Decides: e.Kind == KindDecisionMade}
+			Decides: e.Kind == KindDecisionMade, Version: d.Version, Outcome: d.Outcome}
+		if v.Verdict == Rephrase && d.Version == 0 && p.version(d.Statement) == 0 {
+			// A new wording competes with the others; its diff is against
+			// the original, which is what every competing version rewords.
+			p.Versions = append(p.Versions, Version{N: len(p.Versions) + 1, Statement: d.Statement,
+				Author: e.Actor, At: e.At, EventID: e.ID, Diff: WordDiff(p.Statement, d.Statement)})
+		}
+		if v.Verdict == Rephrase && v.Version == 0 {
+			v.Version = p.version(d.Statement)
+		}
+		if v.Verdict == Rephrase && v.Statement == "" && v.Version > 0 && v.Version <= len(p.Versions) {
+			v.Statement = p.Versions[v.Version-1].Statement
+		}
 		p.Votes = append(p.Votes, v)
 		if v.Decides {
 			p.Decision = &v
+			p.Decisions = append(p.Decisions, v)
 		}
-		if last := p.Versions[len(p.Versions)-1]; v.Verdict == Rephrase && d.Statement != last.Statement {
-			p.Versions = append(p.Versions, Version{N: len(p.Versions) + 1, Statement: d.Statement,
-				Author: e.Actor, At: e.At, EventID: e.ID, Diff: WordDiff(last.Statement, d.Statement)})
-		}
+	case KindDecisionReopened:
+		p.Decision = nil
+		p.Reopened++
 	case KindCommentAdded:
 		c, ok := payload.(CommentData)
 		if !ok {
 			_ = e.Decode(&c)
 		}
 		p.Comments = append(p.Comments, Comment{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Text: c.Text})
+	case KindVotesRevealed:
+		p.Revealed = true
+	case KindProposalParked:
+		d, ok := payload.(ParkData)
+		if !ok {
+			_ = e.Decode(&d)
+		}
+		p.Parked = d.Parked
+	case KindTimerStarted:
+		d, ok := payload.(TimerData)
+		if !ok {
+			_ = e.Decode(&d)
+		}
+		p.Timer = &Timer{Start: e.At, Seconds: d.Seconds, By: e.Actor}
+	case KindTimerStopped:
+		d, ok := payload.(TimerStop)
+		if !ok {
+			_ = e.Decode(&d)
+		}
+		if p.Timer != nil {
+			t := *p.Timer
+			t.Stopped, t.Reason = e.At, d.Reason
+			p.Timer = &t
+		}
 	}
+}
+
+// version returns the number of the version with this wording, or 0.
+func (p *ProposalState) version(statement string) int {
+	for _, v := range p.Versions {
+		if v.Statement == statement {
+			return v.N
+		}
+	}
+	return 0
 }
 
 // settle derives the status, the final wording and the conflict mark from
 // the votes in force.
 func (p *ProposalState) settle() {
-	p.Status, p.Final = Pending, p.Versions[len(p.Versions)-1].Statement
+	p.Status, p.Final, p.FinalAuthor, p.FinalVersion = Pending, p.Statement, p.AddedBy, 0
+	p.Sealed, p.Outcome = false, ""
 	if d := p.Decision; d != nil {
+		p.Sealed, p.Outcome = true, d.Outcome
 		switch d.Verdict {
 		case Accept:
-			p.Status = Accepted
+			p.Status, p.FinalVersion = Accepted, 1
 		case Reject:
-			p.Status = Rejected
+			p.Status, p.Final, p.FinalAuthor = Rejected, "", Actor{}
 		case Rephrase:
-			p.Status, p.Final = Rephrased, d.Statement
+			n := d.Version
+			if n < 1 || n > len(p.Versions) {
+				n = max(p.version(d.Statement), 1)
+			}
+			if n == 1 {
+				// Only an old trace can "rephrase" into the original
+				// wording: that is an accept, and is told as one.
+				p.Status, p.FinalVersion = Accepted, 1
+				break
+			}
+			v := p.Versions[n-1]
+			p.Status, p.Final, p.FinalAuthor, p.FinalVersion = Rephrased, v.Statement, v.Author, v.N
 		}
 	}
 	// Each person's latest vote, found from the end without allocating:
@@ -501,6 +848,31 @@ func (s *State) LastUndoable(a Actor) string {
 	return ""
 }
 
+// TakeBack returns the event that takes back the actor's last action: the
+// undoing of their last vote or comment in force, or, when their last act
+// was a seal still in force, its reopening — a seal is never undone, so
+// that the trace says it was lifted. Kind is "" when there is nothing to
+// take back.
+func (s *State) TakeBack(a Actor) (Kind, any) {
+	target := s.LastUndoable(a)
+	for i := len(s.Events) - 1; i >= 0; i-- {
+		e := s.Events[i]
+		if e.ID == target {
+			break
+		}
+		if e.Kind != KindDecisionMade || e.Actor.Key() != a.Key() {
+			continue
+		}
+		if p, ok := s.Proposal(s.byEvent[e.ID].proposal); ok && p.Decision != nil && p.Decision.EventID == e.ID {
+			return KindDecisionReopened, ReopenData{Proposal: p.ID}
+		}
+	}
+	if target == "" {
+		return "", nil
+	}
+	return KindActionUndone, UndoData{Target: target}
+}
+
 // Authorize reports whether a role may append an event of this kind. The
 // live session calls it on every action: a hidden key is not a refusal.
 func Authorize(r Role, k Kind) error {
@@ -508,14 +880,18 @@ func Authorize(r Role, k Kind) error {
 	case Facilitator, System:
 		return nil
 	case Participant:
-		if k == KindDecisionMade {
+		switch k {
+		case KindDecisionMade, KindDecisionReopened:
 			return fmt.Errorf("a participant cannot decide; the facilitator seals decisions")
+		case KindConditionsSet, KindVotesRevealed, KindProposalParked, KindTimerStarted,
+			KindTimerStopped, KindRoomLed, KindRoomMoved, KindConsentSet:
+			return fmt.Errorf("only a facilitator may %s", k)
 		}
 		if k.Live() {
 			return nil
 		}
 	case Spectator:
-		if k == KindParticipantJoin || k == KindParticipantLeft {
+		if k == KindParticipantJoin || k == KindParticipantLeft || k == KindConsentAnswered {
 			return nil
 		}
 		return fmt.Errorf("a spectator only watches")

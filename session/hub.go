@@ -174,16 +174,16 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	return e, nil
 }
 
-// Undo takes back actor's own last action in force, if any; it reports
-// whether there was one.
+// Undo takes back actor's own last action in force, if any (a seal is
+// reopened, see review.State.TakeBack); it reports whether there was one.
 func (h *Hub) Undo(ctx context.Context, actor review.Actor) (bool, error) {
 	h.mu.Lock()
-	target := h.state.LastUndoable(actor)
+	kind, data := h.state.TakeBack(actor)
 	h.mu.Unlock()
-	if target == "" {
+	if kind == "" {
 		return false, nil
 	}
-	_, err := h.Do(ctx, actor, review.KindActionUndone, review.UndoData{Target: target})
+	_, err := h.Do(ctx, actor, kind, data)
 	return err == nil, err
 }
 

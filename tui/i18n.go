@@ -149,6 +149,7 @@ type text struct {
 	HistDecision     string // %s who, %s verdict
 	HistComment      string // %s who
 	HistUndo         string // %s who
+	HistReopen       string
 	HistUndone       string
 	HistDwell        string // %s duration
 
@@ -312,6 +313,7 @@ var french = text{
 	HistDecision:     "%s décide : %s",
 	HistComment:      "%s commente",
 	HistUndo:         "%s annule son action",
+	HistReopen:       "%s rouvre le lien",
 	HistUndone:       "(annulé)",
 	HistDwell:        "après %s",
 
@@ -473,6 +475,7 @@ var english = text{
 	HistDecision:     "%s decides: %s",
 	HistComment:      "%s comments",
 	HistUndo:         "%s undoes their action",
+	HistReopen:       "%s reopens the link",
 	HistUndone:       "(undone)",
 	HistDwell:        "after %s",
 

@@ -52,18 +52,18 @@ func TestProgramEndToEnd(t *testing.T) {
 	})
 	tm.Type("j")
 	waitHub(t, hub, "focus on p2", func(s *session.Snapshot) bool { return s.Online[0].Focus == "p2" })
-	tm.Type("r2")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitHub(t, hub, "p2 rejected", func(s *session.Snapshot) bool {
-		p, _ := s.State.Proposal("p2")
-		return p.Status == review.Rejected && p.Decision.Reason == review.ReasonQuoteInexact
-	})
 	// Another person's vote reaches this running program too.
 	if _, err := hub.Do(context.Background(), malik, review.KindVoteCast, review.VoteData{Proposal: "p2", Verdict: review.Accept}); err != nil {
 		t.Fatal(err)
 	}
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Malik")) },
 		teatest.WithDuration(10*time.Second))
+	tm.Type("r2")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitHub(t, hub, "p2 rejected", func(s *session.Snapshot) bool {
+		p, _ := s.State.Proposal("p2")
+		return p.Status == review.Rejected && p.Decision.Reason == review.ReasonQuoteInexact
+	})
 
 	tm.Type("q")
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)

@@ -370,7 +370,7 @@ func TestWhyShowsUndone(t *testing.T) {
 	h.idle()
 	h.press("w")
 	got := h.screen()
-	if !strings.Contains(got, "Claire decides: ✓ accept (undone)") || !strings.Contains(got, "Claire undoes their action") {
+	if !strings.Contains(got, "Claire decides: ✓ accept") || !strings.Contains(got, "Claire reopens the link") {
 		t.Fatalf("history of an undone decision:\n%s", got)
 	}
 }
@@ -752,8 +752,8 @@ func TestActionsKeepTheirOrder(t *testing.T) {
 	h.pump(<-results)
 	h.pump(<-results)
 	evs := h.store.events
-	if n := len(evs); evs[n-2].Kind != review.KindDecisionMade || evs[n-1].Kind != review.KindActionUndone {
-		t.Fatalf("last events %s, %s; want the decision, then its undoing", evs[n-2].Kind, evs[n-1].Kind)
+	if n := len(evs); evs[n-2].Kind != review.KindDecisionMade || evs[n-1].Kind != review.KindDecisionReopened {
+		t.Fatalf("last events %s, %s; want the decision, then its reopening", evs[n-2].Kind, evs[n-1].Kind)
 	}
 	if p := h.proposal("p1"); p.Status != review.Pending {
 		t.Fatalf("p1 is %s after accept then undo", p.Status)

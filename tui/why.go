@@ -198,6 +198,8 @@ func (m *Model) whyLines(p *review.ProposalState, w int) []string {
 			extra = "« " + sanitize.Line(c.Text) + " »"
 		case review.KindActionUndone:
 			line = fmt.Sprintf(m.t.HistUndo, who)
+		case review.KindDecisionReopened:
+			line = fmt.Sprintf(m.t.HistReopen, who)
 		default:
 			continue
 		}
