@@ -1,0 +1,189 @@
+package room
+
+import "fmt"
+
+// text is every word the projector shows, in one language. The table is
+// the package's own, so that the projector depends on nothing of the
+// review screen's strings and can be read alone; the words follow the
+// review screen's (« animation », « lien », « énoncé »).
+type text struct {
+	AppName string
+	Colon   string // ": " in English, " : " in French, where a colon is typeset
+
+	Criterion     string
+	Statement     string
+	StatementKept string
+	StatementOff  string
+	Passage       string
+	Page          string // "page %d"
+	QuoteMissing  string
+	OtherWordings func(n int) string
+
+	Votes        string
+	Blind        string
+	BlindHidden  string
+	Revealed     string
+	Turnout      func(votes, people int) string
+	Passing      func(n int) string
+	Disagreement string
+	NoVotes      string
+
+	Decision     string
+	Accepted     string
+	Rejected     string
+	Rephrased    string
+	WordingBy    string // "wording by %s (version %d)"
+	DecidedBy    string // "by %s at %s"
+	VerbAccepted string // "%s accepted this link"
+	VerbRejected string
+	VerbReworded string
+	VerbReopened string
+	VerbRevealed string
+	Reopened     func(n int) string
+
+	AcceptWord, RejectWord, RephraseWord string
+
+	ReasonOffTopic, ReasonQuoteInexact, ReasonTooVague, ReasonWrongCriterion, ReasonOther string
+
+	Timer        string
+	TimeLeft     string // "%s left"
+	TimeUp       string
+	LedBy        string // "led by %s"
+	NoLeader     string
+	Progress     func(decided, total int) string
+	NoProposal   string
+	AllDecided   string
+	TooSmall     string // "%d×%d: at least %d×%d"
+	LinkPosition string // "link %d of %d"
+}
+
+func language(lang string) *text {
+	if lang == "en" {
+		return &english
+	}
+	return &french
+}
+
+// plural picks a word form. French counts 0 and 1 as singular, English
+// only 1.
+func plural(n int, one, many string, zeroIsOne bool) string {
+	if n == 1 || (zeroIsOne && n == 0) {
+		return one
+	}
+	return many
+}
+
+var french = text{
+	AppName: "Revue",
+	Colon:   "\u00a0: ",
+
+	Criterion:     "Critère",
+	Statement:     "Énoncé proposé",
+	StatementKept: "Énoncé retenu",
+	StatementOff:  "Énoncé écarté",
+	Passage:       "Passage",
+	Page:          "page %d",
+	QuoteMissing:  "citation introuvable dans le passage",
+	OtherWordings: func(n int) string {
+		return fmt.Sprintf("%d autre%s formulation%s proposée%s", n, plural(n, "", "s", true), plural(n, "", "s", true), plural(n, "", "s", true))
+	},
+
+	Votes:       "Votes",
+	Blind:       "vote à l'aveugle",
+	BlindHidden: "Les avis restent cachés jusqu'à ce que l'animation les dévoile.",
+	Revealed:    "votes dévoilés",
+	Turnout: func(votes, people int) string {
+		return fmt.Sprintf("%d vote%s sur %d personne%s connectée%s", votes, plural(votes, "", "s", true),
+			people, plural(people, "", "s", true), plural(people, "", "s", true))
+	},
+	Passing:      func(n int) string { return fmt.Sprintf("%d passe%s", n, plural(n, "", "nt", true)) },
+	Disagreement: "désaccord",
+	NoVotes:      "Pas encore de vote.",
+
+	Decision:     "Décision",
+	Accepted:     "Accepté",
+	Rejected:     "Rejeté",
+	Rephrased:    "Reformulé",
+	WordingBy:    "formulation de %s (version %d)",
+	DecidedBy:    "par %s à %s",
+	VerbAccepted: "%s a accepté ce lien",
+	VerbRejected: "%s a rejeté ce lien",
+	VerbReworded: "%s a retenu une reformulation",
+	VerbReopened: "%s a rouvert ce lien",
+	VerbRevealed: "%s a dévoilé les votes",
+	Reopened:     func(n int) string { return fmt.Sprintf("rouvert %d fois", n) },
+
+	AcceptWord: "accepter", RejectWord: "rejeter", RephraseWord: "reformuler",
+
+	ReasonOffTopic: "hors sujet", ReasonQuoteInexact: "citation inexacte", ReasonTooVague: "trop vague",
+	ReasonWrongCriterion: "mauvais critère", ReasonOther: "autre raison",
+
+	Timer:    "Minuteur",
+	TimeLeft: "%s restantes",
+	TimeUp:   "Temps écoulé",
+	LedBy:    "animé par %s",
+	NoLeader: "premier lien en attente",
+	Progress: func(d, t int) string {
+		return fmt.Sprintf("%d / %d lien%s décidé%s", d, t, plural(t, "", "s", true), plural(t, "", "s", true))
+	},
+	NoProposal:   "Aucune proposition dans cette session pour l'instant.",
+	AllDecided:   "Tous les liens sont décidés.",
+	TooSmall:     "Écran de %d×%d : il faut au moins %d×%d.",
+	LinkPosition: "lien %d sur %d",
+}
+
+var english = text{
+	AppName: "Revue",
+	Colon:   ": ",
+
+	Criterion:     "Criterion",
+	Statement:     "Proposed statement",
+	StatementKept: "Statement kept",
+	StatementOff:  "Statement set aside",
+	Passage:       "Passage",
+	Page:          "page %d",
+	QuoteMissing:  "quote not found in the passage",
+	OtherWordings: func(n int) string {
+		return fmt.Sprintf("%d other wording%s proposed", n, plural(n, "", "s", false))
+	},
+
+	Votes:       "Votes",
+	Blind:       "blind voting",
+	BlindHidden: "Opinions stay hidden until the facilitator reveals them.",
+	Revealed:    "votes revealed",
+	Turnout: func(votes, people int) string {
+		return fmt.Sprintf("%d vote%s from %d %s online", votes, plural(votes, "", "s", false), people, plural(people, "person", "people", false))
+	},
+	Passing:      func(n int) string { return fmt.Sprintf("%d pass", n) },
+	Disagreement: "disagreement",
+	NoVotes:      "No votes yet.",
+
+	Decision:     "Decision",
+	Accepted:     "Accepted",
+	Rejected:     "Rejected",
+	Rephrased:    "Rephrased",
+	WordingBy:    "wording by %s (version %d)",
+	DecidedBy:    "by %s at %s",
+	VerbAccepted: "%s accepted this link",
+	VerbRejected: "%s rejected this link",
+	VerbReworded: "%s kept a new wording",
+	VerbReopened: "%s reopened this link",
+	VerbRevealed: "%s revealed the votes",
+	Reopened:     func(n int) string { return fmt.Sprintf("reopened %d time%s", n, plural(n, "", "s", false)) },
+
+	AcceptWord: "accept", RejectWord: "reject", RephraseWord: "rephrase",
+
+	ReasonOffTopic: "off topic", ReasonQuoteInexact: "quote inexact", ReasonTooVague: "too vague",
+	ReasonWrongCriterion: "wrong criterion", ReasonOther: "other reason",
+
+	Timer:        "Timer",
+	TimeLeft:     "%s left",
+	TimeUp:       "Time is up",
+	LedBy:        "led by %s",
+	NoLeader:     "first pending link",
+	Progress:     func(d, t int) string { return fmt.Sprintf("%d / %d link%s decided", d, t, plural(t, "", "s", false)) },
+	NoProposal:   "No proposal in this session yet.",
+	AllDecided:   "Every link is decided.",
+	TooSmall:     "Screen of %d×%d: it needs at least %d×%d.",
+	LinkPosition: "link %d of %d",
+}
