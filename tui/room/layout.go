@@ -294,7 +294,7 @@ func (v *View) outcomeBlock(sc *scene, w int) []string {
 	out := []string{v.st.Faint.Render(strings.ToUpper(v.t.Decision))}
 	out = append(out, v.st.Label.Render(cut(v.outcomeWords(d), w)))
 	if d.outcome != "" {
-		for _, l := range clamp("« "+sanitize.Line(d.outcome)+" »", w, 2) {
+		for _, l := range clamp(fmt.Sprintf(v.t.Quote, sanitize.Line(d.outcome)), w, 2) {
 			out = append(out, v.st.Body.Render(l))
 		}
 	}
@@ -314,7 +314,7 @@ func (v *View) outcomeLine(sc *scene, w int) string {
 	}
 	s := v.outcomeWords(d)
 	if d.outcome != "" {
-		s += v.st.Faint.Render(" · ") + "« " + sanitize.Line(d.outcome) + " »"
+		s += v.st.Faint.Render(" · ") + fmt.Sprintf(v.t.Quote, sanitize.Line(d.outcome))
 	}
 	return cut(s+v.st.Faint.Render(" · "+fmt.Sprintf(v.t.DecidedBy, sanitize.Line(d.by), clock(d.at, sc.now))), w)
 }
@@ -451,7 +451,7 @@ func (v *View) passage(sc *scene, w, h int, roomy bool) []string {
 	var tail []string
 	if p.Quote != "" && (p.QuoteStart < 0 || p.QuoteEnd <= p.QuoteStart) {
 		tail = append(tail, "")
-		for _, l := range clamp("« "+sanitize.Line(p.Quote)+" » — "+v.t.QuoteMissing, w, 2) {
+		for _, l := range clamp(fmt.Sprintf(v.t.Quote, sanitize.Line(p.Quote))+" — "+v.t.QuoteMissing, w, 2) {
 			tail = append(tail, v.st.Missing.Render(l))
 		}
 	}

@@ -2,6 +2,7 @@ package room
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,18 +14,43 @@ import (
 	"github.com/coopdescommuns/revue/session"
 )
 
-// openScene is the room in the middle of a discussion: five opinions on
-// p1, one of them a new wording, one person passing, ten people connected.
+// openScene is the room in the middle of a discussion: Claire leads it on
+// p1 with a five-minute timer, five opinions are in, one of them a new
+// wording, one person passes; ten people are connected.
 func openScene(t testing.TB) *session.Snapshot {
+	return discussion(t, false).snapshot(people(7)...)
+}
+
+func discussion(t testing.TB, blind bool) *workshop {
 	o := people(7)
-	w := fixture(t).
+	w := fixture(t)
+	if blind {
+		w.add(claire, review.KindConditionsSet, review.Conditions{Blind: true})
+	}
+	return w.
+		add(claire, review.KindRoomLed, review.RoomData{Follow: true, Proposal: "p1"}).
+		before(133*time.Second).add(claire, review.KindTimerStarted, review.TimerData{Proposal: "p1", Seconds: 300}).
 		vote(malik, "p1", review.Accept).
 		vote(zoe, "p1", review.Reject).
 		vote(o[0], "p1", review.Accept).
 		vote(o[1], "p1", review.Rephrase, "Les membres du jardin décident ensemble des changements de règles, en assemblée.").
 		vote(o[2], "p1", review.Accept).
 		vote(o[3], "p1", review.Skip)
-	return w.snapshot(o...)
+}
+
+// blindScene is the same discussion in blind voting, before the reveal.
+func blindScene(t testing.TB) *session.Snapshot {
+	return discussion(t, true).snapshot(people(7)...)
+}
+
+// sealedScene: Claire sealed p1 twenty seconds ago with Bruno's wording
+// and a closing sentence; the notice is still on the wall.
+func sealedScene(t testing.TB) *session.Snapshot {
+	w := discussion(t, false)
+	w.add(claire, review.KindTimerStopped, review.TimerStop{Proposal: "p1", Reason: review.TimerStoppedByHand})
+	w.before(20*time.Second).add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Rephrase, Version: 2,
+		Outcome: "Le groupe préfère « décident ensemble » : voter ne dit pas qui propose."})
+	return w.snapshot(people(7)...)
 }
 
 // TestGolden pins whole walls, with their colours, at a projector's usual
@@ -51,6 +77,11 @@ func TestGolden(t *testing.T) {
 	cases = append(cases,
 		tc{openScene, "open", "fr", 80, 24, true, false},
 		tc{openScene, "open", "fr", 160, 48, true, true},
+		tc{blindScene, "blind", "fr", 160, 48, true, false},
+		tc{blindScene, "blind", "en", 240, 67, false, false},
+		tc{sealedScene, "sealed", "fr", 160, 48, false, false},
+		tc{sealedScene, "sealed", "en", 240, 67, true, false},
+		tc{sealedScene, "sealed", "fr", 80, 24, true, false},
 	)
 	for _, c := range cases {
 		theme := map[bool]string{true: "dark", false: "light"}[c.dark]
@@ -150,13 +181,173 @@ func TestEmptyAndTooSmall(t *testing.T) {
 }
 
 // TestNextRedraw: nothing changes with time alone on a quiet wall; a
-// decision's notice asks to be cleared when it expires.
+// running timer asks for the next second, a notice for its end.
 func TestNextRedraw(t *testing.T) {
-	if d := NextRedraw(openScene(t), t0); d != 0 {
+	if d := NextRedraw(fixture(t).snapshot(), t0); d != 0 {
 		t.Errorf("quiet wall: redraw in %v, want never", d)
 	}
+	if d := NextRedraw(openScene(t), t0); d <= 0 || d > time.Second+time.Millisecond {
+		t.Errorf("running timer: redraw in %v, want within a second", d)
+	}
 	w := fixture(t).before(30*time.Second).add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Accept})
-	if d := NextRedraw(w.snapshot(), t0); d <= 0 || d > noticeFor {
-		t.Errorf("notice: redraw in %v, want within %v", d, noticeFor)
+	if d := NextRedraw(w.snapshot(), t0); d != noticeFor-30*time.Second {
+		t.Errorf("notice: redraw in %v, want %v", d, noticeFor-30*time.Second)
+	}
+	if d := NextRedraw(w.snapshot(), t0.Add(noticeFor)); d != 0 {
+		t.Errorf("expired notice: redraw in %v, want never", d)
+	}
+}
+
+// TestFollowsTheRoom: without a leader the wall shows the first pending
+// link; then the link the leader is on, wherever they take the room, also
+// while the others browse freely; another facilitator's move changes
+// nothing until they take the lead.
+func TestFollowsTheRoom(t *testing.T) {
+	other := review.Actor{Name: "Yann", Fingerprint: "SHA256:yann", Role: review.Facilitator}
+	w := fixture(t).add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Accept})
+	steps := []struct {
+		what string
+		do   func()
+		want string // the criterion headline on the wall
+		pos  string
+	}{
+		{"nobody leads", func() {}, "C9 · Ouvrir et transmettre les savoirs", "lien 2 sur 4"},
+		{"Claire leads on p4", func() { w.add(claire, review.KindRoomLed, review.RoomData{Follow: true, Proposal: "p4"}) }, "C1 · Des limites claires", "lien 4 sur 4"},
+		{"Claire moves to p1, decided", func() { w.add(claire, review.KindRoomMoved, review.ProposalRef{Proposal: "p1"}) }, "C3 · Décider ensemble des règles", "lien 1 sur 4"},
+		{"another facilitator moves", func() { w.add(other, review.KindRoomMoved, review.ProposalRef{Proposal: "p3"}) }, "C3 · Décider ensemble des règles", "lien 1 sur 4"},
+		{"free browsing", func() { w.add(claire, review.KindRoomLed, review.RoomData{Follow: false}) }, "C3 · Décider ensemble des règles", "lien 1 sur 4"},
+		{"Yann takes the lead", func() { w.add(other, review.KindRoomLed, review.RoomData{Follow: true, Proposal: "p3"}) }, "C9 · Ouvrir et transmettre les savoirs", "lien 3 sur 4"},
+	}
+	for _, s := range steps {
+		s.do()
+		snap := w.snapshot()
+		screen := ansi.Strip(render(t, snap, Options{Lang: "fr"}, 160, 48))
+		if !strings.Contains(screen, s.want) || !strings.Contains(screen, s.pos) {
+			t.Errorf("%s: want %q at %q on the wall:\n%s", s.what, s.want, s.pos, screen)
+		}
+		if p := Shown(snap.State); p == nil || !strings.Contains(s.pos, fmt.Sprint(indexOf(snap.State, p.ID))) {
+			t.Errorf("%s: Shown is %v", s.what, p)
+		}
+	}
+}
+
+func indexOf(st *review.State, id string) int {
+	for i, p := range st.Proposals {
+		if p.ID == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// verdictWords are every way the wall could tell a person's opinion: the
+// verdicts' words and marks in both languages, and the disagreement mark.
+var verdictWords = []string{"accept", "reject", "rephras", "refor", "rejet", "✓", "✗", "✎", "↷", "désaccord", "disagree", "⚠"}
+
+// passing is a skip's word ("1 passe", "2 passent", "1 pass"), which
+// "passage" must not match.
+var passing = regexp.MustCompile(`\bpass(e|ent)?\b`)
+
+// TestBlindHoldsNoVerdict: in blind voting the wall, seen by everybody,
+// shows how many voted and nothing of what, at every size and in both
+// languages, until the facilitator reveals the link's votes.
+func TestBlindHoldsNoVerdict(t *testing.T) {
+	sizes := [][2]int{{80, 24}, {120, 40}, {160, 48}, {240, 67}}
+	for _, lang := range []string{"fr", "en"} {
+		for _, size := range sizes {
+			screen := strings.ToLower(ansi.Strip(render(t, blindScene(t), Options{Lang: lang, Dark: true}, size[0], size[1])))
+			for _, word := range verdictWords {
+				if strings.Contains(screen, word) {
+					t.Errorf("%s %dx%d: blind wall shows %q before the reveal:\n%s", lang, size[0], size[1], word, screen)
+				}
+			}
+			if m := passing.FindString(screen); m != "" {
+				t.Errorf("%s %dx%d: blind wall shows %q before the reveal:\n%s", lang, size[0], size[1], m, screen)
+			}
+			turnout := map[string]string{"fr": "5 votes sur 10 personnes connectées", "en": "5 votes from 10 people online"}[lang]
+			if !strings.Contains(screen, turnout) {
+				t.Errorf("%s %dx%d: no turnout %q:\n%s", lang, size[0], size[1], turnout, screen)
+			}
+		}
+	}
+	w := discussion(t, true).before(10*time.Second).add(claire, review.KindVotesRevealed, review.ProposalRef{Proposal: "p1"})
+	screen := ansi.Strip(render(t, w.snapshot(people(7)...), Options{Lang: "fr"}, 160, 48))
+	for _, want := range []string{"VOTES DÉVOILÉS", "✓ accepter      3", "désaccord", "Claire a dévoilé les votes"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("after the reveal, no %q:\n%s", want, screen)
+		}
+	}
+}
+
+// TestSealedShowsOutcome: a sealed link shows its decision, the wording
+// kept and whose it is, the closing sentence, and a notice while it is
+// fresh; a reopened one is open again and says so.
+func TestSealedShowsOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		seal review.VoteData
+		want []string
+	}{
+		{"accepted", review.VoteData{Verdict: review.Accept, Outcome: "Consensus."},
+			[]string{"ÉNONCÉ RETENU", "votent eux-mêmes", "✓ Accepté", "«\u00a0Consensus.\u00a0»", "par Claire à 13:59", "Claire a accepté ce lien", "1 / 4 liens décidés"}},
+		{"rejected", review.VoteData{Verdict: review.Reject, Reason: review.ReasonOther, Note: "le vote n'est pas l'élaboration"},
+			[]string{"ÉNONCÉ ÉCARTÉ", "votent eux-mêmes", "✗ Rejeté · autre raison\u00a0: le vote n'est pas l'élaboration", "Claire a rejeté ce lien"}},
+		{"a participant's wording", review.VoteData{Verdict: review.Rephrase, Version: 2},
+			[]string{"ÉNONCÉ RETENU", "décident ensemble", "formulation de Bruno (version 2)", "✎ Reformulé", "Claire a retenu une reformulation"}},
+		{"the facilitator's wording", review.VoteData{Verdict: review.Rephrase, Statement: "Le jardin vote ses règles en assemblée."},
+			[]string{"Le jardin vote ses règles", "formulation de Claire (version 3)", "✎ Reformulé"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := tc.seal
+			d.Proposal = "p1"
+			w := discussion(t, false)
+			w.before(20*time.Second).add(claire, review.KindDecisionMade, d)
+			snap := w.snapshot(people(7)...)
+			if p, _ := snap.State.Proposal("p1"); !p.Sealed {
+				t.Fatalf("p1 is not sealed: %+v", p.Status)
+			}
+			screen := ansi.Strip(render(t, snap, Options{Lang: "fr"}, 160, 48))
+			for _, want := range tc.want {
+				if !strings.Contains(screen, want) {
+					t.Errorf("no %q on the wall:\n%s", want, screen)
+				}
+			}
+			if small := ansi.Strip(render(t, snap, Options{Lang: "fr"}, 80, 24)); !strings.Contains(small, tc.want[len(tc.want)-1]) && !strings.Contains(small, "Reformulé") {
+				t.Errorf("80x24: the outcome is not on the wall:\n%s", small)
+			}
+		})
+	}
+	w := discussion(t, false).
+		add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Accept}).
+		before(5*time.Second).add(claire, review.KindDecisionReopened, review.ReopenData{Proposal: "p1"})
+	screen := ansi.Strip(render(t, w.snapshot(people(7)...), Options{Lang: "fr"}, 160, 48))
+	for _, want := range []string{"ÉNONCÉ PROPOSÉ", "Claire a rouvert ce lien", "0 / 4 liens décidés", "✓ accepter      3"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("reopened: no %q:\n%s", want, screen)
+		}
+	}
+	w.add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Accept})
+	if screen := ansi.Strip(render(t, w.snapshot(), Options{Lang: "en"}, 160, 48)); !strings.Contains(screen, "reopened 1 time") {
+		t.Errorf("sealed again: the reopening is not told:\n%s", screen)
+	}
+}
+
+// TestTimer: a running timer in big figures on a wall and on one line on a
+// laptop; time up says so; a stopped timer leaves the wall.
+func TestTimer(t *testing.T) {
+	big := ansi.Strip(render(t, openScene(t), Options{Lang: "fr"}, 160, 48))
+	if !strings.Contains(big, "MINUTEUR") || !strings.Contains(big, "███   █ █ ███") {
+		t.Errorf("no big 2:47 on the wall:\n%s", big)
+	}
+	if small := ansi.Strip(render(t, openScene(t), Options{Lang: "en"}, 80, 24)); !strings.Contains(small, "Timer: 2:47") {
+		t.Errorf("no timer line at 80x24:\n%s", small)
+	}
+	late := New(Options{Lang: "fr"}).Render(openScene(t), t0.Add(10*time.Minute), 160, 48)
+	if s := ansi.Strip(late); !strings.Contains(s, "TEMPS ÉCOULÉ") {
+		t.Errorf("time up is not told:\n%s", s)
+	}
+	w := discussion(t, false).add(claire, review.KindTimerStopped, review.TimerStop{Proposal: "p1", Reason: review.TimerStoppedByHand})
+	if s := ansi.Strip(render(t, w.snapshot(), Options{Lang: "fr"}, 160, 48)); strings.Contains(s, "MINUTEUR") {
+		t.Errorf("a stopped timer stays on the wall:\n%s", s)
 	}
 }

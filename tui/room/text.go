@@ -9,6 +9,7 @@ import "fmt"
 type text struct {
 	AppName string
 	Colon   string // ": " in English, " : " in French, where a colon is typeset
+	Quote   string // quotation marks around %s, bound to their words
 
 	Criterion     string
 	Statement     string
@@ -46,7 +47,6 @@ type text struct {
 	ReasonOffTopic, ReasonQuoteInexact, ReasonTooVague, ReasonWrongCriterion, ReasonOther string
 
 	Timer        string
-	TimeLeft     string // "%s left"
 	TimeUp       string
 	LedBy        string // "led by %s"
 	NoLeader     string
@@ -76,6 +76,7 @@ func plural(n int, one, many string, zeroIsOne bool) string {
 var french = text{
 	AppName: "Revue",
 	Colon:   "\u00a0: ",
+	Quote:   "«\u00a0%s\u00a0»",
 
 	Criterion:     "Critère",
 	Statement:     "Énoncé proposé",
@@ -119,7 +120,6 @@ var french = text{
 	ReasonWrongCriterion: "mauvais critère", ReasonOther: "autre raison",
 
 	Timer:    "Minuteur",
-	TimeLeft: "%s restantes",
 	TimeUp:   "Temps écoulé",
 	LedBy:    "animé par %s",
 	NoLeader: "premier lien en attente",
@@ -135,6 +135,7 @@ var french = text{
 var english = text{
 	AppName: "Revue",
 	Colon:   ": ",
+	Quote:   "“%s”",
 
 	Criterion:     "Criterion",
 	Statement:     "Proposed statement",
@@ -177,7 +178,6 @@ var english = text{
 	ReasonWrongCriterion: "wrong criterion", ReasonOther: "other reason",
 
 	Timer:        "Timer",
-	TimeLeft:     "%s left",
 	TimeUp:       "Time is up",
 	LedBy:        "led by %s",
 	NoLeader:     "first pending link",
