@@ -132,9 +132,9 @@ func (v *View) wall(sc *scene, cw, h int, roomy bool) []string {
 	left := trimBlank(v.linkColumn(sc, lw, h, roomy))
 	// A line of text reads best under a hundred cells, even on a wall.
 	right := trimBlank(v.passage(sc, min(pw, 100), h, roomy))
-	// The body sits a quarter of the way down the room it has rather than
+	// The body sits a third of the way down the room it has rather than
 	// under the header, the eye's resting place on a wall.
-	off := max(0, (h-max(len(left), len(right)))/4)
+	off := max(0, (h-max(len(left), len(right)))/3)
 	out := make([]string, h)
 	for i := range h {
 		var l, r string
@@ -165,17 +165,30 @@ func (v *View) linkColumn(sc *scene, w, h int, roomy bool) []string {
 	if h < 30 {
 		descN, stmtN = 2, 4
 	}
-	out := v.criterion(sc, w, 2, descN)
-	out = append(out, "")
-	out = append(out, v.statement(sc, w, stmtN, roomy)...)
-	out = append(out, "")
+	// On a tall wall the parts stand further apart, and the statement's
+	// lines are spaced like the passage's.
+	gap := 1
 	if roomy {
-		out = append(out, "")
+		gap = min(1+max(h-36, 0)/12, 2)
 	}
-	out = append(out, v.outcomeBlock(sc, w)...)
-	out = append(out, v.votesBlock(sc, w)...)
-	if tm := v.timerBlock(sc, w, h-len(out)-2 >= 7); len(tm) > 0 {
-		out = append(out, "")
+	parts := [][]string{
+		v.criterion(sc, w, 2, descN),
+		v.statement(sc, w, stmtN, roomy, gap > 1),
+		v.outcomeBlock(sc, w),
+		v.votesBlock(sc, w),
+	}
+	var out []string
+	for _, part := range parts {
+		if len(part) == 0 {
+			continue
+		}
+		if len(out) > 0 {
+			out = append(out, make([]string, gap)...)
+		}
+		out = append(out, part...)
+	}
+	if tm := v.timerBlock(sc, w, h-len(out)-gap >= 6); len(tm) > 0 {
+		out = append(out, make([]string, gap)...)
 		out = append(out, tm...)
 	}
 	return out
@@ -199,7 +212,7 @@ func (v *View) column(sc *scene, cw, h int, roomy bool) []string {
 	for {
 		top := v.criterion(sc, cw, titleN, descN)
 		top = append(top, "")
-		top = append(top, v.statement(sc, cw, stmtN, false)...)
+		top = append(top, v.statement(sc, cw, stmtN, false, false)...)
 		rest := h - len(top) - 1 - len(votes) - 1
 		if rest >= 4 || (descN == 0 && stmtN <= 2) {
 			out := append(top, "")
@@ -242,7 +255,7 @@ func (v *View) criterion(sc *scene, w, titleN, descN int) []string {
 
 // statement is the statement in force, under a label saying whether it is
 // proposed, kept or set aside, with whose wording it is.
-func (v *View) statement(sc *scene, w, n int, roomy bool) []string {
+func (v *View) statement(sc *scene, w, n int, roomy, spaced bool) []string {
 	p := sc.p
 	label := v.t.Statement
 	// While open, the statement in force is the one proposed: competing
@@ -273,7 +286,10 @@ func (v *View) statement(sc *scene, w, n int, roomy bool) []string {
 	if decided && d.verdict == review.Reject {
 		style = v.st.Faint
 	}
-	for _, l := range clamp(sanitize.Line(stmt), w-2, n) {
+	for i, l := range clamp(sanitize.Line(stmt), w-2, n) {
+		if spaced && i > 0 {
+			out = append(out, v.st.Title.Render("┃"))
+		}
 		out = append(out, bar+style.Render(l))
 	}
 	switch {
@@ -302,7 +318,7 @@ func (v *View) outcomeBlock(sc *scene, w int) []string {
 	if d.reopened > 0 {
 		by += " · " + v.t.Reopened(d.reopened)
 	}
-	out = append(out, v.st.Faint.Render(cut(by, w)), "")
+	out = append(out, v.st.Faint.Render(cut(by, w)))
 	return out
 }
 

@@ -55,8 +55,8 @@ const (
 const noticeFor = 90 * time.Second
 
 // Shown returns the proposal the wall shows: the one the room is on, or,
-// when nobody leads, the first pending one; nil when the session has no
-// proposal, or none pending and nobody leading. The root model may report
+// when nobody leads, the first pending one that is not parked; nil when the
+// session has no proposal, or none pending and nobody leading. The root model may report
 // it as the projector's focus.
 func Shown(st *review.State) *review.ProposalState {
 	if st == nil {
@@ -67,12 +67,21 @@ func Shown(st *review.State) *review.ProposalState {
 			return p
 		}
 	}
+	// A parked link waits for the room to come back to it: the wall
+	// passes over it unless nothing else is pending.
+	var parked *review.ProposalState
 	for _, p := range st.Proposals {
-		if p.Status == review.Pending {
+		if p.Status != review.Pending {
+			continue
+		}
+		if !p.Parked {
 			return p
 		}
+		if parked == nil {
+			parked = p
+		}
 	}
-	return nil
+	return parked
 }
 
 // NextRedraw says when the wall must be drawn again although no new

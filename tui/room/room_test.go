@@ -231,6 +231,21 @@ func TestFollowsTheRoom(t *testing.T) {
 	}
 }
 
+// TestNobodyLeadsPassesOverParked: without a leader the wall skips the
+// links set aside, and shows one only when nothing else is pending.
+func TestNobodyLeadsPassesOverParked(t *testing.T) {
+	w := fixture(t).add(claire, review.KindProposalParked, review.ParkData{Proposal: "p1", Parked: true})
+	if p := Shown(w.snapshot().State); p == nil || p.ID != "p2" {
+		t.Fatalf("p1 parked: the wall shows %v, want p2", p)
+	}
+	for _, id := range []string{"p2", "p3", "p4"} {
+		w.add(claire, review.KindDecisionMade, review.VoteData{Proposal: id, Verdict: review.Accept})
+	}
+	if p := Shown(w.snapshot().State); p == nil || p.ID != "p1" {
+		t.Fatalf("only p1 pending, parked: the wall shows %v, want p1", p)
+	}
+}
+
 func indexOf(st *review.State, id string) int {
 	for i, p := range st.Proposals {
 		if p.ID == id {
@@ -336,7 +351,7 @@ func TestSealedShowsOutcome(t *testing.T) {
 // laptop; time up says so; a stopped timer leaves the wall.
 func TestTimer(t *testing.T) {
 	big := ansi.Strip(render(t, openScene(t), Options{Lang: "fr"}, 160, 48))
-	if !strings.Contains(big, "MINUTEUR") || !strings.Contains(big, "███   █ █ ███") {
+	if !strings.Contains(big, "MINUTEUR") || !strings.Contains(big, "███   █ █  ███") {
 		t.Errorf("no big 2:47 on the wall:\n%s", big)
 	}
 	if small := ansi.Strip(render(t, openScene(t), Options{Lang: "en"}, 80, 24)); !strings.Contains(small, "Timer: 2:47") {

@@ -53,7 +53,7 @@ func (v *View) timerBlock(sc *scene, w int, big bool) []string {
 		style, label = v.st.TimeUp, strings.ToUpper(v.t.TimeUp)
 	}
 	s := minSec(left)
-	if !big || 4*len(s) > w {
+	if !big || 5*len(s) > w {
 		line := v.st.Faint.Render(v.t.Timer+v.t.Colon) + style.Render(s)
 		if up {
 			line += "  " + style.Render(v.t.TimeUp)
@@ -65,7 +65,13 @@ func (v *View) timerBlock(sc *scene, w int, big bool) []string {
 		var b strings.Builder
 		for i, r := range s {
 			if i > 0 {
-				b.WriteString(" ")
+				// Figures two cells apart, the colon one: m:ss reads
+				// as one number from afar.
+				if r == ':' || s[i-1] == ':' {
+					b.WriteString(" ")
+				} else {
+					b.WriteString("  ")
+				}
 			}
 			b.WriteString(digits[r][row])
 		}
