@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/vt"
 
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/session"
@@ -364,5 +365,42 @@ func TestTimer(t *testing.T) {
 	w := discussion(t, false).add(claire, review.KindTimerStopped, review.TimerStop{Proposal: "p1", Reason: review.TimerStoppedByHand})
 	if s := ansi.Strip(render(t, w.snapshot(), Options{Lang: "fr"}, 160, 48)); strings.Contains(s, "MINUTEUR") {
 		t.Errorf("a stopped timer stays on the wall:\n%s", s)
+	}
+}
+
+// TestTerminalAgrees writes walls to a terminal emulator (x/vt, as the SSH
+// tests read screens) and checks that it shows each line where the wall
+// measured it: a cell miscounted (a box-drawing rule, a non-breaking space,
+// an accent, a wide character in a name) would wrap or shift a line.
+func TestTerminalAgrees(t *testing.T) {
+	wide := review.Actor{Name: "山田花子🌸", Role: review.Participant}
+	w := discussion(t, false)
+	w.vote(wide, "p1", review.Rephrase, "Le jardin décide de ses règles ensemble — « 一緒に » 🌱.")
+	w.before(20*time.Second).add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Rephrase, Version: 3})
+	for _, tc := range []struct {
+		snap *session.Snapshot
+		w, h int
+	}{
+		{openScene(t), 80, 24}, {sealedScene(t), 160, 48}, {blindScene(t), 240, 67}, {w.snapshot(wide), 120, 40},
+	} {
+		out := render(t, tc.snap, Options{Lang: "fr", Dark: true}, tc.w, tc.h)
+		if tc.w == 120 && !strings.Contains(ansi.Strip(out), "formulation de 山田花子🌸 (version 3)") {
+			t.Fatalf("the wide wording is not on the wall:\n%s", ansi.Strip(out))
+		}
+		emu := vt.NewEmulator(tc.w, tc.h)
+		if _, err := emu.Write([]byte(strings.ReplaceAll(out, "\n", "\r\n"))); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Split(emu.String(), "\n")
+		want := strings.Split(ansi.Strip(out), "\n")
+		for i := range want {
+			if i >= len(got) || strings.TrimRight(got[i], " ") != strings.TrimRight(want[i], " ") {
+				g := ""
+				if i < len(got) {
+					g = got[i]
+				}
+				t.Fatalf("%dx%d line %d:\nterminal %q\nwall     %q", tc.w, tc.h, i, g, want[i])
+			}
+		}
 	}
 }
