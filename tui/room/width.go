@@ -138,8 +138,17 @@ func cut(s string, n int) string {
 
 // fit makes s exactly n cells wide: cut, or padded with spaces.
 func fit(s string, n int) string {
-	s = cut(s, n)
-	if w := width(s); w < n {
+	if n <= 0 {
+		return ""
+	}
+	// Measured once: measuring by grapheme clusters is most of the cost
+	// of a frame.
+	w := width(s)
+	if w > n {
+		s = ansi.Truncate(s, n, "…")
+		w = width(s)
+	}
+	if w < n {
 		s += strings.Repeat(" ", n-w)
 	}
 	return s
