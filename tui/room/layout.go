@@ -111,6 +111,9 @@ func (v *View) footer(sc *scene, cw int) []string {
 		"  " + v.st.Label.Render(v.t.Progress(sc.decided, sc.total))
 	var parts []string
 	for _, c := range sc.perCrit {
+		if c.total == 0 {
+			continue
+		}
 		parts = append(parts, c.id+" "+fmt.Sprintf("%d/%d", c.decided, c.total))
 	}
 	if len(parts) > 0 {
@@ -158,38 +161,49 @@ func trimBlank(lines []string) []string {
 }
 
 // linkColumn is the left of the wall: the criterion, the statement, the
-// decision or the votes, the timer. Each part is bounded, so that a long
-// text is cut rather than push the votes off the wall.
+// decision or the votes, the timer. Each part is bounded, and when the
+// column is too short the parts close up, then the description and the
+// statement give up lines, so that a long text never pushes the votes off
+// the wall.
 func (v *View) linkColumn(sc *scene, w, h int, roomy bool) []string {
-	descN, stmtN := 3, 6
-	if h < 30 {
-		descN, stmtN = 2, 4
-	}
 	// On a tall wall the parts stand further apart, and the statement's
 	// lines are spaced like the passage's.
 	gap := 1
 	if roomy {
 		gap = min(1+max(h-36, 0)/12, 2)
 	}
-	parts := [][]string{
-		v.criterion(sc, w, 2, descN),
-		v.statement(sc, w, stmtN, roomy, gap > 1),
-		v.outcomeBlock(sc, w),
-		v.votesBlock(sc, w),
-	}
+	tiers := [][2]int{{3, 6}, {2, 4}, {1, 3}, {0, 2}, {0, 1}}
 	var out []string
-	for _, part := range parts {
-		if len(part) == 0 {
-			continue
+	for t := 0; t < len(tiers); {
+		descN, stmtN := tiers[t][0], tiers[t][1]
+		parts := [][]string{
+			v.criterion(sc, w, 2, descN),
+			v.statement(sc, w, stmtN, roomy, gap > 1),
+			v.outcomeBlock(sc, w),
+			v.votesBlock(sc, w),
 		}
-		if len(out) > 0 {
+		out = out[:0]
+		for _, part := range parts {
+			if len(part) == 0 {
+				continue
+			}
+			if len(out) > 0 {
+				out = append(out, make([]string, gap)...)
+			}
+			out = append(out, part...)
+		}
+		if tm := v.timerBlock(sc, w, h-len(out)-gap >= 6); len(tm) > 0 {
 			out = append(out, make([]string, gap)...)
+			out = append(out, tm...)
 		}
-		out = append(out, part...)
-	}
-	if tm := v.timerBlock(sc, w, h-len(out)-gap >= 6); len(tm) > 0 {
-		out = append(out, make([]string, gap)...)
-		out = append(out, tm...)
+		switch {
+		case len(out) <= h:
+			return out
+		case gap > 1:
+			gap = 1
+		default:
+			t++
+		}
 	}
 	return out
 }
@@ -214,7 +228,7 @@ func (v *View) column(sc *scene, cw, h int, roomy bool) []string {
 		top = append(top, "")
 		top = append(top, v.statement(sc, cw, stmtN, false, false)...)
 		rest := h - len(top) - 1 - len(votes) - 1
-		if rest >= 4 || (descN == 0 && stmtN <= 2) {
+		if rest >= 4 || (descN == 0 && stmtN <= 1) {
 			out := append(top, "")
 			out = append(out, v.passage(sc, cw, max(rest, 0), roomy)...)
 			for len(out) < h-len(votes) {

@@ -117,7 +117,6 @@ func TestOpenVotesReadAsTally(t *testing.T) {
 // keeps its shape, the votes and the progress stay in view, and the cut
 // texts end with an ellipsis.
 func TestLongTextsAreCut(t *testing.T) {
-	long := func(word string, n int) string { return strings.TrimSpace(strings.Repeat(word+" ", n)) }
 	w := fixtureWith(t, fixtureTexts{
 		session:   long("atelier", 60),
 		docTitle:  long("rapport", 80),
@@ -125,16 +124,35 @@ func TestLongTextsAreCut(t *testing.T) {
 		critDesc:  long("description", 300),
 		statement: long("énoncé", 600),
 		passage:   long("passage", 4000) + " " + quote1 + " " + long("suite", 4000),
-	}).vote(malik, "p1", review.Accept).vote(zoe, "p1", review.Reject)
-	snap := w.snapshot()
+	}).add(claire, review.KindRoomLed, review.RoomData{Follow: true, Proposal: "p1"}).
+		vote(malik, "p1", review.Accept).vote(zoe, "p1", review.Reject)
+	check(t, w.snapshot(), 0, "")
+	// Sealed, with a long reason and outcome, and a timer still running:
+	// the tallest the link's column gets.
+	w.add(claire, review.KindTimerStarted, review.TimerData{Proposal: "p1", Seconds: 3600})
+	w.add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Reject, Reason: review.ReasonOther,
+		Note: long("raison", 300), Outcome: long("conclusion", 300)})
+	check(t, w.snapshot(), 1, "✗")
+}
+
+// check looks for the parts of the wall that must stay in view, and the
+// mark of the decision if any.
+func check(t *testing.T, snap *session.Snapshot, decided int, mark string) {
+	t.Helper()
 	for _, lang := range []string{"fr", "en"} {
-		for _, size := range [][2]int{{60, 16}, {80, 24}, {120, 30}, {160, 48}, {240, 67}} {
+		for _, size := range [][2]int{{60, 16}, {80, 24}, {120, 30}, {160, 30}, {200, 24}, {160, 48}, {240, 67}} {
 			screen := ansi.Strip(render(t, snap, Options{Lang: lang}, size[0], size[1]))
-			votes, progress := "2 votes sur 3 personnes connectées", "0 / 4 liens décidés"
+			votes, progress := "2 votes sur 3 personnes connectées", fmt.Sprintf("%d / 4 liens décidés", decided)
 			if lang == "en" {
-				votes, progress = "2 votes from 3 people online", "0 / 4 links decided"
+				votes, progress = "2 votes from 3 people online", fmt.Sprintf("%d / 4 links decided", decided)
 			}
-			for _, want := range []string{votes, progress, "…", "l'assemblée de juin"} {
+			wants := []string{votes, progress, "…", mark}
+			if size[1] >= 24 {
+				// Below the smallest laptop, the passage may give way
+				// to its heading.
+				wants = append(wants, "l'assemblée de juin")
+			}
+			for _, want := range wants {
 				if !strings.Contains(screen, want) {
 					t.Errorf("%s %dx%d: %q pushed off the wall:\n%s", lang, size[0], size[1], want, screen)
 				}
@@ -142,6 +160,8 @@ func TestLongTextsAreCut(t *testing.T) {
 		}
 	}
 }
+
+func long(word string, n int) string { return strings.TrimSpace(strings.Repeat(word+" ", n)) }
 
 // TestHostileTextCannotReachTheTerminal puts escape sequences and bidi
 // controls in every text the wall shows: none reaches the screen.
