@@ -1,7 +1,6 @@
 package room
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/coopdescommuns/revue/review"
@@ -98,15 +97,4 @@ func lastLifecycle(st *review.State, now time.Time) (review.Event, string, bool)
 		}
 	}
 	return review.Event{}, "", false
-}
-
-// lifecycleNotice says what a reopening or a reveal did.
-func lifecycleNotice(t *text, e review.Event, who string) string {
-	switch e.Kind {
-	case review.KindDecisionReopened:
-		return fmt.Sprintf(t.VerbReopened, who)
-	case review.KindVotesRevealed:
-		return fmt.Sprintf(t.VerbRevealed, who)
-	}
-	return ""
 }

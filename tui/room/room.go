@@ -270,35 +270,39 @@ func (sc *scene) conflict() bool {
 	return false
 }
 
-// noticeText says what happened, and to which link when it is not the one
-// on the wall (a decision made while nobody leads moves the wall on).
+// noticeText says who sealed, reopened or revealed which link: this one,
+// or the one it names when the wall has moved on (a decision made while
+// nobody leads takes the wall to the next pending link).
 func (v *View) noticeText(st *review.State, e review.Event, id string, shown *review.ProposalState) string {
-	s := v.lifecycleWords(e)
+	what := v.t.ThisLink
 	if shown == nil || shown.ID != id {
 		for i, q := range st.Proposals {
 			if q.ID == id {
-				s += " · " + fmt.Sprintf(v.t.LinkPosition, i+1, len(st.Proposals)) + " (" + sanitize.Line(q.Criterion) + ")"
+				what = fmt.Sprintf(v.t.ThatLink, i+1, sanitize.Line(q.Criterion))
 			}
 		}
 	}
-	return s
-}
-
-func (v *View) lifecycleWords(e review.Event) string {
 	who := sanitize.Line(e.Actor.Name)
 	switch e.Kind {
-	case review.KindDecisionMade:
-		var d review.VoteData
-		_ = e.Decode(&d)
-		switch d.Verdict {
-		case review.Accept:
-			return fmt.Sprintf(v.t.VerbAccepted, who)
-		case review.Reject:
-			return fmt.Sprintf(v.t.VerbRejected, who)
-		}
-		return fmt.Sprintf(v.t.VerbReworded, who)
+	case review.KindDecisionReopened:
+		return fmt.Sprintf(v.t.VerbReopened, who, what)
+	case review.KindVotesRevealed:
+		return fmt.Sprintf(v.t.VerbRevealed, who, what)
 	}
-	return lifecycleNotice(v.t, e, who)
+	var d review.VoteData
+	_ = e.Decode(&d)
+	if p, ok := st.Proposal(id); ok && p.Decision != nil && p.Decision.EventID == e.ID && p.Status == review.Accepted {
+		// An old trace's rephrasing into the original wording is an
+		// accept, and is told as one.
+		d.Verdict = review.Accept
+	}
+	switch d.Verdict {
+	case review.Accept:
+		return fmt.Sprintf(v.t.VerbAccepted, who, what)
+	case review.Reject:
+		return fmt.Sprintf(v.t.VerbRejected, who, what)
+	}
+	return fmt.Sprintf(v.t.VerbReworded, who, what)
 }
 
 func (v *View) reasonWord(r string) string {

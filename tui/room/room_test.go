@@ -362,9 +362,15 @@ func TestSealedShowsOutcome(t *testing.T) {
 			t.Errorf("reopened: no %q:\n%s", want, screen)
 		}
 	}
-	w.add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Accept})
+	w.before(4*time.Second).add(claire, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Accept})
 	if screen := ansi.Strip(render(t, w.snapshot(), Options{Lang: "en"}, 160, 48)); !strings.Contains(screen, "reopened 1 time") {
 		t.Errorf("sealed again: the reopening is not told:\n%s", screen)
+	}
+	// Claire moves the room on at once: the notice names the link it is
+	// about.
+	w.before(3*time.Second).add(claire, review.KindRoomMoved, review.ProposalRef{Proposal: "p2"})
+	if screen := ansi.Strip(render(t, w.snapshot(), Options{Lang: "fr"}, 160, 48)); !strings.Contains(screen, "Claire a accepté le lien 1 (C3)") {
+		t.Errorf("moved on: the notice does not name its link:\n%s", screen)
 	}
 }
 

@@ -29,17 +29,21 @@ type text struct {
 	Disagreement string
 	NoVotes      string
 
-	Decision     string
-	Accepted     string
-	Rejected     string
-	Rephrased    string
-	WordingBy    string // "wording by %s (version %d)"
-	DecidedBy    string // "by %s at %s"
-	VerbAccepted string // "%s accepted this link"
+	Decision  string
+	Accepted  string
+	Rejected  string
+	Rephrased string
+	WordingBy string // "wording by %s (version %d)"
+	DecidedBy string // "by %s at %s"
+	// The notices: who did what to which link, the link being ThisLink
+	// or ThatLink.
+	VerbAccepted string // "%s accepted %s"
 	VerbRejected string
 	VerbReworded string
 	VerbReopened string
 	VerbRevealed string
+	ThisLink     string
+	ThatLink     string // "link %d (%s)": its place in the session and its criterion
 	Reopened     func(n int) string
 
 	AcceptWord, RejectWord, RephraseWord string
@@ -107,11 +111,13 @@ var french = text{
 	Rephrased:    "Reformulé",
 	WordingBy:    "formulation de %s (version %d)",
 	DecidedBy:    "par %s à %s",
-	VerbAccepted: "%s a accepté ce lien",
-	VerbRejected: "%s a rejeté ce lien",
-	VerbReworded: "%s a retenu une reformulation",
-	VerbReopened: "%s a rouvert ce lien",
-	VerbRevealed: "%s a dévoilé les votes",
+	VerbAccepted: "%s a accepté %s",
+	VerbRejected: "%s a rejeté %s",
+	VerbReworded: "%s a retenu une reformulation pour %s",
+	VerbReopened: "%s a rouvert %s",
+	VerbRevealed: "%s a dévoilé les votes sur %s",
+	ThisLink:     "ce lien",
+	ThatLink:     "le lien %d (%s)",
 	Reopened:     func(n int) string { return fmt.Sprintf("rouvert %d fois", n) },
 
 	AcceptWord: "accepter", RejectWord: "rejeter", RephraseWord: "reformuler",
@@ -165,11 +171,13 @@ var english = text{
 	Rephrased:    "Rephrased",
 	WordingBy:    "wording by %s (version %d)",
 	DecidedBy:    "by %s at %s",
-	VerbAccepted: "%s accepted this link",
-	VerbRejected: "%s rejected this link",
-	VerbReworded: "%s kept a new wording",
-	VerbReopened: "%s reopened this link",
-	VerbRevealed: "%s revealed the votes",
+	VerbAccepted: "%s accepted %s",
+	VerbRejected: "%s rejected %s",
+	VerbReworded: "%s kept a new wording for %s",
+	VerbReopened: "%s reopened %s",
+	VerbRevealed: "%s revealed the votes on %s",
+	ThisLink:     "this link",
+	ThatLink:     "link %d (%s)",
 	Reopened:     func(n int) string { return fmt.Sprintf("reopened %d time%s", n, plural(n, "", "s", false)) },
 
 	AcceptWord: "accept", RejectWord: "reject", RephraseWord: "rephrase",
