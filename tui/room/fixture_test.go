@@ -132,7 +132,7 @@ func (w *workshop) add(who review.Actor, kind review.Kind, data any) *workshop {
 	return w
 }
 
-// at sets the time of the next event: d before t0.
+// before sets the time of the next event: d before t0.
 func (w *workshop) before(d time.Duration) *workshop {
 	w.at = t0.Add(-d - time.Minute)
 	return w

@@ -430,3 +430,40 @@ func TestTerminalAgrees(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRender draws walls of any text, quote offsets and size: the wall
+// always keeps its shape and never passes an escape sequence of the text.
+func FuzzRender(f *testing.F) {
+	f.Add("Les membres votent.", passage1, quote1, 80, 24, true)
+	f.Add("\x1b]52;c;eA==\x07", "a\u0301\u200d👩‍👩‍👧 \t\r\nb", "👩", 160, 48, false)
+	f.Add(strings.Repeat("x", 500), strings.Repeat("mot ", 2000), "mot", 240, 67, true)
+	f.Fuzz(func(t *testing.T, statement, passage, quote string, w, h int, blind bool) {
+		if statement == "" || w < 0 || h < 0 || w > 400 || h > 120 {
+			return
+		}
+		x := fixtureWith(t, fixtureTexts{statement: statement, passage: passage + " ", quote: quote + " "})
+		if blind {
+			x.add(claire, review.KindConditionsSet, review.Conditions{Blind: true})
+		}
+		x.vote(malik, "p1", review.Reject)
+		snap := x.snapshot()
+		out := New(Options{Lang: "fr", Dark: true}).Render(snap, t0, w, h)
+		if w == 0 || h == 0 {
+			return
+		}
+		lines := strings.Split(out, "\n")
+		if len(lines) != h {
+			t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+		}
+		for i, l := range lines {
+			if n := ansi.StringWidth(l); n != w {
+				t.Fatalf("%dx%d: line %d is %d cells: %q", w, h, i, n, l)
+			}
+		}
+		for _, seq := range []string{"\x1b]", "\x1bP", "\x07", "\r", "\x9b"} {
+			if strings.Contains(out, seq) {
+				t.Fatalf("%q reaches the terminal", seq)
+			}
+		}
+	})
+}
