@@ -3,16 +3,16 @@ package room
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/coopdescommuns/revue/review"
-	"github.com/coopdescommuns/revue/session"
 )
 
 // BenchmarkRender draws the wall of a large room: 200 people connected,
 // 150 of them voted on the link, 120 links in the session. The projector
 // draws once per revision, and a room of 200 makes many.
 func BenchmarkRender(b *testing.B) {
-	w := fixture(b).add(claire, review.KindRoomLed, review.RoomData{Follow: true, Proposal: "p1"})
+	w := fixture(b).before(time.Hour).add(claire, review.KindRoomLed, review.RoomData{Follow: true, Proposal: "p1"})
 	for i := range 116 {
 		w.add(sysActor, review.KindProposalAdded, review.Proposal{ID: fmt.Sprintf("x%d", i), Document: "d2", Passage: "d2p1",
 			Criterion: "C9", Statement: "Un lien de plus.", QuoteStart: -1, QuoteEnd: -1, Confidence: 0.5,
@@ -38,5 +38,4 @@ func BenchmarkRender(b *testing.B) {
 			b.ReportMetric(float64(len(out)), "bytes/frame")
 		})
 	}
-	_ = session.Snapshot{}
 }

@@ -35,14 +35,23 @@ func revealed(p *review.ProposalState) bool { return p.Revealed }
 type timer struct {
 	start   time.Time
 	seconds int
-	stopped bool
+	stopped time.Time // zero while it runs
+	ranOut  bool      // it stopped because its time was up
 }
 
 func timerOf(p *review.ProposalState) (timer, bool) {
 	if p.Timer == nil {
 		return timer{}, false
 	}
-	return timer{start: p.Timer.Start, seconds: p.Timer.Seconds, stopped: !p.Timer.Stopped.IsZero()}, true
+	t := p.Timer
+	return timer{start: t.Start, seconds: t.Seconds, stopped: t.Stopped, ranOut: t.Reason == review.TimerElapsed}, true
+}
+
+// shows reports whether the timer is on the wall at now: while it runs,
+// once its time is up until someone stops it, and for noticeFor after it
+// was recorded as run out. One stopped by hand leaves at once.
+func (t timer) shows(now time.Time) bool {
+	return t.stopped.IsZero() || (t.ranOut && now.Sub(t.stopped) < noticeFor)
 }
 
 // decision is the seal in force: its verdict, who sealed and when, the

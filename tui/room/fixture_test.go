@@ -44,8 +44,8 @@ func runeSpan(t testing.TB, text, quote string) (int, int) {
 	return s, s + utf8.RuneCountInString(quote)
 }
 
-// workshop builds a session's trace one event at a time, each a minute
-// after the one before, ending before t0.
+// workshop builds a session's trace one event at a time, each five
+// seconds after the one before, ending before t0.
 type workshop struct {
 	t   testing.TB
 	evs []review.Event
@@ -122,10 +122,10 @@ func fixtureWith(t testing.TB, x fixtureTexts) *workshop {
 	return w
 }
 
-// add appends one event, a minute after the last.
+// add appends one event, five seconds after the last.
 func (w *workshop) add(who review.Actor, kind review.Kind, data any) *workshop {
 	w.t.Helper()
-	w.at = w.at.Add(time.Minute)
+	w.at = w.at.Add(5 * time.Second)
 	e := review.MustEvent("s", fmt.Sprintf("e%03d", len(w.evs)+1), w.at, who, kind, data)
 	e.Seq = int64(len(w.evs) + 1)
 	w.evs = append(w.evs, e)
@@ -134,7 +134,7 @@ func (w *workshop) add(who review.Actor, kind review.Kind, data any) *workshop {
 
 // before sets the time of the next event: d before t0.
 func (w *workshop) before(d time.Duration) *workshop {
-	w.at = t0.Add(-d - time.Minute)
+	w.at = t0.Add(-d - 5*time.Second)
 	return w
 }
 
@@ -163,6 +163,13 @@ func people(n int) []review.Actor {
 // the others given, and the projector itself, which is not counted.
 func (w *workshop) snapshot(others ...review.Actor) *session.Snapshot {
 	w.t.Helper()
+	for i, e := range w.evs {
+		// The wall is drawn at t0: a trace that runs past it, or back in
+		// time, would test a room that cannot be.
+		if e.At.After(t0) || (i > 0 && e.At.Before(w.evs[i-1].At)) {
+			w.t.Fatalf("fixture: event %d (%s) at %v is out of order", i, e.Kind, e.At)
+		}
+	}
 	st, err := review.Replay(w.evs)
 	if err != nil {
 		w.t.Fatal(err)

@@ -6,6 +6,19 @@
 // session's progress, and a short notice when the link is decided,
 // reopened or revealed.
 //
+// Choices a reader of the wall should know:
+//   - It follows State.Room.Proposal whenever a facilitator leads, also
+//     while following is off for the others: the wall stays where the
+//     facilitator is. With nobody leading it shows the first pending link
+//     that is not parked.
+//   - It is seen by everybody, so it shows what a participant may see: in
+//     blind voting, how many voted and nothing of what (no verdict, mark,
+//     disagreement or competing wording) until the link's votes are
+//     revealed. It never shows a link's origin or confidence, so that it
+//     cannot undo a condition drawn per person.
+//   - A notice of the latest seal, reopening or reveal stays 90 seconds,
+//     and names its link when the wall is on another.
+//
 // It is a plain component, not a tea.Model: the review screen's root model
 // owns the program and its messages and calls View.Render from its own
 // View, with the snapshot it already holds. Rendering does no I/O and reads
@@ -99,12 +112,14 @@ func NextRedraw(snap *session.Snapshot, now time.Time) time.Duration {
 		}
 	}
 	if p := Shown(snap.State); p == nil {
-	} else if tm, ok := timerOf(p); ok && !tm.stopped {
+	} else if tm, ok := timerOf(p); ok && tm.stopped.IsZero() {
 		end := tm.start.Add(time.Duration(tm.seconds) * time.Second)
 		if left := end.Sub(now); left > 0 {
 			// The next whole second of the time left.
 			sooner(left - left.Truncate(time.Second) + time.Millisecond)
 		}
+	} else if ok && tm.shows(now) {
+		sooner(tm.stopped.Add(noticeFor).Sub(now))
 	}
 	if e, _, ok := lastLifecycle(snap.State, now); ok {
 		sooner(e.At.Add(noticeFor).Sub(now))

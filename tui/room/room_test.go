@@ -392,6 +392,17 @@ func TestTimer(t *testing.T) {
 	if s := ansi.Strip(render(t, w.snapshot(), Options{Lang: "fr"}, 160, 48)); strings.Contains(s, "MINUTEUR") {
 		t.Errorf("a stopped timer stays on the wall:\n%s", s)
 	}
+	// Recorded as run out ten seconds ago: time up stays a little.
+	w = discussion(t, false).before(10*time.Second).add(claire, review.KindTimerStopped, review.TimerStop{Proposal: "p1", Reason: review.TimerElapsed})
+	if s := ansi.Strip(render(t, w.snapshot(), Options{Lang: "fr"}, 160, 48)); !strings.Contains(s, "TEMPS ÉCOULÉ") {
+		t.Errorf("a timer run out leaves at once:\n%s", s)
+	}
+	if d := NextRedraw(w.snapshot(), t0); d != noticeFor-10*time.Second {
+		t.Errorf("run out: redraw in %v, want %v", d, noticeFor-10*time.Second)
+	}
+	if s := ansi.Strip(New(Options{Lang: "fr"}).Render(w.snapshot(), t0.Add(noticeFor), 160, 48)); strings.Contains(s, "TEMPS ÉCOULÉ") {
+		t.Errorf("time up stays on the wall:\n%s", s)
+	}
 }
 
 // TestTerminalAgrees writes walls to a terminal emulator (x/vt, as the SSH

@@ -43,10 +43,13 @@ func minSec(d time.Duration) string {
 // timerBlock is the timer of the link, in big figures when big and there is
 // room, else on one line; nothing when no timer runs.
 func (v *View) timerBlock(sc *scene, w int, big bool) []string {
-	if !sc.hasTimer || sc.timer.stopped {
+	if !sc.hasTimer || !sc.timer.shows(sc.now) {
 		return nil
 	}
 	left, up := sc.remaining()
+	if !sc.timer.stopped.IsZero() {
+		left, up = 0, true
+	}
 	style := v.st.Timer
 	label := strings.ToUpper(v.t.Timer)
 	if up {
