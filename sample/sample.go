@@ -23,10 +23,12 @@ import (
 	"strings"
 )
 
-// FS holds the documents (docs/*.md), the criteria (criteria.md) and the gold links (gold.csv).
+// FS holds the documents (docs/*.md), the criteria (criteria.md), the gold links (gold.csv),
+// the demo's hand-written example links (examples.csv) and the commented criteria files
+// `revue init --example-criteria` writes (example-criteria/fr.md, en.md).
 // They are embedded so that `revue demo` works from the binary alone, with no file to install.
 //
-//go:embed docs/*.md criteria.md gold.csv
+//go:embed docs/*.md criteria.md gold.csv examples.csv example-criteria/*.md
 var FS embed.FS
 
 // Gold is one expected link: the passage of Document containing Quote illustrates Criterion.

@@ -209,7 +209,7 @@ var french = text{
 	StatusRephrased: "reformulée",
 
 	OriginLexical: "lexical (sans modèle)",
-	OriginExample: "exemple",
+	OriginExample: "exemple écrit à la main",
 	OriginHuman:   "proposé par %s",
 
 	LabelCriterion:  "Critère",
@@ -371,7 +371,7 @@ var english = text{
 	StatusRephrased: "rephrased",
 
 	OriginLexical: "lexical (no model)",
-	OriginExample: "example",
+	OriginExample: "example written by hand",
 	OriginHuman:   "proposed by %s",
 
 	LabelCriterion:  "Criterion",
