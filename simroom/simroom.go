@@ -65,6 +65,13 @@ type Config struct {
 // zero: long enough to read a link, short enough for a demo to move on.
 const DefaultPace = 4 * time.Second
 
+// DemoSeed is the seed of the demo's room: its first three people (Bastien,
+// Camille and Manon) accept, reject and rephrase the first link they see, in
+// that order of persona, so that a short recording shows votes, a
+// disagreement and a participant's rewording on the same link. A test holds
+// it to that.
+const DemoSeed = 25
+
 // Names are the simulated people, plausible French first names; a room
 // takes the first People of them in an order drawn from the seed.
 var Names = []string{

@@ -257,3 +257,72 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoSeedStory checks what the demo's recording relies on: with
+// DemoSeed, the first vote of each of the three people is on the same link,
+// and they accept, reject and rephrase it.
+func TestDemoSeedStory(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	demoSession(t, st, "demo")
+	addr := serve(t, st, "")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- simroom.Run(ctx, simroom.Config{Addr: addr, Session: "demo", People: 3, Seed: simroom.DemoSeed, Stdout: &out, Pace: 20 * time.Millisecond})
+	}()
+	type first struct {
+		proposal string
+		verdict  review.Verdict
+	}
+	var firsts map[string]first
+	deadline := time.Now().Add(waitLimit)
+	for {
+		firsts = map[string]first{}
+		for _, e := range load(t, st, "demo").Events {
+			if e.Kind != review.KindVoteCast {
+				continue
+			}
+			var v review.VoteData
+			if err := e.Decode(&v); err != nil {
+				t.Fatal(err)
+			}
+			if _, seen := firsts[e.Actor.Name]; !seen {
+				firsts[e.Actor.Name] = first{v.Proposal, v.Verdict}
+			}
+		}
+		if len(firsts) == 3 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the room stopped by itself (%v); output:\n%s", err, out.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v only %v voted; output:\n%s", waitLimit, firsts, out.String())
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]review.Verdict{"Bastien": review.Accept, "Camille": review.Reject, "Manon": review.Rephrase}
+	var link string
+	for name, f := range firsts {
+		if want[name] != f.verdict {
+			t.Errorf("%s's first vote is %s, want %s (all: %v)", name, f.verdict, want[name], firsts)
+		}
+		if link == "" {
+			link = f.proposal
+		} else if f.proposal != link {
+			t.Errorf("first votes on different links: %v", firsts)
+		}
+	}
+}
