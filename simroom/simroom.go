@@ -80,10 +80,17 @@ var Names = []string{
 	"Manon", "Bastien", "Salomé", "Antoine",
 }
 
-// readyTimeout bounds the wait for a screen: the review screen after login,
-// the editor after e. A busy server is slow; one that never shows the
-// screen is not going to.
+// readyTimeout bounds the wait for the review screen after login. A busy
+// server is slow; one that never shows the screen is not going to.
 const readyTimeout = 30 * time.Second
+
+// panelTimeout bounds the wait for a panel after its key (the editor after
+// e, the reasons after r). A panel may never open, on a link the
+// facilitator sealed for instance: then the person gives up, as one would,
+// after a few seconds rather than half a minute.
+func (p *person) panelTimeout() time.Duration {
+	return min(readyTimeout, max(5*time.Second, 5*p.pace))
+}
 
 // Run lets cfg.People simulated participants join the server at cfg.Addr
 // one after the other, and act until ctx ends; then each quits its
@@ -292,7 +299,7 @@ func (p *person) act(ctx context.Context) {
 // are the fixed reasons, 5 "other" with the person's own words).
 func (p *person) reject(ctx context.Context) {
 	p.t.press("r")
-	if !p.t.waitFor(ctx, readyTimeout, isReasonPicker) {
+	if !p.t.waitFor(ctx, p.panelTimeout(), isReasonPicker) {
 		p.escape(1)
 		return
 	}
@@ -300,7 +307,7 @@ func (p *person) reject(ctx context.Context) {
 	if p.rng.IntN(100) < p.persona.other {
 		p.t.press("5")
 		p.t.press("\r")
-		if !p.t.waitFor(ctx, readyTimeout, isFreeText) {
+		if !p.t.waitFor(ctx, p.panelTimeout(), isFreeText) {
 			p.escape(2)
 			return
 		}
@@ -320,7 +327,7 @@ func (p *person) reject(ctx context.Context) {
 // wording and saves it (ctrl+s).
 func (p *person) rephrase(ctx context.Context) {
 	p.t.press("e")
-	if !p.t.waitFor(ctx, readyTimeout, isEditor) {
+	if !p.t.waitFor(ctx, p.panelTimeout(), isEditor) {
 		p.escape(1)
 		return
 	}
@@ -393,15 +400,14 @@ func pick(rng *rand.Rand, lang string, from map[string][]string) string {
 
 // What the screens look like, read as a person reads them. They are
 // deliberately loose: the review screen has a progress count ("3/35"), the
-// reason picker lists numbered choices, the editor and the free-text reason
-// say how to save or confirm.
+// reason picker asks why to reject the link, the editor says how to save
+// (ctrl+s), the free-text reason asks for it.
 var progress = regexp.MustCompile(`\d+/\d+`)
 
 func isReviewScreen(s string) bool { return progress.MatchString(s) }
 
 func isReasonPicker(s string) bool {
-	return strings.Contains(s, "1") && strings.Contains(s, "5") &&
-		(strings.Contains(s, "hors sujet") || strings.Contains(s, "off topic") || strings.Contains(s, "off-topic"))
+	return strings.Contains(s, "rejeter ce lien") || strings.Contains(s, "reject this link")
 }
 
 func isEditor(s string) bool { return strings.Contains(s, "ctrl+s") }

@@ -137,6 +137,8 @@ func (s *syncBuffer) String() string {
 type roomOutcome struct {
 	voters       map[string]int // person → votes in force
 	disagreement []string       // "proposal: alice accept, bob reject"
+	reasons      int            // rejections with a reason, chosen in the picker
+	rewordings   int            // rephrasings with a new statement, saved from the editor
 	joined, left map[string]bool
 }
 
@@ -150,6 +152,12 @@ func outcome(s *review.State) roomOutcome {
 			}
 			o.voters[v.Actor.Name]++
 			verdicts[v.Verdict] = append(verdicts[v.Verdict], v.Actor.Name)
+			if v.Verdict == review.Reject && v.Reason != "" {
+				o.reasons++
+			}
+			if v.Verdict == review.Rephrase && v.Statement != "" && v.Statement != p.Statement {
+				o.rewordings++
+			}
 		}
 		if len(verdicts) > 1 {
 			var parts []string
@@ -173,7 +181,9 @@ func outcome(s *review.State) roomOutcome {
 // TestRoomVotesAndDisagrees lets a room of four simulated people, at a fast
 // pace, work on the demo session through a real server with a passcode,
 // and checks the trace: everyone joined and voted, two people disagree on
-// at least one link, and once the room is told to stop everyone has left.
+// at least one link, a rejection came with a reason from the picker and a
+// rewording from the editor, and once the room is told to stop everyone
+// has left.
 func TestRoomVotesAndDisagrees(t *testing.T) {
 	st, err := store.Open(filepath.Join(t.TempDir(), "revue.db"))
 	if err != nil {
@@ -198,7 +208,7 @@ func TestRoomVotesAndDisagrees(t *testing.T) {
 	deadline := time.Now().Add(waitLimit)
 	for {
 		o = outcome(load(t, st, "demo"))
-		if len(o.voters) == people && len(o.disagreement) > 0 {
+		if len(o.voters) == people && len(o.disagreement) > 0 && o.reasons > 0 && o.rewordings > 0 {
 			break
 		}
 		select {
@@ -207,7 +217,7 @@ func TestRoomVotesAndDisagrees(t *testing.T) {
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after %v the trace has voters %v and disagreements %v; output:\n%s", waitLimit, o.voters, o.disagreement, out.String())
+			t.Fatalf("after %v the trace has voters %v, disagreements %v, %d reasons and %d rewordings; output:\n%s", waitLimit, o.voters, o.disagreement, o.reasons, o.rewordings, out.String())
 		}
 	}
 	t.Logf("voters %v; disagreements %v", o.voters, o.disagreement)
