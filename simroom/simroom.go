@@ -84,6 +84,10 @@ var Names = []string{
 // server is slow; one that never shows the screen is not going to.
 const readyTimeout = 30 * time.Second
 
+// joinTimeout bounds the wait for one's own name among the people online,
+// which a large room may push off the screen.
+const joinTimeout = 10 * time.Second
+
 // panelTimeout bounds the wait for a panel after its key (the editor after
 // e, the reasons after r). A panel may never open, on a link the
 // facilitator sealed for instance: then the person gives up, as one would,
@@ -223,6 +227,13 @@ func (p *person) run(ctx context.Context) error {
 		}
 		return fmt.Errorf("simroom: %s joined %s but the review screen did not appear; last screen:\n%s", p.name, p.room.cfg.Addr, t.screen())
 	}
+	// The screen is drawn before the session has taken the person in, and
+	// keys pressed until then are refused ("no proposal on screen"). Once
+	// in, the person is in the list of who is online. In a large room the
+	// list is cut at the screen's width: then give it a moment and go on.
+	t.waitFor(ctx, joinTimeout, func(s string) bool {
+		return strings.Contains(s, "•"+p.name) || strings.Contains(s, "★"+p.name)
+	})
 	p.room.say(p.text("%s rejoint la salle", "%s joins the room"), p.name)
 	for {
 		if !sleep(ctx, jitter(p.rng, p.pace)) {
@@ -285,9 +296,13 @@ func (p *person) act(ctx context.Context) {
 		p.t.press("a")
 		p.room.say(p.text("%s accepte", "%s accepts"), p.name)
 	case n < w.accept+w.reject:
-		p.reject(ctx)
+		if !p.reject(ctx) {
+			return
+		}
 	case n < w.accept+w.reject+w.rephrase:
-		p.rephrase(ctx)
+		if !p.rephrase(ctx) {
+			return
+		}
 	default:
 		p.t.press("s")
 		p.room.say(p.text("%s passe", "%s skips"), p.name)
@@ -296,12 +311,13 @@ func (p *person) act(ctx context.Context) {
 }
 
 // reject opens the reason picker and chooses a reason by its digit (1 to 4
-// are the fixed reasons, 5 "other" with the person's own words).
-func (p *person) reject(ctx context.Context) {
+// are the fixed reasons, 5 "other" with the person's own words). It reports
+// whether the rejection was sent: not when a panel did not open.
+func (p *person) reject(ctx context.Context) bool {
 	p.t.press("r")
 	if !p.t.waitFor(ctx, p.panelTimeout(), isReasonPicker) {
 		p.escape(1)
-		return
+		return false
 	}
 	sleep(ctx, jitter(p.rng, p.pace/4))
 	if p.rng.IntN(100) < p.persona.other {
@@ -309,27 +325,28 @@ func (p *person) reject(ctx context.Context) {
 		p.t.press("\r")
 		if !p.t.waitFor(ctx, p.panelTimeout(), isFreeText) {
 			p.escape(2)
-			return
+			return false
 		}
 		reason := pick(p.rng, p.room.cfg.Lang, otherReasons)
 		p.typeText(ctx, reason)
 		p.t.press("\r")
 		p.room.say(p.text("%s rejette : « %s »", "%s rejects: \"%s\""), p.name, reason)
-		return
+		return true
 	}
 	n := 1 + p.rng.IntN(4)
 	p.t.press(fmt.Sprint(n))
 	p.t.press("\r")
 	p.room.say(p.text("%s rejette (raison %d)", "%s rejects (reason %d)"), p.name, n)
+	return true
 }
 
 // rephrase opens the editor, replaces the statement with the person's own
-// wording and saves it (ctrl+s).
-func (p *person) rephrase(ctx context.Context) {
+// wording and saves it (ctrl+s). It reports whether the wording was sent.
+func (p *person) rephrase(ctx context.Context) bool {
 	p.t.press("e")
 	if !p.t.waitFor(ctx, p.panelTimeout(), isEditor) {
 		p.escape(1)
-		return
+		return false
 	}
 	sleep(ctx, jitter(p.rng, p.pace/3))
 	// ctrl+e then ctrl+u: to the end of the statement, then delete all
@@ -340,6 +357,7 @@ func (p *person) rephrase(ctx context.Context) {
 	sleep(ctx, jitter(p.rng, p.pace/4))
 	p.t.press("\x13")
 	p.room.say(p.text("%s reformule : « %s »", "%s rephrases: \"%s\""), p.name, text)
+	return true
 }
 
 // typeText types s one character at a time, at a typist's speed scaled to
