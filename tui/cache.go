@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/tui/pane"
 )
 
 // viewCache keeps the parts of the last frame with what they were drawn
@@ -96,7 +97,7 @@ type passKey struct {
 	qs, qe   int
 	w, h     int
 	scroll   int
-	pv       *passageView
+	pv       *pane.PassageView
 }
 
 type progressKey struct {

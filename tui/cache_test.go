@@ -12,6 +12,8 @@ import (
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
 	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/tui/pane"
+	"github.com/coopdescommuns/revue/tui/theme"
 )
 
 // TestLongListsCutAsWhole checks that the status bar, which now lists the
@@ -49,10 +51,10 @@ func TestLongListsCutAsWhole(t *testing.T) {
 				t.Cleanup(m.shutdown)
 				lines := strings.Split(m.View().Content, "\n")
 				a, b := lines[len(lines)-3], lines[len(lines)-2]
-				if want := fit(wholeOnline(m), w); a != want {
+				if want := theme.Fit(wholeOnline(m), w); a != want {
 					t.Errorf("online line\n got %q\nwant %q", a, want)
 				}
-				if want := fit(wholeVotes(m), w); b != want {
+				if want := theme.Fit(wholeVotes(m), w); b != want {
 					t.Errorf("votes line\n got %q\nwant %q", b, want)
 				}
 			})
@@ -68,7 +70,7 @@ func wholeOnline(m *Model) string {
 	for _, o := range m.snap.Online {
 		if k := o.Actor.Key(); !seen[k] {
 			seen[k] = true
-			parts = append(parts, roleMark(o.Actor.Role)+sanitize.Line(o.Actor.Name))
+			parts = append(parts, pane.RoleMark(o.Actor.Role)+sanitize.Line(o.Actor.Name))
 		}
 	}
 	list := strings.Join(parts, " ")

@@ -168,9 +168,9 @@ func (m *Model) scrollPassage(dir int) {
 	if m.pv == nil || m.passRows <= 0 {
 		return
 	}
-	start, _, _, _ := m.passageWindow(m.passRows)
+	start, _, _, _ := m.pv.Window(m.scroll, m.passRows)
 	step := max(m.passRows-2, 1)
-	m.scroll = max(0, min(start+dir*step, max(len(m.pv.lines)-m.passRows+1, 0)))
+	m.scroll = max(0, min(start+dir*step, max(m.pv.Lines()-m.passRows+1, 0)))
 }
 
 func (m *Model) keyPicker(msg tea.KeyPressMsg) tea.Cmd {

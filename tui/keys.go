@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/tui/i18n"
 )
 
 // KeyMap is every key of the review screen, with its help in the screen's
@@ -41,7 +42,7 @@ type KeyMap struct {
 // newKeyMap builds the key map for a role. A spectator's action keys are
 // disabled: they are neither matched nor shown. The server refuses the
 // actions anyway; hiding them only spares the spectator a refusal.
-func newKeyMap(t *text, role review.Role) KeyMap {
+func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 	k := KeyMap{
 		Accept:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", t.KeyAccept)),
 		Reject:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t.KeyReject)),

@@ -26,6 +26,9 @@ import (
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
 	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/tui/i18n"
+	"github.com/coopdescommuns/revue/tui/pane"
+	"github.com/coopdescommuns/revue/tui/theme"
 )
 
 // Options are what the caller knows about the screen it opens.
@@ -88,9 +91,10 @@ type filter struct {
 // through a pointer.
 type Model struct {
 	opts Options
-	t    *text
+	t    *i18n.Text
 	keys KeyMap
-	st   styles
+	st   theme.Styles
+	cm   pane.Common // what the panes draw with: t, st and the snapshot's state
 	help help.Model
 
 	dark, noColor bool
@@ -122,7 +126,7 @@ type Model struct {
 	shownAt   time.Time
 	scroll    int // first passage line shown; -1 puts the quote in view
 	focusSent string
-	pv        *passageView
+	pv        *pane.PassageView
 	passRows  int    // passage lines the last render had room for, for paging
 	hint      string // the key hints, drawn once per size and colours
 	vc        viewCache
@@ -160,7 +164,7 @@ func New(o Options) *Model {
 	}
 	m := &Model{
 		opts:   o,
-		t:      language(o.Lang),
+		t:      i18n.For(o.Lang),
 		dark:   true,
 		ctx:    context.Background(),
 		quit:   make(chan struct{}),
@@ -168,6 +172,7 @@ func New(o Options) *Model {
 		hub:    o.Hub,
 		help:   help.New(),
 	}
+	m.cm = pane.Common{T: m.t, St: &m.st, Loc: o.Now().Location()}
 	m.keys = newKeyMap(m.t, o.Actor.Role)
 	m.noColor = tea.EnvMsg(o.Environ).Getenv("NO_COLOR") != ""
 	m.restyle()
@@ -176,6 +181,7 @@ func New(o Options) *Model {
 	}
 	if m.hub != nil {
 		m.snap = m.hub.Snapshot()
+		m.cm.State = m.snap.State
 		m.refresh()
 	} else {
 		m.mode = modePicker
@@ -436,6 +442,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.hub, m.snap = msg.hub, msg.snap
+		m.cm.State = m.snap.State
 		m.refresh()
 		return m, m.joinCmd(msg.hub)
 	case actionMsg:
@@ -462,6 +469,7 @@ func (m *Model) adopt(s *session.Snapshot) {
 		return
 	}
 	m.snap = s
+	m.cm.State = s.State
 	if m.mode == modeWhy {
 		m.fillWhy()
 	}
@@ -487,9 +495,9 @@ func (m *Model) actionDone(msg actionMsg) tea.Cmd {
 	case msg.act.verdict == review.Skip:
 		m.setInfo(m.t.Skipped)
 	case msg.act.kind == review.KindDecisionMade:
-		m.setInfo(fmt.Sprintf(m.t.Decided, m.verdictWord(msg.act.verdict)))
+		m.setInfo(fmt.Sprintf(m.t.Decided, m.cm.VerdictWord(msg.act.verdict)))
 	default:
-		m.setInfo(fmt.Sprintf(m.t.Voted, m.verdictWord(msg.act.verdict)))
+		m.setInfo(fmt.Sprintf(m.t.Voted, m.cm.VerdictWord(msg.act.verdict)))
 	}
 	cmd := m.refresh()
 	if msg.act.next && m.current == msg.act.proposal {
@@ -505,7 +513,7 @@ func (m *Model) actionDone(msg actionMsg) tea.Cmd {
 // action was not recorded, with the cause cleaned for the terminal.
 func (m *Model) errSentence(err error) string {
 	if errors.Is(err, session.ErrForbidden) {
-		return fmt.Sprintf(m.t.ErrForbidden, m.roleWord(m.opts.Actor.Role))
+		return fmt.Sprintf(m.t.ErrForbidden, m.cm.RoleWord(m.opts.Actor.Role))
 	}
 	return fmt.Sprintf(m.t.ErrFailed, sanitize.Line(err.Error()))
 }
@@ -595,7 +603,7 @@ func (m *Model) forwardToInput(msg tea.Msg) tea.Cmd {
 // restyle rebuilds the styles after the background or NO_COLOR became
 // known.
 func (m *Model) restyle() {
-	m.st = newStyles(m.dark, m.noColor)
+	m.st = theme.New(m.dark, m.noColor)
 	m.help.Styles = m.st.Help
 	m.hint = ""
 	m.vc.invalidate()
@@ -668,40 +676,4 @@ func (m *Model) layoutInputs() {
 	if m.mode == modeWhy {
 		m.fillWhy()
 	}
-}
-
-func (m *Model) verdictWord(v review.Verdict) string {
-	switch v {
-	case review.Accept:
-		return m.t.VerdictAccept
-	case review.Reject:
-		return m.t.VerdictReject
-	case review.Rephrase:
-		return m.t.VerdictRephrase
-	}
-	return m.t.VerdictSkip
-}
-
-func (m *Model) roleWord(r review.Role) string {
-	switch r {
-	case review.Facilitator:
-		return m.t.RoleFacilitator
-	case review.Participant:
-		return m.t.RoleParticipant
-	}
-	return m.t.RoleSpectator
-}
-
-func (m *Model) reasonWord(r string) string {
-	switch r {
-	case review.ReasonOffTopic:
-		return m.t.ReasonOffTopic
-	case review.ReasonQuoteInexact:
-		return m.t.ReasonQuoteInexact
-	case review.ReasonTooVague:
-		return m.t.ReasonTooVague
-	case review.ReasonWrongCriterion:
-		return m.t.ReasonWrongCriterion
-	}
-	return m.t.ReasonOther
 }

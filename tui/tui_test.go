@@ -14,6 +14,7 @@ import (
 
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/tui/i18n"
 )
 
 // An action is shown as done only once the hub has recorded it: while the
@@ -684,7 +685,7 @@ func (lightGrey) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xf
 // Both languages have every string, with the same format verbs in each.
 func TestLanguagesComplete(t *testing.T) {
 	verbs := regexp.MustCompile(`%[-0-9.]*[a-z]`)
-	fr, en := reflect.ValueOf(french), reflect.ValueOf(english)
+	fr, en := reflect.ValueOf(i18n.French), reflect.ValueOf(i18n.English)
 	for i := range fr.NumField() {
 		name := fr.Type().Field(i).Name
 		f, e := fr.Field(i).String(), en.Field(i).String()
@@ -695,13 +696,13 @@ func TestLanguagesComplete(t *testing.T) {
 			t.Errorf("%s: verbs %v in French, %v in English", name, a, b)
 		}
 	}
-	if language("en") != &english || language("fr") != &french || language("") != &french {
+	if i18n.For("en") != &i18n.English || i18n.For("fr") != &i18n.French || i18n.For("") != &i18n.French {
 		t.Error("language: French unless English is asked for")
 	}
 }
 
 func TestKeyHelpInBothLanguages(t *testing.T) {
-	for _, lang := range []*text{&french, &english} {
+	for _, lang := range []*i18n.Text{&i18n.French, &i18n.English} {
 		k := newKeyMap(lang, review.Facilitator)
 		for _, col := range k.FullHelp() {
 			for _, b := range col {

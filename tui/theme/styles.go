@@ -1,4 +1,7 @@
-package tui
+// Package theme is the looks of Revue's screen: the styles for a dark or a
+// light background, with or without colour, and the width-exact text
+// helpers (measure, wrap, fit, cut) every pane draws with.
+package theme
 
 import (
 	"image/color"
@@ -8,38 +11,38 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// styles are the looks of one screen. They depend on the client's
+// Styles are the looks of one screen. They depend on the client's
 // background (asked with tea.RequestBackgroundColor, never read from the
 // server's environment) and on NO_COLOR from the client's environment. With
 // NO_COLOR they keep only bold, faint and reverse: every status also has a
 // word and a mark, so nothing is said by colour alone.
-type styles struct {
-	noColor bool
+type Styles struct {
+	NoColor bool
 	Help    help.Styles
 
-	Title     paint // app name, pane titles
-	Rule      paint // the lines around panes
-	Faint     paint // secondary information
-	Label     paint
-	Statement paint
-	Quote     paint // the evidence quote inside the passage
-	Missing   paint // a quote that was not found
-	Cursor    paint // the current row of the list
-	Accepted  paint
-	Rejected  paint
-	Rephrased paint
-	Pending   paint
-	Conflict  paint
-	Error     paint
-	Info      paint
-	Key       paint
-	DiffDel   paint
-	DiffAdd   paint
+	Title     Paint // app name, pane titles
+	Rule      Paint // the lines around panes
+	Faint     Paint // secondary information
+	Label     Paint
+	Statement Paint
+	Quote     Paint // the evidence quote inside the passage
+	Missing   Paint // a quote that was not found
+	Cursor    Paint // the current row of the list
+	Accepted  Paint
+	Rejected  Paint
+	Rephrased Paint
+	Pending   Paint
+	Conflict  Paint
+	Error     Paint
+	Info      Paint
+	Key       Paint
+	DiffDel   Paint
+	DiffAdd   Paint
 }
 
-// newStyles builds the styles for a dark or light background, in colour or
+// New builds the styles for a dark or light background, in colour or
 // not. The palette follows Charm's: a violet accent, calm greens and reds.
-func newStyles(dark, noColor bool) styles {
+func New(dark, noColor bool) Styles {
 	var s lipStyles
 	s.noColor = noColor
 	base := lipgloss.NewStyle()
@@ -104,9 +107,9 @@ type lipStyles struct {
 	DiffDel, DiffAdd                                                   lipgloss.Style
 }
 
-func (l lipStyles) paints() styles {
-	return styles{
-		noColor: l.noColor, Help: l.Help,
+func (l lipStyles) paints() Styles {
+	return Styles{
+		NoColor: l.noColor, Help: l.Help,
 		Title: newPaint(l.Title), Rule: newPaint(l.Rule), Faint: newPaint(l.Faint), Label: newPaint(l.Label),
 		Statement: newPaint(l.Statement), Quote: newPaint(l.Quote), Missing: newPaint(l.Missing),
 		Cursor: newPaint(l.Cursor), Accepted: newPaint(l.Accepted), Rejected: newPaint(l.Rejected),
@@ -116,25 +119,25 @@ func (l lipStyles) paints() styles {
 	}
 }
 
-// paint is a style reduced to the escape sequence that opens it. Lip
+// Paint is a style reduced to the escape sequence that opens it. Lip
 // Gloss's Render measures and splits its input on every call, which made
 // up half the cost of a screen; the screen only ever styles single lines,
 // so the sequence is computed once and wrapped around the text.
-type paint struct{ open string }
+type Paint struct{ open string }
 
 const resetSGR = "\x1b[m"
 
-func newPaint(st lipgloss.Style) paint {
+func newPaint(st lipgloss.Style) Paint {
 	out := st.Render("x")
 	i := strings.Index(out, "x")
 	if i <= 0 {
-		return paint{}
+		return Paint{}
 	}
-	return paint{open: out[:i]}
+	return Paint{open: out[:i]}
 }
 
 // Render styles one line of text.
-func (p paint) Render(s string) string {
+func (p Paint) Render(s string) string {
 	if p.open == "" || s == "" {
 		return s
 	}

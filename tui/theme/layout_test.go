@@ -1,4 +1,4 @@
-package tui
+package theme
 
 import (
 	"math/rand"
@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/coopdescommuns/revue/review"
 )
 
 func TestWrapText(t *testing.T) {
@@ -29,7 +27,7 @@ func TestWrapText(t *testing.T) {
 		{"combining mark stays with its letter", "e\u0301e\u0301e\u0301", 2, []string{"e\u0301e\u0301", "e\u0301"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := wrapText(tc.in, tc.width)
+			got := WrapText(tc.in, tc.width)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("wrapText(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
 			}
@@ -46,7 +44,7 @@ func TestWrapText(t *testing.T) {
 func TestWidthAgrees(t *testing.T) {
 	var all []rune
 	for r := rune(0x20); r < 0x3000; r++ {
-		if narrow(r) {
+		if Narrow(r) {
 			if w := ansi.StringWidth(string(r)); w != 1 {
 				t.Errorf("U+%04X %q: ansi says %d cells, the fast path 1", r, r, w)
 			}
@@ -65,7 +63,7 @@ func TestWidthAgrees(t *testing.T) {
 			}
 		}
 		s := b.String()
-		if got, want := width(s), ansi.StringWidth(s); got != want {
+		if got, want := Width(s), ansi.StringWidth(s); got != want {
 			t.Fatalf("width(%q) = %d, ansi.StringWidth = %d", s, got, want)
 		}
 	}
@@ -77,7 +75,7 @@ func TestWidthAgrees(t *testing.T) {
 func TestTruncateAgrees(t *testing.T) {
 	var all []rune
 	for r := rune(0x20); r < 0x3000; r++ {
-		if narrow(r) {
+		if Narrow(r) {
 			all = append(all, r)
 		}
 	}
@@ -101,7 +99,7 @@ func TestTruncateAgrees(t *testing.T) {
 			continue // plain text is cut rune by rune, not by truncateSGR
 		}
 		want := ansi.Truncate(s, n, "…")
-		if got := cut(s, n); got != want {
+		if got := Cut(s, n); got != want {
 			t.Fatalf("cut(%q, %d) = %q, ansi.Truncate = %q", s, n, got, want)
 		}
 		if _, ok := truncateSGR(s, n); ok {
@@ -110,54 +108,5 @@ func TestTruncateAgrees(t *testing.T) {
 	}
 	if fast < 1000 {
 		t.Fatalf("only %d of 5000 strings took the fast path", fast)
-	}
-}
-
-func TestQuoteOffsets(t *testing.T) {
-	for _, tc := range []struct {
-		text, quote string
-		start, end  int
-		ok          bool
-	}{
-		{"Les règles du jardin", "règles", 4, 10, true},
-		{"Les règles du jardin", "", -1, -1, true},
-		{"Les règles du jardin", "regles", 0, 0, false},
-		{"été à l'école", "l'école", 6, 13, true},
-	} {
-		s, e, ok := quoteOffsets(tc.text, tc.quote)
-		if s != tc.start || e != tc.end || ok != tc.ok {
-			t.Errorf("quoteOffsets(%q, %q) = %d, %d, %v; want %d, %d, %v", tc.text, tc.quote, s, e, ok, tc.start, tc.end, tc.ok)
-		}
-		if ok && s >= 0 && string([]rune(tc.text)[s:e]) != tc.quote {
-			t.Errorf("offsets %d..%d do not give %q back", s, e, tc.quote)
-		}
-	}
-}
-
-func TestPassageViewQuote(t *testing.T) {
-	for _, tc := range []struct {
-		name, text string
-		qs, qe     int
-		want       string // the highlighted text
-	}{
-		{"plain", "abc def ghi", 4, 7, "def"},
-		{"tab before widens the text", "\tabc def", 5, 8, "def"},
-		{"escape inside the quote vanishes", "abc d\x1b[2Jef ghi", 4, 11, "def"},
-		{"offsets out of range are no quote", "abc", 2, 9, ""},
-		{"reversed offsets are no quote", "abc", 2, 1, ""},
-		{"not found", "abc", -1, -1, ""},
-		{"split emoji sequence widens", "x 👩\u200d👩\u200d👧 y", 2, 5, "👩\u200d👩\u200d👧"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := &review.ProposalState{Proposal: review.Proposal{ID: "p", QuoteStart: tc.qs, QuoteEnd: tc.qe}}
-			v := newPassageView(p, tc.text, 40)
-			var got []string
-			for i := range v.lines {
-				v.render(i, func(s string) string { got = append(got, s); return s })
-			}
-			if strings.Join(got, "") != tc.want {
-				t.Fatalf("highlighted %q, want %q", got, tc.want)
-			}
-		})
 	}
 }

@@ -1,10 +1,13 @@
-package tui
+// Package i18n holds every string of the review screen, in French and in
+// English. It is a package of its own so that the panes and forms, which
+// live in packages below the root model, can say things too.
+package i18n
 
-// text holds every string the interface shows, in one language. Keeping them
+// Text holds every string the interface shows, in one language. Keeping them
 // in one struct, rather than scattered literals, lets a test prove that both
 // languages say everything, with the same format verbs, and lets a
 // translator see every sentence of the screen in one place.
-type text struct {
+type Text struct {
 	// Screen frame.
 	AppName       string
 	TooSmall      string // %d×%d needed, %d×%d now
@@ -180,7 +183,8 @@ type text struct {
 	KeyScroll  string
 }
 
-var french = text{
+// French is the interface in French, the language of most participants.
+var French = Text{
 	AppName:       "Revue",
 	TooSmall:      "Agrandissez la fenêtre : il faut au moins %d×%d, elle fait %d×%d.",
 	Loading:       "Connexion à la session…",
@@ -342,7 +346,8 @@ var french = text{
 	KeyScroll:  "défiler le passage",
 }
 
-var english = text{
+// English is the interface in English.
+var English = Text{
 	AppName:       "Revue",
 	TooSmall:      "Enlarge the window: it needs at least %d×%d, it is %d×%d.",
 	Loading:       "Joining the session…",
@@ -504,11 +509,11 @@ var english = text{
 	KeyScroll:  "scroll the passage",
 }
 
-// language returns the strings for a language code; French unless English
-// is asked for, because most participants speak French.
-func language(lang string) *text {
+// For returns the strings for a language code; French unless English is
+// asked for, because most participants speak French.
+func For(lang string) *Text {
 	if lang == "en" {
-		return &english
+		return &English
 	}
-	return &french
+	return &French
 }

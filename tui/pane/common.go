@@ -1,0 +1,260 @@
+// Package pane draws the parts of the review screen: the passage, the link
+// (criterion, statement, votes), the list of links, the status lines, the
+// help and the provenance. Each part is a plain function or struct that
+// renders lines of an exact width from what it is given; none of them holds
+// state between frames or handles a message: the root model in tui/ owns
+// the only switch on messages and keeps the drawn parts while their inputs
+// stay the same.
+package pane
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/tui/i18n"
+	"github.com/coopdescommuns/revue/tui/theme"
+)
+
+// Common is what every pane draws with, as crush's common.Common: the
+// strings of the screen's language, its styles, the session as of the
+// snapshot on screen and the time zone of its clock. The root model keeps
+// one and points it at each new snapshot.
+type Common struct {
+	T     *i18n.Text
+	St    *theme.Styles
+	State *review.State
+	Loc   *time.Location
+}
+
+// DocTitle is a document's title, or its source when it has none.
+func (c *Common) DocTitle(id string) string {
+	d, ok := c.State.Document(id)
+	if !ok {
+		return sanitize.Line(id)
+	}
+	if d.Title != "" {
+		return sanitize.Line(d.Title)
+	}
+	return sanitize.Line(d.Source)
+}
+
+func (c *Common) StatusWord(s review.Status) string {
+	switch s {
+	case review.Accepted:
+		return c.T.StatusAccepted
+	case review.Rejected:
+		return c.T.StatusRejected
+	case review.Rephrased:
+		return c.T.StatusRephrased
+	}
+	return c.T.StatusPending
+}
+
+// StatusMark is a status as one symbol, for lists.
+func (c *Common) StatusMark(s review.Status) string {
+	switch s {
+	case review.Accepted:
+		return c.St.Accepted.Render("✓")
+	case review.Rejected:
+		return c.St.Rejected.Render("✗")
+	case review.Rephrased:
+		return c.St.Rephrased.Render("✎")
+	}
+	return c.St.Pending.Render("○")
+}
+
+// StatusLabel is a status as a mark and a word.
+func (c *Common) StatusLabel(s review.Status) string {
+	style := c.St.Pending
+	switch s {
+	case review.Accepted:
+		style = c.St.Accepted
+	case review.Rejected:
+		style = c.St.Rejected
+	case review.Rephrased:
+		style = c.St.Rephrased
+	}
+	return style.Render(ansi.Strip(c.StatusMark(s)) + " " + c.StatusWord(s))
+}
+
+func (c *Common) VerdictMark(v review.Verdict) string {
+	switch v {
+	case review.Accept:
+		return c.St.Accepted.Render("✓")
+	case review.Reject:
+		return c.St.Rejected.Render("✗")
+	case review.Rephrase:
+		return c.St.Rephrased.Render("✎")
+	}
+	return c.St.Pending.Render("↷")
+}
+
+func (c *Common) VerdictWord(v review.Verdict) string {
+	switch v {
+	case review.Accept:
+		return c.T.VerdictAccept
+	case review.Reject:
+		return c.T.VerdictReject
+	case review.Rephrase:
+		return c.T.VerdictRephrase
+	}
+	return c.T.VerdictSkip
+}
+
+func (c *Common) RoleWord(r review.Role) string {
+	switch r {
+	case review.Facilitator:
+		return c.T.RoleFacilitator
+	case review.Participant:
+		return c.T.RoleParticipant
+	}
+	return c.T.RoleSpectator
+}
+
+func (c *Common) ReasonWord(r string) string {
+	switch r {
+	case review.ReasonOffTopic:
+		return c.T.ReasonOffTopic
+	case review.ReasonQuoteInexact:
+		return c.T.ReasonQuoteInexact
+	case review.ReasonTooVague:
+		return c.T.ReasonTooVague
+	case review.ReasonWrongCriterion:
+		return c.T.ReasonWrongCriterion
+	}
+	return c.T.ReasonOther
+}
+
+// OriginWord names who proposed a link: the model, the frugal proposer, the
+// person, or the sample.
+func (c *Common) OriginWord(o review.Origin) string {
+	switch o.Kind {
+	case review.OriginModel:
+		if o.Name != "" {
+			return sanitize.Line(o.Name)
+		}
+		if o.Provenance != nil {
+			return sanitize.Line(o.Provenance.Model)
+		}
+		return review.OriginModel
+	case review.OriginLexical:
+		return c.T.OriginLexical
+	case review.OriginHuman:
+		return fmt.Sprintf(c.T.OriginHuman, sanitize.Line(o.Name))
+	case review.OriginExample:
+		return c.T.OriginExample
+	}
+	return sanitize.Line(o.Kind)
+}
+
+func (c *Common) OriginKindWord(k string) string {
+	switch k {
+	case review.OriginLexical:
+		return c.T.OriginLexical
+	case review.OriginHuman:
+		return fmt.Sprintf(c.T.OriginHuman, "…")
+	case review.OriginExample:
+		return c.T.OriginExample
+	}
+	return sanitize.Line(k)
+}
+
+func (c *Common) Decimal(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", c.T.DecimalComma, 1)
+}
+
+// TitleRule is a pane's title followed by a rule to the pane's edge, so
+// that panes stay apart without colour too.
+func (c *Common) TitleRule(title string, w int) string {
+	title = theme.Cut(title, w-2)
+	rest := w - theme.Width(title) - 1
+	return c.St.Title.Render(title) + " " + c.St.Rule.Render(strings.Repeat("─", max(rest, 0)))
+}
+
+// DiffLine styles a word diff in the notation of review.WordDiff.
+func (c *Common) DiffLine(s string) string {
+	var b strings.Builder
+	for s != "" {
+		i := strings.IndexAny(s, "[{")
+		if i < 0 || i+1 >= len(s) || (s[i+1] != '-' && s[i+1] != '+') {
+			if i < 0 {
+				b.WriteString(c.St.Faint.Render(s))
+				break
+			}
+			b.WriteString(c.St.Faint.Render(s[:i+1]))
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(c.St.Faint.Render(s[:i]))
+		closer, style := "-]", c.St.DiffDel
+		if s[i] == '{' {
+			closer, style = "+}", c.St.DiffAdd
+		}
+		j := strings.Index(s[i+2:], closer)
+		if j < 0 {
+			b.WriteString(style.Render(s[i:]))
+			break
+		}
+		b.WriteString(style.Render(s[i : i+2+j+2]))
+		s = s[i+2+j+2:]
+	}
+	return b.String()
+}
+
+// Meta is the status, confidence and origin of a proposal, in words as well
+// as marks, so that it reads without colour.
+func (c *Common) Meta(p *review.ProposalState) string {
+	return c.StatusLabel(p.Status) + c.St.Faint.Render(" · "+c.T.LabelConfidence+" ") + c.Decimal(p.Confidence) +
+		c.St.Faint.Render(" · "+c.T.LabelOrigin+" ") + c.OriginWord(p.Origin)
+}
+
+func (c *Common) VoteLine(v review.Vote) string {
+	s := c.VerdictMark(v.Verdict) + " " + sanitize.Line(v.Actor.Name) + " " + c.St.Faint.Render(c.VerdictWord(v.Verdict))
+	if v.Decides {
+		s = c.St.Label.Render("★") + s
+	}
+	if v.Verdict == review.Reject {
+		s += c.St.Faint.Render(" · ") + c.ReasonWord(v.Reason)
+		if v.Note != "" {
+			s += c.T.Colon + sanitize.Line(v.Note)
+		}
+	}
+	return s
+}
+
+// Clock shows a time in the screen's time zone (Loc, the one of the
+// screen's clock).
+func (c *Common) Clock(t time.Time) string {
+	loc := c.Loc
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format("15:04:05")
+}
+
+// Dur shows nanoseconds as seconds with one decimal, or minutes and seconds.
+func (c *Common) Dur(ns int64) string {
+	d := time.Duration(ns)
+	if d >= time.Minute {
+		s := int(d.Round(time.Second) / time.Second)
+		return fmt.Sprintf(c.T.Minutes, s/60, s%60)
+	}
+	return fmt.Sprintf(c.T.Seconds, strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", c.T.DecimalComma, 1))
+}
+
+// RoleMark is a role as one mark, for the lists of people.
+func RoleMark(r review.Role) string {
+	switch r {
+	case review.Facilitator:
+		return "★"
+	case review.Participant:
+		return "•"
+	}
+	return "◦"
+}
