@@ -58,6 +58,12 @@ type viewCache struct {
 	titleName string
 	titleOut  string
 
+	// The progress of the criterion on screen and the reader's own, for
+	// a state and a proposal.
+	moreState *review.State
+	moreCur   string
+	moreOut   string
+
 	frameLen int // the size of the last frame, to allocate the next one at once
 }
 
@@ -66,6 +72,8 @@ type headKey struct {
 	name         string
 	w, cursor, n int
 	filter       filter
+	off          bool   // the link on screen no longer matches the filter
+	right        string // the timer and the room's mark
 }
 
 type propKey struct {
@@ -73,6 +81,8 @@ type propKey struct {
 	p       *review.ProposalState
 	w, h    int
 	compact bool
+	blind   bool
+	cond    review.Conditions
 }
 
 // headOfKey is what the top of the proposal pane shows: the criterion
@@ -83,9 +93,13 @@ type headOfKey struct {
 	criterion string
 	final     string
 	versions  int
-	diff      string
 	w         int
 	compact   bool
+	// A seal changes the wording shown and its label; blind voting hides
+	// the competing wordings.
+	sealed       bool
+	finalVersion int
+	blind        bool
 }
 
 type passKey struct {
@@ -105,6 +119,7 @@ type progressKey struct {
 	decided, total int
 	online         onlineID
 	w              int
+	more           string
 }
 
 type onlineKey struct {
@@ -119,6 +134,7 @@ type votesKey struct {
 	online onlineID
 	self   uint64 // this screen's connection, left out of the lookers
 	w      int
+	blind  bool
 }
 
 type lastKey struct {

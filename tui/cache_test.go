@@ -77,8 +77,7 @@ func wholeOnline(m *Model) string {
 	if list == "" {
 		list = "—"
 	}
-	return " " + m.st.Label.Render(fmt.Sprintf(m.t.Progress, st.Decided(), len(st.Proposals))) +
-		m.st.Faint.Render(" · "+m.t.Online+m.t.Colon) + list
+	return m.cm.Progress(st.Decided(), len(st.Proposals), m.progressMore()) + list
 }
 
 // wholeVotes is the second line with everybody looking at the link listed.
@@ -91,6 +90,9 @@ func wholeVotes(m *Model) string {
 		}
 	}
 	s := " " + m.votesTextWithout(p)
+	if to := m.turnout(p); to != "" {
+		s += m.st.Faint.Render(" · ") + to
+	}
 	if len(names) > 0 {
 		s += m.st.Faint.Render(" · "+m.t.AlsoHere+m.t.Colon) + strings.Join(names, ", ")
 	}
@@ -153,7 +155,7 @@ func TestCachedViewMatchesFresh(t *testing.T) {
 			h.press("a")
 			h.idle()
 			check("a decision")
-			h.press("f")
+			h.press("/")
 			check("the filter panel")
 			h.press("esc")
 			check("the filter closed")

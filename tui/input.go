@@ -18,19 +18,25 @@ import (
 
 // key handles a key press in the mode the screen is in.
 func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if msg.String() == "ctrl+c" {
-		m.shutdown()
-		return m, tea.Quit
+	if msg.String() == "ctrl+c" && m.mode != modeQuit {
+		return m, m.askQuit()
 	}
 	switch m.mode {
+	case modeQuit:
+		switch {
+		case key.Matches(msg, m.keys.Yes), msg.String() == "ctrl+c":
+			return m, m.quitNow()
+		case key.Matches(msg, m.keys.No):
+			m.mode, m.status = modeBrowse, ""
+		}
+		return m, nil
 	case modePicker:
 		return m, m.keyPicker(msg)
 	case modeHelp:
 		if key.Matches(msg, m.keys.Help, m.keys.Cancel) {
 			m.mode = modeBrowse
 		} else if key.Matches(msg, m.keys.Quit) {
-			m.shutdown()
-			return m, tea.Quit
+			return m, m.askQuit()
 		}
 		return m, nil
 	case modeWhy:
@@ -39,12 +45,17 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if key.Matches(msg, m.keys.Quit) {
-			m.shutdown()
-			return m, tea.Quit
+			return m, m.askQuit()
 		}
 		var cmd tea.Cmd
 		*m.why, cmd = m.why.Update(msg)
 		return m, cmd
+	case modeConsent:
+		return m, m.keyConsent(msg)
+	case modeVersions, modeVersionsOutcome:
+		return m, m.keyVersions(msg)
+	case modeParked:
+		return m, m.keyParked(msg)
 	case modeFilter:
 		return m, m.keyFilter(msg)
 	case modeReason, modeReasonOther:
@@ -63,19 +74,26 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		m.shutdown()
-		return m, tea.Quit
+		return m, m.askQuit()
 	case key.Matches(msg, k.Help):
 		m.mode = modeHelp
-		return m, nil
+		return m, m.paneOpened(paneHelp)
 	case key.Matches(msg, k.Down):
-		return m, m.move(m.cursor + 1)
+		return m, m.userMove(m.cursor + 1)
 	case key.Matches(msg, k.Up):
-		return m, m.move(m.cursor - 1)
+		return m, m.userMove(m.cursor - 1)
 	case key.Matches(msg, k.First):
-		return m, m.move(0)
+		return m, m.userMove(0)
 	case key.Matches(msg, k.Last):
-		return m, m.move(len(m.visible) - 1)
+		return m, m.userMove(len(m.visible) - 1)
+	case key.Matches(msg, k.NextPending):
+		return m, m.jumpNext(m.t.NoNextPending, func(p *review.ProposalState) bool { return p.Status == review.Pending })
+	case key.Matches(msg, k.NextMine):
+		return m, m.jumpNext(m.t.NoNextUnvoted, func(p *review.ProposalState) bool { return !m.hasVoted(p) })
+	case key.Matches(msg, k.NextConflict):
+		return m, m.jumpNext(m.t.NoNextConflict, func(p *review.ProposalState) bool { return p.Conflict })
+	case key.Matches(msg, k.Follow):
+		return m, m.rejoin()
 	case key.Matches(msg, k.PageDown):
 		m.scrollPassage(+1)
 		return m, nil
@@ -90,9 +108,18 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.setError(m.t.ErrNoProposal)
 			return m, nil
 		}
+		if m.conditions().HideRationale {
+			// This session (or this person's arm of it) does not offer
+			// the provenance: it is one of the conditions studied.
+			m.setError(m.t.ErrNoWhy)
+			return m, nil
+		}
 		m.mode = modeWhy
 		m.fillWhy()
-		return m, nil
+		return m, m.paneOpened(paneWhy)
+	}
+	if handled, cmd := m.keyFacilitator(msg); handled {
+		return m, cmd
 	}
 	if m.isSpectatorAction(msg) {
 		m.setError(m.t.ErrSpectator)
@@ -114,6 +141,15 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.status, m.formErr = "", ""
+	if p.Sealed && key.Matches(msg, k.Accept, k.Reject, k.Edit, k.Skip) {
+		// Said at once, rather than after writing a rephrasing the hub
+		// would refuse.
+		m.setError(m.t.ErrSealed)
+		if m.isFacilitator() {
+			m.setError(m.t.AlreadySealed)
+		}
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Accept):
 		return m, m.vote(p, review.Accept, "", "", "")
@@ -158,8 +194,14 @@ func (m *Model) vote(p *review.ProposalState, v review.Verdict, reason, note, st
 	if m.opts.Actor.Role == review.Facilitator && v != review.Skip {
 		kind = review.KindDecisionMade
 	}
-	dwell := m.opts.Now().Sub(m.shownAt).Milliseconds()
-	data := review.VoteData{Proposal: p.ID, Verdict: v, Reason: reason, Note: note, Statement: statement, DwellMS: max(dwell, 0)}
+	// The version judged is the one shown as the statement: the original
+	// while the link is open (competing wordings are shown apart).
+	data := review.VoteData{Proposal: p.ID, Verdict: v, Reason: reason, Note: note, Statement: statement, DwellMS: m.dwell(), Version: max(p.FinalVersion, 1)}
+	if kind == review.KindDecisionMade && v != review.Accept {
+		// A seal names a version only when it chooses one: a rejection
+		// chooses none, and the facilitator's own wording is a new one.
+		data.Version = 0
+	}
 	return m.doCmd(action{kind: kind, verdict: v, next: v == review.Skip, proposal: p.ID}, data)
 }
 
@@ -210,6 +252,8 @@ func (m *Model) filterValues(row int) []string {
 		out = append(out, string(review.Pending), string(review.Accepted), string(review.Rejected), string(review.Rephrased))
 	case 3:
 		out = append(out, review.OriginModel, review.OriginLexical, review.OriginHuman, review.OriginExample)
+	case 4:
+		out = append(out, "1")
 	}
 	return out
 }
@@ -222,11 +266,13 @@ func (f *filter) field(row int) *string {
 		return &f.document
 	case 2:
 		return (*string)(&f.status)
+	case 3:
+		return &f.origin
 	}
-	return &f.origin
+	return &f.conflict
 }
 
-const filterRows = 4
+const filterRows = 5
 
 func (m *Model) keyFilter(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -236,6 +282,8 @@ func (m *Model) keyFilter(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Confirm):
 		m.filter, m.mode = m.draft, modeBrowse
 		m.status = ""
+		// The reader chose this filter: the link on screen may go.
+		m.held = ""
 		return m.refresh()
 	case key.Matches(msg, k.Clear):
 		m.draft = filter{}
@@ -253,8 +301,7 @@ func (m *Model) keyFilter(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		*f = vals[(i+step)%len(vals)]
 	case key.Matches(msg, k.Quit):
-		m.shutdown()
-		return tea.Quit
+		return m.askQuit()
 	}
 	return nil
 }

@@ -28,6 +28,23 @@ type KeyMap struct {
 	Help    key.Binding
 	Quit    key.Binding
 
+	// Moving through the work, and the room.
+	Follow       key.Binding
+	NextPending  key.Binding
+	NextMine     key.Binding
+	NextConflict key.Binding
+
+	// The facilitator's keys: leading the room and the decisions'
+	// lifecycle. Disabled for every other role.
+	Lead     key.Binding
+	Versions key.Binding
+	Reopen   key.Binding
+	Blind    key.Binding
+	Reveal   key.Binding
+	Park     key.Binding
+	Parked   key.Binding
+	Timer    key.Binding
+
 	// Keys of the panels, not shown in the main help.
 	PageUp   key.Binding
 	PageDown key.Binding
@@ -37,6 +54,9 @@ type KeyMap struct {
 	Left     key.Binding
 	Right    key.Binding
 	Clear    key.Binding
+	Yes      key.Binding
+	No       key.Binding
+	Tab      key.Binding
 }
 
 // newKeyMap builds the key map for a role. A spectator's action keys are
@@ -61,6 +81,20 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.KeyHelp)),
 		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", t.KeyQuit)),
 
+		Follow:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", t.KeyFollow)),
+		NextPending:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", t.KeyNextPending)),
+		NextMine:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", t.KeyNextMine)),
+		NextConflict: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", t.KeyNextConflict)),
+
+		Lead:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", t.KeyLead)),
+		Versions: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", t.KeyVersions)),
+		Reopen:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t.KeyReopen)),
+		Blind:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", t.KeyBlind)),
+		Reveal:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", t.KeyReveal)),
+		Park:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", t.KeyPark)),
+		Parked:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", t.KeyParked)),
+		Timer:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", t.KeyTimer)),
+
 		PageUp:   key.NewBinding(key.WithKeys("pgup")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown")),
 		Confirm:  key.NewBinding(key.WithKeys("enter")),
@@ -69,13 +103,29 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 		Left:     key.NewBinding(key.WithKeys("left", "h")),
 		Right:    key.NewBinding(key.WithKeys("right", "l", "space", "tab")),
 		Clear:    key.NewBinding(key.WithKeys("x")),
+		Yes:      key.NewBinding(key.WithKeys("y", "o", "enter")),
+		No:       key.NewBinding(key.WithKeys("n", "esc")),
+		Tab:      key.NewBinding(key.WithKeys("tab")),
 	}
 	if role != review.Facilitator && role != review.Participant {
-		for _, b := range []*key.Binding{&k.Accept, &k.Reject, &k.Edit, &k.Skip, &k.Undo, &k.Comment, &k.Create} {
+		for _, b := range []*key.Binding{&k.Accept, &k.Reject, &k.Edit, &k.Skip, &k.Undo, &k.Comment, &k.Create, &k.NextMine} {
 			b.SetEnabled(false)
 		}
 	}
+	if role != review.Facilitator {
+		for _, b := range k.facilitatorKeys() {
+			b.SetEnabled(false)
+		}
+	} else {
+		// The facilitator leads; following is for the others.
+		k.Follow.SetEnabled(false)
+	}
 	return k
+}
+
+// facilitatorKeys are the bindings only a facilitator has.
+func (k *KeyMap) facilitatorKeys() []*key.Binding {
+	return []*key.Binding{&k.Lead, &k.Versions, &k.Reopen, &k.Blind, &k.Reveal, &k.Park, &k.Parked, &k.Timer}
 }
 
 // ShortHelp is the hint line at the bottom of the screen.
@@ -89,6 +139,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Accept, k.Reject, k.Edit, k.Skip, k.Undo},
 		{k.Comment, k.Create, k.Why, k.Filter, k.Help, k.Quit},
 		{k.Up, k.Down, k.First, k.Last, k.Scroll},
+		{k.Follow, k.NextPending, k.NextMine, k.NextConflict},
+		{k.Lead, k.Versions, k.Reopen, k.Blind},
+		{k.Reveal, k.Park, k.Parked, k.Timer},
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,7 +49,14 @@ type Options struct {
 	// server does). NO_COLOR there turns colours off from the first frame;
 	// the program's tea.EnvMsg does the same a moment later. The server's
 	// own environment is never read: over SSH it is somebody else's.
+	// COLORFGBG there says the background when Theme does not.
 	Environ []string
+	// Theme is "dark" or "light" to choose the palette (--theme), or ""
+	// to take the background from the client's COLORFGBG, else from the
+	// terminal's answer to the background query. tmux and many projectors
+	// never answer that query, and the dark palette on a white wall is
+	// unreadable.
+	Theme string
 }
 
 // Minimum size of a usable screen; below it the screen asks to be enlarged
@@ -76,6 +85,11 @@ const (
 	modeCreatePick
 	modeCreateStatement
 	modeCreateQuote
+	modeQuit            // the facilitator's quit, waiting for yes or no
+	modeVersions        // the facilitator's picker of the wording to seal
+	modeVersionsOutcome // the same, writing the outcome sentence
+	modeParked          // the list of parked links
+	modeConsent         // the consent text, before anything else
 )
 
 // filter narrows the list of proposals; an empty field lets everything
@@ -85,6 +99,7 @@ type filter struct {
 	document  string
 	status    review.Status
 	origin    string
+	conflict  string // "1": only the links people disagree on
 }
 
 // Model is the review screen of one person. It implements tea.Model; use it
@@ -98,6 +113,9 @@ type Model struct {
 	help help.Model
 
 	dark, noColor bool
+	// fixedBg says that Options.Theme or COLORFGBG chose the background:
+	// the terminal's answer no longer changes it.
+	fixedBg       bool
 	width, height int
 
 	ctx       context.Context
@@ -146,6 +164,20 @@ type Model struct {
 	newText string
 	formErr string
 
+	// The workshop. follow says that this screen goes where the room's
+	// leader goes (participants and spectators; a move breaks away). held
+	// is the link on screen, kept in the list when a filter would drop it:
+	// a filter never takes the floor from under the reader.
+	follow    bool
+	held      string
+	verIdx    int      // the version chosen in the picker
+	parkIdx   int      // the row chosen in the list of parked links
+	parkedIDs []string // the parked links, as the list showed them
+	consentAt int      // the first line of the consent text shown
+	ticking   bool     // a timer tick is armed
+	elapsed   map[string]bool
+	exp       exposure
+
 	// Feedback.
 	pending   int
 	status    string
@@ -171,10 +203,12 @@ func New(o Options) *Model {
 		scroll: -1,
 		hub:    o.Hub,
 		help:   help.New(),
+		follow: o.Actor.Role != review.Facilitator,
 	}
 	m.cm = pane.Common{T: m.t, St: &m.st, Loc: o.Now().Location()}
 	m.keys = newKeyMap(m.t, o.Actor.Role)
 	m.noColor = tea.EnvMsg(o.Environ).Getenv("NO_COLOR") != ""
+	m.dark, m.fixedBg = background(o.Theme, tea.EnvMsg(o.Environ).Getenv("COLORFGBG"))
 	m.restyle()
 	if o.Notice != "" {
 		m.setInfo(sanitize.Line(o.Notice))
@@ -224,7 +258,8 @@ type action struct {
 	verdict  review.Verdict
 	undo     bool
 	next     bool   // move to the next proposal once recorded (skip)
-	proposal string // the proposal acted on
+	proposal string // the proposal acted on (for an undo: the one it touched)
+	info     string // what to say once it is recorded, when the kind does not tell
 }
 
 // Init joins the session (or lists the sessions for the picker) and asks the
@@ -338,9 +373,17 @@ func (m *Model) focusCmd() tea.Cmd {
 		return nil
 	}
 	m.focusSent = m.current
-	h, conn, id := m.hub, m.conn, m.current
+	h, conn, id, ctx, actor := m.hub, m.conn, m.current, m.ctx, m.opts.Actor
+	// The leader's moves take the room along: each is a room.moved,
+	// recorded like any action (who led where is part of the story).
+	lead := m.leading() && m.snap.State.Room.Proposal != id
 	return m.inOrder(func() tea.Msg {
 		h.Focus(conn, id)
+		if lead {
+			cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+			defer cancel()
+			_, _ = h.Do(cctx, actor, review.KindRoomMoved, review.ProposalRef{Proposal: id})
+		}
 		return nil
 	})
 }
@@ -363,10 +406,13 @@ func (m *Model) undoCmd() tea.Cmd {
 	m.pending++
 	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
 	return m.inOrder(func() tea.Msg {
+		// Which link the undo will touch, read before it: the screen
+		// names it and shows it.
+		target := undoTarget(h.Snapshot().State, actor)
 		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
 		defer cancel()
 		ok, err := h.Undo(cctx, actor)
-		return actionMsg{act: action{undo: true}, err: err, undone: ok, snap: h.Snapshot()}
+		return actionMsg{act: action{undo: true, proposal: target}, err: err, undone: ok, snap: h.Snapshot()}
 	})
 }
 
@@ -390,6 +436,17 @@ func (m *Model) shutdown() {
 	m.closeOnce.Do(func() { close(m.quit) })
 }
 
+// quitNow ends the screen: the last exposure interval is written first
+// (tea.Sequence waits for it), then the program quits.
+func (m *Model) quitNow() tea.Cmd {
+	flush := m.exposureFlushCmd(review.EndLeft)
+	m.shutdown()
+	if flush == nil {
+		return tea.Quit
+	}
+	return tea.Sequence(flush, tea.Quit)
+}
+
 // Update is the one place where the screen's state changes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -398,8 +455,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layoutInputs()
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.dark = msg.IsDark()
-		m.restyle()
+		if !m.fixedBg {
+			m.dark = msg.IsDark()
+			m.restyle()
+		}
 		return m, nil
 	case tea.EnvMsg:
 		if msg.Getenv("NO_COLOR") != "" {
@@ -418,15 +477,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.mode = modeBrowse
 		}
 		m.adopt(msg.snap)
-		return m, tea.Batch(m.waitCmd(), m.refresh(), m.focusCmd())
+		return m, tea.Batch(m.waitCmd(), m.arrive(), m.focusCmd(), m.exposureTick())
 	case snapshotMsg:
 		m.adopt(msg.snap)
-		return m, tea.Batch(m.waitCmd(), m.refresh())
+		return m, tea.Batch(m.waitCmd(), m.afterSnapshot())
 	case leftMsg:
 		m.joined = false
 		m.fatal = m.t.ErrLeft
 		m.shutdown()
 		return m, tea.Quit
+	case timerTickMsg:
+		return m, m.timerTick()
+	case exposureTickMsg:
+		return m, m.exposureTicked()
+	case exposureMsg:
+		return m, nil
 	case sessionsMsg:
 		m.pickLoaded = true
 		if msg.err != nil {
@@ -456,7 +521,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Text != "" {
 			msg.Text = sanitize.Line(msg.Text)
 		}
-		return m.key(msg)
+		active := m.keyPressed()
+		mod, cmd := m.key(msg)
+		return mod, tea.Batch(active, cmd, m.exposureSeen())
 	}
 	// Anything else (cursor blinks and the like) belongs to the input in use.
 	return m, m.forwardToInput(msg)
@@ -468,6 +535,7 @@ func (m *Model) adopt(s *session.Snapshot) {
 	if s == nil || (m.snap != nil && s.Rev <= m.snap.Rev) {
 		return
 	}
+	m.noticeChanges(m.snap, s)
 	m.snap = s
 	m.cm.State = s.State
 	if m.mode == modeWhy {
@@ -480,16 +548,27 @@ func (m *Model) actionDone(msg actionMsg) tea.Cmd {
 	m.adopt(msg.snap)
 	if msg.err != nil {
 		m.setError(m.errSentence(msg.err))
-		return m.refresh()
+		return m.afterSnapshot()
 	}
 	switch {
 	case msg.act.undo && !msg.undone:
 		m.setInfo(m.t.NoUndo)
+	case msg.act.undo && msg.act.proposal != "":
+		// Say which link the undo touched, and show it: undoing blind,
+		// somewhere else, is how decisions went astray.
+		if p, ok := m.snap.State.Proposal(msg.act.proposal); ok {
+			m.setInfo(fmt.Sprintf(m.t.UndoneOn, m.linkName(p)))
+			return tea.Batch(m.afterSnapshot(), m.userShow(msg.act.proposal))
+		}
+		m.setInfo(m.t.Undone)
 	case msg.act.undo:
 		m.setInfo(m.t.Undone)
 	case msg.created != "":
-		m.setInfo(m.t.Created)
-		m.current = msg.created
+		// The cursor stays where it was: the new link waits at the end of
+		// the list, and the next decisions go where the person was.
+		m.setInfo(m.t.CreatedHere)
+	case msg.act.info != "":
+		m.setInfo(msg.act.info)
 	case msg.act.kind == review.KindCommentAdded:
 		m.setInfo(m.t.Commented)
 	case msg.act.verdict == review.Skip:
@@ -499,11 +578,11 @@ func (m *Model) actionDone(msg actionMsg) tea.Cmd {
 	default:
 		m.setInfo(fmt.Sprintf(m.t.Voted, m.cm.VerdictWord(msg.act.verdict)))
 	}
-	cmd := m.refresh()
-	if msg.act.next && m.current == msg.act.proposal {
+	cmd := m.afterSnapshot()
+	if msg.act.next && m.current == msg.act.proposal && !m.following() {
 		// Only if the person is still on it: they may have moved on
 		// while it was being recorded.
-		cmd = tea.Batch(cmd, m.move(m.cursor+1))
+		cmd = tea.Batch(cmd, m.userMove(m.cursor+1))
 	}
 	return cmd
 }
@@ -512,6 +591,9 @@ func (m *Model) actionDone(msg actionMsg) tea.Cmd {
 // line. A refusal for the role says so plainly; anything else says that the
 // action was not recorded, with the cause cleaned for the terminal.
 func (m *Model) errSentence(err error) string {
+	if errors.Is(err, review.ErrSealed) {
+		return m.t.ErrSealed
+	}
 	if errors.Is(err, session.ErrForbidden) {
 		return fmt.Sprintf(m.t.ErrForbidden, m.cm.RoleWord(m.opts.Actor.Role))
 	}
@@ -528,24 +610,48 @@ func (m *Model) refresh() tea.Cmd {
 	if m.snap == nil {
 		return nil
 	}
-	st := m.snap.State
-	m.visible = m.visible[:0]
-	for i, p := range st.Proposals {
-		if m.filter.match(p) {
-			m.visible = append(m.visible, i)
-		}
-	}
-	idx := -1
-	for i, pi := range m.visible {
-		if st.Proposals[pi].ID == m.current {
-			idx = i
-			break
-		}
-	}
+	m.rebuild()
+	idx := m.indexOf(m.current)
 	if idx < 0 {
 		idx = min(m.cursor, len(m.visible)-1)
 	}
 	return m.setCursor(idx)
+}
+
+// rebuild recomputes the list: the proposals the filter lets through, and
+// the one held on screen even if it no longer does.
+func (m *Model) rebuild() {
+	st := m.snap.State
+	m.visible = m.visible[:0]
+	for i, p := range st.Proposals {
+		if m.filter.match(p) || (m.held != "" && p.ID == m.held) {
+			m.visible = append(m.visible, i)
+		}
+	}
+}
+
+// indexOf is the row of proposal id in the list, or -1.
+func (m *Model) indexOf(id string) int {
+	if id == "" {
+		return -1
+	}
+	for i, pi := range m.visible {
+		if m.snap.State.Proposals[pi].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// show puts proposal id on screen, in the list even if the filter would
+// leave it out.
+func (m *Model) show(id string) tea.Cmd {
+	if _, ok := m.snap.State.Proposal(id); !ok {
+		return nil
+	}
+	m.held = id
+	m.rebuild()
+	return m.setCursor(m.indexOf(id))
 }
 
 // setCursor puts the proposal at index i of the list on screen.
@@ -558,13 +664,14 @@ func (m *Model) setCursor(i int) tea.Cmd {
 	i = max(0, min(i, len(m.visible)-1))
 	m.cursor = i
 	id := m.snap.State.Proposals[m.visible[i]].ID
+	m.held = id
 	if id != m.current || m.shownAt.IsZero() {
 		m.current = id
 		m.shownAt = m.opts.Now()
 		m.scroll = -1
 		m.pv = nil
 	}
-	return m.focusCmd()
+	return tea.Batch(m.focusCmd(), m.exposureSeen())
 }
 
 func (m *Model) move(i int) tea.Cmd {
@@ -576,7 +683,8 @@ func (f filter) match(p *review.ProposalState) bool {
 	return (f.criterion == "" || p.Criterion == f.criterion) &&
 		(f.document == "" || p.Document == f.document) &&
 		(f.status == "" || p.Status == f.status) &&
-		(f.origin == "" || p.Origin.Kind == f.origin)
+		(f.origin == "" || p.Origin.Kind == f.origin) &&
+		(f.conflict == "" || p.Conflict)
 }
 
 // currentProposal is the proposal on screen, or nil.
@@ -598,6 +706,29 @@ func (m *Model) forwardToInput(msg tea.Msg) tea.Cmd {
 		*m.input, cmd = m.input.Update(msg)
 	}
 	return cmd
+}
+
+// background decides the palette from the --theme choice, else from
+// COLORFGBG ("fg;bg" or "fg;default;bg", as rxvt and many terminals set
+// it: a background of 7 or 9 to 15 is light), and says whether that choice
+// is fixed. Without either, the screen starts dark and follows the
+// terminal's answer to the background query.
+func background(choice, colorfgbg string) (dark, fixed bool) {
+	switch choice {
+	case "dark":
+		return true, true
+	case "light":
+		return false, true
+	}
+	if colorfgbg == "" {
+		return true, false
+	}
+	parts := strings.Split(colorfgbg, ";")
+	bg, err := strconv.Atoi(strings.TrimSpace(parts[len(parts)-1]))
+	if err != nil || bg < 0 || bg > 255 {
+		return true, false
+	}
+	return !(bg == 7 || (bg >= 9 && bg <= 15)), true
 }
 
 // restyle rebuilds the styles after the background or NO_COLOR became

@@ -65,7 +65,12 @@ func TestProgramEndToEnd(t *testing.T) {
 		return p.Status == review.Rejected && p.Decision.Reason == review.ReasonQuoteInexact
 	})
 
+	// The facilitator's q asks first: their screen may be the one that
+	// runs the server.
 	tm.Type("q")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Quitter ?")) },
+		teatest.WithDuration(10*time.Second))
+	tm.Type("y")
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
 	screen := stripped(final.View().Content)
 	for _, want := range []string{"2/4 décidées", "✗ rejetée", "Malik ✓", "⚠ désaccord"} {

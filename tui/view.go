@@ -131,20 +131,48 @@ func (m *Model) renderPicker() string {
 // header is the top line: the session, where we are in the list and the
 // filter in force, and the way to the help.
 func (m *Model) header(w int) string {
-	k := headKey{gen: m.vc.gen, name: m.snap.State.Name, w: w, cursor: m.cursor, n: len(m.visible), filter: m.filter}
+	p := m.currentProposal()
+	k := headKey{gen: m.vc.gen, name: m.snap.State.Name, w: w, cursor: m.cursor, n: len(m.visible), filter: m.filter,
+		off: p != nil && !m.filter.match(p), right: m.headRight(p)}
 	if k != m.vc.head || m.vc.headOut == "" {
-		m.vc.head, m.vc.headOut = k, m.drawHeader(w)
+		m.vc.head, m.vc.headOut = k, m.drawHeader(k)
 	}
 	return m.vc.headOut
 }
 
-func (m *Model) drawHeader(w int) string {
+func (m *Model) drawHeader(k headKey) string {
+	w := k.w
 	left := " " + m.st.Title.Render(m.t.AppName) + m.st.Faint.Render(" · ") + sanitize.Line(m.snap.State.Name)
 	pos := m.listPosition()
-	right := m.st.Faint.Render(m.t.HelpHint) + " "
+	if k.off {
+		pos += m.st.Conflict.Render(" · " + m.t.OffFilter)
+	}
+	right := k.right + m.st.Faint.Render(m.t.HelpHint) + " "
 	room := w - theme.Width(right)
 	line := theme.Cut(left+m.st.Faint.Render(" │ ")+pos, room)
 	return theme.Fit(line+strings.Repeat(" ", max(room-theme.Width(line), 0))+right, w)
+}
+
+// headRight is what the header shows on its right before the help: the
+// timer of the link on screen, and where this screen stands with the
+// room (following it, browsing alone, leading it).
+func (m *Model) headRight(p *review.ProposalState) string {
+	var parts []string
+	if t := m.timerText(p); t != "" {
+		parts = append(parts, m.st.Conflict.Render(t))
+	}
+	switch {
+	case m.leading():
+		parts = append(parts, m.st.Label.Render("★ "+m.t.FollowLabel))
+	case m.following():
+		parts = append(parts, m.st.Label.Render("◉ "+m.t.FollowLabel))
+	case !m.isFacilitator() && m.roomLed() && m.opts.Actor.Role != "":
+		parts = append(parts, m.st.Conflict.Render(m.t.AloneShort))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, m.st.Faint.Render(" · ")) + m.st.Faint.Render(" · ")
 }
 
 // listPosition is the compact form of the list: "3/12 · filtre : tout".
@@ -171,6 +199,9 @@ func (m *Model) filterText(f filter) string {
 	if f.origin != "" {
 		parts = append(parts, m.cm.OriginKindWord(f.origin))
 	}
+	if f.conflict != "" {
+		parts = append(parts, m.t.FilterConflict)
+	}
 	if len(parts) == 0 {
 		return m.t.FilterAll
 	}
@@ -183,8 +214,12 @@ func (m *Model) body(w, h int) []string {
 		return m.helpPanel(w, h)
 	case modeWhy:
 		return m.whyPanel(w, h)
-	case modeBrowse:
+	case modeBrowse, modeQuit:
 		return m.panes(w, h)
+	case modeConsent:
+		out, from := form.Consent{C: &m.cm, Text: m.snap.State.Consent.Text, From: m.consentAt}.Render(w, h)
+		m.consentAt = from
+		return out
 	}
 	form := m.form(w)
 	if len(form) > h-4 {
@@ -283,7 +318,7 @@ func (m *Model) stackedParts(p *review.ProposalState, w, h int) (top, pass []str
 // proposalPane shows the criterion and the proposed link. With height 0 it
 // returns as many lines as it needs (compact, for the stacked layout).
 func (m *Model) proposalPane(p *review.ProposalState, w, h int, compact bool) []string {
-	k := propKey{gen: m.vc.gen, p: p, w: w, h: h, compact: compact}
+	k := propKey{gen: m.vc.gen, p: p, w: w, h: h, compact: compact, blind: m.blindOn(p), cond: m.conditions()}
 	if k != m.vc.prop || m.vc.propOut == nil {
 		m.vc.prop, m.vc.propOut = k, m.link(p).Render(m.proposalHead(p, w, compact), w, h, compact)
 	}
@@ -295,10 +330,8 @@ func (m *Model) proposalPane(p *review.ProposalState, w, h int, compact bool) []
 // they stay the same: sanitizing and wrapping them again for every screen at
 // every vote showed in profiles.
 func (m *Model) proposalHead(p *review.ProposalState, w int, compact bool) []string {
-	k := headOfKey{gen: m.vc.gen, criterion: p.Criterion, final: p.Final, versions: len(p.Versions), w: w, compact: compact}
-	if n := len(p.Versions); n > 0 {
-		k.diff = p.Versions[n-1].Diff
-	}
+	k := headOfKey{gen: m.vc.gen, criterion: p.Criterion, final: p.Final, versions: len(p.Versions), w: w, compact: compact,
+		sealed: p.Sealed, finalVersion: p.FinalVersion, blind: m.blindOn(p)}
 	if k == m.vc.propHead && m.vc.propHeadOut != nil {
 		return m.vc.propHeadOut
 	}
@@ -309,7 +342,8 @@ func (m *Model) proposalHead(p *review.ProposalState, w int, compact bool) []str
 
 // link is the link pane of proposal p.
 func (m *Model) link(p *review.ProposalState) pane.Link {
-	return pane.Link{C: &m.cm, P: p, WhyKey: m.keys.Why.Help().Key + "\u00a0" + m.keys.Why.Help().Desc}
+	return pane.Link{C: &m.cm, P: p, WhyKey: m.keys.Why.Help().Key + "\u00a0" + m.keys.Why.Help().Desc,
+		Self: m.opts.Actor.Key(), Blind: m.blindOn(p), Cond: m.conditions()}
 }
 
 // passagePane shows where the passage comes from and its text, the quote
@@ -336,7 +370,7 @@ func (m *Model) passagePane(p *review.ProposalState, w, h int) []string {
 // listPane is the column of proposals on wide screens, with who else is
 // looking at each.
 func (m *Model) listPane(w, h int) []string {
-	return pane.List{C: &m.cm, Visible: m.visible, Cursor: m.cursor, Looking: m.lookers()}.Render(w, h)
+	return pane.List{C: &m.cm, Visible: m.visible, Cursor: m.cursor, Looking: m.lookers(), Self: m.opts.Actor.Key(), Blind: m.conditions().Blind}.Render(w, h)
 }
 
 // lookers maps a proposal to the names of the other people looking at it.
@@ -355,18 +389,21 @@ func (m *Model) lookers() map[string][]string {
 // proposal, then the last message or the key hints.
 func (m *Model) footer(w int) []string {
 	st := m.snap.State
-	pk := progressKey{gen: m.vc.gen, decided: st.Decided(), total: len(st.Proposals), online: idOf(m.snap.Online), w: w}
+	pk := progressKey{gen: m.vc.gen, decided: st.Decided(), total: len(st.Proposals), online: idOf(m.snap.Online), w: w, more: m.progressMore()}
 	if pk != m.vc.progress || m.vc.progressOut == "" {
-		a := m.cm.Progress(pk.decided, pk.total)
+		a := m.cm.Progress(pk.decided, pk.total, pk.more)
 		a += m.onlineText(w - theme.Width(a))
 		m.vc.progress, m.vc.progressOut = pk, theme.Fit(a, w)
 	}
-	vk := votesKey{gen: m.vc.gen, p: m.currentProposal(), online: idOf(m.snap.Online), self: m.self(), w: w}
+	cur := m.currentProposal()
+	vk := votesKey{gen: m.vc.gen, p: cur, online: idOf(m.snap.Online), self: m.self(), w: w, blind: m.blindOn(cur)}
 	if vk != m.vc.votes || m.vc.votesOut == "" {
 		m.vc.votes, m.vc.votesOut = vk, theme.Fit(" "+m.votesText(), w)
 	}
 	var c string
 	switch {
+	case m.mode == modeQuit:
+		c = " " + m.st.Conflict.Render(m.t.QuitConfirm)
 	case m.pending > 0:
 		c = " " + m.st.Faint.Render(m.t.Saving)
 		if m.status != "" {
@@ -411,7 +448,14 @@ func (m *Model) onlineText(room int) string {
 }
 
 func (m *Model) helpPanel(w, h int) []string {
-	return pane.Help{C: &m.cm, Role: m.opts.Actor.Role, Keys: m.help.FullHelpView(m.keys.FullHelp()), Notice: m.opts.Notice}.Render(w, h)
+	// Two rows of columns: one row of six would not fit 80 columns, and
+	// the help bubble drops the columns that do not fit.
+	groups := m.keys.FullHelp()
+	keys := m.help.FullHelpView(groups[:3])
+	if more := m.help.FullHelpView(groups[3:]); more != "" {
+		keys += "\n\n" + more
+	}
+	return pane.Help{C: &m.cm, Role: m.opts.Actor.Role, Keys: keys, Notice: m.opts.Notice}.Render(w, h)
 }
 
 // form is the panel of the action being written, under the panes, so that
@@ -420,7 +464,7 @@ func (m *Model) form(w int) []string {
 	c := &m.cm
 	switch m.mode {
 	case modeFilter:
-		return form.Filter{C: c, Values: []string{m.draft.criterion, m.draft.document, string(m.draft.status), m.draft.origin}, Row: m.filterRow, Err: m.formErr}.Render(w)
+		return form.Filter{C: c, Values: []string{m.draft.criterion, m.draft.document, string(m.draft.status), m.draft.origin, m.draft.conflict}, Row: m.filterRow, Err: m.formErr}.Render(w)
 	case modeReason, modeReasonOther:
 		other := ""
 		if m.mode == modeReasonOther && m.input != nil {
@@ -435,6 +479,18 @@ func (m *Model) form(w int) []string {
 		return form.Create{C: c, Step: form.CreatePick, Crit: m.critIdx, Err: m.formErr}.Render(w)
 	case modeCreateStatement:
 		return form.Create{C: c, Step: form.CreateStatement, Crit: m.critIdx, Editor: m.editor.View(), Err: m.formErr}.Render(w)
+	case modeVersions, modeVersionsOutcome:
+		p := m.currentProposal()
+		if p == nil {
+			return nil
+		}
+		outcome := ""
+		if m.input != nil {
+			outcome = m.input.View()
+		}
+		return form.Versions{C: c, P: p, Selected: m.verIdx, Outcome: outcome, Writing: m.mode == modeVersionsOutcome, Err: m.formErr}.Render(w)
+	case modeParked:
+		return form.Parked{C: c, IDs: m.parkedIDs, Selected: m.parkIdx}.Render(w)
 	case modeCreateQuote:
 		return form.Create{C: c, Step: form.CreateQuote, Crit: m.critIdx, Input: m.input.View(), Text: m.newText, Err: m.formErr}.Render(w)
 	}
@@ -442,11 +498,76 @@ func (m *Model) form(w int) []string {
 }
 
 // votesText is the tally and the names on the proposal on screen, the
-// disagreement mark, and who else is looking at it.
+// disagreement mark, the turnout, and who else is looking at it.
 func (m *Model) votesText() string {
 	p := m.currentProposal()
 	if p == nil {
 		return ""
 	}
-	return m.cm.Votes(p, pane.LookersOf(m.snap.Online, m.self(), p.ID, m.width))
+	return m.cm.Votes(p, pane.VotesView{Blind: m.blindOn(p), Self: m.opts.Actor.Key(), Turnout: m.turnout(p),
+		Lookers: pane.LookersOf(m.snap.Online, m.self(), p.ID, m.width)})
+}
+
+// turnout is how many of the participants online have voted on p ("4/6
+// ont voté"), and, for the facilitator, who has not yet: "" when no
+// participant is online.
+func (m *Model) turnout(p *review.ProposalState) string {
+	voted := map[string]bool{}
+	for _, v := range p.Votes {
+		voted[v.Actor.Key()] = true
+	}
+	seen := map[string]bool{}
+	var missing []string
+	present, n := 0, 0
+	for _, o := range m.snap.Online {
+		k := o.Actor.Key()
+		if o.Actor.Role != review.Participant || seen[k] {
+			continue
+		}
+		seen[k] = true
+		present++
+		if voted[k] {
+			n++
+		} else if len(missing) < 8 {
+			missing = append(missing, sanitize.Line(o.Actor.Name))
+		}
+	}
+	if present == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(m.t.Turnout, n, present)
+	if m.isFacilitator() && len(missing) > 0 {
+		s += m.st.Faint.Render(" · "+m.t.NotYet+m.t.Colon) + strings.Join(missing, ", ")
+	}
+	return s
+}
+
+// progressMore is the progress of the criterion on screen and the
+// reader's own ("C3 : 1/4 · vous : 5/12").
+func (m *Model) progressMore() string {
+	p := m.currentProposal()
+	if p == nil {
+		return ""
+	}
+	if m.vc.moreState == m.snap.State && m.vc.moreCur == p.ID {
+		return m.vc.moreOut
+	}
+	decided, total, mine := 0, 0, 0
+	for _, q := range m.snap.State.Proposals {
+		if q.Criterion == p.Criterion {
+			total++
+			if q.Status != review.Pending {
+				decided++
+			}
+		}
+		if m.opts.Actor.Role == review.Participant && m.hasVoted(q) {
+			mine++
+		}
+	}
+	s := fmt.Sprintf(m.t.CritProgress, sanitize.Line(p.Criterion), decided, total)
+	if m.opts.Actor.Role == review.Participant {
+		s += " · " + fmt.Sprintf(m.t.Mine, mine, len(m.snap.State.Proposals))
+	}
+	m.vc.moreState, m.vc.moreCur, m.vc.moreOut = m.snap.State, p.ID, s
+	return s
 }

@@ -26,7 +26,7 @@ func (m *Model) fillWhy() {
 		m.why.SetContentLines(nil)
 		return
 	}
-	m.why.SetContentLines(m.cm.WhyLines(p, w))
+	m.why.SetContentLines(m.cm.WhyLines(p, w, m.blindOn(p), m.opts.Actor.Key()))
 }
 
 func (m *Model) whyPanel(w, h int) []string {

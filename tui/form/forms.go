@@ -23,7 +23,7 @@ func (f Filter) Render(w int) []string {
 	p := &panel{c: f.C, w: w}
 	t := f.C.T
 	p.rule(t.FilterTitle)
-	names := []string{t.FilterCriterion, t.FilterDocument, t.FilterStatus, t.FilterOrigin}
+	names := []string{t.FilterCriterion, t.FilterDocument, t.FilterStatus, t.FilterOrigin, t.FilterConflict}
 	for r, name := range names {
 		v := ""
 		if r < len(f.Values) {
@@ -48,8 +48,10 @@ func (f Filter) valueWord(row int, v string) string {
 		return c.DocTitle(v)
 	case 2:
 		return c.StatusWord(review.Status(v))
+	case 3:
+		return c.OriginKindWord(v)
 	}
-	return c.OriginKindWord(v)
+	return c.T.FilterOnly
 }
 
 // Reject is the panel of a rejection's reason. Other is the free-text

@@ -8,6 +8,8 @@ package i18n
 // languages say everything, with the same format verbs, and lets a
 // translator see every sentence of the screen in one place.
 type Text struct {
+	Workshop
+
 	// Screen frame.
 	AppName       string
 	TooSmall      string // %d×%d needed, %d×%d now
@@ -137,7 +139,7 @@ type Text struct {
 	ProvSchema       string
 	ProvOptions      string
 	ProvRetrieval    string
-	ProvScore        string // %s name, %.3f score, %d rank
+	ProvScore        string // %s name, %s score, %d rank
 	ProvQuoteMatch   string
 	ProvTerms        string
 	ProvTokens       string
@@ -302,7 +304,7 @@ var French = Text{
 	ProvSchema:       "schéma",
 	ProvOptions:      "options",
 	ProvRetrieval:    "recherche",
-	ProvScore:        "%s score %.3f rang %d",
+	ProvScore:        "%s score %s rang %d",
 	ProvQuoteMatch:   "citation retrouvée",
 	ProvTerms:        "termes communs",
 	ProvTokens:       "jetons",
@@ -325,7 +327,7 @@ var French = Text{
 	HelpSpectator:   "Vous êtes spectateur·rice : vous regardez, naviguez et lisez la provenance ; aucune touche n'agit sur la session.",
 	HelpParticipant: "Vos choix sont des votes ; l'animation scelle les décisions.",
 	HelpFacilitator: "Vos choix sont les décisions du groupe.",
-	HelpLegend:      "✓ acceptée  ✗ rejetée  ✎ reformulée  ○ en attente  ·  ★ animation  • participant·e  ◦ spectateur·rice  ·  ⚠ désaccord",
+	HelpLegend:      "✓ acceptée  ✗ rejetée  ✎ reformulée  ○ en attente  ↷ passée  ↺ mise de côté  ·  ★ animation  • participant·e  ◦ spectateur·rice  ·  ⚠ désaccord",
 	HelpClose:       "? ou échap pour fermer",
 
 	KeyAccept:  "accepter",
@@ -465,7 +467,7 @@ var English = Text{
 	ProvSchema:       "schema",
 	ProvOptions:      "options",
 	ProvRetrieval:    "retrieval",
-	ProvScore:        "%s score %.3f rank %d",
+	ProvScore:        "%s score %s rank %d",
 	ProvQuoteMatch:   "quote match",
 	ProvTerms:        "shared terms",
 	ProvTokens:       "tokens",
@@ -488,7 +490,7 @@ var English = Text{
 	HelpSpectator:   "You are a spectator: you watch, move and read the provenance; no key acts on the session.",
 	HelpParticipant: "Your choices are votes; the facilitator seals the decisions.",
 	HelpFacilitator: "Your choices are the group's decisions.",
-	HelpLegend:      "✓ accepted  ✗ rejected  ✎ rephrased  ○ pending  ·  ★ facilitator  • participant  ◦ spectator  ·  ⚠ disagreement",
+	HelpLegend:      "✓ accepted  ✗ rejected  ✎ rephrased  ○ pending  ↷ skipped  ↺ parked  ·  ★ facilitator  • participant  ◦ spectator  ·  ⚠ disagreement",
 	HelpClose:       "? or esc to close",
 
 	KeyAccept:  "accept",

@@ -142,7 +142,7 @@ func (c *Common) OriginWord(o review.Origin) string {
 		if o.Provenance != nil {
 			return sanitize.Line(o.Provenance.Model)
 		}
-		return review.OriginModel
+		return c.T.OriginModel
 	case review.OriginLexical:
 		return c.T.OriginLexical
 	case review.OriginHuman:
@@ -155,6 +155,8 @@ func (c *Common) OriginWord(o review.Origin) string {
 
 func (c *Common) OriginKindWord(k string) string {
 	switch k {
+	case review.OriginModel:
+		return c.T.OriginModel
 	case review.OriginLexical:
 		return c.T.OriginLexical
 	case review.OriginHuman:
@@ -165,9 +167,17 @@ func (c *Common) OriginKindWord(k string) string {
 	return sanitize.Line(k)
 }
 
-func (c *Common) Decimal(f float64) string {
-	return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", c.T.DecimalComma, 1)
+func (c *Common) Decimal(f float64) string { return c.decimals(f, 2) }
+
+// decimals writes f with n decimals in the screen's language: a comma in
+// French.
+func (c *Common) decimals(f float64, n int) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', n, 64), ".", c.T.DecimalComma, 1)
 }
+
+// Quoted puts s between guillemets, each held to its word by a no-break
+// space, so that no line ever starts with » or ends with «.
+func Quoted(s string) string { return "«\u00a0" + s + "\u00a0»" }
 
 // TitleRule is a pane's title followed by a rule to the pane's edge, so
 // that panes stay apart without colour too.
@@ -210,12 +220,42 @@ func (c *Common) DiffLine(s string) string {
 // Meta is the status, confidence and origin of a proposal, in words as well
 // as marks, so that it reads without colour.
 func (c *Common) Meta(p *review.ProposalState) string {
-	return c.StatusLabel(p.Status) + c.St.Faint.Render(" · "+c.T.LabelConfidence+" ") + c.Decimal(p.Confidence) +
-		c.St.Faint.Render(" · "+c.T.LabelOrigin+" ") + c.OriginWord(p.Origin)
+	return c.MetaFor(p, review.Conditions{}, false)
 }
 
+// MetaFor is Meta as the conditions let a person see it: without the
+// confidence or the origin when they are hidden, with the marks of a link
+// set aside and of blind voting.
+func (c *Common) MetaFor(p *review.ProposalState, cond review.Conditions, blind bool) string {
+	s := c.StatusLabel(p.Status)
+	if !cond.HideConfidence {
+		s += c.St.Faint.Render(" · "+c.T.LabelConfidence+" ") + c.Decimal(p.Confidence)
+	}
+	if !cond.HideOrigin {
+		s += c.St.Faint.Render(" · "+c.T.LabelOrigin+" ") + c.OriginWord(p.Origin)
+	}
+	if p.Parked {
+		s += c.St.Faint.Render(" · ↺ " + c.T.ParkedLabel)
+	}
+	if blind {
+		s += c.St.Faint.Render(" · " + c.T.BlindLabel)
+	}
+	return s
+}
+
+// VoteLine is one vote as a sentence ("✓ camille a accepté"), with the
+// reason of a rejection.
 func (c *Common) VoteLine(v review.Vote) string {
-	s := c.VerdictMark(v.Verdict) + " " + sanitize.Line(v.Actor.Name) + " " + c.St.Faint.Render(c.VerdictWord(v.Verdict))
+	f := c.T.VotedSkip
+	switch v.Verdict {
+	case review.Accept:
+		f = c.T.VotedAccept
+	case review.Reject:
+		f = c.T.VotedReject
+	case review.Rephrase:
+		f = c.T.VotedRephrase
+	}
+	s := c.VerdictMark(v.Verdict) + " " + fmt.Sprintf(f, sanitize.Line(v.Actor.Name))
 	if v.Decides {
 		s = c.St.Label.Render("★") + s
 	}
@@ -257,4 +297,41 @@ func RoleMark(r review.Role) string {
 		return "•"
 	}
 	return "◦"
+}
+
+// BeforeAfter reads a word diff in review.WordDiff's notation and writes it
+// twice in plain words: the old wording with its removed words in del,
+// the new one with its added words in add. Text is sanitized here.
+func BeforeAfter(diff string, del, add func(string) string) (before, after string) {
+	var b, a strings.Builder
+	s := diff
+	for s != "" {
+		i := strings.Index(s, "[-")
+		j := strings.Index(s, "{+")
+		if i < 0 && j < 0 {
+			b.WriteString(sanitize.Line(s))
+			a.WriteString(sanitize.Line(s))
+			break
+		}
+		k, open, closer := i, "[-", "-]"
+		if i < 0 || (j >= 0 && j < i) {
+			k, open, closer = j, "{+", "+}"
+		}
+		plain := sanitize.Line(s[:k])
+		b.WriteString(plain)
+		a.WriteString(plain)
+		s = s[k+len(open):]
+		e := strings.Index(s, closer)
+		if e < 0 {
+			e = len(s)
+		}
+		words := sanitize.Line(s[:e])
+		if open == "[-" {
+			b.WriteString(del(words))
+		} else {
+			a.WriteString(add(words))
+		}
+		s = s[min(e+len(closer), len(s)):]
+	}
+	return strings.Join(strings.Fields(b.String()), " "), strings.Join(strings.Fields(a.String()), " ")
 }

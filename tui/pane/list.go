@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
 	"github.com/coopdescommuns/revue/tui/theme"
 )
@@ -12,11 +13,18 @@ import (
 // List is the column of proposals on wide screens, with who else is looking
 // at each. Visible are indexes in State.Proposals, Cursor the row on screen,
 // Looking the names of the others looking at each proposal.
+//
+// A row says what the link is about (the criterion's id and title, the
+// document, the first words of the quote) and marks its status, the
+// reader's own vote (Self), a disagreement (unless Blind hides the votes
+// of a link not yet revealed) and whether it is parked (↺).
 type List struct {
 	C       *Common
 	Visible []int
 	Cursor  int
 	Looking map[string][]string
+	Self    string
+	Blind   bool
 }
 
 // Render draws the list, the cursor's row in view.
@@ -38,16 +46,50 @@ func (l List) Render(w, h int) []string {
 		if i == l.Cursor {
 			mark = "▸ "
 		}
-		// Only the start of a statement can show in a row: clean no more.
-		text := sanitize.Line(theme.Prefix(p.Criterion, w)) + " " + sanitize.Line(theme.Prefix(p.Final, w))
-		text = theme.Fit(text, w-theme.Width(right)-4)
+		marks := c.StatusMark(p.Status) + l.marks(p)
+		text := theme.Fit(l.about(p, w), w-theme.Width(right)-7)
 		var row string
 		if i == l.Cursor {
-			row = c.St.Cursor.Render(mark + ansi.Strip(c.StatusMark(p.Status)) + " " + text + right)
+			row = c.St.Cursor.Render(mark + ansi.Strip(marks+" "+text) + right)
 		} else {
-			row = mark + c.StatusMark(p.Status) + " " + text + c.St.Faint.Render(right)
+			row = mark + marks + " " + text + c.St.Faint.Render(right)
 		}
 		out = append(out, row)
 	}
 	return theme.Pad(out, w, h)
+}
+
+// marks are the three marks after the status: the reader's vote, a
+// disagreement, parked.
+func (l List) marks(p *review.ProposalState) string {
+	c := l.C
+	mine := " "
+	for i := len(p.Votes) - 1; i >= 0; i-- {
+		if p.Votes[i].Actor.Key() == l.Self {
+			mine = c.VerdictMark(p.Votes[i].Verdict)
+			break
+		}
+	}
+	conflict := " "
+	if p.Conflict && !(l.Blind && !p.Revealed) {
+		conflict = c.St.Conflict.Render("⚠")
+	}
+	parked := " "
+	if p.Parked {
+		parked = c.St.Faint.Render("↺")
+	}
+	return mine + conflict + parked
+}
+
+// about is what a link is about, in a few words: only the start of each
+// part can show in a row, so no more is cleaned.
+func (l List) about(p *review.ProposalState, w int) string {
+	c := l.C
+	cr, _ := c.State.Criterion(p.Criterion)
+	s := sanitize.Line(theme.Prefix(cr.ID, w)) + " " + sanitize.Line(theme.Prefix(cr.Title, 24)) +
+		c.St.Faint.Render(" · ") + theme.Prefix(c.DocTitle(p.Document), 20)
+	if p.Quote != "" {
+		s += c.St.Faint.Render(" · ") + Quoted(sanitize.Line(theme.Prefix(p.Quote, w)))
+	}
+	return s
 }

@@ -11,10 +11,14 @@ import (
 )
 
 // Progress is the start of the first status line: how many links are
-// decided, then the label of the people online that Online follows.
-func (c *Common) Progress(decided, total int) string {
-	return " " + c.St.Label.Render(fmt.Sprintf(c.T.Progress, decided, total)) +
-		c.St.Faint.Render(" · "+c.T.Online+c.T.Colon)
+// decided, more (the criterion's progress and the reader's), then the
+// label of the people online that Online follows.
+func (c *Common) Progress(decided, total int, more string) string {
+	s := " " + c.St.Label.Render(fmt.Sprintf(c.T.Progress, decided, total))
+	if more != "" {
+		s += c.St.Faint.Render(" · ") + more
+	}
+	return s + c.St.Faint.Render(" · "+c.T.Online+c.T.Colon)
 }
 
 // Online lists the people connected, once each, with their role's mark, as
@@ -83,17 +87,36 @@ func LookersOf(online []session.Presence, self uint64, id string, room int) []st
 	return names
 }
 
-// Votes is the tally and the names on the proposal on screen, the
-// disagreement mark, and who else is looking at it.
-func (c *Common) Votes(p *review.ProposalState, lookers []string) string {
+// VotesView is what the votes line may show a reader: Blind hides the
+// others' verdicts (only their number shows, and the reader's own vote);
+// Turnout is "4/6 ont voté", with, for the facilitator, who has not;
+// Lookers are the others looking at the same link.
+type VotesView struct {
+	Blind   bool
+	Self    string
+	Turnout string
+	Lookers []string
+}
+
+// Votes is the tally and the names on proposal p, the disagreement mark,
+// the turnout and who else is looking at it.
+func (c *Common) Votes(p *review.ProposalState, vv VotesView) string {
 	if p == nil {
 		return ""
 	}
 	votes := p.Current()
 	var s string
-	if len(votes) == 0 {
+	switch {
+	case len(votes) == 0:
 		s = c.St.Faint.Render(c.T.NoVotes)
-	} else {
+	case vv.Blind:
+		s = c.St.Faint.Render(c.T.Votes+" ") + fmt.Sprintf(c.T.BlindVotes, len(votes))
+		for _, v := range votes {
+			if v.Actor.Key() == vv.Self {
+				s += c.St.Faint.Render(" — ") + sanitize.Line(v.Actor.Name) + " " + c.VerdictMark(v.Verdict)
+			}
+		}
+	default:
 		s = c.St.Faint.Render(c.T.Votes + " ")
 		t := p.Tally()
 		s += fmt.Sprintf("✓%d ✗%d ✎%d ↷%d", t[review.Accept], t[review.Reject], t[review.Rephrase], t[review.Skip])
@@ -103,11 +126,14 @@ func (c *Common) Votes(p *review.ProposalState, lookers []string) string {
 		}
 		s += c.St.Faint.Render(" — ") + strings.Join(names, ", ")
 	}
-	if p.Conflict {
+	if p.Conflict && !vv.Blind {
 		s += " " + c.St.Conflict.Render(c.T.Conflict)
 	}
-	if len(lookers) > 0 {
-		s += c.St.Faint.Render(" · "+c.T.AlsoHere+c.T.Colon) + strings.Join(lookers, ", ")
+	if vv.Turnout != "" {
+		s += c.St.Faint.Render(" · ") + vv.Turnout
+	}
+	if len(vv.Lookers) > 0 {
+		s += c.St.Faint.Render(" · "+c.T.AlsoHere+c.T.Colon) + strings.Join(vv.Lookers, ", ")
 	}
 	return s
 }

@@ -16,7 +16,10 @@ import (
 )
 
 // WhyLines writes the provenance and the history as lines of width w.
-func (c *Common) WhyLines(p *review.ProposalState, w int) []string {
+// With blind, the others' votes and wordings are left out (blind voting,
+// not yet revealed); self is the reader's Actor.Key, whose own stay.
+func (c *Common) WhyLines(p *review.ProposalState, w int, blind bool, self string) []string {
+	hidden := func(a review.Actor) bool { return blind && a.Key() != self && a.Role != review.Facilitator }
 	var out []string
 	heading := func(s string) {
 		if len(out) > 0 {
@@ -63,12 +66,12 @@ func (c *Common) WhyLines(p *review.ProposalState, w int) []string {
 		row(c.T.ProvOptions, optionsText(pv.Options))
 		if r := pv.Retrieval; r != nil {
 			var parts []string
-			parts = append(parts, fmt.Sprintf(c.T.ProvScore, "lexical", r.LexicalScore, r.LexicalRank))
+			parts = append(parts, fmt.Sprintf(c.T.ProvScore, "BM25", c.decimals(r.LexicalScore, 3), r.LexicalRank))
 			if r.EmbedRank > 0 {
-				parts = append(parts, fmt.Sprintf(c.T.ProvScore, "embedding", r.EmbedScore, r.EmbedRank))
+				parts = append(parts, fmt.Sprintf(c.T.ProvScore, "embeddings", c.decimals(r.EmbedScore, 3), r.EmbedRank))
 			}
 			if r.FusedRank > 0 {
-				parts = append(parts, fmt.Sprintf(c.T.ProvScore, "RRF", r.FusedScore, r.FusedRank))
+				parts = append(parts, fmt.Sprintf(c.T.ProvScore, "RRF", c.decimals(r.FusedScore, 4), r.FusedRank))
 			}
 			row(c.T.ProvRetrieval, strings.Join(parts, " · "))
 		}
@@ -102,14 +105,20 @@ func (c *Common) WhyLines(p *review.ProposalState, w int) []string {
 
 	heading(c.T.VersionsHeading)
 	for _, v := range p.Versions {
+		if v.N > 1 && hidden(v.Author) {
+			continue
+		}
 		head := fmt.Sprintf("%d. ", v.N) + c.St.Faint.Render(c.Clock(v.At)+" "+sanitize.Line(v.Author.Name))
 		out = append(out, "  "+head)
 		for _, l := range theme.WrapText(sanitize.Line(v.Statement), w-5) {
 			out = append(out, "     "+l)
 		}
-		if v.Diff != "" {
-			for _, l := range theme.WrapText(sanitize.Line(v.Diff), w-5) {
-				out = append(out, "     "+c.DiffLine(l))
+		if v.N > 1 {
+			before, after := BeforeAfter(review.WordDiff(p.Statement, v.Statement), c.St.DiffDel.Render, c.St.DiffAdd.Render)
+			for _, part := range []string{c.St.Faint.Render(c.T.Before+c.T.Colon) + before, c.St.Faint.Render(c.T.After+c.T.Colon) + after} {
+				for _, l := range strings.Split(ansi.Wrap(part, w-5, ""), "\n") {
+					out = append(out, "     "+l)
+				}
 			}
 		}
 	}
@@ -133,6 +142,9 @@ func (c *Common) WhyLines(p *review.ProposalState, w int) []string {
 		case review.KindProposalAdded:
 			line = fmt.Sprintf(c.T.HistAdded, who)
 		case review.KindVoteCast, review.KindDecisionMade:
+			if e.Kind == review.KindVoteCast && hidden(e.Actor) {
+				continue
+			}
 			var d review.VoteData
 			_ = e.Decode(&d)
 			f := c.T.HistVote
@@ -147,7 +159,7 @@ func (c *Common) WhyLines(p *review.ProposalState, w int) []string {
 				}
 			}
 			if d.Verdict == review.Rephrase {
-				extra = "« " + sanitize.Line(d.Statement) + " »"
+				extra = Quoted(sanitize.Line(d.Statement))
 			}
 			if d.DwellMS > 0 {
 				line += c.St.Faint.Render(" · " + fmt.Sprintf(c.T.HistDwell, c.Dur(d.DwellMS*int64(time.Millisecond))))
@@ -156,7 +168,7 @@ func (c *Common) WhyLines(p *review.ProposalState, w int) []string {
 			var cd review.CommentData
 			_ = e.Decode(&cd)
 			line = fmt.Sprintf(c.T.HistComment, who)
-			extra = "« " + sanitize.Line(cd.Text) + " »"
+			extra = Quoted(sanitize.Line(cd.Text))
 		case review.KindActionUndone:
 			line = fmt.Sprintf(c.T.HistUndo, who)
 		case review.KindDecisionReopened:

@@ -1,0 +1,554 @@
+package tui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/session"
+)
+
+// This file is the workshop on screen: the room following its leader, the
+// facilitator's keys of a decision's lifecycle (seal, reopen, blind voting,
+// reveal, park, timer), the notices of what others decided, and the ways
+// of moving through the work. Like the rest of Update, nothing here does
+// I/O: every change goes to the hub in a command.
+
+// defaultTimer is the time box `t` gives the discussion of one link.
+const defaultTimer = 3 * time.Minute
+
+func (m *Model) isFacilitator() bool { return m.opts.Actor.Role == review.Facilitator }
+
+// leading reports whether this facilitator leads the room and the room
+// follows: then each of their moves takes the room along.
+func (m *Model) leading() bool {
+	if !m.isFacilitator() || m.snap == nil {
+		return false
+	}
+	r := m.snap.State.Room
+	return r.Follow && r.Leader.Name != "" && r.Leader.Key() == m.opts.Actor.Key()
+}
+
+// roomLed reports whether someone leads a following room to a link.
+func (m *Model) roomLed() bool {
+	if m.snap == nil {
+		return false
+	}
+	r := m.snap.State.Room
+	return r.Follow && r.Leader.Name != "" && r.Proposal != ""
+}
+
+// following reports whether this screen goes where the room goes.
+func (m *Model) following() bool { return !m.isFacilitator() && m.follow && m.roomLed() }
+
+// arrive is the first placement after joining: a participant who comes
+// back lands on the room's link, or, when the room browses freely, where
+// they last were.
+func (m *Model) arrive() tea.Cmd {
+	if m.consentNeeded() {
+		m.mode = modeConsent
+	}
+	if m.following() {
+		return m.show(m.snap.State.Room.Proposal)
+	}
+	if last := m.lastFocus(); last != "" {
+		return m.show(last)
+	}
+	return m.refresh()
+}
+
+// afterSnapshot brings the screen up to a new snapshot: the list, the
+// room's link for a follower, a timer to count.
+func (m *Model) afterSnapshot() tea.Cmd {
+	if m.snap == nil {
+		return nil
+	}
+	var cmd tea.Cmd
+	if m.following() && m.current != m.snap.State.Room.Proposal {
+		cmd = m.show(m.snap.State.Room.Proposal)
+	} else {
+		cmd = m.refresh()
+	}
+	return tea.Batch(cmd, m.armTimer())
+}
+
+// userMove is a move the person asked for: while following, it breaks
+// away from the room, and the screen says so and how to come back.
+func (m *Model) userMove(i int) tea.Cmd {
+	if len(m.visible) == 0 {
+		return nil
+	}
+	i = max(0, min(i, len(m.visible)-1))
+	id := m.snap.State.Proposals[m.visible[i]].ID
+	broke := m.breakAway(id)
+	cmd := m.move(i)
+	if broke {
+		m.setInfo(m.t.Alone)
+	}
+	return cmd
+}
+
+// userShow is userMove to a proposal by its ID.
+func (m *Model) userShow(id string) tea.Cmd {
+	broke := m.breakAway(id)
+	cmd := m.show(id)
+	if broke {
+		m.setInfo(m.t.Alone)
+	}
+	return cmd
+}
+
+func (m *Model) breakAway(id string) bool {
+	if m.following() && id != m.current {
+		m.follow = false
+		return true
+	}
+	return false
+}
+
+// rejoin is `f`: follow the room again, and go where it is.
+func (m *Model) rejoin() tea.Cmd {
+	if m.isFacilitator() {
+		return nil
+	}
+	m.follow = true
+	if !m.roomLed() {
+		m.setInfo(m.t.NoLeader)
+		return nil
+	}
+	m.setInfo(m.t.Rejoined)
+	return m.show(m.snap.State.Room.Proposal)
+}
+
+// jumpNext moves to the next link of the list, after the cursor and round
+// to the start, for which want holds; it says so when there is none.
+func (m *Model) jumpNext(none string, want func(*review.ProposalState) bool) tea.Cmd {
+	n := len(m.visible)
+	for k := 1; k < n; k++ {
+		i := (m.cursor + k) % n
+		if want(m.snap.State.Proposals[m.visible[i]]) {
+			return m.userMove(i)
+		}
+	}
+	m.setInfo(none)
+	return nil
+}
+
+// hasVoted reports whether this person's opinion on p is in force (a
+// skip counts: they chose not to take a side).
+func (m *Model) hasVoted(p *review.ProposalState) bool {
+	me := m.opts.Actor.Key()
+	for _, v := range p.Votes {
+		if v.Actor.Key() == me {
+			return true
+		}
+	}
+	return false
+}
+
+// myVote is this person's latest vote in force on p.
+func (m *Model) myVote(p *review.ProposalState) (review.Vote, bool) {
+	me := m.opts.Actor.Key()
+	for i := len(p.Votes) - 1; i >= 0; i-- {
+		if p.Votes[i].Actor.Key() == me {
+			return p.Votes[i], true
+		}
+	}
+	return review.Vote{}, false
+}
+
+// askQuit is `q`: a facilitator is asked first, since their screen may be
+// the one that runs the server; everybody else leaves at once.
+func (m *Model) askQuit() tea.Cmd {
+	if m.isFacilitator() && m.joined {
+		m.mode = modeQuit
+		m.setInfo(m.t.QuitConfirm)
+		return nil
+	}
+	return m.quitNow()
+}
+
+// linkName names a link in a sentence: its criterion and its document.
+func (m *Model) linkName(p *review.ProposalState) string {
+	c, _ := m.snap.State.Criterion(p.Criterion)
+	return sanitize.Line(c.ID) + " · " + sanitize.Line(c.Title) + " (" + m.cm.DocTitle(p.Document) + ")"
+}
+
+// undoTarget is the proposal that Hub.Undo will touch for actor: the one
+// of their last vote or comment in force, or of their last seal (which is
+// reopened).
+func undoTarget(st *review.State, actor review.Actor) string {
+	kind, data := st.TakeBack(actor)
+	switch d := data.(type) {
+	case review.ReopenData:
+		return d.Proposal
+	case review.UndoData:
+		for i := len(st.Events) - 1; i >= 0; i-- {
+			if e := st.Events[i]; e.ID == d.Target {
+				var ref struct {
+					Proposal string `json:"proposal"`
+				}
+				if json.Unmarshal(e.Data, &ref) == nil {
+					return ref.Proposal
+				}
+			}
+		}
+	}
+	_ = kind
+	return ""
+}
+
+// noticeChanges says, on the screen of someone looking at a link, that
+// somebody else decided it, reopened it or revealed its votes.
+func (m *Model) noticeChanges(old, nu *session.Snapshot) {
+	if old == nil || nu == nil || m.current == "" || old.State == nu.State {
+		return
+	}
+	a, ok1 := old.State.Proposal(m.current)
+	b, ok2 := nu.State.Proposal(m.current)
+	if !ok1 || !ok2 || a == b || len(b.History) == 0 {
+		return
+	}
+	e := nu.State.Events[b.History[len(b.History)-1]]
+	if e.Actor.Key() == m.opts.Actor.Key() {
+		return
+	}
+	who := sanitize.Line(e.Actor.Name) + " (" + m.cm.RoleWord(e.Actor.Role) + ")"
+	var f string
+	switch {
+	case !a.Sealed && b.Sealed:
+		f = map[review.Status]string{review.Accepted: m.t.NoticeAccepted, review.Rejected: m.t.NoticeRejected, review.Rephrased: m.t.NoticeRephrased}[b.Status]
+	case b.Reopened > a.Reopened:
+		f = m.t.NoticeReopened
+	case !a.Revealed && b.Revealed:
+		f = m.t.NoticeRevealed
+	}
+	if f != "" {
+		m.setInfo(fmt.Sprintf(f, who))
+	}
+}
+
+// keyFacilitator handles the facilitator's own keys; for anybody else they
+// are refused with one sentence. It reports whether the key was one of
+// them.
+func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
+	k := &m.keys
+	var hit *key.Binding
+	for _, b := range k.facilitatorKeys() {
+		if slices.Contains(b.Keys(), msg.String()) {
+			hit = b
+			break
+		}
+	}
+	if hit == nil {
+		return false, nil
+	}
+	if !hit.Enabled() {
+		if m.opts.Actor.Role == review.Participant {
+			m.setError(m.t.NotFacilitator)
+		} else {
+			m.setError(m.t.ErrSpectator)
+		}
+		return true, nil
+	}
+	if !m.joined {
+		return true, nil
+	}
+	st := m.snap.State
+	if hit == &k.Blind {
+		c := st.Conditions
+		c.Blind = !c.Blind
+		info := m.t.BlindOff
+		if c.Blind {
+			info = m.t.BlindOn
+		}
+		return true, m.doCmd(action{kind: review.KindConditionsSet, info: info}, c)
+	}
+	if hit == &k.Parked {
+		m.parkedIDs = m.parkedIDs[:0]
+		for _, p := range st.Proposals {
+			if p.Parked {
+				m.parkedIDs = append(m.parkedIDs, p.ID)
+			}
+		}
+		m.parkIdx = 0
+		m.mode = modeParked
+		return true, m.paneOpened("parked")
+	}
+	p := m.currentProposal()
+	if p == nil {
+		m.setError(m.t.ErrNoProposal)
+		return true, nil
+	}
+	m.status = ""
+	switch hit {
+	case &k.Lead:
+		// Taking the lead turns following on; the leader's F frees the
+		// room, and the next F takes it along again.
+		follow := !m.leading()
+		info := m.t.LeadOff
+		if follow {
+			info = m.t.LeadOn
+		}
+		return true, m.doCmd(action{kind: review.KindRoomLed, info: info}, review.RoomData{Follow: follow, Proposal: p.ID})
+	case &k.Versions:
+		if p.Sealed {
+			m.setError(m.t.AlreadySealed)
+			return true, nil
+		}
+		m.mode, m.verIdx, m.formErr = modeVersions, len(p.Versions)-1, ""
+		return true, m.paneOpened("versions")
+	case &k.Reopen:
+		if !p.Sealed {
+			m.setError(m.t.NotSealed)
+			return true, nil
+		}
+		return true, m.doCmd(action{kind: review.KindDecisionReopened, info: m.t.Reopened}, review.ReopenData{Proposal: p.ID})
+	case &k.Reveal:
+		return true, m.doCmd(action{kind: review.KindVotesRevealed, info: m.t.Revealed}, review.ProposalRef{Proposal: p.ID})
+	case &k.Park:
+		info := m.t.Parked
+		if p.Parked {
+			info = m.t.Unparked
+		}
+		return true, m.doCmd(action{kind: review.KindProposalParked, info: info}, review.ParkData{Proposal: p.ID, Parked: !p.Parked})
+	case &k.Timer:
+		if p.Timer != nil && p.Timer.Stopped.IsZero() {
+			return true, m.doCmd(action{kind: review.KindTimerStopped, info: m.t.TimerStopped}, review.TimerStop{Proposal: p.ID, Reason: review.TimerStoppedByHand})
+		}
+		return true, m.doCmd(action{kind: review.KindTimerStarted, info: fmt.Sprintf(m.t.TimerStarted, m.clockLeft(defaultTimer))},
+			review.TimerData{Proposal: p.ID, Seconds: int(defaultTimer / time.Second)})
+	}
+	return true, nil
+}
+
+// keyVersions is the picker of the wording to seal: every version, the
+// original first, each with its author and what it changes; an optional
+// outcome sentence; Enter seals.
+func (m *Model) keyVersions(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	p := m.currentProposal()
+	if p == nil {
+		m.mode, m.input = modeBrowse, nil
+		return nil
+	}
+	n := len(p.Versions)
+	if m.mode == modeVersionsOutcome {
+		switch {
+		case key.Matches(msg, k.Cancel):
+			m.mode, m.input, m.formErr = modeBrowse, nil, ""
+			return nil
+		case key.Matches(msg, k.Tab):
+			m.mode = modeVersions
+			return nil
+		case key.Matches(msg, k.Confirm):
+			return m.sealVersion(p)
+		}
+		var cmd tea.Cmd
+		*m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Cancel):
+		m.mode, m.input, m.formErr = modeBrowse, nil, ""
+	case key.Matches(msg, k.Down):
+		m.verIdx = (m.verIdx + 1) % max(n, 1)
+	case key.Matches(msg, k.Up):
+		m.verIdx = (m.verIdx + max(n, 1) - 1) % max(n, 1)
+	case key.Matches(msg, k.Tab):
+		m.mode = modeVersionsOutcome
+		if m.input == nil {
+			return m.openInput(m.t.OutcomePrompt, 500)
+		}
+		return m.input.Focus()
+	case key.Matches(msg, k.Confirm):
+		return m.sealVersion(p)
+	}
+	return nil
+}
+
+// sealVersion seals p with the version chosen in the picker: the original
+// is an accept (the statement as proposed), any other a rephrasing that
+// names its version, so that whose wording it is stays in the trace.
+func (m *Model) sealVersion(p *review.ProposalState) tea.Cmd {
+	outcome := ""
+	if m.input != nil {
+		outcome = sanitize.Line(m.input.Value())
+	}
+	i := max(0, min(m.verIdx, len(p.Versions)-1))
+	m.mode, m.input, m.formErr = modeBrowse, nil, ""
+	data := review.VoteData{Proposal: p.ID, Verdict: review.Accept, Outcome: outcome, Version: 1, DwellMS: m.dwell()}
+	if i > 0 {
+		data.Verdict, data.Version = review.Rephrase, i+1
+	}
+	label := m.t.VersionOriginal
+	if i > 0 {
+		label = fmt.Sprintf(m.t.VersionN, i+1, sanitize.Line(p.Versions[i].Author.Name))
+	}
+	return m.doCmd(action{kind: review.KindDecisionMade, verdict: data.Verdict, proposal: p.ID, info: fmt.Sprintf(m.t.SealedAs, label)}, data)
+}
+
+// keyParked is the list of parked links: Enter goes to one.
+func (m *Model) keyParked(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	n := len(m.parkedIDs)
+	switch {
+	case key.Matches(msg, k.Cancel, k.Parked):
+		m.mode = modeBrowse
+	case key.Matches(msg, k.Down) && n > 0:
+		m.parkIdx = (m.parkIdx + 1) % n
+	case key.Matches(msg, k.Up) && n > 0:
+		m.parkIdx = (m.parkIdx + n - 1) % n
+	case key.Matches(msg, k.Confirm):
+		m.mode = modeBrowse
+		if m.parkIdx < n {
+			return m.userShow(m.parkedIDs[m.parkIdx])
+		}
+	case key.Matches(msg, k.Quit):
+		return m.askQuit()
+	}
+	return nil
+}
+
+// dwell is how long the proposal has been on this screen, in milliseconds.
+func (m *Model) dwell() int64 { return max(m.opts.Now().Sub(m.shownAt).Milliseconds(), 0) }
+
+// Timer ticks. A running timer on the link on screen redraws once a
+// second; the screen of the facilitator who started it records that it
+// ran out, once.
+type timerTickMsg struct{}
+
+func (m *Model) armTimer() tea.Cmd {
+	p := m.currentProposal()
+	if m.ticking || p == nil || p.Timer == nil || !p.Timer.Stopped.IsZero() {
+		return nil
+	}
+	m.ticking = true
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return timerTickMsg{} })
+}
+
+func (m *Model) timerTick() tea.Cmd {
+	m.ticking = false
+	p := m.currentProposal()
+	if p == nil || p.Timer == nil || !p.Timer.Stopped.IsZero() {
+		return nil
+	}
+	now := m.opts.Now()
+	if !p.Timer.Running(now) {
+		if m.joined && p.Timer.By.Key() == m.opts.Actor.Key() {
+			key := p.ID + p.Timer.Start.String()
+			if m.elapsed == nil {
+				m.elapsed = map[string]bool{}
+			}
+			if !m.elapsed[key] {
+				m.elapsed[key] = true
+				h, ctx, actor, id := m.hub, m.ctx, m.opts.Actor, p.ID
+				return func() tea.Msg {
+					cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+					defer cancel()
+					_, _ = h.Do(cctx, actor, review.KindTimerStopped, review.TimerStop{Proposal: id, Reason: review.TimerElapsed})
+					return nil
+				}
+			}
+		}
+		return nil
+	}
+	return m.armTimer()
+}
+
+// timerText is the timer of the link on screen, for the header: the time
+// left, or that it is up; "" without a timer.
+func (m *Model) timerText(p *review.ProposalState) string {
+	if p == nil || p.Timer == nil || !p.Timer.Stopped.IsZero() {
+		return ""
+	}
+	left := p.Timer.Ends().Sub(m.opts.Now())
+	if left <= 0 {
+		return m.t.TimerElapsed
+	}
+	return fmt.Sprintf(m.t.TimerLeft, m.clockLeft(left))
+}
+
+// clockLeft writes a duration as minutes and seconds, 2:05.
+func (m *Model) clockLeft(d time.Duration) string {
+	s := int((d + time.Second - 1) / time.Second)
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// consentNeeded reports whether this screen must show the consent text
+// before anything else: a participant who has not answered it.
+func (m *Model) consentNeeded() bool {
+	return m.snap != nil && m.opts.Actor.Role == review.Participant && m.snap.State.ConsentNeeded(m.opts.Actor)
+}
+
+// keyConsent reads the consent text (scrolling) and records the answer.
+// A decline makes this screen a spectator's: it keeps watching, and its
+// keys no longer act.
+func (m *Model) keyConsent(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Down), key.Matches(msg, k.PageDown):
+		m.consentAt++
+	case key.Matches(msg, k.Up), key.Matches(msg, k.PageUp):
+		m.consentAt = max(m.consentAt-1, 0)
+	case msg.String() == "a", key.Matches(msg, k.Confirm):
+		return m.answerConsent(true)
+	case msg.String() == "n":
+		return m.answerConsent(false)
+	case key.Matches(msg, k.Quit):
+		return m.quitNow()
+	}
+	return nil
+}
+
+func (m *Model) answerConsent(agreed bool) tea.Cmd {
+	m.mode = modeBrowse
+	info := m.t.ConsentAgreed
+	if !agreed {
+		info = m.t.ConsentDeclined
+	}
+	cmd := m.doCmd(action{kind: review.KindConsentAnswered, info: info}, review.ConsentAnswer{Agreed: agreed, Hash: m.snap.State.Consent.Hash})
+	if !agreed {
+		// From now on this screen only watches, and records nothing of
+		// what it shows: the hub refuses its actions anyway; hiding the
+		// keys spares the refusals.
+		m.exp.reset()
+		m.opts.Actor.Role = review.Spectator
+		m.keys = newKeyMap(m.t, review.Spectator)
+		m.hint = ""
+		m.vc.invalidate()
+	}
+	return cmd
+}
+
+// lastFocus is where this person last was in the session, when the hub
+// remembers it (session.Hub.LastFocus), else "".
+func (m *Model) lastFocus() string {
+	if f, ok := any(m.hub).(interface{ LastFocus(string) string }); ok && m.hub != nil {
+		return f.LastFocus(m.opts.Actor.Key())
+	}
+	return ""
+}
+
+// conditions are what this person may see of each proposal: the session's
+// conditions for their arm; the facilitator sees everything.
+func (m *Model) conditions() review.Conditions {
+	if m.isFacilitator() || m.snap == nil {
+		return review.Conditions{}
+	}
+	return m.snap.State.ConditionsFor(m.opts.Actor)
+}
+
+// blindOn reports whether the others' verdicts and wordings on p are
+// hidden from this screen: blind voting, not yet revealed, and not the
+// facilitator, who always sees everything.
+func (m *Model) blindOn(p *review.ProposalState) bool {
+	return p != nil && !p.Revealed && m.conditions().Blind
+}
