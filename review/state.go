@@ -100,6 +100,7 @@ type State struct {
 	byEvent   map[string]eventRef // by author-chosen event ID
 	gen       uint64              // counts Snapshot calls; see ProposalState.gen
 	mapsGen   uint64              // the gen in which Judged and Consent.Answers were last copied
+	propsGen  uint64              // the gen in which proposals was last copied
 }
 
 // eventRef is what the state remembers of each event by its ID.
@@ -338,6 +339,12 @@ func (s *State) apply(e Event, commit bool) error {
 		if commit {
 			ps := &ProposalState{Proposal: p, AddedBy: e.Actor, AddedAt: e.At, History: []int{len(s.Events)}, gen: s.gen}
 			ps.derive(s)
+			if s.propsGen != s.gen {
+				// A snapshot may be reading the index: a live session
+				// adds links while two hundred screens look them up.
+				s.proposals = maps.Clone(s.proposals)
+				s.propsGen = s.gen
+			}
 			s.proposals[p.ID] = len(s.Proposals)
 			s.Proposals = append(s.Proposals, ps)
 		}

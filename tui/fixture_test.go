@@ -191,9 +191,18 @@ func newHarness(t *testing.T, actor review.Actor, lang string, w, h int) *harnes
 
 func startHarness(t *testing.T, hub *session.Hub, store *memStore, actor review.Actor, lang string, w, h int) *harness {
 	t.Helper()
+	return startHarnessOpts(t, hub, store, Options{Actor: actor, Lang: lang}, w, h)
+}
+
+// startHarnessOpts is startHarness with more of the options; the hub, the
+// seat, the terminal and the clock are the harness's.
+func startHarnessOpts(t *testing.T, hub *session.Hub, store *memStore, o Options, w, h int) *harness {
+	t.Helper()
 	c := &clock{t: t0}
 	seat := &session.Seat{}
-	m := New(Options{Hub: hub, Seat: seat, Actor: actor, Lang: lang, Terminal: "ssh", Now: c.Now})
+	actor := o.Actor
+	o.Hub, o.Seat, o.Terminal, o.Now = hub, seat, "ssh", c.Now
+	m := New(o)
 	hs := &harness{t: t, m: m, hub: hub, store: store, clock: c, seat: seat, msgs: make(chan tea.Msg, 256)}
 	t.Cleanup(func() {
 		m.shutdown()

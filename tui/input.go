@@ -197,9 +197,10 @@ func (m *Model) vote(p *review.ProposalState, v review.Verdict, reason, note, st
 	// The version judged is the one shown as the statement: the original
 	// while the link is open (competing wordings are shown apart).
 	data := review.VoteData{Proposal: p.ID, Verdict: v, Reason: reason, Note: note, Statement: statement, DwellMS: m.dwell(), Version: max(p.FinalVersion, 1)}
-	if kind == review.KindDecisionMade && v != review.Accept {
-		// A seal names a version only when it chooses one: a rejection
-		// chooses none, and the facilitator's own wording is a new one.
+	if v == review.Rephrase || (kind == review.KindDecisionMade && v != review.Accept) {
+		// A rephrasing is a new wording, which the fold numbers itself
+		// (a Version there would name an existing one); a seal names a
+		// version only when it chooses one, and a rejection chooses none.
 		data.Version = 0
 	}
 	return m.doCmd(action{kind: kind, verdict: v, next: v == review.Skip, proposal: p.ID}, data)

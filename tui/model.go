@@ -436,15 +436,18 @@ func (m *Model) shutdown() {
 	m.closeOnce.Do(func() { close(m.quit) })
 }
 
-// quitNow ends the screen: the last exposure interval is written first
-// (tea.Sequence waits for it), then the program quits.
+// quitNow ends the screen: the last exposure interval is written first,
+// then the command quits the program.
 func (m *Model) quitNow() tea.Cmd {
 	flush := m.exposureFlushCmd(review.EndLeft)
 	m.shutdown()
 	if flush == nil {
 		return tea.Quit
 	}
-	return tea.Sequence(flush, tea.Quit)
+	return func() tea.Msg {
+		flush()
+		return tea.QuitMsg{}
+	}
 }
 
 // Update is the one place where the screen's state changes.
@@ -492,6 +495,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.exposureTicked()
 	case exposureMsg:
 		return m, nil
+	case adoptMsg:
+		m.adopt(msg.snap)
+		return m, m.afterSnapshot()
 	case sessionsMsg:
 		m.pickLoaded = true
 		if msg.err != nil {

@@ -425,6 +425,9 @@ func (m *Model) dwell() int64 { return max(m.opts.Now().Sub(m.shownAt).Milliseco
 // ran out, once.
 type timerTickMsg struct{}
 
+// adoptMsg brings the snapshot after a call that no action waits for.
+type adoptMsg struct{ snap *session.Snapshot }
+
 func (m *Model) armTimer() tea.Cmd {
 	p := m.currentProposal()
 	if m.ticking || p == nil || p.Timer == nil || !p.Timer.Stopped.IsZero() {
@@ -454,7 +457,7 @@ func (m *Model) timerTick() tea.Cmd {
 					cctx, cancel := context.WithTimeout(ctx, actionTimeout)
 					defer cancel()
 					_, _ = h.Do(cctx, actor, review.KindTimerStopped, review.TimerStop{Proposal: id, Reason: review.TimerElapsed})
-					return nil
+					return adoptMsg{h.Snapshot()}
 				}
 			}
 		}

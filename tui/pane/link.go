@@ -145,6 +145,11 @@ func (l Link) Head(w int, compact bool) []string {
 		for _, line := range lines {
 			add(c.St.Statement.Render(line))
 		}
+		if v, others := l.competing(); v != nil {
+			add(c.St.Rephrased.Render(theme.Cut(fmt.Sprintf(c.T.VersionN, v.N, sanitize.Line(v.Author.Name))+c.T.Colon+Quoted(sanitize.Line(v.Statement)), w)))
+		} else if others > 0 {
+			add(c.St.Faint.Render(theme.Cut(fmt.Sprintf(c.T.BlindVersions, others), w)))
+		}
 		return out
 	}
 	add(c.St.Faint.Render(label))
