@@ -208,3 +208,29 @@ func TestWorkshopUndoFilterCreate(t *testing.T) {
 	bob.press("j")
 	bob.waitText("│ 2/3")
 }
+
+// A participant whose connection drops while rephrasing finds the room's
+// link and their unsent words again when they come back.
+func TestWorkshopReconnectKeepsDraft(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	join, anna := workshop(t, w)
+	anna.press("F")
+	anna.waitText("You lead the room")
+	anna.press("j")
+	anna.waitText("│ 2/3")
+	bob := join("bob")
+	bob.waitText("bob", "│ 2/3", "◉ room")
+	bob.press("e")
+	bob.waitText("Rephrase the link")
+	bob.press(" Mot gardé")
+	bob.waitText("Mot gardé")
+	bob.close()
+	anna.waitFor("bob gone", func(s string) bool { return !strings.Contains(s, "•bob") })
+	again := join("bob")
+	again.waitText("│ 2/3", "Rephrase the link", "Mot gardé")
+	again.press("\x13")
+	again.waitText("Vote recorded: rephrase.")
+	if p := proposalOf(t, w, "L2"); len(p.Versions) != 2 || !strings.HasSuffix(p.Versions[1].Statement, "Mot gardé") {
+		t.Fatalf("the kept draft was not the rephrasing recorded: %+v", p.Versions)
+	}
+}

@@ -177,6 +177,7 @@ type Model struct {
 	ticking   bool     // a timer tick is armed
 	elapsed   map[string]bool
 	exp       exposure
+	draftSent session.Draft // the last draft given to the hub
 
 	// Feedback.
 	pending   int
@@ -226,11 +227,12 @@ func New(o Options) *Model {
 // Messages that commands send back to Update.
 type (
 	joinedMsg struct {
-		hub  *session.Hub
-		sub  *session.Subscription
-		conn uint64
-		snap *session.Snapshot
-		err  error
+		hub   *session.Hub
+		sub   *session.Subscription
+		conn  uint64
+		snap  *session.Snapshot
+		draft *session.Draft // what this person was writing when they left, if anything
+		err   error
 	}
 	snapshotMsg struct{ snap *session.Snapshot }
 	leftMsg     struct{}
@@ -293,7 +295,11 @@ func (m *Model) joinCmd(h *session.Hub) tea.Cmd {
 		if seat != nil {
 			seat.Take(h, conn)
 		}
-		return joinedMsg{hub: h, sub: sub, conn: conn, snap: h.Snapshot()}
+		msg := joinedMsg{hub: h, sub: sub, conn: conn, snap: h.Snapshot()}
+		if d, ok := h.Draft(actor.Key()); ok {
+			msg.draft = &d
+		}
+		return msg
 	}
 }
 
@@ -480,7 +486,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.mode = modeBrowse
 		}
 		m.adopt(msg.snap)
-		return m, tea.Batch(m.waitCmd(), m.arrive(), m.focusCmd(), m.exposureTick())
+		return m, tea.Batch(m.waitCmd(), m.arrive(), m.restoreDraft(msg.draft), m.focusCmd(), m.exposureTick())
 	case snapshotMsg:
 		m.adopt(msg.snap)
 		return m, tea.Batch(m.waitCmd(), m.afterSnapshot())
@@ -522,14 +528,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// What people type is cleaned where it enters, like any outside
 		// text: what is recorded is what everybody's screen shows.
 		msg.Content = sanitize.Text(msg.Content)
-		return m, m.forwardToInput(msg)
+		return m, tea.Batch(m.forwardToInput(msg), m.keepDraft())
 	case tea.KeyPressMsg:
 		if msg.Text != "" {
 			msg.Text = sanitize.Line(msg.Text)
 		}
 		active := m.keyPressed()
 		mod, cmd := m.key(msg)
-		return mod, tea.Batch(active, cmd, m.exposureSeen())
+		return mod, tea.Batch(active, cmd, m.exposureSeen(), m.keepDraft())
 	}
 	// Anything else (cursor blinks and the like) belongs to the input in use.
 	return m, m.forwardToInput(msg)

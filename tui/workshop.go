@@ -555,3 +555,65 @@ func (m *Model) conditions() review.Conditions {
 func (m *Model) blindOn(p *review.ProposalState) bool {
 	return p != nil && !p.Revealed && m.conditions().Blind
 }
+
+// Draft modes: which input a kept draft goes back into.
+const (
+	draftRephrase = "rephrase"
+	draftComment  = "comment"
+)
+
+// keepDraft gives the hub what this person is writing, when it changed,
+// so that a dropped connection does not lose it: the hub keeps it in
+// memory for their reconnection. Sending or cancelling clears it.
+func (m *Model) keepDraft() tea.Cmd {
+	if !m.joined || m.hub == nil || m.opts.Actor.Role == review.Spectator {
+		return nil
+	}
+	var d session.Draft
+	switch {
+	case m.mode == modeEdit && m.editor != nil:
+		d = session.Draft{Proposal: m.current, Mode: draftRephrase, Text: m.editor.Value()}
+	case m.mode == modeComment && m.input != nil:
+		d = session.Draft{Proposal: m.current, Mode: draftComment, Text: m.input.Value()}
+	}
+	if d == m.draftSent {
+		return nil
+	}
+	m.draftSent = d
+	h, who := m.hub, m.opts.Actor.Key()
+	return func() tea.Msg {
+		h.SaveDraft(who, d)
+		return nil
+	}
+}
+
+// restoreDraft opens again, on its link, what the person was writing when
+// their connection dropped.
+func (m *Model) restoreDraft(d *session.Draft) tea.Cmd {
+	if d == nil || d.Text == "" || m.mode != modeBrowse || m.opts.Actor.Role == review.Spectator {
+		return nil
+	}
+	p, ok := m.snap.State.Proposal(d.Proposal)
+	if !ok || p.Sealed && d.Mode == draftRephrase {
+		return nil
+	}
+	// They were writing there: if the room has moved on, they are
+	// browsing alone until they send it or press f.
+	broke := m.breakAway(d.Proposal)
+	cmd := m.show(d.Proposal)
+	if broke {
+		m.setInfo(m.t.Alone)
+	}
+	m.draftSent = *d
+	switch d.Mode {
+	case draftRephrase:
+		m.mode = modeEdit
+		return tea.Batch(cmd, m.openEditor(d.Text))
+	case draftComment:
+		m.mode = modeComment
+		c := m.openInput("› ", 1000)
+		m.input.SetValue(d.Text)
+		return tea.Batch(cmd, c)
+	}
+	return cmd
+}
