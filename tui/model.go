@@ -535,7 +535,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		active := m.keyPressed()
 		mod, cmd := m.key(msg)
-		return mod, tea.Batch(active, cmd, m.exposureSeen(), m.keepDraft())
+		return mod, tea.Batch(active, cmd, m.catchUp(), m.exposureSeen(), m.keepDraft())
 	}
 	// Anything else (cursor blinks and the like) belongs to the input in use.
 	return m, m.forwardToInput(msg)

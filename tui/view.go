@@ -331,7 +331,12 @@ func (m *Model) proposalPane(p *review.ProposalState, w, h int, compact bool) []
 // every vote showed in profiles.
 func (m *Model) proposalHead(p *review.ProposalState, w int, compact bool) []string {
 	k := headOfKey{gen: m.vc.gen, criterion: p.Criterion, final: p.Final, versions: len(p.Versions), w: w, compact: compact,
-		sealed: p.Sealed, finalVersion: p.FinalVersion, blind: m.blindOn(p)}
+		blind: m.blindOn(p)}
+	// A seal changes the head only when there are competing wordings (it
+	// hides them) or when it chose one of them (its label and "before").
+	if len(p.Versions) > 1 {
+		k.sealed, k.finalVersion = p.Sealed, p.FinalVersion
+	}
 	if k == m.vc.propHead && m.vc.propHeadOut != nil {
 		return m.vc.propHeadOut
 	}

@@ -71,12 +71,29 @@ func (m *Model) afterSnapshot() tea.Cmd {
 		return nil
 	}
 	var cmd tea.Cmd
-	if m.following() && m.current != m.snap.State.Room.Proposal {
+	if m.catchingUp() {
 		cmd = m.show(m.snap.State.Room.Proposal)
 	} else {
 		cmd = m.refresh()
 	}
 	return tea.Batch(cmd, m.armTimer())
+}
+
+// catchingUp reports whether this follower's screen should go to the
+// room's link now. Never while a panel is open: a rephrasing or a reason
+// being written belongs to the link it was opened on, and the screen
+// catches up once the panel closes.
+func (m *Model) catchingUp() bool {
+	return m.following() && m.current != m.snap.State.Room.Proposal && (m.mode == modeBrowse || m.mode == modeQuit)
+}
+
+// catchUp goes to the room's link if the screen fell behind while a panel
+// was open.
+func (m *Model) catchUp() tea.Cmd {
+	if m.snap == nil || !m.catchingUp() {
+		return nil
+	}
+	return m.show(m.snap.State.Room.Proposal)
 }
 
 // userMove is a move the person asked for: while following, it breaks

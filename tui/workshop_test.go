@@ -505,3 +505,32 @@ func TestGoldenParticipant(t *testing.T) {
 		}
 	}
 }
+
+// A follower writing a rephrasing stays on its link when the room moves,
+// so that the words go where they were written; the screen catches up
+// once the panel closes.
+func TestFollowWaitsForAnOpenPanel(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 80, 24)
+	par := startHarness(t, fac.hub, fac.store, malik, "fr", 80, 24)
+	fac.press("F")
+	fac.idle()
+	rev := fac.hub.Snapshot().Rev
+	par.until("the room led", func() bool { return par.m.snap.Rev >= rev })
+	par.press("e")
+	fac.press("j")
+	fac.until("the room on p2", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p2" })
+	rev = fac.hub.Snapshot().Rev
+	par.until("the move", func() bool { return par.m.snap.Rev >= rev })
+	if par.m.current != "p1" || par.m.mode != modeEdit {
+		t.Fatalf("the room's move took the editor away: on %s, mode %d", par.m.current, par.m.mode)
+	}
+	par.m.editor.SetValue("Une reformulation écrite sur p1.")
+	par.press("ctrl+s")
+	par.idle()
+	if p := par.proposal("p1"); len(p.Versions) != 2 {
+		t.Fatalf("the rephrasing did not go to p1: %d versions", len(p.Versions))
+	}
+	if par.m.current != "p2" {
+		t.Fatalf("once the panel closed the screen should catch up with the room: on %s", par.m.current)
+	}
+}
