@@ -228,6 +228,9 @@ func (m *Model) noticeChanges(old, nu *session.Snapshot) {
 	if old == nil || nu == nil || m.current == "" || old.State == nu.State {
 		return
 	}
+	if r0, r1 := old.State.Room, nu.State.Room; m.follow && !m.isFacilitator() && r0.Follow && r0.Leader.Name != "" && !r1.Follow {
+		m.setInfo(m.t.FollowFree)
+	}
 	a, ok1 := old.State.Proposal(m.current)
 	b, ok2 := nu.State.Proposal(m.current)
 	if !ok1 || !ok2 || a == b || len(b.History) == 0 {

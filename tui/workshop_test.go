@@ -78,6 +78,11 @@ func TestFollowBreakAwayRejoin(t *testing.T) {
 	// The leader frees the room: the next moves take nobody along.
 	fac.press("F")
 	fac.idle()
+	rev = fac.hub.Snapshot().Rev
+	par.until("the room freed", func() bool { return par.m.snap.Rev >= rev })
+	if !strings.Contains(par.screen(), "L'animation a libéré la salle") {
+		t.Fatalf("the follower is not told the room is free:\n%s", par.screen())
+	}
 	fac.press("k")
 	fac.idle()
 	if fac.hub.Snapshot().State.Room.Follow || fac.hub.Snapshot().State.Room.Proposal != "p4" {

@@ -8,8 +8,6 @@ type Workshop struct {
 	// Following the room.
 	Alone       string
 	AloneShort  string
-	Following   string
-	RoomFree    string
 	LeadOn      string
 	LeadOff     string
 	Rejoined    string
@@ -18,48 +16,44 @@ type Workshop struct {
 	FollowLabel string
 
 	// Sealing and its notices. Notice* take the name of who did it.
-	ErrSealed        string
-	SealedLabel      string
-	Reopened         string
-	NoticeAccepted   string // %s who
-	NoticeRejected   string // %s who
-	NoticeRephrased  string // %s who
-	NoticeReopened   string // %s who
-	NoticeRevealed   string // %s who
-	NotSealed        string
-	AlreadySealed    string
-	OutcomeLabel     string
-	FinalBy          string // %s the author of the wording in force
-	VersionsTitle    string
-	VersionOriginal  string
-	VersionN         string // %d the version, %s its author
-	Before           string
-	After            string
-	OutcomePrompt    string
-	VersionsHint     string
-	VersionsOutHint  string
-	NoVersions       string
-	SealedAs         string // %s the version
-	BlindOn          string
-	BlindOff         string
-	BlindVotes       string // %d votes
-	BlindLabel       string
-	BlindVersions    string // %d other wordings
-	Revealed         string
-	RevealedLabel    string
-	Parked           string
-	Unparked         string
-	ParkedTitle      string
-	NoParked         string
-	ParkedHint       string
-	ParkedLabel      string
-	TimerStarted     string // %s the duration
-	TimerStopped     string
-	TimerLeft        string // %s the time left
-	TimerElapsed     string
-	NotFacilitator   string
-	ErrHiddenVersion string
-	ErrNoWhy         string
+	ErrSealed       string
+	Reopened        string
+	NoticeAccepted  string // %s who
+	NoticeRejected  string // %s who
+	NoticeRephrased string // %s who
+	NoticeReopened  string // %s who
+	NoticeRevealed  string // %s who
+	NotSealed       string
+	AlreadySealed   string
+	OutcomeLabel    string
+	VersionsTitle   string
+	VersionOriginal string
+	VersionN        string // %d the version, %s its author
+	Before          string
+	After           string
+	OutcomePrompt   string
+	VersionsHint    string
+	VersionsOutHint string
+	NoVersions      string
+	SealedAs        string // %s the version
+	BlindOn         string
+	BlindOff        string
+	BlindVotes      string // %d votes
+	BlindLabel      string
+	BlindVersions   string // %d other wordings
+	Revealed        string
+	Parked          string
+	Unparked        string
+	ParkedTitle     string
+	NoParked        string
+	ParkedHint      string
+	ParkedLabel     string
+	TimerStarted    string // %s the duration
+	TimerStopped    string
+	TimerLeft       string // %s the time left
+	TimerElapsed    string
+	NotFacilitator  string
+	ErrNoWhy        string
 
 	// Moving.
 	NoNextPending  string
@@ -106,8 +100,6 @@ type Workshop struct {
 var frenchWorkshop = Workshop{
 	Alone:       "vous naviguez seul·e — f pour rejoindre la salle",
 	AloneShort:  "seul·e · f",
-	Following:   "vous suivez la salle",
-	RoomFree:    "navigation libre",
 	LeadOn:      "Vous menez la salle : elle suit vos déplacements.",
 	LeadOff:     "Navigation libre : la salle ne suit plus personne.",
 	Rejoined:    "Vous suivez à nouveau la salle.",
@@ -115,48 +107,44 @@ var frenchWorkshop = Workshop{
 	FollowFree:  "L'animation a libéré la salle : naviguez librement.",
 	FollowLabel: "salle",
 
-	ErrSealed:        "Ce lien est scellé ; l'animation peut le rouvrir (o).",
-	SealedLabel:      "scellé",
-	Reopened:         "Lien rouvert : les votes reprennent.",
-	NoticeAccepted:   "%s a accepté ce lien.",
-	NoticeRejected:   "%s a rejeté ce lien.",
-	NoticeRephrased:  "%s a scellé ce lien reformulé.",
-	NoticeReopened:   "%s a rouvert ce lien.",
-	NoticeRevealed:   "%s a révélé les votes de ce lien.",
-	NotSealed:        "Ce lien n'est pas scellé : rien à rouvrir.",
-	AlreadySealed:    "Ce lien est déjà scellé : o pour le rouvrir d'abord.",
-	OutcomeLabel:     "conclusion",
-	FinalBy:          "formulation de %s",
-	VersionsTitle:    "Sceller une formulation",
-	VersionOriginal:  "version d'origine",
-	VersionN:         "version %d · %s",
-	Before:           "avant",
-	After:            "après",
-	OutcomePrompt:    "Conclusion (facultative) : ",
-	VersionsHint:     "↑/↓ choisir · tab écrire une conclusion · entrée sceller · échap annuler",
-	VersionsOutHint:  "entrée sceller · tab revenir au choix · échap annuler",
-	NoVersions:       "Aucune autre formulation n'est proposée : e pour écrire la vôtre.",
-	SealedAs:         "Lien scellé avec la %s.",
-	BlindOn:          "Vote à l'aveugle : les participant·es ne voient que le nombre de votes.",
-	BlindOff:         "Vote ouvert : chacun·e voit les votes au fil de l'eau.",
-	BlindVotes:       "%d vote(s), masqués jusqu'à la révélation",
-	BlindLabel:       "à l'aveugle",
-	BlindVersions:    "%d autre(s) formulation(s) proposée(s), masquée(s) jusqu'à la révélation",
-	Revealed:         "Votes révélés à la salle.",
-	RevealedLabel:    "révélés",
-	Parked:           "Lien mis de côté pour y revenir (P pour la liste).",
-	Unparked:         "Lien retiré des liens mis de côté.",
-	ParkedTitle:      "Liens mis de côté",
-	NoParked:         "Aucun lien mis de côté.",
-	ParkedHint:       "↑/↓ choisir · entrée y aller · échap fermer",
-	ParkedLabel:      "mis de côté",
-	TimerStarted:     "Minuteur lancé : %s.",
-	TimerStopped:     "Minuteur arrêté.",
-	TimerLeft:        "minuteur %s",
-	TimerElapsed:     "temps écoulé",
-	NotFacilitator:   "Cette touche est celle de l'animation.",
-	ErrHiddenVersion: "Les autres formulations sont masquées jusqu'à la révélation.",
-	ErrNoWhy:         "La provenance des liens n'est pas montrée dans cette séance.",
+	ErrSealed:       "Ce lien est scellé ; l'animation peut le rouvrir (o).",
+	Reopened:        "Lien rouvert : les votes reprennent.",
+	NoticeAccepted:  "%s a accepté ce lien.",
+	NoticeRejected:  "%s a rejeté ce lien.",
+	NoticeRephrased: "%s a scellé ce lien reformulé.",
+	NoticeReopened:  "%s a rouvert ce lien.",
+	NoticeRevealed:  "%s a révélé les votes de ce lien.",
+	NotSealed:       "Ce lien n'est pas scellé : rien à rouvrir.",
+	AlreadySealed:   "Ce lien est déjà scellé : o pour le rouvrir d'abord.",
+	OutcomeLabel:    "conclusion",
+	VersionsTitle:   "Sceller une formulation",
+	VersionOriginal: "version d'origine",
+	VersionN:        "version %d · %s",
+	Before:          "avant",
+	After:           "après",
+	OutcomePrompt:   "Conclusion (facultative) : ",
+	VersionsHint:    "↑/↓ choisir · tab écrire une conclusion · entrée sceller · échap annuler",
+	VersionsOutHint: "entrée sceller · tab revenir au choix · échap annuler",
+	NoVersions:      "Aucune autre formulation n'est proposée : e pour écrire la vôtre.",
+	SealedAs:        "Lien scellé avec la %s.",
+	BlindOn:         "Vote à l'aveugle : les participant·es ne voient que le nombre de votes.",
+	BlindOff:        "Vote ouvert : chacun·e voit les votes au fil de l'eau.",
+	BlindVotes:      "%d vote(s), masqués jusqu'à la révélation",
+	BlindLabel:      "à l'aveugle",
+	BlindVersions:   "%d autre(s) formulation(s) proposée(s), masquée(s) jusqu'à la révélation",
+	Revealed:        "Votes révélés à la salle.",
+	Parked:          "Lien mis de côté pour y revenir (P pour la liste).",
+	Unparked:        "Lien retiré des liens mis de côté.",
+	ParkedTitle:     "Liens mis de côté",
+	NoParked:        "Aucun lien mis de côté.",
+	ParkedHint:      "↑/↓ choisir · entrée y aller · échap fermer",
+	ParkedLabel:     "mis de côté",
+	TimerStarted:    "Minuteur lancé : %s.",
+	TimerStopped:    "Minuteur arrêté.",
+	TimerLeft:       "minuteur %s",
+	TimerElapsed:    "temps écoulé",
+	NotFacilitator:  "Cette touche est celle de l'animation.",
+	ErrNoWhy:        "La provenance des liens n'est pas montrée dans cette séance.",
 
 	NoNextPending:  "Aucun autre lien en attente.",
 	NoNextUnvoted:  "Vous vous êtes prononcé·e sur tous les liens.",
@@ -200,8 +188,6 @@ var frenchWorkshop = Workshop{
 var englishWorkshop = Workshop{
 	Alone:       "you are browsing alone — f to rejoin",
 	AloneShort:  "alone · f",
-	Following:   "following the room",
-	RoomFree:    "free browsing",
 	LeadOn:      "You lead the room: it follows your moves.",
 	LeadOff:     "Free browsing: the room follows nobody.",
 	Rejoined:    "Following the room again.",
@@ -209,48 +195,44 @@ var englishWorkshop = Workshop{
 	FollowFree:  "The facilitator freed the room: browse freely.",
 	FollowLabel: "room",
 
-	ErrSealed:        "This link is sealed; the facilitator can reopen it (o).",
-	SealedLabel:      "sealed",
-	Reopened:         "Link reopened: voting resumes.",
-	NoticeAccepted:   "%s accepted this link.",
-	NoticeRejected:   "%s rejected this link.",
-	NoticeRephrased:  "%s sealed this link as rephrased.",
-	NoticeReopened:   "%s reopened this link.",
-	NoticeRevealed:   "%s revealed this link's votes.",
-	NotSealed:        "This link is not sealed: nothing to reopen.",
-	AlreadySealed:    "This link is already sealed: o to reopen it first.",
-	OutcomeLabel:     "outcome",
-	FinalBy:          "wording by %s",
-	VersionsTitle:    "Seal a wording",
-	VersionOriginal:  "original",
-	VersionN:         "version %d · %s",
-	Before:           "before",
-	After:            "after",
-	OutcomePrompt:    "Outcome (optional): ",
-	VersionsHint:     "↑/↓ choose · tab write an outcome · enter seal · esc cancel",
-	VersionsOutHint:  "enter seal · tab back to the choice · esc cancel",
-	NoVersions:       "No other wording is proposed: e to write yours.",
-	SealedAs:         "Link sealed with the %s.",
-	BlindOn:          "Blind voting: participants see only how many voted.",
-	BlindOff:         "Open voting: everybody sees the votes as they come.",
-	BlindVotes:       "%d vote(s), hidden until revealed",
-	BlindLabel:       "blind",
-	BlindVersions:    "%d other wording(s) proposed, hidden until revealed",
-	Revealed:         "Votes revealed to the room.",
-	RevealedLabel:    "revealed",
-	Parked:           "Link parked to come back to (P for the list).",
-	Unparked:         "Link taken off the parked list.",
-	ParkedTitle:      "Parked links",
-	NoParked:         "No parked link.",
-	ParkedHint:       "↑/↓ choose · enter go there · esc close",
-	ParkedLabel:      "parked",
-	TimerStarted:     "Timer started: %s.",
-	TimerStopped:     "Timer stopped.",
-	TimerLeft:        "timer %s",
-	TimerElapsed:     "time is up",
-	NotFacilitator:   "This key is the facilitator's.",
-	ErrHiddenVersion: "The other wordings are hidden until revealed.",
-	ErrNoWhy:         "The links' provenance is not shown in this session.",
+	ErrSealed:       "This link is sealed; the facilitator can reopen it (o).",
+	Reopened:        "Link reopened: voting resumes.",
+	NoticeAccepted:  "%s accepted this link.",
+	NoticeRejected:  "%s rejected this link.",
+	NoticeRephrased: "%s sealed this link as rephrased.",
+	NoticeReopened:  "%s reopened this link.",
+	NoticeRevealed:  "%s revealed this link's votes.",
+	NotSealed:       "This link is not sealed: nothing to reopen.",
+	AlreadySealed:   "This link is already sealed: o to reopen it first.",
+	OutcomeLabel:    "outcome",
+	VersionsTitle:   "Seal a wording",
+	VersionOriginal: "original",
+	VersionN:        "version %d · %s",
+	Before:          "before",
+	After:           "after",
+	OutcomePrompt:   "Outcome (optional): ",
+	VersionsHint:    "↑/↓ choose · tab write an outcome · enter seal · esc cancel",
+	VersionsOutHint: "enter seal · tab back to the choice · esc cancel",
+	NoVersions:      "No other wording is proposed: e to write yours.",
+	SealedAs:        "Link sealed with the %s.",
+	BlindOn:         "Blind voting: participants see only how many voted.",
+	BlindOff:        "Open voting: everybody sees the votes as they come.",
+	BlindVotes:      "%d vote(s), hidden until revealed",
+	BlindLabel:      "blind",
+	BlindVersions:   "%d other wording(s) proposed, hidden until revealed",
+	Revealed:        "Votes revealed to the room.",
+	Parked:          "Link parked to come back to (P for the list).",
+	Unparked:        "Link taken off the parked list.",
+	ParkedTitle:     "Parked links",
+	NoParked:        "No parked link.",
+	ParkedHint:      "↑/↓ choose · enter go there · esc close",
+	ParkedLabel:     "parked",
+	TimerStarted:    "Timer started: %s.",
+	TimerStopped:    "Timer stopped.",
+	TimerLeft:       "timer %s",
+	TimerElapsed:    "time is up",
+	NotFacilitator:  "This key is the facilitator's.",
+	ErrNoWhy:        "The links' provenance is not shown in this session.",
 
 	NoNextPending:  "No other pending link.",
 	NoNextUnvoted:  "You have given your opinion on every link.",
