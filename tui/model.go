@@ -491,10 +491,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.adopt(msg.snap)
 		return m, tea.Batch(m.waitCmd(), m.afterSnapshot())
 	case leftMsg:
+		// The connection is no longer online (the server ended it): the
+		// last exposure interval is written, then the program ends.
+		cmd := m.quitNow()
 		m.joined = false
 		m.fatal = m.t.ErrLeft
-		m.shutdown()
-		return m, tea.Quit
+		return m, cmd
 	case timerTickMsg:
 		return m, m.timerTick()
 	case exposureTickMsg:

@@ -397,7 +397,7 @@ func TestHelp(t *testing.T) {
 		want  []string
 		not   []string
 	}{
-		{facilitator, "fr", []string{"Vos choix sont les décisions du groupe.", "accepter", "rejeter", "créer un lien", "filtrer"}, nil},
+		{facilitator, "fr", []string{"Vos choix scellent les décisions du groupe", "Décidées par critère : C1 : 0/1 · C3 : 0/1 · C9 : 0/2", "accepter", "rejeter", "créer un lien", "filtrer"}, nil},
 		{malik, "en", []string{"Your choices are votes", "accept", "undo my action"}, nil},
 		{projector, "fr", []string{"spectateur·rice", "aucune touche n'agit", "pourquoi", "quitter"}, []string{"accepter", "rejeter", "reformuler"}},
 	} {

@@ -47,7 +47,7 @@ func (v Versions) Render(w int) []string {
 				p.add("  " + st.Statement.Render(l))
 			}
 		} else {
-			before, after := pane.BeforeAfter(review.WordDiff(v.P.Statement, vs[i].Statement), st.DiffDel.Render, st.DiffAdd.Render)
+			before, after := pane.BeforeAfter(v.P.Statement, vs[i].Statement, st.DiffDel.Render, st.DiffAdd.Render)
 			p.add("  " + st.Faint.Render(t.Before+t.Colon) + theme.Cut(before, w-6-theme.Width(t.Before+t.Colon)))
 			p.add("  " + st.Faint.Render(t.After+t.Colon) + theme.Cut(after, w-6-theme.Width(t.After+t.Colon)))
 		}

@@ -325,8 +325,8 @@ var French = Text{
 
 	HelpTitle:       "Aide",
 	HelpSpectator:   "Vous êtes spectateur·rice : vous regardez, naviguez et lisez la provenance ; aucune touche n'agit sur la session.",
-	HelpParticipant: "Vos choix sont des votes ; l'animation scelle les décisions.",
-	HelpFacilitator: "Vos choix sont les décisions du groupe.",
+	HelpParticipant: "Vos choix sont des votes ; l'animation scelle les décisions. Votre écran suit la salle : une touche de déplacement vous en détache, f vous y ramène.",
+	HelpFacilitator: "Vos choix scellent les décisions du groupe ; F : la salle suit vos déplacements, ou navigue librement.",
 	HelpLegend:      "✓ acceptée  ✗ rejetée  ✎ reformulée  ○ en attente  ↷ passée  ↺ mise de côté  ·  ★ animation  • participant·e  ◦ spectateur·rice  ·  ⚠ désaccord",
 	HelpClose:       "? ou échap pour fermer",
 
@@ -488,8 +488,8 @@ var English = Text{
 
 	HelpTitle:       "Help",
 	HelpSpectator:   "You are a spectator: you watch, move and read the provenance; no key acts on the session.",
-	HelpParticipant: "Your choices are votes; the facilitator seals the decisions.",
-	HelpFacilitator: "Your choices are the group's decisions.",
+	HelpParticipant: "Your choices are votes; the facilitator seals the decisions. Your screen follows the room: a move key takes you away, f brings you back.",
+	HelpFacilitator: "Your choices seal the group's decisions; F: the room follows your moves, or browses freely.",
 	HelpLegend:      "✓ accepted  ✗ rejected  ✎ rephrased  ○ pending  ↷ skipped  ↺ parked  ·  ★ facilitator  • participant  ◦ spectator  ·  ⚠ disagreement",
 	HelpClose:       "? or esc to close",
 

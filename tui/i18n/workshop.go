@@ -66,6 +66,7 @@ type Workshop struct {
 	Turnout        string // %d voted, %d present
 	NotYet         string
 	CritProgress   string // %s criterion, %d decided, %d total
+	OverviewLabel  string
 	QuitConfirm    string
 	UndoneOn       string // %s the link
 	CreatedHere    string
@@ -156,6 +157,7 @@ var frenchWorkshop = Workshop{
 	Turnout:        "%d/%d ont voté",
 	NotYet:         "pas encore",
 	CritProgress:   "%s : %d/%d",
+	OverviewLabel:  "Décidées par critère",
 	QuitConfirm:    "Quitter ? Les participant·es restent connecté·es tant que le serveur tourne. o/n",
 	UndoneOn:       "Annulé : votre dernière action, sur le lien %s (le voici).",
 	CreatedHere:    "Nouveau lien enregistré, en fin de liste ; vous restez ici.",
@@ -244,6 +246,7 @@ var englishWorkshop = Workshop{
 	Turnout:        "%d/%d voted",
 	NotYet:         "not yet",
 	CritProgress:   "%s: %d/%d",
+	OverviewLabel:  "Decided by criterion",
 	QuitConfirm:    "Quit? Participants stay connected as long as the server runs. y/n",
 	UndoneOn:       "Undone: your last action, on the link %s (here it is).",
 	CreatedHere:    "New link recorded, at the end of the list; you stay here.",

@@ -299,39 +299,54 @@ func RoleMark(r review.Role) string {
 	return "◦"
 }
 
-// BeforeAfter reads a word diff in review.WordDiff's notation and writes it
-// twice in plain words: the old wording with its removed words in del,
-// the new one with its added words in add. Text is sanitized here.
-func BeforeAfter(diff string, del, add func(string) string) (before, after string) {
-	var b, a strings.Builder
-	s := diff
-	for s != "" {
-		i := strings.Index(s, "[-")
-		j := strings.Index(s, "{+")
-		if i < 0 && j < 0 {
-			b.WriteString(sanitize.Line(s))
-			a.WriteString(sanitize.Line(s))
-			break
-		}
-		k, open, closer := i, "[-", "-]"
-		if i < 0 || (j >= 0 && j < i) {
-			k, open, closer = j, "{+", "+}"
-		}
-		plain := sanitize.Line(s[:k])
-		b.WriteString(plain)
-		a.WriteString(plain)
-		s = s[k+len(open):]
-		e := strings.Index(s, closer)
-		if e < 0 {
-			e = len(s)
-		}
-		words := sanitize.Line(s[:e])
-		if open == "[-" {
-			b.WriteString(del(words))
-		} else {
-			a.WriteString(add(words))
-		}
-		s = s[min(e+len(closer), len(s)):]
+// BeforeAfter writes how b rewords a twice, in plain words for people
+// who are not developers: the old wording with the words it loses in del,
+// the new one with the words it gains in add. It compares words itself
+// rather than reading review.WordDiff's [-…-] {+…+} notation, which a
+// statement could contain. Text is sanitized here.
+func BeforeAfter(a, b string, del, add func(string) string) (before, after string) {
+	x, y := strings.Fields(sanitize.Line(a)), strings.Fields(sanitize.Line(b))
+	// Longest common subsequence of words; statements are short.
+	lcs := make([][]int, len(x)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(y)+1)
 	}
-	return strings.Join(strings.Fields(b.String()), " "), strings.Join(strings.Fields(a.String()), " ")
+	for i := len(x) - 1; i >= 0; i-- {
+		for j := len(y) - 1; j >= 0; j-- {
+			if x[i] == y[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var bs, as []string
+	var gone, come []string
+	flush := func() {
+		if len(gone) > 0 {
+			bs = append(bs, del(strings.Join(gone, " ")))
+			gone = gone[:0]
+		}
+		if len(come) > 0 {
+			as = append(as, add(strings.Join(come, " ")))
+			come = come[:0]
+		}
+	}
+	i, j := 0, 0
+	for i < len(x) || j < len(y) {
+		switch {
+		case i < len(x) && j < len(y) && x[i] == y[j]:
+			flush()
+			bs, as = append(bs, x[i]), append(as, y[j])
+			i, j = i+1, j+1
+		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
+			come = append(come, y[j])
+			j++
+		default:
+			gone = append(gone, x[i])
+			i++
+		}
+	}
+	flush()
+	return strings.Join(bs, " "), strings.Join(as, " ")
 }

@@ -156,6 +156,26 @@ type Help struct {
 	Notice string
 }
 
+// Overview is the progress of every criterion, decided / total, in one
+// line that wraps: "C1 : 1/4 · C3 : 0/2".
+func (c *Common) Overview() string {
+	decided := map[string]int{}
+	total := map[string]int{}
+	for _, p := range c.State.Proposals {
+		total[p.Criterion]++
+		if p.Status != review.Pending {
+			decided[p.Criterion]++
+		}
+	}
+	var parts []string
+	for _, cr := range c.State.Criteria {
+		if n := total[cr.ID]; n > 0 {
+			parts = append(parts, fmt.Sprintf(c.T.CritProgress, sanitize.Line(cr.ID), decided[cr.ID], n))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
 // Render draws the help.
 func (hp Help) Render(w, h int) []string {
 	c := hp.C
@@ -170,6 +190,11 @@ func (hp Help) Render(w, h int) []string {
 	}
 	for _, l := range theme.WrapText(role, w-2) {
 		out = append(out, theme.Fit(" "+c.St.Label.Render(l), w))
+	}
+	if c.State != nil {
+		for _, l := range theme.WrapText(c.T.OverviewLabel+c.T.Colon+c.Overview(), w-2) {
+			out = append(out, theme.Fit(" "+l, w))
+		}
 	}
 	out = append(out, theme.Fit("", w))
 	for _, l := range strings.Split(hp.Keys, "\n") {

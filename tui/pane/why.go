@@ -114,7 +114,7 @@ func (c *Common) WhyLines(p *review.ProposalState, w int, blind bool, self strin
 			out = append(out, "     "+l)
 		}
 		if v.N > 1 {
-			before, after := BeforeAfter(review.WordDiff(p.Statement, v.Statement), c.St.DiffDel.Render, c.St.DiffAdd.Render)
+			before, after := BeforeAfter(p.Statement, v.Statement, c.St.DiffDel.Render, c.St.DiffAdd.Render)
 			for _, part := range []string{c.St.Faint.Render(c.T.Before+c.T.Colon) + before, c.St.Faint.Render(c.T.After+c.T.Colon) + after} {
 				for _, l := range strings.Split(ansi.Wrap(part, w-5, ""), "\n") {
 					out = append(out, "     "+l)
