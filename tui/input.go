@@ -27,7 +27,8 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Yes), msg.String() == "ctrl+c":
 			return m, m.quitNow()
 		case key.Matches(msg, m.keys.No):
-			m.mode, m.status = modeBrowse, ""
+			// Back to where the question interrupted, a panel included.
+			m.mode, m.status = m.beforeQuit, ""
 		}
 		return m, nil
 	case modePicker:

@@ -168,16 +168,17 @@ type Model struct {
 	// leader goes (participants and spectators; a move breaks away). held
 	// is the link on screen, kept in the list when a filter would drop it:
 	// a filter never takes the floor from under the reader.
-	follow    bool
-	held      string
-	verIdx    int      // the version chosen in the picker
-	parkIdx   int      // the row chosen in the list of parked links
-	parkedIDs []string // the parked links, as the list showed them
-	consentAt int      // the first line of the consent text shown
-	ticking   bool     // a timer tick is armed
-	elapsed   map[string]bool
-	exp       exposure
-	draftSent session.Draft // the last draft given to the hub
+	follow     bool
+	held       string
+	beforeQuit mode     // the mode the quit question interrupted
+	verIdx     int      // the version chosen in the picker
+	parkIdx    int      // the row chosen in the list of parked links
+	parkedIDs  []string // the parked links, as the list showed them
+	consentAt  int      // the first line of the consent text shown
+	ticking    bool     // a timer tick is armed
+	elapsed    map[string]bool
+	exp        exposure
+	draftSent  session.Draft // the last draft given to the hub
 
 	// Feedback.
 	pending   int

@@ -185,7 +185,7 @@ func (m *Model) myVote(p *review.ProposalState) (review.Vote, bool) {
 // the one that runs the server; everybody else leaves at once.
 func (m *Model) askQuit() tea.Cmd {
 	if m.isFacilitator() && m.joined {
-		m.mode = modeQuit
+		m.beforeQuit, m.mode = m.mode, modeQuit
 		m.setInfo(m.t.QuitConfirm)
 		return nil
 	}

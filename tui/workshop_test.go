@@ -363,7 +363,16 @@ func TestQuitAsksTheFacilitator(t *testing.T) {
 	if h.m.mode != modeBrowse {
 		t.Fatal("n should keep the screen")
 	}
-	h.press("q", "y")
+	// ctrl+c asks too, and n goes back to the panel it interrupted.
+	h.press("e", "ctrl+c")
+	if h.m.mode != modeQuit {
+		t.Fatal("ctrl+c did not ask the facilitator")
+	}
+	h.press("n")
+	if h.m.mode != modeEdit || h.m.editor == nil {
+		t.Fatalf("n after ctrl+c in the editor: mode %d", h.m.mode)
+	}
+	h.press("esc", "q", "y")
 	h.until("quit", func() bool { return h.quit })
 
 	p := newHarness(t, malik, "fr", 80, 24)
