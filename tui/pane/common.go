@@ -260,9 +260,15 @@ func (c *Common) VoteLine(v review.Vote) string {
 		s = c.St.Label.Render("★") + s
 	}
 	if v.Verdict == review.Reject {
-		s += c.St.Faint.Render(" · ") + c.ReasonWord(v.Reason)
-		if v.Note != "" {
-			s += c.T.Colon + sanitize.Line(v.Note)
+		switch {
+		case v.Reason == review.ReasonOther && v.Note != "":
+			// "other (free text)" names the picker's row; the text says it.
+			s += c.St.Faint.Render(" · ") + sanitize.Line(v.Note)
+		default:
+			s += c.St.Faint.Render(" · ") + c.ReasonWord(v.Reason)
+			if v.Note != "" {
+				s += c.T.Colon + sanitize.Line(v.Note)
+			}
 		}
 	}
 	return s
