@@ -84,7 +84,7 @@ func TestNoEscapeFromOutside(t *testing.T) {
 	ctx := context.Background()
 	bad := review.Actor{Name: evil, Role: review.Participant}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, keys := range [][]string{nil, {"w"}, {"?"}, {"j"}, {"j", "w"}, {"/", "right"}, {"+"}, {"r"}, {"e"}} {
+		for _, keys := range [][]string{nil, {"w"}, {"?"}, {"j"}, {"j", "w"}, {"/", "right"}, {"+"}, {"r"}, {"e"}, {"j", "v"}, {"P"}} {
 			name := fmt.Sprintf("%dx%d_%s", size[0], size[1], strings.Join(keys, ""))
 			t.Run(name, func(t *testing.T) {
 				hub, store := newHubWith(t, evilEvents(t))
@@ -103,6 +103,14 @@ func TestNoEscapeFromOutside(t *testing.T) {
 					if _, err := hub.Do(ctx, bad, a.kind, a.data); err != nil {
 						t.Fatal(err)
 					}
+				}
+				// The workshop's panels show the same texts again: the
+				// versions picker (v) and the parked links (P).
+				if _, err := hub.Do(ctx, facilitator, review.KindProposalParked, review.ParkData{Proposal: "p2", Parked: true}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := hub.Do(ctx, facilitator, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Reject, Reason: review.ReasonOther, Note: evil, Outcome: evil}); err != nil {
+					t.Fatal(err)
 				}
 				h := startHarness(t, hub, store, facilitator, "fr", size[0], size[1])
 				h.press(keys...)
