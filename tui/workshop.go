@@ -202,7 +202,7 @@ func (m *Model) linkName(p *review.ProposalState) string {
 // of their last vote or comment in force, or of their last seal (which is
 // reopened).
 func undoTarget(st *review.State, actor review.Actor) string {
-	kind, data := st.TakeBack(actor)
+	_, data := st.TakeBack(actor)
 	switch d := data.(type) {
 	case review.ReopenData:
 		return d.Proposal
@@ -218,7 +218,6 @@ func undoTarget(st *review.State, actor review.Actor) string {
 			}
 		}
 	}
-	_ = kind
 	return ""
 }
 
