@@ -235,23 +235,34 @@ func (m *Model) noticeChanges(old, nu *session.Snapshot) {
 	if !ok1 || !ok2 || a == b || len(b.History) == 0 {
 		return
 	}
-	e := nu.State.Events[b.History[len(b.History)-1]]
-	if e.Actor.Key() == m.opts.Actor.Key() {
-		return
+	// Who did it: the seal's author, else the author of the latest event
+	// of that kind on the link (a revision may bring several events).
+	by := func(k review.Kind) (review.Actor, bool) {
+		for i := len(b.History) - 1; i >= 0; i-- {
+			if e := nu.State.Events[b.History[i]]; e.Kind == k {
+				return e.Actor, true
+			}
+		}
+		return review.Actor{}, false
 	}
-	who := sanitize.Line(e.Actor.Name) + " (" + m.cm.RoleWord(e.Actor.Role) + ")"
 	var f string
+	var who review.Actor
+	ok := false
 	switch {
-	case !a.Sealed && b.Sealed:
+	case !a.Sealed && b.Sealed && b.Decision != nil:
 		f = map[review.Status]string{review.Accepted: m.t.NoticeAccepted, review.Rejected: m.t.NoticeRejected, review.Rephrased: m.t.NoticeRephrased}[b.Status]
+		who, ok = b.Decision.Actor, true
 	case b.Reopened > a.Reopened:
 		f = m.t.NoticeReopened
+		who, ok = by(review.KindDecisionReopened)
 	case !a.Revealed && b.Revealed:
 		f = m.t.NoticeRevealed
+		who, ok = by(review.KindVotesRevealed)
 	}
-	if f != "" {
-		m.setInfo(fmt.Sprintf(f, who))
+	if f == "" || !ok || who.Key() == m.opts.Actor.Key() {
+		return
 	}
+	m.setInfo(fmt.Sprintf(f, sanitize.Line(who.Name)+" ("+m.cm.RoleWord(who.Role)+")"))
 }
 
 // keyFacilitator handles the facilitator's own keys; for anybody else they
