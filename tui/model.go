@@ -106,6 +106,7 @@ type filter struct {
 // through a pointer.
 type Model struct {
 	opts Options
+	wall wall // the projector's view, for a spectator's screen
 	t    *i18n.Text
 	keys KeyMap
 	st   theme.Styles
@@ -500,6 +501,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case timerTickMsg:
 		return m, m.timerTick()
+	case wallTickMsg:
+		if msg.gen != m.wall.gen {
+			return m, nil // a later tick is in flight
+		}
+		return m, m.wall.redraw(m)
 	case exposureTickMsg:
 		return m, m.exposureTicked()
 	case exposureMsg:
@@ -749,6 +755,7 @@ func background(choice, colorfgbg string) (dark, fixed bool) {
 // restyle rebuilds the styles after the background or NO_COLOR became
 // known.
 func (m *Model) restyle() {
+	m.wall.restyle(m)
 	m.st = theme.New(m.dark, m.noColor)
 	m.help.Styles = m.st.Help
 	m.hint = ""

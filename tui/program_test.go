@@ -97,7 +97,7 @@ func TestProgramNoColorFromClientEnv(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithEnvironment([]string{"TERM=xterm-256color", "NO_COLOR=1"})))
 	waitHub(t, hub, "the spectator online", func(s *session.Snapshot) bool { return len(s.Online) == 1 })
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Salle")) },
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("link 1 of 4")) },
 		teatest.WithDuration(10*time.Second))
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)

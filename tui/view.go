@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
@@ -41,8 +42,20 @@ func (m *Model) render() string {
 	if w <= 0 || h <= 0 {
 		return m.t.Loading
 	}
+	watching := m.wall.view != nil && m.mode == modeBrowse && m.snap != nil && m.fatal == ""
 	if w < minWidth || h < minHeight {
-		return m.tooSmall()
+		if !watching {
+			return m.tooSmall()
+		}
+	}
+	if watching {
+		// The projector's wall has its own minimum size and message; a
+		// status (why a key does nothing, a declined consent) takes its
+		// last line.
+		if m.status == "" || h < minHeight {
+			return m.wall.view.Render(m.snap, m.opts.Now(), w, h)
+		}
+		return m.wall.view.Render(m.snap, m.opts.Now(), w, h-1) + "\n" + m.st.Faint.Render(ansi.Truncate(" "+m.status, w, "…"))
 	}
 	if m.mode == modePicker || m.snap == nil || (m.fatal != "" && !m.joined) {
 		// No session to show, or none joined: the picker's screen says

@@ -76,7 +76,7 @@ func (m *Model) afterSnapshot() tea.Cmd {
 	} else {
 		cmd = m.refresh()
 	}
-	return tea.Batch(cmd, m.armTimer())
+	return tea.Batch(cmd, m.armTimer(), m.wall.redraw(m))
 }
 
 // catchingUp reports whether this follower's screen should go to the
@@ -556,6 +556,7 @@ func (m *Model) answerConsent(agreed bool) tea.Cmd {
 		m.opts.Actor.Role = review.Spectator
 		m.keys = newKeyMap(m.t, review.Spectator)
 		m.hint = ""
+		m.wall.restyle(m)
 		m.vc.invalidate()
 	}
 	return cmd
