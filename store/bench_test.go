@@ -226,3 +226,25 @@ func BenchmarkSummaries(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVerify checks the chain and the integrity of a file holding one
+// session of 100,000 votes, which is what `revue verify NAME` does.
+func BenchmarkVerify(b *testing.B) {
+	s := openTemp(b)
+	ctx := context.Background()
+	batch := []review.Event{created("s", "c")}
+	for i := 1; i < 100000; i++ {
+		batch = append(batch, vote("s", i))
+		if len(batch) == 5000 || i == 99999 {
+			mustAppend(b, s, batch...)
+			batch = batch[:0]
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := s.Verify(ctx, "s")
+		if err != nil || !r.OK() || r.Events != 100000 {
+			b.Fatalf("%+v %v", r, err)
+		}
+	}
+}

@@ -171,6 +171,13 @@ type result struct {
 // cannot delete an event behind the triggers' back). Open creates the schema
 // if needed and runs PRAGMA quick_check: a file that is not a Revue store or
 // is damaged is refused with an error that names it and says what to do.
+//
+// A file written by a revue of schema version 1 (before the hash chain) is
+// upgraded by Open, in one transaction: the hash column is added and the
+// chain computed for every event already stored, in seq order, and the
+// summary tables are built from the events (see migrate). It takes about as
+// long as reading the trace once; an older revue then refuses the file as
+// written by a newer one.
 func Open(path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -938,10 +945,9 @@ func (s *Store) Since(ctx context.Context, session string, afterSeq int64) ([]re
 // time, from one consistent snapshot, without holding the whole trace in
 // memory: it is for streaming an export of a session of any size. An error
 // of fn stops the reading and is returned as is, so that the caller can
-// tell its own (a closed pipe) from the store's. fn must not keep the
-// event's Data beyond the call if it wants to modify it; it may keep the
-// event itself, whose Data is a fresh copy. A session without any event is
-// an error wrapping ErrNoSession.
+// tell its own (a closed pipe) from the store's. fn may keep the event: its
+// Data is its own copy. A session without any event is an error wrapping
+// ErrNoSession.
 func (s *Store) Each(ctx context.Context, session string, fn func(review.Event) error) error {
 	n := 0
 	var fnErr error
