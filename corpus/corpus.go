@@ -109,8 +109,8 @@ func Expand(paths []string) ([]string, []Problem) {
 				problems = append(problems, Problem{File: p, Reason: unsupportedReason(p)})
 				continue
 			}
-			if !info.Mode().IsRegular() {
-				problems = append(problems, Problem{File: p, Reason: "not a regular file"})
+			if r := notRegular(p, info); r != "" {
+				problems = append(problems, Problem{File: p, Reason: r})
 				continue
 			}
 			add(p)
@@ -196,15 +196,22 @@ func ReadDocument(path string, opts Options) (review.Document, []Problem, error)
 	case info.IsDir():
 		return review.Document{}, nil, Problem{File: path, Reason: "is a directory, not a file"}
 	case !info.Mode().IsRegular():
-		return review.Document{}, nil, Problem{File: path, Reason: "not a regular file"}
+		return review.Document{}, nil, Problem{File: path, Reason: notRegular(path, info)}
 	case info.Size() > maxFileBytes:
-		return review.Document{}, nil, Problem{File: path, Reason: fmt.Sprintf("file of %d MiB, more than the %d MiB a document may have: is it really a document?", info.Size()>>20, maxFileBytes>>20)}
+		return review.Document{}, nil, Problem{File: path, Reason: tooLargeDocument(info.Size())}
 	}
-	b, err := os.ReadFile(path)
+	b, too, err := readRegular(path, maxFileBytes)
 	if err != nil {
 		return review.Document{}, nil, Problem{File: path, Reason: statReason(err)}
 	}
+	if too {
+		return review.Document{}, nil, Problem{File: path, Reason: tooLargeDocument(maxFileBytes + 1)}
+	}
 	return readBytes(path, format, b, opts)
+}
+
+func tooLargeDocument(size int64) string {
+	return fmt.Sprintf("file of %d MiB, more than the %d MiB a document may have: is it really a document?", size>>20, maxFileBytes>>20)
 }
 
 // readBytes is ReadDocument once the file's bytes are read.
@@ -258,6 +265,9 @@ func extract(path, format string, b []byte) (extracted, error) {
 		if ex.title == "" && len(ex.regions) > 0 {
 			ex.title = firstLine(ex.text[:regionByteEnd(ex.text, ex.regions[0].end)], 200)
 		}
+		if len(res.pages) == 0 {
+			return ex, Problem{File: path, Reason: "a PDF without any page: is the file complete? export or download it again"}
+		}
 		if strings.TrimSpace(ex.text) == "" {
 			return ex, Problem{File: path, Reason: fmt.Sprintf("no text in its %d page(s): a scanned PDF? run OCR first (for example: ocrmypdf in.pdf out.pdf)", len(res.pages))}
 		}
@@ -275,7 +285,10 @@ func extract(path, format string, b []byte) (extracted, error) {
 	case "markdown":
 		ex.title, ex.regions = markdownRegions(ex.text)
 	case "html":
-		ex.text, ex.title, ex.regions = htmlText(ex.text)
+		var err error
+		if ex.text, ex.title, ex.regions, err = htmlText(ex.text); err != nil {
+			return ex, Problem{File: path, Reason: err.Error()}
+		}
 	default:
 		ex.regions = []span{{start: 0, end: utf8.RuneCountInString(ex.text)}}
 	}

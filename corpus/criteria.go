@@ -52,14 +52,26 @@ func ReadCriteria(path string) ([]review.Criterion, []Problem) {
 	if info.IsDir() {
 		return nil, []Problem{{File: path, Reason: "is a directory: give the criteria file"}}
 	}
-	if info.Size() > maxCriteriaBytes {
-		return nil, []Problem{{File: path, Reason: fmt.Sprintf("file of %d KiB, too large for a criteria list: is it the right file?", info.Size()>>10)}}
+	// A pipe or a device is refused before it is opened: opening a FIFO
+	// blocks, and /dev/zero has no end (see notRegular).
+	if r := notRegular(path, info); r != "" {
+		return nil, []Problem{{File: path, Reason: r}}
 	}
-	b, err := os.ReadFile(path)
+	if info.Size() > maxCriteriaBytes {
+		return nil, []Problem{{File: path, Reason: tooLargeCriteria(info.Size())}}
+	}
+	b, too, err := readRegular(path, maxCriteriaBytes)
 	if err != nil {
 		return nil, []Problem{{File: path, Reason: statReason(err)}}
 	}
+	if too {
+		return nil, []Problem{{File: path, Reason: tooLargeCriteria(maxCriteriaBytes + 1)}}
+	}
 	return parseCriteria(path, b)
+}
+
+func tooLargeCriteria(size int64) string {
+	return fmt.Sprintf("file of %d KiB, too large for a criteria list: is it the right file?", size>>10)
 }
 
 // parseCriteria is ReadCriteria on bytes already read; path gives the format

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -8,16 +9,27 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
+// htmlMaxDepth is golang.org/x/net/html's limit on open elements.
+const htmlMaxDepth = 512
+
 // htmlText extracts the readable text of an HTML page, such as an Etherpad
 // export: scripts, styles and the head are skipped, white space is collapsed
 // as a browser does (except inside <pre>), block elements end a paragraph and
 // <br> ends a line. Each heading (h1 to h6) opens a region named by its text.
 // The title is the <title>, else the first <h1>.
-func htmlText(src string) (text string, title string, regions []span) {
+//
+// The only error is a page nested deeper than the parser accepts (512
+// open elements, a limit of golang.org/x/net/html against stack
+// exhaustion): it is said as such, not taken for a page without text.
+func htmlText(src string) (text string, title string, regions []span, err error) {
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
-		// html.Parse only fails on a reader error; a strings.Reader has none.
-		return "", "", nil
+		// html.Parse fails on a reader error, which a strings.Reader never
+		// has, or on its depth limit.
+		if strings.Contains(err.Error(), "exceeds") {
+			return "", "", nil, fmt.Errorf("HTML nested too deep (more than %d elements inside one another), which the reader refuses: save the page again from its editor, or as plain text (.txt)", htmlMaxDepth)
+		}
+		return "", "", nil, fmt.Errorf("HTML that cannot be read (%v): save the page again from its editor, or as plain text (.txt)", err)
 	}
 	w := &htmlWriter{}
 	w.cur = span{}
@@ -83,7 +95,7 @@ func htmlText(src string) (text string, title string, regions []span) {
 	if title == "" {
 		title = firstH1
 	}
-	return w.b.String(), title, w.regions
+	return w.b.String(), title, w.regions, nil
 }
 
 // htmlWriter accumulates extracted text. Breaks and spaces are held back

@@ -203,7 +203,19 @@ func TestPDFText(t *testing.T) {
 // FuzzPDF gives damaged and random bytes to the PDF reader: it must return
 // a document or a Problem, never panic or hang. The deadlines are shortened
 // so that one execution stays quick.
+//
+// The engine is started here, before f.Fuzz, in every process that runs the
+// target (the coordinator and each fuzzing worker run this function from
+// the top): compiling PDFium's WebAssembly takes seconds, which inside the
+// first execution made the fuzzer report "fuzzing process hung". One PDF is
+// read once too, so that the worker pool is warm before the first input.
 func FuzzPDF(f *testing.F) {
+	if _, err := pdfPool(); err != nil {
+		f.Fatal(err)
+	}
+	if res := extractPDF([]byte("%PDF-1.7\n%%EOF")); res.reason == "" {
+		f.Fatal("an empty PDF was read as a document")
+	}
 	for _, name := range []string{"rapport.pdf", "tronque.pdf", "cesure.pdf", "texte.pdf"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "pdf", name))
 		if err != nil {

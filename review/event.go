@@ -81,7 +81,9 @@ var Kinds = []Kind{
 
 // Event is one entry of a session's append-only trace. ID is chosen by the
 // event's author, so that a retry after a crash is a no-op; Seq is given by
-// the store when the event is committed.
+// the store when the event is committed, and so is Hash, the link of the
+// session's hash chain that makes a changed or deleted event visible (see
+// store.ChainHash); it is empty in an event not yet stored.
 type Event struct {
 	Session string          `json:"session"`
 	Seq     int64           `json:"seq"`
@@ -90,6 +92,7 @@ type Event struct {
 	Actor   Actor           `json:"actor"`
 	Kind    Kind            `json:"kind"`
 	Data    json.RawMessage `json:"data"`
+	Hash    string          `json:"hash,omitempty"`
 }
 
 // SessionCreated is the first event of every session.

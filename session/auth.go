@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"charm.land/log/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -73,6 +75,8 @@ type access struct {
 	passcode     []byte // SHA-256 of the passcode, or nil
 	authorized   keySet // nil: any key may try
 	facilitators keySet
+	guard        *guard // slows and refuses wrong passcodes
+	log          *log.Logger
 }
 
 // publicKey answers whether key may attempt public key authentication,
@@ -121,8 +125,8 @@ func (a *access) passcodeConfig(ctx ssh.Context) *gossh.ServerConfig {
 		}
 		ext := base64.StdEncoding.EncodeToString(key.Marshal())
 		return nil, &gossh.PartialSuccessError{Next: gossh.ServerAuthCallbacks{
-			KeyboardInteractiveCallback: func(_ gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
-				if !a.askPasscode(ctx, challenge) {
+			KeyboardInteractiveCallback: func(conn gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
+				if !a.askPasscode(ctx, conn, challenge) {
 					return nil, denied
 				}
 				return &gossh.Permissions{Extensions: map[string]string{permissionsPublicKey: ext}}, nil
@@ -130,8 +134,8 @@ func (a *access) passcodeConfig(ctx ssh.Context) *gossh.ServerConfig {
 		}}
 	}
 	if a.authorized == nil {
-		cfg.KeyboardInteractiveCallback = func(_ gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
-			if !a.askPasscode(ctx, challenge) {
+		cfg.KeyboardInteractiveCallback = func(conn gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
+			if !a.askPasscode(ctx, conn, challenge) {
 				return nil, denied
 			}
 			return &gossh.Permissions{}, nil
@@ -142,8 +146,15 @@ func (a *access) passcodeConfig(ctx ssh.Context) *gossh.ServerConfig {
 
 // askPasscode asks for the passcode, at most maxPasscodeTries times per
 // connection, whatever the number of keyboard-interactive rounds the client
-// starts.
-func (a *access) askPasscode(ctx ssh.Context, challenge gossh.KeyboardInteractiveChallenge) bool {
+// starts. Before each question the guard may make the connection wait
+// (after repeated failures of this user name from this address, or of this
+// address), or refuse it: the person is then told why and for how long, in
+// both languages since the language of the session is not known yet, and
+// is not asked. Each wrong passcode is logged with the address and the
+// user name.
+func (a *access) askPasscode(ctx ssh.Context, conn gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) bool {
+	ip, user := hostOf(conn.RemoteAddr()), conn.User()
+	name := sanitize.Line(user) // the log may be read in a terminal
 	for {
 		ctx.Lock()
 		tries, _ := ctx.Value(passcodeTriesKey{}).(int)
@@ -153,6 +164,18 @@ func (a *access) askPasscode(ctx ssh.Context, challenge gossh.KeyboardInteractiv
 		}
 		ctx.SetValue(passcodeTriesKey{}, tries+1)
 		ctx.Unlock()
+		v := a.guard.check(ip, user)
+		if v.refused {
+			if v.first {
+				a.log.Warn("authentication refused: too many wrong passcodes", "remote", ip, "user", name, "method", "passcode", "until", v.until.Format(time.RFC3339))
+			}
+			mins := int(v.until.Sub(a.guard.now()).Minutes()) + 1
+			_, _ = challenge("Revue", fmt.Sprintf("Trop de codes faux depuis votre adresse : réessayez dans %d min. / Too many wrong passcodes from your address: try again in %d min.\n", mins, mins), nil, nil)
+			return false
+		}
+		if v.wait > 0 && !a.guard.sleep(ctx, v.wait) {
+			return false
+		}
 		answers, err := challenge("Revue", "", []string{"Passcode (code d'accès): "}, []bool{false})
 		if err != nil || len(answers) != 1 {
 			return false
@@ -161,8 +184,11 @@ func (a *access) askPasscode(ctx ssh.Context, challenge gossh.KeyboardInteractiv
 		// Both sides are hashed first, so that the comparison takes the same
 		// time whatever the length of the guess.
 		if subtle.ConstantTimeCompare(got[:], a.passcode) == 1 {
+			a.guard.succeed(ip, user)
 			return true
 		}
+		a.guard.fail(ip, user)
+		a.log.Warn("authentication failed: wrong passcode", "remote", ip, "user", name, "method", "passcode", "try", tries+1)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // ModelRequest is everything the interface needs to serve one SSH session.
@@ -66,7 +67,17 @@ type Config struct {
 	// authentication, so that half-open connections cannot pile up against
 	// MaxConns. Default 30 s (long enough to type a passcode).
 	HandshakeTimeout time.Duration
-	Registry         *Registry
+	// AuthStartTimeout bounds the time from TCP connect to the client's
+	// first authentication request, which a real client sends within a
+	// few round trips: a connection that says nothing is closed after it.
+	// Default 10 s.
+	AuthStartTimeout time.Duration
+	// MaxPendingPerAddr caps the connections of one address that have not
+	// authenticated yet; more are closed at once, so that one address
+	// cannot hold the MaxConns slots. Default 16: a room behind one router
+	// connects within the same minute, but each handshake takes a second.
+	MaxPendingPerAddr int
+	Registry          *Registry
 	// NewModel builds the interface of one session; main.go wires it to
 	// tui.New, which keeps session free of any import of tui.
 	NewModel func(ModelRequest) tea.Model
@@ -108,6 +119,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	addr     net.Addr
+	gate     *gate
 	closing  bool
 	programs map[*tea.Program]struct{}
 	running  sync.WaitGroup // one per session in presence, until it has left its hub
@@ -132,15 +144,22 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.HandshakeTimeout <= 0 {
 		cfg.HandshakeTimeout = 30 * time.Second
 	}
+	if cfg.AuthStartTimeout <= 0 {
+		cfg.AuthStartTimeout = 10 * time.Second
+	}
+	if cfg.MaxPendingPerAddr <= 0 {
+		cfg.MaxPendingPerAddr = 16
+	}
 	switch cfg.Lang {
 	case "", "fr", "en":
 	default:
 		return nil, fmt.Errorf("language %q is not available; use fr or en", cfg.Lang)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, access: &access{}, programs: map[*tea.Program]struct{}{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, access: &access{guard: newGuard(defaultGuard)}, programs: map[*tea.Program]struct{}{}}
 	if s.log == nil {
 		s.log = log.New(io.Discard)
 	}
+	s.access.log = s.log
 	if cfg.Passcode != "" {
 		h := sha256.Sum256([]byte(cfg.Passcode))
 		s.access.passcode = h[:]
@@ -195,14 +214,16 @@ func NewServer(cfg Config) (*Server, error) {
 			s.recover,
 		),
 	}
+	// Every mode gets the authentication log (serverConfig), which also
+	// tells the gate which connections have authenticated.
+	opts = append(opts, func(srv *ssh.Server) error {
+		srv.ServerConfigCallback = s.serverConfig
+		return nil
+	})
 	switch {
 	case s.access.passcode != nil:
 		// Two steps for key holders, which charm.land/ssh's handlers cannot
-		// express: see passcodeConfig.
-		opts = append(opts, func(srv *ssh.Server) error {
-			srv.ServerConfigCallback = s.access.passcodeConfig
-			return nil
-		})
+		// express: see passcodeConfig, which serverConfig uses.
 	case s.access.authorized != nil:
 		// Keys only: keyboard-interactive stays off.
 		opts = append(opts, ssh.PublicKeyAuth(s.access.publicKey))
@@ -236,13 +257,59 @@ func loadHostKey(path string) (ssh.Signer, error) {
 	return k.Signer(), nil
 }
 
-// Serve accepts connections on l, at most Config.MaxConns at once, until
-// Shutdown. It returns ssh.ErrServerClosed after Shutdown.
+// Serve accepts connections on l, at most Config.MaxConns at once, and at
+// most Config.MaxPendingPerAddr of one address still authenticating (see
+// gate), until Shutdown. It returns ssh.ErrServerClosed after Shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	g := newGate(l, s.cfg.MaxPendingPerAddr, s.cfg.AuthStartTimeout, s.log)
 	s.mu.Lock()
 	s.addr = l.Addr()
+	s.gate = g
 	s.mu.Unlock()
-	return s.srv.Serve(netutil.LimitListener(l, s.cfg.MaxConns))
+	// The gate is below the cap: a connection it closes never holds one
+	// of the MaxConns slots.
+	return s.srv.Serve(netutil.LimitListener(g, s.cfg.MaxConns))
+}
+
+// serverConfig is the x/crypto/ssh configuration of each connection:
+// passcodeConfig's with a passcode, else an empty one that charm.land/ssh
+// completes with its handlers; in every mode AuthLogCallback logs the
+// failures and tells the gate of the connection's progress.
+func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
+	cfg := &gossh.ServerConfig{}
+	if s.access.passcode != nil {
+		cfg = s.access.passcodeConfig(ctx)
+	}
+	cfg.AuthLogCallback = s.authLog
+	return cfg
+}
+
+// authLog sees every authentication request of every connection. A success
+// takes the connection out of the gate's count; a failure is logged with
+// the address, the user name and the method. Wrong passcodes are logged by
+// askPasscode, which knows each try; "none" (the client asking which
+// methods exist) and the first step of a key holder (partial success) are
+// not failures.
+func (s *Server) authLog(conn gossh.ConnMetadata, method string, err error) {
+	s.mu.Lock()
+	g := s.gate
+	s.mu.Unlock()
+	if g != nil {
+		if err == nil {
+			g.authenticated(conn.RemoteAddr())
+		} else {
+			g.started(conn.RemoteAddr())
+		}
+	}
+	var partial *gossh.PartialSuccessError
+	switch {
+	case err == nil:
+		s.log.Debug("authenticated", "remote", hostOf(conn.RemoteAddr()), "user", sanitize.Line(conn.User()), "method", method)
+	case method == "none", errors.As(err, &partial):
+	case method == "keyboard-interactive" && s.access.passcode != nil:
+	default:
+		s.log.Info("authentication failed", "remote", hostOf(conn.RemoteAddr()), "user", sanitize.Line(conn.User()), "method", method, "err", err)
+	}
 }
 
 // ListenAndServe listens on Config.Listen and serves.

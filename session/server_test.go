@@ -139,7 +139,10 @@ func TestPasscode(t *testing.T) {
 			if tt.answers != nil {
 				auth = append(auth, passcode(&asked, tt.answers...))
 			}
-			tm, err := tryDial(t, srv, clientConfig(srv, "paul", auth...), termOpts{})
+			// One name per case: the wrong passcodes of one case must not
+			// slow the next (the guard counts failures per address and
+			// name; TestWrongPasscodesAreSlowedThenRefused tests it).
+			tm, err := tryDial(t, srv, clientConfig(srv, "paul-"+strings.ReplaceAll(tt.name, " ", "-"), auth...), termOpts{})
 			if (err == nil) != tt.ok {
 				t.Fatalf("login err = %v, want ok=%v", err, tt.ok)
 			}

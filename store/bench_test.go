@@ -190,3 +190,61 @@ func BenchmarkInit18k(b *testing.B) {
 	b.ReportMetric(float64(size)/1e6/(appendTime.Seconds()/n), "append-MB/s")
 	b.ReportMetric(float64(openTime.Milliseconds())/n, "reopen-ms")
 }
+
+// BenchmarkSummaries lists 100 sessions of n events each, which is what
+// `revue sessions` does. The cost should not depend on n: it reads one
+// summary row and probes one index per session. The traces are built with
+// big Appends (so the triggers and the chain run as in use); 100 × 100,000
+// events would take minutes to build, so the sizes are 1,000 and 10,000 and
+// BENCHMARKS.md extrapolates from their (flat) figures.
+func BenchmarkSummaries(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("100x%d", n), func(b *testing.B) {
+			s := openTemp(b)
+			ctx := context.Background()
+			for k := range 100 {
+				name := fmt.Sprintf("session-%03d", k)
+				batch := []review.Event{created(name, "c")}
+				for i := 1; i < n; i++ {
+					batch = append(batch, vote(name, i))
+					if len(batch) == 2000 || i == n-1 {
+						mustAppend(b, s, batch...)
+						batch = batch[:0]
+					}
+				}
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				sums, err := s.Summaries(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(sums) != 100 || sums[99].Events != int64(n) || sums[99].Err != nil {
+					b.Fatalf("got %d sessions, the last %+v", len(sums), sums[len(sums)-1])
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkVerify checks the chain and the integrity of a file holding one
+// session of 100,000 votes, which is what `revue verify NAME` does.
+func BenchmarkVerify(b *testing.B) {
+	s := openTemp(b)
+	ctx := context.Background()
+	batch := []review.Event{created("s", "c")}
+	for i := 1; i < 100000; i++ {
+		batch = append(batch, vote("s", i))
+		if len(batch) == 5000 || i == 99999 {
+			mustAppend(b, s, batch...)
+			batch = batch[:0]
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := s.Verify(ctx, "s")
+		if err != nil || !r.OK() || r.Events != 100000 {
+			b.Fatalf("%+v %v", r, err)
+		}
+	}
+}

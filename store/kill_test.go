@@ -179,6 +179,10 @@ func checkTrace(t *testing.T, path string, acked map[string]bool) (problems []st
 		if err != nil {
 			return append(problems, err.Error())
 		}
+		// The hash chain holds across the kills, like the seqs.
+		if rep, err := s.Verify(ctx, n); err != nil || rep.Break != nil {
+			problems = append(problems, fmt.Sprintf("session %s: chain %v %v", n, rep.Break, err))
+		}
 		for i, e := range trace {
 			if e.Seq != int64(i+1) {
 				problems = append(problems, fmt.Sprintf("session %s: seq %d at position %d", n, e.Seq, i+1))

@@ -81,14 +81,20 @@ const busyTimeout = 10 * time.Second
 const applicationID = 0x52657675
 
 // schemaVersion is PRAGMA user_version of the schema this code writes.
-const schemaVersion = 1
+// Version 1 had no hash chain and no summaries; Open migrates it (see
+// migrate).
+const schemaVersion = 2
 
 // schema creates the events table. Its invariants hold even against another
 // program writing the file: the triggers refuse UPDATE and DELETE, the unique
 // constraints make (session, seq) and (session, id) keys, and the CHECK ties
 // session.created to seq 1, so that a session is created exactly once and
 // before anything else happens in it. pos, the rowid, is the global commit
-// order, which gives Sessions its creation order.
+// order, which gives Sessions its creation order. hash is the event's link
+// in its session's hash chain (ChainHash); it may be NULL only in a file
+// migrated from version 1 before the chain was computed, which Open does in
+// the same transaction as the migration. The summary tables come from
+// summarySchema.
 const schema = `
 CREATE TABLE events (
 	pos               INTEGER PRIMARY KEY,
@@ -101,15 +107,21 @@ CREATE TABLE events (
 	actor_role        TEXT    NOT NULL,
 	kind              TEXT    NOT NULL CHECK (length(kind) > 0),
 	data              BLOB,
+	hash              TEXT    CHECK (hash IS NULL OR length(hash) = 64),
 	UNIQUE (session, seq),
 	UNIQUE (session, id),
 	CHECK ((kind = 'session.created') = (seq = 1))
 ) STRICT;
 CREATE INDEX events_created ON events (pos) WHERE seq = 1;
-CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'the trace is append-only: UPDATE of events is refused'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the trace is append-only: DELETE of events is refused'); END;
+` + noUpdateTrigger
+
+// noUpdateTrigger is apart from schema because the migration from version 1
+// drops it for as long as it fills the hash column of the old rows.
+const noUpdateTrigger = `
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the trace is append-only: UPDATE of events is refused'); END;
 `
 
 // Store is an open trace file. Its methods are safe for concurrent use.
@@ -159,6 +171,13 @@ type result struct {
 // cannot delete an event behind the triggers' back). Open creates the schema
 // if needed and runs PRAGMA quick_check: a file that is not a Revue store or
 // is damaged is refused with an error that names it and says what to do.
+//
+// A file written by a revue of schema version 1 (before the hash chain) is
+// upgraded by Open, in one transaction: the hash column is added and the
+// chain computed for every event already stored, in seq order, and the
+// summary tables are built from the events (see migrate). It takes about as
+// long as reading the trace once; an older revue then refuses the file as
+// written by a newer one.
 func Open(path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -270,6 +289,9 @@ func (s *Store) prepare(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
 	var mode string
 	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return openError(s.path, err)
@@ -332,7 +354,7 @@ func (s *Store) identify(ctx context.Context) (fresh bool, err error) {
 
 // create writes the schema; it runs inside prepare's transaction.
 func (s *Store) create(ctx context.Context) error {
-	for _, q := range []string{schema,
+	for _, q := range []string{schema, summarySchema,
 		fmt.Sprintf("PRAGMA application_id = %d", applicationID),
 		fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
@@ -534,7 +556,7 @@ func (s *Store) commit(first *request) {
 	// transaction.
 	batch, _ = s.gather(batch, size)
 
-	tx := &txn{s: s, ctx: ctx, next: map[string]int64{}}
+	tx := &txn{s: s, ctx: ctx, next: map[string]link{}}
 	results := make([]result, len(batch))
 	var ok []int
 	for i, r := range batch {
@@ -641,8 +663,15 @@ func (s *Store) writeError(err error) error {
 type txn struct {
 	s      *Store
 	ctx    context.Context
-	next   map[string]int64 // next seq per session, as committed so far in this transaction
-	broken error            // set when the whole transaction must be rolled back
+	next   map[string]link // last event per session, as written so far in this transaction
+	broken error           // set when the whole transaction must be rolled back
+}
+
+// link is the last event of a session: the next one gets seq+1 and chains
+// to hash.
+type link struct {
+	seq  int64
+	hash string
 }
 
 // callLocal reports whether err, met while writing one call, leaves the
@@ -671,7 +700,7 @@ func (t *txn) call(events []review.Event) ([]review.Event, error) {
 			return nil, t.broken
 		}
 	}
-	local := map[string]int64{}
+	local := map[string]link{}
 	stored, err := t.write(events, local)
 	if err != nil && !callLocal(err) {
 		t.broken = t.s.writeError(err)
@@ -700,7 +729,7 @@ func (t *txn) call(events []review.Event) ([]review.Event, error) {
 
 // write stores events, or finds them stored, numbering the new ones from
 // the sessions' current last seq read inside this write transaction.
-func (t *txn) write(events []review.Event, local map[string]int64) ([]review.Event, error) {
+func (t *txn) write(events []review.Event, local map[string]link) ([]review.Event, error) {
 	st := t.s.st
 	out := make([]review.Event, len(events))
 	for i, e := range events {
@@ -720,17 +749,19 @@ func (t *txn) write(events []review.Event, local map[string]int64) ([]review.Eve
 				continue
 			}
 		}
-		seq, ok := local[e.Session]
+		prev, ok := local[e.Session]
 		if !ok {
-			seq, ok = t.next[e.Session]
+			prev, ok = t.next[e.Session]
 		}
 		if !ok {
-			var last int64
-			if err := st.maxSeq.QueryRowContext(t.ctx, e.Session).Scan(&last); err != nil {
+			var hash sql.NullString
+			err := st.last.QueryRowContext(t.ctx, e.Session).Scan(&prev.seq, &hash)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return nil, fail(err)
 			}
-			seq = last + 1
+			prev.hash = hash.String
 		}
+		seq := prev.seq + 1
 		switch {
 		case seq == 1 && !created:
 			// An empty session cannot hold this id already.
@@ -744,8 +775,10 @@ func (t *txn) write(events []review.Event, local map[string]int64) ([]review.Eve
 			}
 		}
 		e.Seq = seq
-		res, err := st.insert.ExecContext(t.ctx, e.Session, e.Seq, e.ID, e.At.Format(time.RFC3339Nano),
-			e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), blob(e.Data))
+		at := e.At.Format(time.RFC3339Nano)
+		e.Hash = ChainHash(prev.hash, e.Seq, at, e.ID, e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), e.Data)
+		res, err := st.insert.ExecContext(t.ctx, e.Session, e.Seq, e.ID, at,
+			e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), blob(e.Data), e.Hash)
 		if err != nil {
 			return nil, fail(err)
 		}
@@ -765,7 +798,7 @@ func (t *txn) write(events []review.Event, local map[string]int64) ([]review.Eve
 			out[i] = old
 			continue
 		}
-		local[e.Session] = seq + 1
+		local[e.Session] = link{seq: seq, hash: e.Hash}
 		out[i] = e
 	}
 	return out, nil
@@ -776,7 +809,7 @@ func (t *txn) write(events []review.Event, local map[string]int64) ([]review.Eve
 type stmts struct {
 	begin, commit, rollback        *sql.Stmt
 	savepoint, rollbackTo, release *sql.Stmt
-	insert, lookup, maxSeq         *sql.Stmt
+	insert, lookup, last           *sql.Stmt
 }
 
 func (s *Store) prepareStmts(ctx context.Context) error {
@@ -792,10 +825,10 @@ func (s *Store) prepareStmts(ctx context.Context) error {
 		{&s.st.release, "RELEASE append_call"},
 		// The conflict target is (session, id) alone: a clash on (session,
 		// seq) would be a bug and must fail, not be skipped.
-		{&s.st.insert, `INSERT INTO events (session, seq, id, at, actor_name, actor_fingerprint, actor_role, kind, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session, id) DO NOTHING`},
+		{&s.st.insert, `INSERT INTO events (session, seq, id, at, actor_name, actor_fingerprint, actor_role, kind, data, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session, id) DO NOTHING`},
 		{&s.st.lookup, "SELECT " + columns + " FROM events WHERE session = ? AND id = ?"},
-		{&s.st.maxSeq, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session = ?"},
+		{&s.st.last, "SELECT seq, hash FROM events WHERE session = ? ORDER BY seq DESC LIMIT 1"},
 	} {
 		st, err := s.w.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -807,7 +840,7 @@ func (s *Store) prepareStmts(ctx context.Context) error {
 }
 
 func (s *Store) closeStmts() {
-	for _, st := range []*sql.Stmt{s.st.begin, s.st.commit, s.st.rollback, s.st.savepoint, s.st.rollbackTo, s.st.release, s.st.insert, s.st.lookup, s.st.maxSeq} {
+	for _, st := range []*sql.Stmt{s.st.begin, s.st.commit, s.st.rollback, s.st.savepoint, s.st.rollbackTo, s.st.release, s.st.insert, s.st.lookup, s.st.last} {
 		if st != nil {
 			st.Close()
 		}
@@ -822,7 +855,7 @@ func blob(d json.RawMessage) any {
 	return []byte(d)
 }
 
-const columns = "session, seq, at, id, actor_name, actor_fingerprint, actor_role, kind, data"
+const columns = "session, seq, at, id, actor_name, actor_fingerprint, actor_role, kind, data, hash"
 
 // lookup returns the stored event (session, id), if any.
 func lookup(ctx context.Context, q *sql.Stmt, session, id string) (review.Event, bool, error) {
@@ -832,8 +865,9 @@ func lookup(ctx context.Context, q *sql.Stmt, session, id string) (review.Event,
 		role string
 		kind string
 		data []byte
+		hash sql.NullString
 	)
-	err := q.QueryRowContext(ctx, session, id).Scan(&e.Session, &e.Seq, &at, &e.ID, &e.Actor.Name, &e.Actor.Fingerprint, &role, &kind, &data)
+	err := q.QueryRowContext(ctx, session, id).Scan(&e.Session, &e.Seq, &at, &e.ID, &e.Actor.Name, &e.Actor.Fingerprint, &role, &kind, &data, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return review.Event{}, false, nil
 	}
@@ -843,6 +877,7 @@ func lookup(ctx context.Context, q *sql.Stmt, session, id string) (review.Event,
 	if err := fill(&e, at, role, kind, data); err != nil {
 		return review.Event{}, false, err
 	}
+	e.Hash = hash.String
 	return e, true, nil
 }
 
@@ -869,66 +904,143 @@ func fill(e *review.Event, at, role, kind string, data []byte) error {
 // which would copy every payload a second time: replay is what `revue
 // serve` and `revue export` wait for at start, on traces of 100,000 events.
 func (s *Store) Replay(ctx context.Context, session string) ([]review.Event, error) {
-	if err := s.open(); err != nil {
-		return nil, err
-	}
-	fail := func(err error) ([]review.Event, error) {
+	events := []review.Event{}
+	err := s.scan(ctx, session, 0, func(e review.Event) error {
+		events = append(events, e)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("replay session %q from %s: %w", session, s.path, err)
+	}
+	if len(events) == 0 {
+		return nil, s.noSession("replay", session)
+	}
+	return events, nil
+}
+
+// Since returns the events of a session committed with a seq greater than
+// afterSeq, in seq order, and an empty slice when there are none. It is how
+// a running server sees what another process appended to the same file (a
+// `revue propose`, a `revue forget`, a second server): it remembers the last
+// seq it folded and asks again every second. The query is a range of the
+// (session, seq) index, so an idle poll costs one index probe. A session
+// that has no event at all is an error wrapping ErrNoSession, so that a
+// poller notices a session that is not there rather than waiting forever.
+func (s *Store) Since(ctx context.Context, session string, afterSeq int64) ([]review.Event, error) {
+	events := []review.Event{}
+	err := s.scan(ctx, session, afterSeq, func(e review.Event) error {
+		events = append(events, e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read session %q after event %d from %s: %w", session, afterSeq, s.path, err)
+	}
+	if len(events) == 0 && afterSeq <= 0 {
+		return nil, s.noSession("read", session)
+	}
+	return events, nil
+}
+
+// Each calls fn with the events of a session in seq order, one row at a
+// time, from one consistent snapshot, without holding the whole trace in
+// memory: it is for streaming an export of a session of any size. An error
+// of fn stops the reading and is returned as is, so that the caller can
+// tell its own (a closed pipe) from the store's. fn may keep the event: its
+// Data is its own copy. A session without any event is an error wrapping
+// ErrNoSession.
+func (s *Store) Each(ctx context.Context, session string, fn func(review.Event) error) error {
+	n := 0
+	var fnErr error
+	err := s.scan(ctx, session, 0, func(e review.Event) error {
+		n++
+		if err := fn(e); err != nil {
+			fnErr = err
+			return err
+		}
+		return nil
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("read session %q from %s: %w", session, s.path, err)
+	}
+	if n == 0 {
+		return s.noSession("read", session)
+	}
+	return nil
+}
+
+// noSession is the error for a session that has no event.
+func (s *Store) noSession(verb, session string) error {
+	return fmt.Errorf("%s from %s: %w %q (see `revue sessions` for the list)", verb, s.path, ErrNoSession, session)
+}
+
+// scan calls fn with each event of session whose seq is greater than after,
+// in seq order, read from one snapshot through the driver's own rows.
+func (s *Store) scan(ctx context.Context, session string, after int64, fn func(review.Event) error) error {
+	if err := s.open(); err != nil {
+		return err
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	defer conn.Close()
-	events := []review.Event{}
-	err = conn.Raw(func(dc any) error {
+	return conn.Raw(func(dc any) error {
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("the SQLite driver %T cannot run queries directly", dc)
 		}
 		rows, err := q.QueryContext(ctx,
-			"SELECT seq, at, id, actor_name, actor_fingerprint, actor_role, kind, data FROM events WHERE session = ? ORDER BY seq",
-			[]driver.NamedValue{{Ordinal: 1, Value: session}})
+			"SELECT seq, at, id, actor_name, actor_fingerprint, actor_role, kind, data, hash FROM events WHERE session = ? AND seq > ? ORDER BY seq",
+			[]driver.NamedValue{{Ordinal: 1, Value: session}, {Ordinal: 2, Value: after}})
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		row := make([]driver.Value, 8)
+		row := make([]driver.Value, 9)
 		for {
 			if err := rows.Next(row); err == io.EOF {
 				return nil
 			} else if err != nil {
 				return err
 			}
-			e := review.Event{Session: session}
-			var at, role, kind string
-			var data []byte
-			var okSeq, okAt, okID, okName, okFP, okRole, okKind, okData bool
-			e.Seq, okSeq = row[0].(int64)
-			at, okAt = row[1].(string)
-			e.ID, okID = row[2].(string)
-			e.Actor.Name, okName = row[3].(string)
-			e.Actor.Fingerprint, okFP = row[4].(string)
-			role, okRole = row[5].(string)
-			kind, okKind = row[6].(string)
-			data, okData = row[7].([]byte)
-			okData = okData || row[7] == nil
-			if !(okSeq && okAt && okID && okName && okFP && okRole && okKind && okData) {
-				return fmt.Errorf("event %v has columns of unexpected types %T %T %T %T %T %T %T %T", row[0], row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7])
-			}
-			if err := fill(&e, at, role, kind, data); err != nil {
+			e, err := decodeRow(session, row)
+			if err != nil {
 				return err
 			}
-			events = append(events, e)
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
 	})
-	if err != nil {
-		return fail(err)
+}
+
+// decodeRow makes an event of a row of scan's query.
+func decodeRow(session string, row []driver.Value) (review.Event, error) {
+	e := review.Event{Session: session}
+	var at, role, kind string
+	var data []byte
+	var okSeq, okAt, okID, okName, okFP, okRole, okKind, okData, okHash bool
+	e.Seq, okSeq = row[0].(int64)
+	at, okAt = row[1].(string)
+	e.ID, okID = row[2].(string)
+	e.Actor.Name, okName = row[3].(string)
+	e.Actor.Fingerprint, okFP = row[4].(string)
+	role, okRole = row[5].(string)
+	kind, okKind = row[6].(string)
+	data, okData = row[7].([]byte)
+	okData = okData || row[7] == nil
+	e.Hash, okHash = row[8].(string)
+	okHash = okHash || row[8] == nil
+	if !(okSeq && okAt && okID && okName && okFP && okRole && okKind && okData && okHash) {
+		return review.Event{}, fmt.Errorf("event %v has columns of unexpected types %T %T %T %T %T %T %T %T %T", row[0], row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
 	}
-	if len(events) == 0 {
-		return nil, fmt.Errorf("replay from %s: %w %q (see `revue sessions` for the list)", s.path, ErrNoSession, session)
+	if err := fill(&e, at, role, kind, data); err != nil {
+		return review.Event{}, err
 	}
-	return events, nil
+	return e, nil
 }
 
 // Sessions lists the names of the sessions, in the order they were created.

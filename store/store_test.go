@@ -157,9 +157,18 @@ func TestRoundTrip(t *testing.T) {
 	}
 	s := openTemp(t)
 	stored := mustAppend(t, s, in...)
+	// Each event's hash chains to the previous one's, computed here from
+	// the fields given, not from what the store says.
+	hashes := make([]string, len(in))
+	prev := ""
+	for i, e := range in {
+		hashes[i] = ChainHash(prev, int64(i+1), e.At.UTC().Format(time.RFC3339Nano), e.ID, e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), e.Data)
+		prev = hashes[i]
+	}
 	for i := range in {
 		want := in[i]
 		want.Seq = int64(i + 1)
+		want.Hash = hashes[i]
 		want.At = want.At.UTC() // Append gives times back in UTC, without a monotonic reading
 		if !reflect.DeepEqual(stored[i], want) {
 			t.Errorf("Append returned\n%#v\nwant\n%#v", stored[i], want)
@@ -169,10 +178,11 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	// Events built by review.NewEvent are already in UTC: they come back
-	// deeply equal to what was given, apart from Seq.
+	// deeply equal to what was given, apart from Seq and Hash.
 	for i := range 3 {
 		want := in[i]
 		want.Seq = int64(i + 1)
+		want.Hash = hashes[i]
 		if !reflect.DeepEqual(stored[i], want) {
 			t.Errorf("event %d differs from the input", i)
 		}

@@ -1,0 +1,26 @@
+package session
+
+import (
+	"context"
+	"time"
+)
+
+// SetAuthClock gives the server's passcode guard a clock of the test's
+// own, so that growing delays and refusals are tested without waiting.
+// Call it before Serve.
+func SetAuthClock(s *Server, now func() time.Time, sleep func(context.Context, time.Duration) bool) {
+	s.access.guard.now = now
+	s.access.guard.sleep = sleep
+}
+
+// PendingFrom is the number of connections of ip the gate counts as not
+// yet authenticated.
+func PendingFrom(s *Server, ip string) int {
+	s.mu.Lock()
+	g := s.gate
+	s.mu.Unlock()
+	if g == nil {
+		return 0
+	}
+	return g.pendingFrom(ip)
+}

@@ -1,0 +1,191 @@
+package session
+
+import (
+	"context"
+	"net"
+	"sync"
+	"time"
+)
+
+// guardLimits tune how failed passcodes are slowed and refused. Each
+// failure is counted twice: for the address and user name that failed
+// (strictly: that is one person guessing, or one person mistyping), and for
+// the address alone (loosely: a whole room behind one router shares it, and
+// must not be locked out by one guesser). Successes are not counted; a
+// success clears the failures of its address and user name.
+type guardLimits struct {
+	// free failures are answered at once; after them each attempt waits
+	// delay, doubled at each further failure up to maxDelay; at ban
+	// failures the attempts are refused without a question until the
+	// failures are forgotten, forget after the last one.
+	userFree, userBan  int
+	ipFree, ipBan      int
+	userDelay, ipDelay time.Duration
+	maxDelay           time.Duration
+	forget             time.Duration
+}
+
+// defaultGuard lets a person mistype three times (one connection's worth)
+// without waiting, then waits 1, 2, 4, 8 s before each next try, and
+// refuses that name from that address for 15 minutes after 10 failures. An
+// address as a whole gets 30 free failures (ten people mistyping three
+// times), then a quarter of a second doubling to 8 s, and is refused after
+// 300 failures: a guesser who changes user name at each try is slowed to a
+// few guesses a minute long before that. 900 guesses in 5 s, as measured
+// before this guard, become 10 per name and address per 15 minutes.
+var defaultGuard = guardLimits{
+	userFree: 3, userBan: 10, userDelay: time.Second,
+	ipFree: 30, ipBan: 300, ipDelay: 250 * time.Millisecond,
+	maxDelay: 8 * time.Second, forget: 15 * time.Minute,
+}
+
+// maxGuardEntries bounds the guard's memory, as maxBuckets does the
+// limiter's: beyond it the forgotten entries go, and if too many remain,
+// all go.
+const maxGuardEntries = 10000
+
+// guard is the failed-authentication throttle. now and sleep are injected
+// so that tests run on a clock of their own, without waiting.
+type guard struct {
+	lim   guardLimits
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) bool
+
+	mu      sync.Mutex
+	entries map[string]*failures
+}
+
+// failures counts the failures of one key and when the last one was.
+type failures struct {
+	n    int
+	last time.Time
+	told bool // the refusal was reported once already
+}
+
+func newGuard(l guardLimits) *guard {
+	return &guard{lim: l, now: time.Now, sleep: sleepCtx, entries: map[string]*failures{}}
+}
+
+// sleepCtx waits d or until ctx ends; it reports whether it waited all of d.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func userKey(ip, user string) string { return "u\x00" + ip + "\x00" + user }
+func ipKey(ip string) string         { return "a\x00" + ip }
+
+// verdict says what an attempt must do first: wait, or give up.
+type verdict struct {
+	wait    time.Duration
+	refused bool
+	until   time.Time // when a refusal ends
+	// first is set on the first refused attempt of a refusal, so that the
+	// log says it once, not once per attempt of a flood.
+	first bool
+}
+
+// check says whether the attempt of user from ip may go on, and after how
+// long a wait.
+func (g *guard) check(ip, user string) verdict {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	var v verdict
+	for _, k := range []struct {
+		key       string
+		free, ban int
+		delay     time.Duration
+	}{
+		{userKey(ip, user), g.lim.userFree, g.lim.userBan, g.lim.userDelay},
+		{ipKey(ip), g.lim.ipFree, g.lim.ipBan, g.lim.ipDelay},
+	} {
+		f := g.liveLocked(k.key, now)
+		if f == nil {
+			continue
+		}
+		if f.n >= k.ban {
+			v.refused = true
+			if !f.told {
+				f.told, v.first = true, true
+			}
+			if u := f.last.Add(g.lim.forget); u.After(v.until) {
+				v.until = u
+			}
+			continue
+		}
+		if f.n >= k.free {
+			d := k.delay << min(f.n-k.free, 20)
+			d = min(d, g.lim.maxDelay)
+			if w := f.last.Add(d).Sub(now); w > v.wait {
+				v.wait = w
+			}
+		}
+	}
+	return v
+}
+
+// liveLocked returns the failures of key, nil when there are none or they
+// are forgotten.
+func (g *guard) liveLocked(key string, now time.Time) *failures {
+	f := g.entries[key]
+	if f != nil && now.Sub(f.last) >= g.lim.forget {
+		delete(g.entries, key)
+		return nil
+	}
+	return f
+}
+
+// fail counts one failure of user from ip.
+func (g *guard) fail(ip, user string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	if len(g.entries) > maxGuardEntries {
+		for k, f := range g.entries {
+			if now.Sub(f.last) >= g.lim.forget {
+				delete(g.entries, k)
+			}
+		}
+		if len(g.entries) > maxGuardEntries/2 {
+			clear(g.entries)
+		}
+	}
+	for _, k := range []string{userKey(ip, user), ipKey(ip)} {
+		f := g.liveLocked(k, now)
+		if f == nil {
+			f = &failures{}
+			g.entries[k] = f
+		}
+		f.n++
+		f.last = now
+	}
+}
+
+// succeed forgets the failures of user from ip; the address keeps its own.
+func (g *guard) succeed(ip, user string) {
+	g.mu.Lock()
+	delete(g.entries, userKey(ip, user))
+	g.mu.Unlock()
+}
+
+// hostOf is the address part of a remote address, the key of the guard
+// and of the gate.
+func hostOf(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.IP.String()
+	}
+	if a == nil {
+		return ""
+	}
+	if h, _, err := net.SplitHostPort(a.String()); err == nil {
+		return h
+	}
+	return a.String()
+}

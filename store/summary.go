@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// summarySchema keeps, per session, the counts that `revue sessions` shows,
+// so that listing sessions reads one small row per session instead of
+// replaying every trace. The counts are maintained by triggers on the
+// events table, in the transaction of each INSERT: they can never disagree
+// with a committed trace, whichever process wrote it, and no code path of
+// Append can forget them.
+//
+// decided is the number of proposals that have a decision in force, as
+// review.State.Decided counts them: a decision.made that no action.undone
+// has taken back. decisions holds, per proposal, how many of its decisions
+// are in force, so that an undo knows whether the proposal goes back to
+// pending. The payloads are read with SQLite's JSON functions, guarded by
+// json_valid so that a payload they cannot read never fails an append (it
+// only goes uncounted).
+const summarySchema = `
+CREATE TABLE summaries (
+	session   TEXT    PRIMARY KEY,
+	created   TEXT    NOT NULL,
+	events    INTEGER NOT NULL DEFAULT 0,
+	documents INTEGER NOT NULL DEFAULT 0,
+	criteria  INTEGER NOT NULL DEFAULT 0,
+	proposals INTEGER NOT NULL DEFAULT 0,
+	decided   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE decisions (
+	session  TEXT    NOT NULL,
+	proposal TEXT    NOT NULL,
+	live     INTEGER NOT NULL,
+	PRIMARY KEY (session, proposal)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER events_summary AFTER INSERT ON events
+BEGIN
+	INSERT INTO summaries (session, created) VALUES (NEW.session, NEW.at)
+		ON CONFLICT (session) DO NOTHING;
+	UPDATE summaries SET
+		events = events + 1,
+		documents = documents + (NEW.kind = 'document.added'),
+		criteria = criteria + (NEW.kind = 'criterion.added'),
+		proposals = proposals + (NEW.kind = 'proposal.added')
+	WHERE session = NEW.session;
+END;
+CREATE TRIGGER events_decision AFTER INSERT ON events
+WHEN NEW.kind = 'decision.made' AND json_valid(CAST(NEW.data AS TEXT))
+	AND json_type(CAST(NEW.data AS TEXT), '$.proposal') = 'text'
+BEGIN
+	INSERT INTO decisions (session, proposal, live)
+		VALUES (NEW.session, json_extract(CAST(NEW.data AS TEXT), '$.proposal'), 1)
+		ON CONFLICT (session, proposal) DO UPDATE SET live = live + 1;
+	UPDATE summaries SET decided = decided + 1
+	WHERE session = NEW.session AND (SELECT live FROM decisions
+		WHERE session = NEW.session AND proposal = json_extract(CAST(NEW.data AS TEXT), '$.proposal')) = 1;
+END;
+CREATE TRIGGER events_undo_decision AFTER INSERT ON events
+WHEN NEW.kind = 'action.undone' AND json_valid(CAST(NEW.data AS TEXT))
+	AND json_type(CAST(NEW.data AS TEXT), '$.target') = 'text'
+BEGIN
+	-- The proposal goes back to pending when its last decision in force is
+	-- taken back: counted before the decrement, which never goes below 0.
+	UPDATE summaries SET decided = decided - 1
+	WHERE session = NEW.session AND (SELECT d.live FROM decisions d
+		WHERE d.session = NEW.session AND d.proposal = (
+			SELECT json_extract(CAST(t.data AS TEXT), '$.proposal') FROM events t
+			WHERE t.session = NEW.session AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target')
+				AND t.kind = 'decision.made' AND json_valid(CAST(t.data AS TEXT)))) = 1;
+	UPDATE decisions SET live = live - 1
+	WHERE session = NEW.session AND live > 0 AND proposal = (
+		SELECT json_extract(CAST(t.data AS TEXT), '$.proposal') FROM events t
+		WHERE t.session = NEW.session AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target')
+			AND t.kind = 'decision.made' AND json_valid(CAST(t.data AS TEXT)));
+END;
+`
+
+// summaryFill computes the summary tables of a file migrated from schema
+// version 1, from its events, with the same rules as the triggers.
+const summaryFill = `
+INSERT INTO decisions (session, proposal, live)
+	SELECT d.session, json_extract(CAST(d.data AS TEXT), '$.proposal'), count(*)
+	FROM events d
+	WHERE d.kind = 'decision.made' AND json_valid(CAST(d.data AS TEXT))
+		AND json_type(CAST(d.data AS TEXT), '$.proposal') = 'text'
+		AND (d.session, d.id) NOT IN (
+			SELECT u.session, json_extract(CAST(u.data AS TEXT), '$.target') FROM events u
+			WHERE u.kind = 'action.undone' AND json_valid(CAST(u.data AS TEXT))
+				AND json_type(CAST(u.data AS TEXT), '$.target') = 'text')
+	GROUP BY 1, 2;
+INSERT INTO summaries (session, created, events, documents, criteria, proposals, decided)
+	SELECT e.session, (SELECT c.at FROM events c WHERE c.session = e.session AND c.seq = 1),
+		count(*), sum(e.kind = 'document.added'), sum(e.kind = 'criterion.added'),
+		sum(e.kind = 'proposal.added'),
+		(SELECT count(*) FROM decisions d WHERE d.session = e.session AND d.live > 0)
+	FROM events e GROUP BY e.session;
+`
+
+// Summary is what `revue sessions` shows of one session, read from the
+// store's summary tables without replaying its trace.
+type Summary struct {
+	Name    string
+	Created time.Time
+	// Events is the number of events; LastSeq the seq of the last one
+	// (equal to Events in a sound trace).
+	Events, LastSeq int64
+	Documents       int
+	Criteria        int
+	Proposals       int
+	// Decided counts the proposals with a decision in force, as
+	// review.State.Decided does.
+	Decided int
+	// Err is set when this session could not be summarised (a damaged row,
+	// a summary that disagrees with the trace); the other fields but Name
+	// are then unreliable. One damaged session does not hide the others:
+	// the caller lists the sound ones and names this one, with `revue
+	// verify NAME` as what to do.
+	Err error
+}
+
+// Summaries lists every session, in the order they were created, with its
+// counts from the summary tables. The list costs one index probe and one
+// summary row per session, whatever the length of the traces. An error of
+// one session is in its Summary's Err; the error returned is for a list
+// that could not be read at all.
+func (s *Store) Summaries(ctx context.Context) ([]Summary, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	// The session's own row of seq 1 gives the order and the name even
+	// when its summary row is missing; the last seq is the far end of the
+	// (session, seq) index.
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT e.session, m.created, m.events, m.documents, m.criteria, m.proposals, m.decided,
+			(SELECT max(l.seq) FROM events l WHERE l.session = e.session)
+		FROM events e LEFT JOIN summaries m ON m.session = e.session
+		WHERE e.seq = 1 ORDER BY e.pos`)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions of %s: %w", s.path, err)
+	}
+	defer rows.Close()
+	out := []Summary{}
+	for rows.Next() {
+		var (
+			m                                     Summary
+			created                               sql.NullString
+			events, docs, crit, props, dec, lastS sql.NullInt64
+		)
+		if err := rows.Scan(&m.Name, &created, &events, &docs, &crit, &props, &dec, &lastS); err != nil {
+			return nil, fmt.Errorf("list sessions of %s: %w", s.path, err)
+		}
+		m.Events, m.LastSeq = events.Int64, lastS.Int64
+		m.Documents, m.Criteria, m.Proposals, m.Decided = int(docs.Int64), int(crit.Int64), int(props.Int64), int(dec.Int64)
+		switch {
+		case !created.Valid:
+			m.Err = fmt.Errorf("session %q of %s has no summary row", m.Name, s.path)
+		case m.Events != m.LastSeq:
+			m.Err = fmt.Errorf("session %q of %s: its summary counts %d events but its last event is number %d", m.Name, s.path, m.Events, m.LastSeq)
+		default:
+			t, err := time.Parse(time.RFC3339Nano, created.String)
+			if err != nil {
+				m.Err = fmt.Errorf("session %q of %s has a bad creation time %q: %w", m.Name, s.path, created.String, err)
+			}
+			m.Created = t.UTC()
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list sessions of %s: %w", s.path, err)
+	}
+	return out, nil
+}
