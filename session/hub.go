@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -36,80 +37,240 @@ type Presence struct {
 // Snapshot is the session as one revision of it: it never changes, so any
 // goroutine may read it while the hub goes on.
 type Snapshot struct {
-	Rev   uint64
-	State *review.State
+	// Rev counts the revisions, of the state or of the presences.
+	Rev uint64
+	// StateRev is the Rev at which State last changed: a revision of the
+	// presences alone keeps the State (the same pointer) and its StateRev.
+	StateRev uint64
+	State    *review.State
 	// Online is shared by consecutive revisions as long as nobody joins,
 	// leaves or looks elsewhere, so that a screen can tell that it has not
 	// changed by its first element's address alone, without comparing two
 	// hundred entries at every vote. Nobody may modify it.
 	Online []Presence
+	// Closing, when not empty, says that the server is about to end every
+	// screen of this session, and why: one of the Reason values. The
+	// screen may say it; the server says it again once the screen is gone.
+	Closing Reason
+}
+
+// Reason is why the server ends the screens of a session.
+type Reason string
+
+const (
+	// ReasonStopped: the server is stopping (Ctrl-C, a signal).
+	ReasonStopped Reason = "stopped"
+	// ReasonEnded: the facilitator ended the session.
+	ReasonEnded Reason = "ended"
+)
+
+// Draft is what a person was writing and had not yet sent (a rephrasing, a
+// comment), kept in memory so that a reconnection gets it back. It is not
+// part of the trace: nobody decided to say it yet.
+type Draft struct {
+	Proposal string // the proposal it is about
+	Mode     string // which input: the interface's own name for it
+	Text     string
+}
+
+// Source reads what other processes appended to the trace: store.Store
+// implements it. A hub whose Appender is also a Source polls it while it has
+// subscribers, so that a `revue propose`, a `revue forget` or a second
+// server writing to the same file shows on every screen within PollEvery.
+type Source interface {
+	Since(ctx context.Context, session string, afterSeq int64) ([]review.Event, error)
+}
+
+// Timings of the hub. They are variables so that a test or a benchmark may
+// change them before any hub exists.
+var (
+	// PresenceEvery is the longest a change of presence (who looks at
+	// what) waits before the screens that display it are told. Presences
+	// change at every key press of everyone; told at once, two hundred
+	// browsing people made every screen redraw two hundred times a
+	// second. Gathered, each screen redraws for presence at most this often.
+	PresenceEvery = 500 * time.Millisecond
+	// PollEvery is how often a hub reads what other processes appended.
+	PollEvery = time.Second
+)
+
+// Stats counts what a hub published, for tests and load measurements.
+type Stats struct {
+	Revisions      uint64 // snapshots made, of the state or of the presences
+	StateRevisions uint64 // snapshots with a new State
+	Flushes        uint64 // gathered changes of presence told to the screens
+	Signals        uint64 // signals sent to subscribers (each a possible redraw)
+	Polled         uint64 // events of other processes folded in
 }
 
 // Hub serialises the actions on one session: check, make durable, fold,
-// publish. Every subscriber is told of each new revision through a one-slot
-// channel, so that a slow client can miss intermediate revisions but never
-// blocks the others, and always ends up with the newest.
+// publish. Every subscriber is told of each new revision of the state
+// through a one-slot channel, so that a slow client can miss intermediate
+// revisions but never blocks the others, and always ends up with the
+// newest; changes of presence are gathered (PresenceEvery) and told only to
+// the subscribers that display the proposals concerned (Subscription.Show).
 type Hub struct {
-	store Appender
-	now   func() time.Time
+	store  Appender
+	source Source // nil: nobody else writes, or the store cannot tell
+	now    func() time.Time
 
 	mu     sync.Mutex
 	state  *review.State
 	online map[uint64]Presence
-	// moved says that online changed since the last revision; until it
-	// does, revisions share the last one's sorted list.
+	// moved says that online changed since the last snapshot; until it
+	// does, snapshots share the last one's sorted list.
 	moved bool
-	rev   uint64
-	conns uint64
-	subs  map[*Subscription]struct{}
-	snap  atomic.Pointer[Snapshot]
+	// stale says that online changed since the last snapshot was made:
+	// Snapshot makes a new one when asked, without telling anyone.
+	stale atomic.Bool
+	// looked holds the proposals whose lookers changed since the screens
+	// were last told; flush, armed, tells them.
+	looked  map[string]struct{}
+	roster  bool // someone's role or name changed in online, not only a focus
+	flush   *time.Timer
+	closing Reason
+	rev     uint64
+	srev    uint64 // the Rev of the last State snapshot
+	conns   uint64
+	subs    map[*Subscription]struct{}
+	snap    atomic.Pointer[Snapshot]
+	stats   Stats
+
+	drafts map[string]Draft  // by person key
+	focus  map[string]string // each person's last proposal on screen, by key
+
+	polled   int64 // the highest seq folded from the store
+	pollErr  error // the last failure to read or fold another process's events
+	stopPoll chan struct{}
 }
 
 // NewHub serves the session whose replayed state is st, appending to store.
 func NewHub(store Appender, st *review.State) *Hub {
-	h := &Hub{store: store, now: time.Now, state: st, online: map[uint64]Presence{}, moved: true, subs: map[*Subscription]struct{}{}}
+	h := &Hub{
+		store: store, now: time.Now, state: st, online: map[uint64]Presence{}, moved: true,
+		subs: map[*Subscription]struct{}{}, looked: map[string]struct{}{},
+		drafts: map[string]Draft{}, focus: map[string]string{},
+	}
+	h.source, _ = store.(Source)
+	if n := len(st.Events); n > 0 {
+		h.polled = st.Events[n-1].Seq
+	}
+	h.mu.Lock()
 	h.publishLocked()
+	h.mu.Unlock()
 	return h
 }
 
 // Name is the session's name.
 func (h *Hub) Name() string { return h.Snapshot().State.Name }
 
-// Snapshot returns the newest revision.
-func (h *Hub) Snapshot() *Snapshot { return h.snap.Load() }
+// Snapshot returns the newest revision, presences included.
+func (h *Hub) Snapshot() *Snapshot {
+	if h.stale.Load() {
+		h.mu.Lock()
+		if h.stale.Load() {
+			h.snapshotLocked(false)
+		}
+		h.mu.Unlock()
+	}
+	return h.snap.Load()
+}
+
+// Stats returns the counts so far.
+func (h *Hub) Stats() Stats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.stats
+}
 
 // Subscription tells its owner that a new revision exists. Delivery is lossy
 // on purpose: C holds at most one signal, and the receiver reads the newest
 // Snapshot when it wakes up.
 type Subscription struct {
-	C   <-chan struct{}
-	c   chan struct{}
-	hub *Hub
+	C    <-chan struct{}
+	c    chan struct{}
+	hub  *Hub
+	show atomic.Pointer[interest]
 }
 
-// Subscribe starts receiving signals of new revisions.
+// interest is which changes of presence a subscriber displays.
+type interest struct {
+	all bool
+	ids []string
+}
+
+// Show tells the hub which proposals this screen displays the lookers of
+// (the one on screen, the rows of a list that marks who looks at them): a
+// change of presence elsewhere neither wakes it nor makes it redraw. With
+// no id, the screen displays nobody's focus. Joins, departures and every
+// change of the state wake every screen whatever it shows. Until Show is
+// called, a subscription is told of every change of presence (gathered).
+func (s *Subscription) Show(ids ...string) {
+	s.show.Store(&interest{ids: slices.Clone(ids)})
+}
+
+// ShowAll asks again for every change of presence, as a new subscription.
+func (s *Subscription) ShowAll() { s.show.Store(&interest{all: true}) }
+
+// wants reports whether a change of the lookers of looked concerns s.
+func (s *Subscription) wants(looked map[string]struct{}) bool {
+	in := s.show.Load()
+	if in.all {
+		return true
+	}
+	for _, id := range in.ids {
+		if _, ok := looked[id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Subscribe starts receiving signals of new revisions. While a hub has
+// subscribers it reads, every PollEvery, what other processes appended.
 func (h *Hub) Subscribe() *Subscription {
 	c := make(chan struct{}, 1)
 	s := &Subscription{C: c, c: c, hub: h}
+	s.show.Store(&interest{all: true})
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
+	if len(h.subs) == 1 && h.source != nil && h.stopPoll == nil {
+		h.stopPoll = make(chan struct{})
+		go h.pollLoop(h.stopPoll)
+	}
 	h.mu.Unlock()
 	return s
 }
 
 // Close stops the signals.
 func (s *Subscription) Close() {
-	s.hub.mu.Lock()
-	delete(s.hub.subs, s)
-	s.hub.mu.Unlock()
+	h := s.hub
+	h.mu.Lock()
+	delete(h.subs, s)
+	if len(h.subs) == 0 && h.stopPoll != nil {
+		close(h.stopPoll)
+		h.stopPoll = nil
+	}
+	h.mu.Unlock()
 }
 
-// publishLocked makes a new revision and signals every subscriber. h.mu is
-// held.
-func (h *Hub) publishLocked() {
+func (s *Subscription) signal() bool {
+	select {
+	case s.c <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// snapshotLocked makes a new revision: with state, of the state too;
+// otherwise it keeps the last State. h.mu is held.
+func (h *Hub) snapshotLocked(state bool) *Snapshot {
 	h.rev++
+	h.stats.Revisions++
+	last := h.snap.Load()
 	var online []Presence
-	if last := h.snap.Load(); last != nil && !h.moved {
+	if last != nil && !h.moved {
 		online = last.Online
 	} else {
 		online = make([]Presence, 0, len(h.online))
@@ -119,13 +280,79 @@ func (h *Hub) publishLocked() {
 		sort.Slice(online, func(i, j int) bool { return online[i].Conn < online[j].Conn })
 		h.moved = false
 	}
-	h.snap.Store(&Snapshot{Rev: h.rev, State: h.state.Snapshot(), Online: online})
+	s := &Snapshot{Rev: h.rev, Online: online, Closing: h.closing}
+	if state || last == nil {
+		h.srev = h.rev
+		h.stats.StateRevisions++
+		s.State = h.state.Snapshot()
+	} else {
+		s.State = last.State
+	}
+	s.StateRev = h.srev
+	h.stale.Store(false)
+	h.snap.Store(s)
+	return s
+}
+
+// publishLocked makes a new revision of the state and signals every
+// subscriber: they all read the newest snapshot, presences included, so the
+// gathered changes of presence are told with it. h.mu is held.
+func (h *Hub) publishLocked() {
+	h.snapshotLocked(true)
+	clear(h.looked)
+	h.roster = false
+	h.signalLocked(nil)
+}
+
+// signalLocked signals the subscribers that want looked, all when looked is
+// nil.
+func (h *Hub) signalLocked(looked map[string]struct{}) {
 	for s := range h.subs {
-		select {
-		case s.c <- struct{}{}:
-		default:
+		if (looked == nil || s.wants(looked)) && s.signal() {
+			h.stats.Signals++
 		}
 	}
+}
+
+// lookedLocked notes that the lookers of ids changed and arms the flush.
+// h.mu is held.
+func (h *Hub) lookedLocked(ids ...string) {
+	for _, id := range ids {
+		if id != "" {
+			h.looked[id] = struct{}{}
+		}
+	}
+	h.moved = true
+	h.stale.Store(true)
+	if h.flush == nil {
+		h.flush = time.AfterFunc(PresenceEvery, h.FlushPresence)
+	}
+}
+
+// FlushPresence tells the screens concerned of the changes of presence
+// gathered so far, at once. The hub calls it PresenceEvery after the first
+// of them; tests call it to tell without waiting.
+func (h *Hub) FlushPresence() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.flush != nil {
+		h.flush.Stop()
+		h.flush = nil
+	}
+	if len(h.looked) == 0 && !h.roster {
+		return
+	}
+	if h.stale.Load() {
+		h.snapshotLocked(false)
+	}
+	h.stats.Flushes++
+	if h.roster {
+		h.signalLocked(nil)
+	} else {
+		h.signalLocked(h.looked)
+	}
+	clear(h.looked)
+	h.roster = false
 }
 
 // ErrForbidden wraps every refusal for lack of a role.
@@ -229,7 +456,9 @@ func (h *Hub) Leave(ctx context.Context, conn uint64) {
 }
 
 // Focus tells the others which proposal a connection is looking at. It is
-// not written to the trace: it changes at every key press.
+// not written to the trace: it changes at every key press. It makes no
+// revision of the state, and the screens that display the lookers of the
+// proposal left or the one reached are told together, PresenceEvery later.
 func (h *Hub) Focus(conn uint64, proposal string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -237,10 +466,131 @@ func (h *Hub) Focus(conn uint64, proposal string) {
 	if !ok || p.Focus == proposal {
 		return
 	}
+	old := p.Focus
 	p.Focus = proposal
 	h.online[conn] = p
-	h.moved = true
+	if proposal != "" {
+		h.focus[p.Actor.Key()] = proposal
+	}
+	h.lookedLocked(old, proposal)
+}
+
+// LastFocus is the last proposal the person (review.Actor.Key) had on
+// screen in this hub, on any of their connections, or "": where a
+// reconnecting person comes back to when the room is not following.
+func (h *Hub) LastFocus(personKey string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.focus[personKey]
+}
+
+// SaveDraft keeps what the person is writing, for their reconnection; a
+// draft without text forgets the person's draft. It is kept in memory only,
+// for as long as the server runs, and never written to the trace.
+func (h *Hub) SaveDraft(personKey string, d Draft) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d.Text == "" {
+		delete(h.drafts, personKey)
+		return
+	}
+	h.drafts[personKey] = d
+}
+
+// Draft returns the person's unsent draft, if any.
+func (h *Hub) Draft(personKey string) (Draft, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d, ok := h.drafts[personKey]
+	return d, ok
+}
+
+// Close tells every screen of the session that the server is about to end
+// them, and why (Snapshot.Closing), in a revision of its own.
+func (h *Hub) Close(reason Reason) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing == reason {
+		return
+	}
+	h.closing = reason
 	h.publishLocked()
+}
+
+// Poll folds in, at once, the events that other processes appended to the
+// session since the last poll; the hub does it every PollEvery while it has
+// subscribers. The events this hub wrote itself are recognised by their ID
+// and skipped. It returns how many were folded in. An event that cannot be
+// folded (the other process wrote what this state refuses) is skipped and
+// reported, and the poll goes on with the next ones.
+func (h *Hub) Poll(ctx context.Context) (int, error) {
+	if h.source == nil {
+		return 0, nil
+	}
+	h.mu.Lock()
+	after, name := h.polled, h.state.Name
+	h.mu.Unlock()
+	events, err := h.source.Since(ctx, name, after)
+	if err != nil {
+		h.mu.Lock()
+		h.pollErr = err
+		h.mu.Unlock()
+		return 0, err
+	}
+	if len(events) == 0 {
+		return 0, nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	var errs []error
+	for _, e := range events {
+		if e.Seq <= h.polled {
+			continue // another Poll got there first
+		}
+		h.polled = e.Seq
+		if h.state.HasEvent(e.ID) {
+			continue // this hub's own
+		}
+		if err := h.state.Apply(e); err != nil {
+			errs = append(errs, fmt.Errorf("event %d (%s, id %s) of session %q, appended by another process: %w", e.Seq, e.Kind, e.ID, name, err))
+			continue
+		}
+		n++
+	}
+	h.stats.Polled += uint64(n)
+	if n > 0 {
+		h.publishLocked()
+	}
+	err = errors.Join(errs...)
+	if err != nil {
+		h.pollErr = err
+	}
+	return n, err
+}
+
+// PollErr is the last failure to read or fold what another process
+// appended, or nil.
+func (h *Hub) PollErr() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.pollErr
+}
+
+// pollLoop polls until stop is closed.
+func (h *Hub) pollLoop(stop <-chan struct{}) {
+	t := time.NewTicker(PollEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), PollEvery*5)
+			_, _ = h.Poll(ctx)
+			cancel()
+		}
+	}
 }
 
 // NewID returns a fresh author-chosen event or proposal ID.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"runtime/debug"
 	"sync"
@@ -25,6 +26,7 @@ const (
 	msgInternal
 	msgLimited
 	msgClosing
+	msgEnded
 )
 
 var messages = map[string][]string{
@@ -35,6 +37,7 @@ var messages = map[string][]string{
 		msgInternal: "Revue hit an internal error and closed this connection; the facilitator can read the details in the server's log. Please reconnect.",
 		msgLimited:  "Too many connections from your address in a short time; wait a minute and reconnect.",
 		msgClosing:  "The Revue server is shutting down.",
+		msgEnded:    "The server is stopping: the facilitator ended the session.",
 	},
 	"fr": {
 		msgUsage:    "Usage : ssh -t -p PORT NOM@HÔTE [SESSION] [--watch]",
@@ -43,6 +46,7 @@ var messages = map[string][]string{
 		msgInternal: "Revue a rencontré une erreur interne et a fermé cette connexion ; l'animateur ou l'animatrice en trouve le détail dans le journal du serveur. Reconnectez-vous.",
 		msgLimited:  "Trop de connexions depuis votre adresse en peu de temps ; attendez une minute puis reconnectez-vous.",
 		msgClosing:  "Le serveur Revue s'arrête.",
+		msgEnded:    "Le serveur s'arrête : l'animation a terminé la séance.",
 	},
 }
 
@@ -51,6 +55,14 @@ func msg(lang string, id msgID) string {
 		return m[id]
 	}
 	return messages["en"][id]
+}
+
+// closingSentence says why the server ends a screen.
+func closingSentence(lang string, r Reason) string {
+	if r == ReasonEnded {
+		return msg(lang, msgEnded)
+	}
+	return msg(lang, msgClosing)
 }
 
 // lang is the language of a session before its request is resolved.
@@ -203,6 +215,12 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 			return
 		case err != nil && !errors.Is(err, tea.ErrProgramKilled):
 			s.log.Warn("program ended with an error", "user", req.Actor.Name, "err", err)
+		}
+		if r := s.closingReason(); r != "" {
+			// The terminal is restored: the sentence stays on the person's
+			// screen once the connection is gone. The terminal is still in
+			// raw mode, hence the carriage return.
+			_, _ = io.WriteString(sess, "\r\n"+closingSentence(req.Lang, r)+"\r\n")
 		}
 		next(sess)
 	}

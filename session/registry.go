@@ -61,6 +61,19 @@ func (r *Registry) Add(h *Hub) {
 	r.mu.Unlock()
 }
 
+// Close tells every open hub's screens that the server stops, and why.
+func (r *Registry) Close(reason Reason) {
+	r.mu.Lock()
+	hubs := make([]*Hub, 0, len(r.hubs))
+	for _, h := range r.hubs {
+		hubs = append(hubs, h)
+	}
+	r.mu.Unlock()
+	for _, h := range hubs {
+		h.Close(reason)
+	}
+}
+
 // Seat is one connection's place in a session. The interface fills it when
 // the person enters a session (at once, or after the picker); the server
 // empties it when the connection's program ends, whatever the reason, so

@@ -121,6 +121,7 @@ type Server struct {
 	addr     net.Addr
 	gate     *gate
 	closing  bool
+	reason   Reason // why, once closing
 	programs map[*tea.Program]struct{}
 	running  sync.WaitGroup // one per session in presence, until it has left its hub
 	conns    sync.Map       // ssh.Session → *conn, from route to program
@@ -332,19 +333,28 @@ func (s *Server) Addr() net.Addr {
 // shows it on the first connection: print it so that people can check it.
 func (s *Server) HostKeyFingerprint() string { return s.hostFP }
 
-// Shutdown ends every program first, so that each restores its client's
-// terminal (alternate screen off, cursor shown), waits for them and for
-// their departures to be recorded, then stops
-// the server and waits for the clients to hang up. When ctx ends first, the
-// programs still running are killed and the connections closed.
-func (s *Server) Shutdown(ctx context.Context) error {
+// Shutdown is ShutdownFor(ctx, ReasonStopped).
+func (s *Server) Shutdown(ctx context.Context) error { return s.ShutdownFor(ctx, ReasonStopped) }
+
+// ShutdownFor tells every screen why the server stops (Snapshot.Closing),
+// then ends every program, so that each restores its client's terminal
+// (alternate screen off, cursor shown) and the server writes the reason as
+// one sentence on it; it waits for them and for their departures to be
+// recorded, then stops the server and waits for the clients to hang up.
+// When ctx ends first, the programs still running are killed and the
+// connections closed.
+func (s *Server) ShutdownFor(ctx context.Context, reason Reason) error {
 	s.mu.Lock()
 	s.closing = true
+	if s.reason == "" {
+		s.reason = reason
+	}
 	progs := make([]*tea.Program, 0, len(s.programs))
 	for p := range s.programs {
 		progs = append(progs, p)
 	}
 	s.mu.Unlock()
+	s.cfg.Registry.Close(reason)
 	for _, p := range progs {
 		go p.Quit() // Quit blocks until the program reads it
 	}
@@ -365,6 +375,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return fmt.Errorf("stop the SSH server: %w", err)
 	}
 	return nil
+}
+
+// closingReason is why the server is stopping, or "" while it is not.
+func (s *Server) closingReason() Reason {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reason
 }
 
 // enter counts a session in, for Shutdown to wait on; it refuses when the

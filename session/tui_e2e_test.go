@@ -149,10 +149,10 @@ func TestTUIShutdown(t *testing.T) {
 		tm.waitEnd()
 		tm.close()
 		raw := tm.rawBytes()
-		// After leaving the alternate screen, only mode resets may follow,
-		// and the cursor must be shown again.
+		// After leaving the alternate screen, only mode resets and the
+		// server's sentence may follow, and the cursor must be shown again.
 		tail := raw[max(bytes.LastIndex(raw, []byte("\x1b[?1049l")), 0):]
-		if !bytes.HasPrefix(tail, []byte("\x1b[?1049l")) || !bytes.Contains(tail, []byte("\x1b[?25h")) || strings.TrimSpace(ansi.Strip(string(tail))) != "" {
+		if !bytes.HasPrefix(tail, []byte("\x1b[?1049l")) || !bytes.Contains(tail, []byte("\x1b[?25h")) || strings.TrimSpace(ansi.Strip(string(tail))) != "The Revue server is shutting down." {
 			t.Errorf("the terminal was not restored at the end: tail %q", tail)
 		}
 	}
