@@ -139,6 +139,8 @@ type Hub struct {
 	drafts map[string]Draft  // by person key
 	focus  map[string]string // each person's last proposal on screen, by key
 
+	shared *Shared
+
 	polled   int64 // the highest seq folded from the store
 	pollErr  error // the last failure to read or fold another process's events
 	stopPoll chan struct{}
@@ -149,7 +151,7 @@ func NewHub(store Appender, st *review.State) *Hub {
 	h := &Hub{
 		store: store, now: time.Now, state: st, online: map[uint64]Presence{}, moved: true,
 		subs: map[*Subscription]struct{}{}, looked: map[string]struct{}{},
-		drafts: map[string]Draft{}, focus: map[string]string{},
+		drafts: map[string]Draft{}, focus: map[string]string{}, shared: newShared(MaxParts),
 	}
 	h.source, _ = store.(Source)
 	if n := len(st.Events); n > 0 {
@@ -175,6 +177,9 @@ func (h *Hub) Snapshot() *Snapshot {
 	}
 	return h.snap.Load()
 }
+
+// Shared is the cache of the parts the hub's screens draw alike.
+func (h *Hub) Shared() *Shared { return h.shared }
 
 // Stats returns the counts so far.
 func (h *Hub) Stats() Stats {

@@ -20,14 +20,22 @@ type probe struct {
 	sub  *session.Subscription
 	snap *session.Snapshot
 	err  string
+	conn uint64
+	// What the hub had kept for this person when they joined.
+	draft session.Draft
+	back  string
+	done  int // actions answered
 }
 
 func newProbe(req session.ModelRequest) tea.Model { return &probe{req: req} }
 
 type (
 	joinedMsg struct {
-		sub *session.Subscription
-		err error
+		sub   *session.Subscription
+		conn  uint64
+		draft session.Draft
+		back  string
+		err   error
 	}
 	revMsg  struct{}
 	doneMsg struct{ err error }
@@ -38,13 +46,16 @@ func (p *probe) Init() tea.Cmd {
 	if h == nil {
 		return nil
 	}
+	key := p.req.Actor.Key()
 	return func() tea.Msg {
+		draft, _ := h.Draft(key)
+		back := h.LastFocus(key)
 		conn, err := h.Join(context.Background(), p.req.Actor, "ssh")
 		if err != nil {
 			return joinedMsg{err: err}
 		}
 		p.req.Seat.Take(h, conn)
-		return joinedMsg{sub: h.Subscribe()}
+		return joinedMsg{sub: h.Subscribe(), conn: conn, draft: draft, back: back}
 	}
 }
 
@@ -62,13 +73,14 @@ func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.err = msg.err.Error()
 			return p, nil
 		}
-		p.sub = msg.sub
+		p.sub, p.conn, p.draft, p.back = msg.sub, msg.conn, msg.draft, msg.back
 		p.snap = p.req.Hub.Snapshot()
 		return p, p.wait()
 	case revMsg:
 		p.snap = p.req.Hub.Snapshot()
 		return p, p.wait()
 	case doneMsg:
+		p.done++
 		p.err = ""
 		if msg.err != nil {
 			p.err = msg.err.Error()
@@ -87,6 +99,20 @@ func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		case "!":
 			panic("the probe was asked to panic")
+		case "d":
+			// Keeps a draft for the reconnection, as the interface does
+			// while a person types.
+			h, key := p.req.Hub, p.req.Actor.Key()
+			return p, func() tea.Msg {
+				h.SaveDraft(key, session.Draft{Proposal: "L2", Mode: "rephrase", Text: "brouillon à garder"})
+				return doneMsg{}
+			}
+		case "j":
+			h, conn := p.req.Hub, p.conn
+			return p, func() tea.Msg {
+				h.Focus(conn, "L2")
+				return doneMsg{}
+			}
 		}
 	}
 	return p, nil
@@ -118,9 +144,21 @@ func (p *probe) View() tea.View {
 		for _, ps := range p.snap.State.Proposals {
 			fmt.Fprintf(&b, "%s %s votes=%d\n", ps.ID, ps.Status, len(ps.Votes))
 		}
+		if p.draft.Text != "" {
+			fmt.Fprintf(&b, "draft %s %s: %s\n", p.draft.Proposal, p.draft.Mode, p.draft.Text)
+		}
+		if p.back != "" {
+			fmt.Fprintf(&b, "back at %s\n", p.back)
+		}
+		if p.snap.Closing != "" {
+			fmt.Fprintf(&b, "closing: %s\n", p.snap.Closing)
+		}
 	}
 	if p.err != "" {
 		fmt.Fprintf(&b, "error: %s\n", p.err)
+	}
+	if p.done > 0 {
+		fmt.Fprintf(&b, "done=%d\n", p.done)
 	}
 	v := tea.NewView(b.String())
 	v.AltScreen = true

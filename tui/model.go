@@ -385,8 +385,19 @@ func (m *Model) focusCmd() tea.Cmd {
 	// The leader's moves take the room along: each is a room.moved,
 	// recorded like any action (who led where is part of the story).
 	lead := m.leading() && m.snap.State.Room.Proposal != id
+	// The screen displays the lookers of the proposal on screen, and on a
+	// screen wide enough for the list, of its rows: the hub wakes it only
+	// for changes there (session.Subscription.Show).
+	sub, list := m.sub, m.width >= listWidth
 	return m.inOrder(func() tea.Msg {
 		h.Focus(conn, id)
+		if sub != nil {
+			if list {
+				sub.ShowAll()
+			} else {
+				sub.Show(id)
+			}
+		}
 		if lead {
 			cctx, cancel := context.WithTimeout(ctx, actionTimeout)
 			defer cancel()

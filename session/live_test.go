@@ -1,0 +1,254 @@
+package session_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/store"
+)
+
+// signalled reports whether sub holds a signal, and empties it.
+func signalled(sub *session.Subscription) bool {
+	select {
+	case <-sub.C:
+		return true
+	default:
+		return false
+	}
+}
+
+// A change of focus makes no revision of the state and, once gathered,
+// wakes only the screens that show the lookers of a proposal it concerns.
+func TestPresenceTellsOnlyWhoShowsIt(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	ctx := context.Background()
+	h, err := w.reg.Open(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onL1, onL3, none, all := h.Subscribe(), h.Subscribe(), h.Subscribe(), h.Subscribe()
+	for _, s := range []*session.Subscription{onL1, onL3, none, all} {
+		defer s.Close()
+	}
+	onL1.Show("L1")
+	onL3.Show("L3")
+	none.Show()
+	zoe := review.Actor{Name: "zoé", Role: review.Participant}
+	conn, err := h.Join(ctx, zoe, "ssh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The join is a change of the state: everybody is told.
+	for name, s := range map[string]*session.Subscription{"L1": onL1, "L3": onL3, "none": none, "all": all} {
+		if !signalled(s) {
+			t.Errorf("the subscription showing %s was not told of a join", name)
+		}
+	}
+	before := h.Stats()
+	steps := []struct {
+		to   string
+		told map[*session.Subscription]bool
+	}{
+		{"L1", map[*session.Subscription]bool{onL1: true, onL3: false, none: false, all: true}},
+		{"L2", map[*session.Subscription]bool{onL1: true, onL3: false, none: false, all: true}},   // L1 lost a looker
+		{"L2", map[*session.Subscription]bool{onL1: false, onL3: false, none: false, all: false}}, // no change at all
+		{"L3", map[*session.Subscription]bool{onL1: false, onL3: true, none: false, all: true}},
+	}
+	names := map[*session.Subscription]string{onL1: "L1", onL3: "L3", none: "none", all: "all"}
+	for i, st := range steps {
+		h.Focus(conn, st.to)
+		if got := h.Snapshot().Online[0].Focus; got != st.to {
+			t.Fatalf("step %d: the snapshot says zoé looks at %q, want %q", i, got, st.to)
+		}
+		h.FlushPresence()
+		for s, want := range st.told {
+			if got := signalled(s); got != want {
+				t.Errorf("step %d (to %s): subscription showing %s told = %v, want %v", i, st.to, names[s], got, want)
+			}
+		}
+	}
+	after := h.Stats()
+	if after.StateRevisions != before.StateRevisions {
+		t.Errorf("changes of focus made %d revisions of the state, want 0", after.StateRevisions-before.StateRevisions)
+	}
+	if after.Flushes-before.Flushes != 3 {
+		t.Errorf("flushes = %d, want 3 (the focus that did not change is no change)", after.Flushes-before.Flushes)
+	}
+	if n := len(w.kinds(t, "jardin", review.KindParticipantJoin)); n != 1 {
+		t.Errorf("the trace holds %d joins, want 1 (focus is not recorded)", n)
+	}
+}
+
+// A draft and the place on screen are kept for a reconnection, in memory.
+func TestDraftKeptAcrossReconnection(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	srv := serve(t, probeConfig(w))
+	cfg := clientConfig(srv, "alice", passcode(new(int), ""))
+	alice := dial(t, srv, cfg, termOpts{})
+	alice.waitText("session=jardin online=1")
+	alice.press("d")
+	alice.waitText("done=1")
+	alice.press("j")
+	alice.waitText("done=2")
+	alice.close()
+	waitLeft(t, w, "jardin", 1)
+
+	again := dial(t, srv, clientConfig(srv, "alice", passcode(new(int), "")), termOpts{})
+	again.waitText("draft L2 rephrase: brouillon à garder", "back at L2")
+	// Somebody else gets neither.
+	bob := dial(t, srv, clientConfig(srv, "bob", passcode(new(int), "")), termOpts{})
+	s := bob.waitText("session=jardin online=2")
+	if strings.Contains(s, "draft") || strings.Contains(s, "back at") {
+		t.Errorf("bob's screen shows alice's draft or place:\n%s", s)
+	}
+	for _, e := range w.events(t, "jardin") {
+		if strings.Contains(string(e.Data), "brouillon") {
+			t.Errorf("the draft is in the trace: %s %s", e.Kind, e.Data)
+		}
+	}
+}
+
+// When the server stops, each screen says why, in its language, after the
+// terminal is restored; the interface is told first (Snapshot.Closing).
+func TestShutdownSaysWhy(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	srv, served := start(t, probeConfig(w))
+	bob := dial(t, srv, clientConfig(srv, "bob", passcode(new(int), "")), termOpts{env: map[string]string{"LANG": "fr_FR.UTF-8"}})
+	eve := dial(t, srv, clientConfig(srv, "eve", passcode(new(int), "")), termOpts{})
+	bob.waitText("online=2")
+	eve.waitText("online=2")
+	h, err := w.reg.Open(context.Background(), "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		shut <- srv.ShutdownFor(ctx, session.ReasonEnded)
+	}()
+	for tm, want := range map[*term]string{
+		bob: "Le serveur s'arrête : l'animation a terminé la séance.",
+		eve: "The server is stopping: the facilitator ended the session.",
+	} {
+		tm.waitEnd()
+		tm.close()
+		if s := tm.screen(); !strings.Contains(s, want) {
+			t.Errorf("the last screen does not say %q:\n%s", want, s)
+		}
+	}
+	if err := <-shut; err != nil {
+		t.Fatal(err)
+	}
+	<-served
+	if got := h.Snapshot().Closing; got != session.ReasonEnded {
+		t.Errorf("the last snapshot's Closing = %q, want %q", got, session.ReasonEnded)
+	}
+}
+
+// A proposal appended by another handle on the same file (another process:
+// `revue propose` while `revue serve` runs) shows on a served screen, and
+// the hub folds it once, skipping the events it wrote itself.
+func TestExternalAppendShows(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	srv := serve(t, tuiConfig(w))
+	alice := dial(t, srv, clientConfig(srv, "alice", passcode(new(int), "")), termOpts{})
+	alice.waitText("alice", "0/3")
+
+	other, err := store.Open(w.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	sys := review.Actor{Name: "revue", Role: review.System}
+	p := review.Proposal{
+		ID: "L9", Document: "d-jardin", Passage: "p2-jardin", Criterion: "C2",
+		Statement: "Le passage 2 dit qui surveille les règles.", Quote: "votent les règles", QuoteStart: -1, QuoteEnd: -1,
+		Confidence: 0.6, Origin: review.Origin{Kind: review.OriginExample, Name: "other process"},
+	}
+	if _, err := other.Append(context.Background(), review.MustEvent("jardin", session.NewID(), time.Now(), sys, review.KindProposalAdded, p)); err != nil {
+		t.Fatal(err)
+	}
+	alice.waitText("0/4")
+
+	h, err := w.reg.Open(context.Background(), "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := h.Snapshot().State.Proposal("L9"); !ok || got.Statement != p.Statement {
+		t.Fatalf("the hub's snapshot lacks the other process's proposal: %v %v", got, ok)
+	}
+	// A vote through the hub, then a poll: the hub's own event is not
+	// folded twice, and nothing else is new.
+	if _, err := h.Do(context.Background(), review.Actor{Name: "alice", Role: review.Participant}, review.KindVoteCast, review.VoteData{Proposal: "L9", Verdict: review.Accept}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.Poll(context.Background()); err != nil || n != 0 {
+		t.Fatalf("a poll after the hub's own vote folded %d events (%v), want 0", n, err)
+	}
+	if got, _ := h.Snapshot().State.Proposal("L9"); len(got.Votes) != 1 {
+		t.Errorf("L9 has %d votes, want 1", len(got.Votes))
+	}
+	if err := h.PollErr(); err != nil {
+		t.Errorf("poll error: %v", err)
+	}
+}
+
+// Screens read snapshots while the hub folds events of another process,
+// non-live kinds included: run with -race, nothing a snapshot holds may
+// change under it.
+func TestPollDoesNotChangeSnapshots(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	ctx := context.Background()
+	h, err := w.reg.Open(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := h.Snapshot()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			st := old.State
+			_, _ = st.Proposal("L1")
+			_ = st.Judged["k"]
+			_, _ = st.Criterion("C1")
+			_ = len(st.Proposals)
+		}
+	})
+	other, err := store.Open(w.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	sys := review.Actor{Name: "revue", Role: review.System}
+	for i := range 20 {
+		var events []review.Event
+		events = append(events, review.MustEvent("jardin", session.NewID(), time.Now(), sys, review.KindPairJudged, review.PairJudged{Key: fmt.Sprintf("k%d", i)}))
+		if _, err := other.Append(ctx, events...); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if n := len(h.Snapshot().State.Judged); n != 20 {
+		t.Errorf("judged pairs = %d, want 20", n)
+	}
+	if n := len(old.State.Judged); n != 0 {
+		t.Errorf("the old snapshot's judged pairs = %d, want 0: it was changed under its readers", n)
+	}
+}
