@@ -112,6 +112,14 @@ func benchServer(in io.Reader, out io.Writer) error {
 			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 			fmt.Fprintf(out, "MEM %d %d %d %d\n", ms.HeapAlloc, rss(), cpu, ms.TotalAlloc)
+		case "STATS":
+			h, err := reg.Open(context.Background(), "jardin")
+			if err != nil {
+				return err
+			}
+			s := h.Stats()
+			drawn, differing := session.FrameCounts()
+			fmt.Fprintf(out, "STATS %d %d %d %d %d %d\n", s.Revisions, s.StateRevisions, s.Flushes, s.Signals, drawn, differing)
 		case "QUIT":
 			pprof.StopCPUProfile()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

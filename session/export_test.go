@@ -24,3 +24,7 @@ func PendingFrom(s *Server, ip string) int {
 	}
 	return g.pendingFrom(ip)
 }
+
+// FrameCounts returns how many frames the interfaces drew, and how many of
+// them differed from their screen's last one.
+func FrameCounts() (drawn, differing uint64) { return views.Load(), changed.Load() }

@@ -219,7 +219,14 @@ type term struct {
 	stderr  bytes.Buffer
 	changed chan struct{} // one slot: the screen may have changed
 	done    chan struct{} // closed when the server ended the session
-	exit    error         // the session's end, once done is closed
+	// onWrite, when set before output arrives, is called after each write
+	// to the emulator, from the goroutine that reads the connection: a
+	// load benchmark watches every screen with it without taking the one
+	// signal a waiter of changed needs.
+	onWrite func()
+	bytes   int64 // bytes received on stdout
+	noRaw   bool  // keep no copy of the output (load benchmarks)
+	exit    error // the session's end, once done is closed
 }
 
 // termOpts are how a terminal connects.
@@ -228,6 +235,9 @@ type termOpts struct {
 	command string            // "" opens a shell (no SESSION argument)
 	env     map[string]string // sent with Setenv, like OpenSSH's SendEnv
 	noPTY   bool
+	// onWrite and noRaw are set on the terminal before it connects.
+	onWrite func()
+	noRaw   bool
 }
 
 // dial connects, asks for a PTY and starts the session.
@@ -260,7 +270,7 @@ func tryDial(t testing.TB, srv *session.Server, cfg *gossh.ClientConfig, o termO
 			return nil, err
 		}
 	}
-	tm := &term{t: t, conn: conn, sess: sess, vt: vt.NewEmulator(o.w, o.h), changed: make(chan struct{}, 1), done: make(chan struct{})}
+	tm := &term{t: t, conn: conn, sess: sess, vt: vt.NewEmulator(o.w, o.h), changed: make(chan struct{}, 1), done: make(chan struct{}), onWrite: o.onWrite, noRaw: o.noRaw}
 	t.Cleanup(tm.close)
 	if !o.noPTY {
 		if err := sess.RequestPty("xterm-256color", o.h, o.w, gossh.TerminalModes{}); err != nil {
@@ -292,10 +302,16 @@ func tryDial(t testing.TB, srv *session.Server, cfg *gossh.ClientConfig, o termO
 			n, err := stdout.Read(buf)
 			if n > 0 {
 				tm.mu.Lock()
-				tm.raw.Write(buf[:n])
+				if !tm.noRaw {
+					tm.raw.Write(buf[:n])
+				}
+				tm.bytes += int64(n)
 				_, _ = tm.vt.Write(buf[:n])
 				tm.mu.Unlock()
 				tm.poke()
+				if tm.onWrite != nil {
+					tm.onWrite()
+				}
 			}
 			if err != nil {
 				break
@@ -341,6 +357,13 @@ func (tm *term) screen() string {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
 	return tm.vt.String()
+}
+
+// received counts the bytes received on stdout.
+func (tm *term) received() int64 {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.bytes
 }
 
 // rawBytes is a copy of everything received on stdout.
