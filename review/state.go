@@ -101,6 +101,10 @@ type State struct {
 	gen       uint64              // counts Snapshot calls; see ProposalState.gen
 	mapsGen   uint64              // the gen in which Judged and Consent.Answers were last copied
 	propsGen  uint64              // the gen in which proposals was last copied
+	// The gen at which docs and passages, and criteria, were last copied:
+	// a snapshot shares these maps, so the first change after one copies
+	// them (own), and readers of the snapshot never see a write.
+	docsAt, criteriaAt uint64
 }
 
 // eventRef is what the state remembers of each event by its ID.
@@ -244,6 +248,15 @@ func (s *State) Snapshot() *State {
 	return &c
 }
 
+// own makes *m a map of the state's own before a change: a copy, the first
+// time after a snapshot (gen moved since *at), which may be reading it.
+func own[K comparable, V any](m *map[K]V, at *uint64, gen uint64) {
+	if *at != gen {
+		*m = maps.Clone(*m)
+		*at = gen
+	}
+}
+
 // ErrDuplicate is returned by Apply for an event whose author-chosen ID is
 // already in the trace.
 var ErrDuplicate = errors.New("event already recorded")
@@ -309,6 +322,10 @@ func (s *State) apply(e Event, commit bool) error {
 			return fmt.Errorf("event %d: document %s added twice", e.Seq, d.ID)
 		}
 		if commit {
+			if s.docsAt != s.gen {
+				// Written together: copied together.
+				s.docs, s.passages, s.docsAt = maps.Clone(s.docs), maps.Clone(s.passages), s.gen
+			}
 			s.Documents = append(s.Documents, &d)
 			s.docs[d.ID] = &d
 			for i := range d.Passages {
@@ -324,6 +341,7 @@ func (s *State) apply(e Event, commit bool) error {
 			return fmt.Errorf("event %d: criterion %q added twice", e.Seq, c.ID)
 		}
 		if commit {
+			own(&s.criteria, &s.criteriaAt, s.gen)
 			s.criteria[c.ID] = len(s.Criteria)
 			s.Criteria = append(s.Criteria, c)
 		}
