@@ -30,8 +30,9 @@ type Presence struct {
 	Conn     uint64
 	Actor    review.Actor
 	Since    time.Time
-	Focus    string // the proposal on screen
-	Terminal string // "local" or "ssh"
+	Focus    string      // the proposal on screen
+	Terminal string      // "local" or "ssh"
+	joined   review.Role // the role the connection was given; Actor.Role is the one in force
 }
 
 // Snapshot is the session as one revision of it: it never changes, so any
@@ -379,11 +380,12 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	if !kind.Live() {
 		return review.Event{}, fmt.Errorf("%s is not a live action", kind)
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	actor.Role = h.roleLocked(actor)
 	if err := review.Authorize(actor.Role, kind); err != nil {
 		return review.Event{}, fmt.Errorf("%w: %v", ErrForbidden, err)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	e, err := review.NewEvent(h.state.Name, NewID(), h.now(), actor, kind, data)
 	if err != nil {
 		return review.Event{}, err
@@ -399,11 +401,50 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	if err := h.state.Apply(e); err != nil {
 		return review.Event{}, fmt.Errorf("fold %s %s: %w", kind, e.ID, err)
 	}
+	if kind == review.KindConsentAnswered {
+		h.consentLocked(actor.Key())
+	}
 	if with != nil {
 		with()
 	}
 	h.publishLocked()
 	return e, nil
+}
+
+// Role is the role a person acts with in this session: the one their
+// connection was given, except that a participant who declined the consent
+// text is a spectator (they may still answer it again). The hub checks it
+// on every action, whatever role the screen believes it has.
+func (h *Hub) Role(a review.Actor) review.Role {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.roleLocked(a)
+}
+
+func (h *Hub) roleLocked(a review.Actor) review.Role {
+	if a.Role == review.Participant {
+		if agreed, ok := h.state.Consent.Answers[a.Key()]; ok && !agreed {
+			return review.Spectator
+		}
+	}
+	return a.Role
+}
+
+// consentLocked gives the connections of the person the role their answer
+// makes theirs, so that the others' screens show it. h.mu is held.
+func (h *Hub) consentLocked(key string) {
+	for c, p := range h.online {
+		if p.Actor.Key() != key {
+			continue
+		}
+		joined := p.Actor
+		joined.Role = p.joined
+		if r := h.roleLocked(joined); r != p.Actor.Role {
+			p.Actor.Role = r
+			h.online[c] = p
+			h.moved = true
+		}
+	}
 }
 
 // Undo takes back actor's own last action in force, if any (a seal is
@@ -423,11 +464,22 @@ func (h *Hub) Undo(ctx context.Context, actor review.Actor) (bool, error) {
 // for Focus and Leave. The joining is written to the trace: who was there is
 // part of the research data.
 func (h *Hub) Join(ctx context.Context, actor review.Actor, terminal string) (uint64, error) {
+	return h.JoinIn(ctx, actor, terminal, "")
+}
+
+// JoinIn is Join for a screen in language lang ("fr", "en"), which the
+// trace records with the conditions in force for the person at joining.
+func (h *Hub) JoinIn(ctx context.Context, actor review.Actor, terminal, lang string) (uint64, error) {
 	var conn uint64
-	_, err := h.do(ctx, actor, review.KindParticipantJoin, map[string]string{"terminal": terminal}, func() {
+	h.mu.Lock()
+	conds := h.state.ConditionsFor(actor)
+	h.mu.Unlock()
+	_, err := h.do(ctx, actor, review.KindParticipantJoin, review.JoinData{Terminal: terminal, Lang: lang, Conditions: &conds}, func() {
 		h.conns++
 		conn = h.conns
-		h.online[conn] = Presence{Conn: conn, Actor: actor, Since: h.now(), Terminal: terminal}
+		inForce := actor
+		inForce.Role = h.roleLocked(actor)
+		h.online[conn] = Presence{Conn: conn, Actor: inForce, Since: h.now(), Terminal: terminal, joined: actor.Role}
 		h.moved = true
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -266,5 +267,66 @@ func TestPollDoesNotChangeSnapshots(t *testing.T) {
 	}
 	if _, ok := h.Snapshot().State.Proposal("X19"); !ok {
 		t.Error("the other process's last proposal is not in the hub's state")
+	}
+}
+
+// A participant who declines the consent text acts as a spectator from
+// then on, whatever role their screen believes it has; agreeing later
+// gives the participant's role back.
+func TestConsentDeclineMakesASpectator(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	ctx := context.Background()
+	h, err := w.reg.Open(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anna := review.Actor{Name: "anna", Fingerprint: "SHA256:anna", Role: review.Facilitator}
+	zoe := review.Actor{Name: "zoé", Role: review.Participant}
+	if _, err := h.Do(ctx, anna, review.KindConsentSet, review.ConsentText{Text: "Vos votes servent à une recherche."}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := h.Join(ctx, zoe, "ssh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := h.Snapshot().State.Consent.Hash
+	vote := func() error {
+		_, err := h.Do(ctx, zoe, review.KindVoteCast, review.VoteData{Proposal: "L1", Verdict: review.Accept, Version: 1})
+		return err
+	}
+	roleOnline := func() review.Role {
+		for _, p := range h.Snapshot().Online {
+			if p.Conn == conn {
+				return p.Actor.Role
+			}
+		}
+		t.Fatal("zoé is not online")
+		return ""
+	}
+	steps := []struct {
+		agreed  bool
+		role    review.Role
+		mayVote bool
+	}{
+		{false, review.Spectator, false},
+		{true, review.Participant, true},
+	}
+	for _, st := range steps {
+		if _, err := h.Do(ctx, zoe, review.KindConsentAnswered, review.ConsentAnswer{Agreed: st.agreed, Hash: hash}); err != nil {
+			t.Fatalf("answer %v: %v", st.agreed, err)
+		}
+		if got := h.Role(zoe); got != st.role {
+			t.Errorf("after answering %v, the hub's role for zoé = %s, want %s", st.agreed, got, st.role)
+		}
+		if got := roleOnline(); got != st.role {
+			t.Errorf("after answering %v, the others see zoé as %s, want %s", st.agreed, got, st.role)
+		}
+		err := vote()
+		if st.mayVote && err != nil {
+			t.Errorf("after answering %v, a vote was refused: %v", st.agreed, err)
+		}
+		if !st.mayVote && !errors.Is(err, session.ErrForbidden) {
+			t.Errorf("after answering %v, a vote gave %v, want ErrForbidden", st.agreed, err)
+		}
 	}
 }
