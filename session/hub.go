@@ -132,6 +132,12 @@ type Hub struct {
 	closing Reason
 	rev     uint64
 	srev    uint64 // the Rev of the last State snapshot
+	// tick counts the changes a screen may display (of the state or of
+	// the presences); changedAt holds, for each proposal, the tick of its
+	// last change, of its state or of its lookers, so that a screen that
+	// comes to show it is told at once if it changed since its last signal.
+	tick      uint64
+	changedAt map[string]uint64
 	conns   uint64
 	subs    map[*Subscription]struct{}
 	snap    atomic.Pointer[Snapshot]
@@ -151,7 +157,7 @@ type Hub struct {
 func NewHub(store Appender, st *review.State) *Hub {
 	h := &Hub{
 		store: store, now: time.Now, state: st, online: map[uint64]Presence{}, moved: true,
-		subs: map[*Subscription]struct{}{}, looked: map[string]struct{}{},
+		subs: map[*Subscription]struct{}{}, looked: map[string]struct{}{}, changedAt: map[string]uint64{},
 		drafts: map[string]Draft{}, focus: map[string]string{}, shared: newShared(MaxParts),
 	}
 	h.source, _ = store.(Source)
@@ -159,7 +165,7 @@ func NewHub(store Appender, st *review.State) *Hub {
 		h.polled = st.Events[n-1].Seq
 	}
 	h.mu.Lock()
-	h.publishLocked()
+	h.publishLocked(nil, true)
 	h.mu.Unlock()
 	return h
 }
@@ -197,6 +203,7 @@ type Subscription struct {
 	c    chan struct{}
 	hub  *Hub
 	show atomic.Pointer[interest]
+	sent uint64 // the hub's tick at the last signal; h.mu
 }
 
 // interest is which changes of presence a subscriber displays.
@@ -205,20 +212,31 @@ type interest struct {
 	ids []string
 }
 
-// Show tells the hub which proposals this screen displays the lookers of
-// (the one on screen, the rows of a list that marks who looks at them): a
-// change of presence elsewhere neither wakes it nor makes it redraw. With
-// no id, the screen displays nobody's focus. Joins, departures and every
-// change of the state wake every screen whatever it shows. Until Show is
-// called, a subscription is told of every change of presence (gathered).
+// Show tells the hub which proposals this screen displays (the one on
+// screen, the rows of a list): a vote, a comment or a change of lookers on
+// another proposal neither wakes it nor makes it redraw. With no id, the
+// screen displays no proposal. Every other change of the state (a
+// decision, a join, a departure, the room's move...) wakes every screen
+// whatever it shows. When the screen comes to show a proposal that changed
+// since it was last woken, it is woken at once. Until Show is called, a
+// subscription is told of every change.
 func (s *Subscription) Show(ids ...string) {
 	s.show.Store(&interest{ids: slices.Clone(ids)})
+	h := s.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, id := range ids {
+		if h.changedAt[id] > s.sent {
+			h.signalOneLocked(s)
+			return
+		}
+	}
 }
 
-// ShowAll asks again for every change of presence, as a new subscription.
+// ShowAll asks again for every change, as a new subscription.
 func (s *Subscription) ShowAll() { s.show.Store(&interest{all: true}) }
 
-// wants reports whether a change of the lookers of looked concerns s.
+// wants reports whether a change of the proposals in looked concerns s.
 func (s *Subscription) wants(looked map[string]struct{}) bool {
 	in := s.show.Load()
 	if in.all {
@@ -300,32 +318,84 @@ func (h *Hub) snapshotLocked(state bool) *Snapshot {
 	return s
 }
 
-// publishLocked makes a new revision of the state and signals every
-// subscriber: they all read the newest snapshot, presences included, so the
-// gathered changes of presence are told with it. h.mu is held.
-func (h *Hub) publishLocked() {
+// publishLocked makes a new revision of the state and signals the
+// subscribers it concerns: all of them, or those that show one of the
+// proposals in touched. Those woken read the newest snapshot, presences
+// included, so when all are woken the gathered changes of presence are told
+// with it. h.mu is held.
+func (h *Hub) publishLocked(touched map[string]struct{}, all bool) {
 	h.snapshotLocked(true)
-	clear(h.looked)
-	h.roster = false
-	h.signalLocked(nil)
+	h.tick++
+	for id := range touched {
+		h.changedAt[id] = h.tick
+	}
+	if all {
+		clear(h.looked)
+		h.roster = false
+		h.signalLocked(nil)
+		return
+	}
+	h.signalLocked(touched)
 }
 
 // signalLocked signals the subscribers that want looked, all when looked is
 // nil.
 func (h *Hub) signalLocked(looked map[string]struct{}) {
 	for s := range h.subs {
-		if (looked == nil || s.wants(looked)) && s.signal() {
-			h.stats.Signals++
+		if looked == nil || s.wants(looked) {
+			h.signalOneLocked(s)
 		}
 	}
+}
+
+func (h *Hub) signalOneLocked(s *Subscription) {
+	// A signal already pending makes the screen read a snapshot at least
+	// as new as this one: either way it is told up to now.
+	s.sent = h.tick
+	if s.signal() {
+		h.stats.Signals++
+	}
+}
+
+// scopeLocked says which screens the event of kind just folded concerns:
+// all, or those that show the proposals in touched. before is the
+// proposals of the last snapshot, taken before the event. A vote, a
+// comment, a reveal, a parking or an undone vote changes one proposal's
+// state and nothing else a screen shows, unless it changed a status (the
+// progress line) or the list; what the research records as it happens
+// (exposures, panes opened) changes nothing on screen. h.mu is held.
+func (h *Hub) scopeLocked(kind review.Kind, before []*review.ProposalState) (touched map[string]struct{}, all bool) {
+	switch kind {
+	case review.KindExposure, review.KindPaneOpened:
+		return nil, false
+	case review.KindVoteCast, review.KindCommentAdded, review.KindVotesRevealed, review.KindProposalParked, review.KindActionUndone:
+	default:
+		return nil, true
+	}
+	after := h.state.Proposals
+	if len(after) != len(before) {
+		return nil, true
+	}
+	touched = map[string]struct{}{}
+	for i, p := range after {
+		if b := before[i]; p != b {
+			if p.ID != b.ID || p.Status != b.Status || p.Sealed != b.Sealed {
+				return nil, true
+			}
+			touched[p.ID] = struct{}{}
+		}
+	}
+	return touched, false
 }
 
 // lookedLocked notes that the lookers of ids changed and arms the flush.
 // h.mu is held.
 func (h *Hub) lookedLocked(ids ...string) {
+	h.tick++
 	for _, id := range ids {
 		if id != "" {
 			h.looked[id] = struct{}{}
+			h.changedAt[id] = h.tick
 		}
 	}
 	h.moved = true
@@ -398,6 +468,7 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 		return review.Event{}, fmt.Errorf("record %s: %w", kind, err)
 	}
 	e = stored[0]
+	before := h.snap.Load().State.Proposals
 	if err := h.state.Apply(e); err != nil {
 		return review.Event{}, fmt.Errorf("fold %s %s: %w", kind, e.ID, err)
 	}
@@ -407,7 +478,7 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	if with != nil {
 		with()
 	}
-	h.publishLocked()
+	h.publishLocked(h.scopeLocked(kind, before))
 	return e, nil
 }
 
@@ -507,7 +578,7 @@ func (h *Hub) Leave(ctx context.Context, conn uint64) {
 	}
 	if _, err := h.Do(ctx, p.Actor, review.KindParticipantLeft, map[string]string{"terminal": p.Terminal}); err != nil {
 		h.mu.Lock()
-		h.publishLocked()
+		h.publishLocked(nil, true)
 		h.mu.Unlock()
 	}
 }
@@ -571,7 +642,7 @@ func (h *Hub) Close(reason Reason) {
 		return
 	}
 	h.closing = reason
-	h.publishLocked()
+	h.publishLocked(nil, true)
 }
 
 // Poll folds in, at once, the events that other processes appended to the
@@ -617,7 +688,7 @@ func (h *Hub) Poll(ctx context.Context) (int, error) {
 	}
 	h.stats.Polled += uint64(n)
 	if n > 0 {
-		h.publishLocked()
+		h.publishLocked(nil, true)
 	}
 	err = errors.Join(errs...)
 	if err != nil {

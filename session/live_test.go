@@ -26,7 +26,8 @@ func signalled(sub *session.Subscription) bool {
 }
 
 // A change of focus makes no revision of the state and, once gathered,
-// wakes only the screens that show the lookers of a proposal it concerns.
+// wakes only the screens that show the lookers of a proposal it concerns;
+// a vote wakes those that show its proposal; a decision wakes everyone.
 func TestPresenceTellsOnlyWhoShowsIt(t *testing.T) {
 	w := newWorld(t, "", "jardin")
 	ctx := context.Background()
@@ -76,6 +77,33 @@ func TestPresenceTellsOnlyWhoShowsIt(t *testing.T) {
 		}
 	}
 	after := h.Stats()
+	// A vote changes one proposal: only the screens that show it are told;
+	// a screen that comes to show it afterwards is told at once.
+	if _, err := h.Do(ctx, zoe, review.KindVoteCast, review.VoteData{Proposal: "L3", Verdict: review.Accept, Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for s, want := range map[*session.Subscription]bool{onL1: false, onL3: true, none: false, all: true} {
+		if got := signalled(s); got != want {
+			t.Errorf("a vote on L3: subscription showing %s told = %v, want %v", names[s], got, want)
+		}
+	}
+	onL1.Show("L1")
+	if signalled(onL1) {
+		t.Error("a screen that shows L1 again, unchanged since it was told, was told again")
+	}
+	onL1.Show("L3")
+	if !signalled(onL1) {
+		t.Error("a screen that comes to L3, which changed since it was told, was not told")
+	}
+	// A decision changes the progress every screen shows: all are told.
+	if _, err := h.Do(ctx, review.Actor{Name: "anna", Fingerprint: "SHA256:anna", Role: review.Facilitator}, review.KindDecisionMade, review.VoteData{Proposal: "L2", Verdict: review.Accept}); err != nil {
+		t.Fatal(err)
+	}
+	for s := range names {
+		if !signalled(s) {
+			t.Errorf("a decision: the subscription showing %s was not told", names[s])
+		}
+	}
 	if after.StateRevisions != before.StateRevisions {
 		t.Errorf("changes of focus made %d revisions of the state, want 0", after.StateRevisions-before.StateRevisions)
 	}

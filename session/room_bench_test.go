@@ -162,7 +162,7 @@ func roomRun(b *testing.B, n int, follow bool) {
 		b.Fatalf("the server process did not start: %q", c.out.Text())
 	}
 	c.addr = strings.TrimPrefix(c.out.Text(), "ADDR ")
-	_, rss0, _, _ := c.mem(b)
+	heap0, rss0, _, _ := c.mem(b)
 	stats := func() (rev, srev, flushes, signals, drawn, differing int64) {
 		fmt.Fprintln(c.in, "STATS")
 		if !c.out.Scan() {
@@ -249,7 +249,7 @@ func roomRun(b *testing.B, n int, follow bool) {
 		return true
 	}
 
-	_, rss1, cpu1, _ := c.mem(b)
+	heap1, rss1, cpu1, _ := c.mem(b)
 	rev1, srev1, fl1, sig1, dr1, df1 := stats()
 	var bytes1 int64
 	for _, tm := range terms {
@@ -324,7 +324,7 @@ func roomRun(b *testing.B, n int, follow bool) {
 	}
 	wall := time.Since(start)
 	p2 := readPressure()
-	_, rss2, cpu2, _ := c.mem(b)
+	heap2, rss2, cpu2, _ := c.mem(b)
 	rev2, srev2, fl2, sig2, dr2, df2 := stats()
 	var bytes2 int64
 	for _, tm := range terms {
@@ -359,6 +359,8 @@ func roomRun(b *testing.B, n int, follow bool) {
 	b.ReportMetric(cpu.Seconds()/wall.Seconds(), "server-cores")
 	b.ReportMetric(float64(rss2-rss0)/float64(n)/1e6, "rss-MB/session")
 	b.ReportMetric(float64(rss1-rss0)/float64(n)/1e6, "rss-idle-MB/session")
+	b.ReportMetric(float64(heap2-heap0)/float64(n)/1e6, "heap-MB/session")
+	b.ReportMetric(float64(heap1-heap0)/float64(n)/1e6, "heap-idle-MB/session")
 	b.ReportMetric(float64(bytes2-bytes1)/float64(n)/wall.Seconds(), "B/client/s")
 	b.ReportMetric(float64(sig2-sig1)/np, "signals/press")
 	b.ReportMetric(float64(dr2-dr1)/np, "frames/press")
