@@ -90,7 +90,7 @@ var (
 	// change at every key press of everyone; told at once, two hundred
 	// browsing people made every screen redraw two hundred times a
 	// second. Gathered, each screen redraws for presence at most this often.
-	PresenceEvery = 500 * time.Millisecond
+	PresenceEvery = time.Second
 	// PollEvery is how often a hub reads what other processes appended.
 	PollEvery = time.Second
 )
@@ -138,10 +138,10 @@ type Hub struct {
 	// comes to show it is told at once if it changed since its last signal.
 	tick      uint64
 	changedAt map[string]uint64
-	conns   uint64
-	subs    map[*Subscription]struct{}
-	snap    atomic.Pointer[Snapshot]
-	stats   Stats
+	conns     uint64
+	subs      map[*Subscription]struct{}
+	snap      atomic.Pointer[Snapshot]
+	stats     Stats
 
 	drafts map[string]Draft  // by person key
 	focus  map[string]string // each person's last proposal on screen, by key

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -80,6 +81,13 @@ func readPressure() pressure {
 		}
 	}
 	return p
+}
+
+// selfCPU is this process's CPU time so far (the clients' side).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // latencies is a list of durations many goroutines add to.
@@ -249,7 +257,17 @@ func roomRun(b *testing.B, n int, follow bool) {
 		return true
 	}
 
+	// A quiet time first: everybody connected, nobody pressing: what the
+	// server costs a room that only looks.
+	time.Sleep(session.PresenceEvery + 500*time.Millisecond) // the warm-up's moves told, not a synchronisation
+	_, _, cpu0, _ := c.mem(b)
+	quiet := time.Now()
+	time.Sleep(3 * time.Second) // measuring an idle server, not synchronising
+	_, _, cpuQuiet, _ := c.mem(b)
+	idleCores := (cpuQuiet - cpu0).Seconds() / time.Since(quiet).Seconds()
+
 	heap1, rss1, cpu1, _ := c.mem(b)
+	own0 := selfCPU()
 	rev1, srev1, fl1, sig1, dr1, df1 := stats()
 	var bytes1 int64
 	for _, tm := range terms {
@@ -323,6 +341,7 @@ func roomRun(b *testing.B, n int, follow bool) {
 		wg.Wait()
 	}
 	wall := time.Since(start)
+	clientCPU := selfCPU() - own0
 	p2 := readPressure()
 	heap2, rss2, cpu2, _ := c.mem(b)
 	rev2, srev2, fl2, sig2, dr2, df2 := stats()
@@ -357,6 +376,8 @@ func roomRun(b *testing.B, n int, follow bool) {
 	b.ReportMetric(np/wall.Seconds(), "presses/s")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/np, "server-cpu-ms/press")
 	b.ReportMetric(cpu.Seconds()/wall.Seconds(), "server-cores")
+	b.ReportMetric(idleCores, "server-idle-cores")
+	b.ReportMetric(clientCPU.Seconds()/wall.Seconds(), "client-cores")
 	b.ReportMetric(float64(rss2-rss0)/float64(n)/1e6, "rss-MB/session")
 	b.ReportMetric(float64(rss1-rss0)/float64(n)/1e6, "rss-idle-MB/session")
 	b.ReportMetric(float64(heap2-heap0)/float64(n)/1e6, "heap-MB/session")
