@@ -358,3 +358,32 @@ func TestConsentDeclineMakesASpectator(t *testing.T) {
 		}
 	}
 }
+
+// A screen behind by many revisions is told once and reads the newest: the
+// signals are coalesced, never queued.
+func TestBehindByManyRevisionsIsToldOnce(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	ctx := context.Background()
+	h, err := w.reg.Open(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := h.Subscribe()
+	defer sub.Close()
+	anna := review.Actor{Name: "anna", Fingerprint: "SHA256:anna", Role: review.Facilitator}
+	for i := range 30 {
+		if _, err := h.Do(ctx, anna, review.KindCommentAdded, review.CommentData{Proposal: "L1", Text: fmt.Sprintf("remarque %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for signalled(sub) {
+		n++
+	}
+	if n != 1 {
+		t.Errorf("a screen behind by 30 revisions holds %d signals, want 1", n)
+	}
+	if p, _ := h.Snapshot().State.Proposal("L1"); len(p.Comments) != 30 {
+		t.Errorf("the newest snapshot has %d comments, want 30", len(p.Comments))
+	}
+}
