@@ -182,6 +182,17 @@ func roomRun(b *testing.B, n int, follow bool) {
 		return
 	}
 
+	cpuNow := func() time.Duration {
+		fmt.Fprintln(c.in, "CPU")
+		if !c.out.Scan() {
+			b.Fatal("the server process is gone")
+		}
+		var ns int64
+		if _, err := fmt.Sscanf(c.out.Text(), "CPU %d", &ns); err != nil {
+			b.Fatalf("server said %q: %v", c.out.Text(), err)
+		}
+		return time.Duration(ns)
+	}
 	key := &session.Server{}
 	addrs.Store(key, c.addr)
 	cfg := func(user string, auth ...gossh.AuthMethod) *gossh.ClientConfig {
@@ -260,13 +271,15 @@ func roomRun(b *testing.B, n int, follow bool) {
 	// A quiet time first: everybody connected, nobody pressing: what the
 	// server costs a room that only looks.
 	time.Sleep(session.PresenceEvery + 500*time.Millisecond) // the warm-up's moves told, not a synchronisation
-	_, _, cpu0, _ := c.mem(b)
+	c.mem(b) // starts the server's profile, when asked, after a collection
+	cpu0 := cpuNow()
 	quiet := time.Now()
 	time.Sleep(3 * time.Second) // measuring an idle server, not synchronising
-	_, _, cpuQuiet, _ := c.mem(b)
+	cpuQuiet := cpuNow()
 	idleCores := (cpuQuiet - cpu0).Seconds() / time.Since(quiet).Seconds()
 
-	heap1, rss1, cpu1, _ := c.mem(b)
+	heap1, rss1, _, _ := c.mem(b)
+	cpu1 := cpuNow()
 	own0 := selfCPU()
 	rev1, srev1, fl1, sig1, dr1, df1 := stats()
 	var bytes1 int64
@@ -343,7 +356,8 @@ func roomRun(b *testing.B, n int, follow bool) {
 	wall := time.Since(start)
 	clientCPU := selfCPU() - own0
 	p2 := readPressure()
-	heap2, rss2, cpu2, _ := c.mem(b)
+	cpu2 := cpuNow()
+	heap2, rss2, _, _ := c.mem(b)
 	rev2, srev2, fl2, sig2, dr2, df2 := stats()
 	var bytes2 int64
 	for _, tm := range terms {
