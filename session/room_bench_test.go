@@ -271,7 +271,7 @@ func roomRun(b *testing.B, n int, follow bool) {
 	// A quiet time first: everybody connected, nobody pressing: what the
 	// server costs a room that only looks.
 	time.Sleep(session.PresenceEvery + 500*time.Millisecond) // the warm-up's moves told, not a synchronisation
-	c.mem(b) // starts the server's profile, when asked, after a collection
+	c.mem(b)                                                 // starts the server's profile, when asked, after a collection
 	cpu0 := cpuNow()
 	quiet := time.Now()
 	time.Sleep(3 * time.Second) // measuring an idle server, not synchronising

@@ -82,6 +82,10 @@ type Config struct {
 	// tui.New, which keeps session free of any import of tui.
 	NewModel func(ModelRequest) tea.Model
 	Logger   *log.Logger // nil: discard
+	// KeepMemoryLimit leaves the process's memory limit alone; otherwise
+	// the server sets a soft limit proportional to its screens (see
+	// memoryTuner), unless GOMEMLIMIT is set.
+	KeepMemoryLimit bool
 }
 
 // Server is Revue's SSH server: one Bubble Tea program per SSH session,
@@ -122,6 +126,7 @@ type Server struct {
 	gate     *gate
 	closing  bool
 	reason   Reason // why, once closing
+	memory   *memoryTuner
 	programs map[*tea.Program]struct{}
 	running  sync.WaitGroup // one per session in presence, until it has left its hub
 	conns    sync.Map       // ssh.Session → *conn, from route to program
@@ -157,6 +162,9 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("language %q is not available; use fr or en", cfg.Lang)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, access: &access{guard: newGuard(defaultGuard)}, programs: map[*tea.Program]struct{}{}}
+	if !cfg.KeepMemoryLimit {
+		s.memory = newMemoryTuner()
+	}
 	if s.log == nil {
 		s.log = log.New(io.Discard)
 	}
@@ -405,12 +413,14 @@ func (s *Server) track(p *tea.Program) bool {
 		return false
 	}
 	s.programs[p] = struct{}{}
+	s.memory.screens(len(s.programs))
 	return true
 }
 
 func (s *Server) untrack(p *tea.Program) {
 	s.mu.Lock()
 	delete(s.programs, p)
+	s.memory.screens(len(s.programs))
 	s.mu.Unlock()
 }
 
