@@ -360,15 +360,15 @@ func (h *Hub) signalOneLocked(s *Subscription) {
 // scopeLocked says which screens the event of kind just folded concerns:
 // all, or those that show the proposals in touched. before is the
 // proposals of the last snapshot, taken before the event. A vote, a
-// comment, a reveal, a parking or an undone vote changes one proposal's
-// state and nothing else a screen shows, unless it changed a status (the
-// progress line) or the list; what the research records as it happens
-// (exposures, panes opened) changes nothing on screen. h.mu is held.
+// comment or an undone vote changes one proposal's state and nothing else a
+// screen shows, unless it changed a status, a seal or a disagreement (the
+// progress line, the filters) or the list; what the research records as it
+// happens (exposures, panes opened) changes nothing on screen. h.mu is held.
 func (h *Hub) scopeLocked(kind review.Kind, before []*review.ProposalState) (touched map[string]struct{}, all bool) {
 	switch kind {
 	case review.KindExposure, review.KindPaneOpened:
 		return nil, false
-	case review.KindVoteCast, review.KindCommentAdded, review.KindVotesRevealed, review.KindProposalParked, review.KindActionUndone:
+	case review.KindVoteCast, review.KindCommentAdded, review.KindActionUndone:
 	default:
 		return nil, true
 	}
@@ -379,7 +379,9 @@ func (h *Hub) scopeLocked(kind review.Kind, before []*review.ProposalState) (tou
 	touched = map[string]struct{}{}
 	for i, p := range after {
 		if b := before[i]; p != b {
-			if p.ID != b.ID || p.Status != b.Status || p.Sealed != b.Sealed {
+			// A status, a seal or a disagreement shows beyond the
+			// proposal: in the progress, the filters, the next-link keys.
+			if p.ID != b.ID || p.Status != b.Status || p.Sealed != b.Sealed || p.Conflict != b.Conflict {
 				return nil, true
 			}
 			touched[p.ID] = struct{}{}
