@@ -335,6 +335,9 @@ func (h *Hub) publishLocked(touched map[string]struct{}, all bool) {
 		h.signalLocked(nil)
 		return
 	}
+	if touched == nil {
+		touched = map[string]struct{}{} // none: only the screens that show all
+	}
 	h.signalLocked(touched)
 }
 

@@ -95,6 +95,16 @@ func TestPresenceTellsOnlyWhoShowsIt(t *testing.T) {
 	if !signalled(onL1) {
 		t.Error("a screen that comes to L3, which changed since it was told, was not told")
 	}
+	// What the research records as it happens changes nothing on screen:
+	// only the screens that asked for everything are told.
+	if _, err := h.Do(ctx, zoe, review.KindExposure, review.Exposure{Proposal: "L3", From: time.Now(), To: time.Now(), State: "active", End: "moved"}); err != nil {
+		t.Fatal(err)
+	}
+	for s, want := range map[*session.Subscription]bool{onL1: false, onL3: false, none: false, all: true} {
+		if got := signalled(s); got != want {
+			t.Errorf("an exposure: subscription showing %s told = %v, want %v", names[s], got, want)
+		}
+	}
 	// A decision changes the progress every screen shows: all are told.
 	if _, err := h.Do(ctx, review.Actor{Name: "anna", Fingerprint: "SHA256:anna", Role: review.Facilitator}, review.KindDecisionMade, review.VoteData{Proposal: "L2", Verdict: review.Accept}); err != nil {
 		t.Fatal(err)

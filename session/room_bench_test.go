@@ -294,7 +294,10 @@ func roomRun(b *testing.B, n int, follow bool) {
 	var errs atomic.Int64
 
 	if follow {
-		// Only the facilitator moves; every screen follows.
+		// The facilitator takes the lead (F), then only the facilitator
+		// moves; every screen follows.
+		terms[0].press("F")
+		terms[0].waitText("You lead the room")
 		k := 0
 		for time.Now().Before(deadline) {
 			k++
