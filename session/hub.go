@@ -132,10 +132,10 @@ type Hub struct {
 	closing Reason
 	rev     uint64
 	srev    uint64 // the Rev of the last State snapshot
-	// tick counts the changes a screen may display (of the state or of
-	// the presences); changedAt holds, for each proposal, the tick of its
-	// last change, of its state or of its lookers, so that a screen that
+	// tick counts the revisions of the state; changedAt holds, for each
+	// proposal, the tick of its state's last change, so that a screen that
 	// comes to show it is told at once if it changed since its last signal.
+	// Its lookers are told with the next flush, as everyone's.
 	tick      uint64
 	changedAt map[string]uint64
 	conns     uint64
@@ -217,8 +217,9 @@ type interest struct {
 // another proposal neither wakes it nor makes it redraw. With no id, the
 // screen displays no proposal. Every other change of the state (a
 // decision, a join, a departure, the room's move...) wakes every screen
-// whatever it shows. When the screen comes to show a proposal that changed
-// since it was last woken, it is woken at once. Until Show is called, a
+// whatever it shows. When the screen comes to show a proposal whose state
+// changed since it was last woken, it is woken at once; its lookers come
+// with the next gathering (PresenceEvery). Until Show is called, a
 // subscription is told of every change.
 func (s *Subscription) Show(ids ...string) {
 	s.show.Store(&interest{ids: slices.Clone(ids)})
@@ -396,11 +397,9 @@ func (h *Hub) scopeLocked(kind review.Kind, before []*review.ProposalState) (tou
 // lookedLocked notes that the lookers of ids changed and arms the flush.
 // h.mu is held.
 func (h *Hub) lookedLocked(ids ...string) {
-	h.tick++
 	for _, id := range ids {
 		if id != "" {
 			h.looked[id] = struct{}{}
-			h.changedAt[id] = h.tick
 		}
 	}
 	h.moved = true
