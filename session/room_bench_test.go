@@ -270,7 +270,19 @@ func roomRun(b *testing.B, n int, follow bool) {
 
 	// A quiet time first: everybody connected, nobody pressing: what the
 	// server costs a room that only looks.
-	time.Sleep(session.PresenceEvery + 500*time.Millisecond) // the warm-up's moves told, not a synchronisation
+	// The warm-up's moves are hundreds of events (each move records an
+	// exposure): wait until the server has none left to write, then until
+	// their presences are told, before measuring a quiet room.
+	for last, still := int64(-1), 0; still < 2; {
+		time.Sleep(500 * time.Millisecond) // polling the server's counts
+		_, srev, _, _, _, _ := stats()
+		if srev == last {
+			still++
+		} else {
+			last, still = srev, 0
+		}
+	}
+	time.Sleep(session.PresenceEvery + 500*time.Millisecond) // the presences told, not a synchronisation
 	c.mem(b)                                                 // starts the server's profile, when asked, after a collection
 	cpu0 := cpuNow()
 	quiet := time.Now()
