@@ -612,10 +612,12 @@ func (m *Model) keepDraft() tea.Cmd {
 	}
 	m.draftSent = d
 	h, who := m.hub, m.opts.Actor.Key()
-	return func() tea.Msg {
+	// In order: Bubble Tea runs commands concurrently, and an older text
+	// saved after a newer one would be the draft a reconnection gets.
+	return m.inOrder(func() tea.Msg {
 		h.SaveDraft(who, d)
 		return nil
-	}
+	})
 }
 
 // restoreDraft opens again, on its link, what the person was writing when
