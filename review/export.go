@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -29,26 +30,42 @@ func Export(w io.Writer, events []Event, format string, pseudonymize bool) error
 	if err != nil {
 		return err
 	}
-	switch format {
-	case "json", "":
-		return encodeJSON(w, exportDoc(st))
-	case "jsonl":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for _, e := range st.Events {
-			if err := enc.Encode(traceEvent(e)); err != nil {
-				return err
-			}
-		}
-		return nil
-	case "csv":
-		return exportCSV(w, st)
-	case "annotations":
-		return encodeJSON(w, annotations(st))
-	}
-	return fmt.Errorf("unknown export format %q: use one of json, jsonl, csv, annotations", format)
+	return ExportState(w, st, format)
 }
 
+// ExportState writes a replayed session as one of Formats. Every format is
+// streamed: the document is written piece by piece through a buffer, never
+// built whole in memory, so that exporting La Myne's 18,000 pads costs the
+// state and not three copies of the output (BENCHMARKS.md).
+func ExportState(w io.Writer, st *State, format string) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var err error
+	switch format {
+	case "json", "":
+		err = streamDoc(bw, st)
+	case "jsonl":
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		for _, e := range st.Events {
+			if err = enc.Encode(traceEvent(e)); err != nil {
+				break
+			}
+		}
+	case "csv":
+		err = exportCSV(bw, st)
+	case "annotations":
+		err = streamAnnotations(bw, st)
+	default:
+		return fmt.Errorf("unknown export format %q: use one of json, jsonl, csv, annotations", format)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// encodeJSON writes v whole, indented as the streamed formats are: the
+// reference the streamed writers are tested against.
 func encodeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -202,40 +219,153 @@ func (s *State) Compute() (calls int, prompt, output, nanos int64, wh float64) {
 	return
 }
 
-func exportDoc(st *State) exportDocumentV1 {
-	d := exportDocumentV1{
-		Format:    ExportFormat,
-		Session:   exportSession{Name: st.Name, CreatedAt: st.CreatedAt.UTC()},
-		Criteria:  nonNil(st.Criteria),
-		Documents: []exportDocument{},
-		Proposals: []exportProposal{},
-		Failures:  nonNil(st.Failures),
-		Trace:     make([]exportEvent, 0, len(st.Events)),
+// exportDocumentOf is one document as the export shows it.
+func exportDocumentOf(doc *Document) exportDocument {
+	ed := exportDocument{ID: doc.ID, Title: doc.Title, Source: doc.Source, SHA256: doc.SHA256, Format: doc.Format, Chars: doc.Chars, Passages: make([]exportPassage, 0, len(doc.Passages))}
+	for _, p := range doc.Passages {
+		ed.Passages = append(ed.Passages, toExportPassage(p))
 	}
-	for _, doc := range st.Documents {
-		ed := exportDocument{ID: doc.ID, Title: doc.Title, Source: doc.Source, SHA256: doc.SHA256, Format: doc.Format, Chars: doc.Chars, Passages: []exportPassage{}}
-		for _, p := range doc.Passages {
-			ed.Passages = append(ed.Passages, toExportPassage(p))
-		}
-		d.Documents = append(d.Documents, ed)
+	return ed
+}
+
+// exportProposalOf is one proposal as the export shows it.
+func exportProposalOf(st *State, p *ProposalState) exportProposal {
+	pa, _ := st.Passage(p.Passage)
+	return exportProposal{
+		ID: p.ID, Document: p.Document, Passage: toExportPassage(*pa), Criterion: p.Criterion,
+		Statement: p.Statement, Quote: p.Quote, QuoteFound: p.QuoteStart >= 0, QuoteStart: p.QuoteStart, QuoteEnd: p.QuoteEnd,
+		Confidence: p.Confidence, Origin: p.Origin, CreatedAt: p.AddedAt.UTC(), CreatedBy: p.AddedBy,
+		Status: p.Status, Final: p.Final, Conflict: p.Conflict, Decision: p.Decision,
+		Votes: nonNil(p.Votes), Versions: nonNil(p.Versions), Comments: nonNil(p.Comments),
 	}
-	for _, p := range st.Proposals {
-		pa, _ := st.Passage(p.Passage)
-		d.Proposals = append(d.Proposals, exportProposal{
-			ID: p.ID, Document: p.Document, Passage: toExportPassage(*pa), Criterion: p.Criterion,
-			Statement: p.Statement, Quote: p.Quote, QuoteFound: p.QuoteStart >= 0, QuoteStart: p.QuoteStart, QuoteEnd: p.QuoteEnd,
-			Confidence: p.Confidence, Origin: p.Origin, CreatedAt: p.AddedAt.UTC(), CreatedBy: p.AddedBy,
-			Status: p.Status, Final: p.Final, Conflict: p.Conflict, Decision: p.Decision,
-			Votes: nonNil(p.Votes), Versions: nonNil(p.Versions), Comments: nonNil(p.Comments),
-		})
-	}
-	c := &d.Compute
-	c.Runs = nonNil(st.Runs)
+}
+
+func exportComputeOf(st *State) exportCompute {
+	c := exportCompute{Runs: nonNil(st.Runs)}
 	c.Calls, c.PromptTokens, c.OutputTokens, c.ModelNanos, c.EnergyWh = st.Compute()
-	for _, e := range st.Events {
-		d.Trace = append(d.Trace, traceEvent(e))
+	return c
+}
+
+// streamDoc writes the JSON export field by field, each large array element
+// by element, in exactly the bytes encoding the whole document at once
+// would give (TestStreamedExportIsByteIdentical keeps it so).
+func streamDoc(w *bufio.Writer, st *State) error {
+	s := newJSONStream(w)
+	s.open()
+	s.field("format", ExportFormat)
+	s.field("session", exportSession{Name: st.Name, CreatedAt: st.CreatedAt.UTC()})
+	s.field("criteria", nonNil(st.Criteria))
+	s.key("documents")
+	streamArray(s, st.Documents, func(d *Document) any { return exportDocumentOf(d) })
+	s.key("proposals")
+	streamArray(s, st.Proposals, func(p *ProposalState) any { return exportProposalOf(st, p) })
+	s.field("failures", nonNil(st.Failures))
+	s.field("compute", exportComputeOf(st))
+	s.key("trace")
+	streamArray(s, st.Events, func(e Event) any { return traceEvent(e) })
+	s.close()
+	return s.end()
+}
+
+// jsonStream writes one indented JSON object (two spaces, as encodeJSON)
+// piece by piece. Values are encoded with the prefix of their depth, which
+// is what json.Indent would have put before each of their lines, so the
+// pieces join into the bytes of the whole.
+type jsonStream struct {
+	w      *bufio.Writer
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	depth  int
+	first  []bool // per open container: no element written yet
+	err    error
+}
+
+func newJSONStream(w *bufio.Writer) *jsonStream {
+	s := &jsonStream{w: w}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetEscapeHTML(false)
+	return s
+}
+
+func (s *jsonStream) write(str string) {
+	if s.err == nil {
+		_, s.err = s.w.WriteString(str)
 	}
-	return d
+}
+
+func (s *jsonStream) indent() string { return strings.Repeat("  ", s.depth) }
+
+// next starts a new member or element of the innermost container.
+func (s *jsonStream) next() {
+	top := len(s.first) - 1
+	if s.first[top] {
+		s.first[top] = false
+		s.write("\n")
+	} else {
+		s.write(",\n")
+	}
+	s.write(s.indent())
+}
+
+func (s *jsonStream) open() {
+	s.write("{")
+	s.first = append(s.first, true)
+	s.depth++
+}
+
+func (s *jsonStream) close() {
+	s.closeWith("}")
+	s.write("\n") // Encoder.Encode ends with a newline
+}
+
+func (s *jsonStream) closeWith(bracket string) {
+	top := len(s.first) - 1
+	empty := s.first[top]
+	s.first = s.first[:top]
+	s.depth--
+	if !empty {
+		s.write("\n" + s.indent())
+	}
+	s.write(bracket)
+}
+
+func (s *jsonStream) key(k string) {
+	s.next()
+	s.write(strconv.Quote(k) + ": ")
+}
+
+func (s *jsonStream) field(k string, v any) {
+	s.key(k)
+	s.value(v)
+}
+
+// value encodes v at the current depth.
+func (s *jsonStream) value(v any) {
+	if s.err != nil {
+		return
+	}
+	s.buf.Reset()
+	s.enc.SetIndent(s.indent(), "  ")
+	if s.err = s.enc.Encode(v); s.err != nil {
+		return
+	}
+	b := s.buf.Bytes()
+	_, s.err = s.w.Write(b[:len(b)-1]) // without Encode's newline
+}
+
+func (s *jsonStream) end() error { return s.err }
+
+// streamArray writes a JSON array of items, each converted by conv just
+// before it is written, so that only one converted item lives at a time.
+func streamArray[T any](s *jsonStream, items []T, conv func(T) any) {
+	s.write("[")
+	s.first = append(s.first, true)
+	s.depth++
+	for _, it := range items {
+		s.next()
+		s.value(conv(it))
+	}
+	s.closeWith("]")
 }
 
 // nonNil turns a nil slice into an empty one, so that JSON says [] rather
@@ -302,58 +432,3 @@ func joinNonEmpty(a, b string) string {
 	return a + ": " + b
 }
 
-// annotations renders the accepted and rephrased links as a W3C Web
-// Annotation collection: the passage's document as target, selected by the
-// quote with its context (TextQuoteSelector) and by position, the criterion
-// and the final statement as bodies.
-func annotations(st *State) map[string]any {
-	items := []any{}
-	for _, p := range st.Proposals {
-		if p.Status != Accepted && p.Status != Rephrased {
-			continue
-		}
-		pa, _ := st.Passage(p.Passage)
-		cr, _ := st.Criterion(p.Criterion)
-		text := []rune(pa.Text)
-		start, end := p.QuoteStart, p.QuoteEnd
-		if start < 0 || end > len(text) || start > end {
-			start, end = 0, len(text) // the quote was not found: the passage itself is the evidence
-		}
-		const ctx = 32
-		quoteSel := map[string]any{
-			"type":   "TextQuoteSelector",
-			"exact":  string(text[start:end]),
-			"prefix": string(text[max(0, start-ctx):start]),
-			"suffix": string(text[end:min(len(text), end+ctx)]),
-		}
-		posSel := map[string]any{"type": "TextPositionSelector", "start": pa.Start + start, "end": pa.Start + end}
-		a := map[string]any{
-			"id":         "urn:revue:" + st.Name + ":proposal:" + p.ID,
-			"type":       "Annotation",
-			"motivation": "classifying",
-			"created":    p.AddedAt.UTC().Format(time.RFC3339Nano),
-			"body": []any{
-				map[string]any{"type": "TextualBody", "purpose": "classifying", "id": "urn:revue:" + st.Name + ":criterion:" + cr.ID, "value": cr.ID + " — " + cr.Title},
-				map[string]any{"type": "TextualBody", "purpose": "describing", "value": p.Final},
-			},
-			"target": map[string]any{
-				"source":   "urn:sha256:" + p.Document,
-				"selector": []any{quoteSel, posSel},
-			},
-		}
-		if p.Decision != nil {
-			a["modified"] = p.Decision.At.UTC().Format(time.RFC3339Nano)
-			a["creator"] = map[string]any{"type": "Person", "name": p.Decision.Actor.Name}
-		}
-		a["generator"] = map[string]any{"type": "Software", "name": "Revue", "origin": p.Origin.Kind + ":" + p.Origin.Name}
-		items = append(items, a)
-	}
-	return map[string]any{
-		"@context": "http://www.w3.org/ns/anno.jsonld",
-		"id":       "urn:revue:" + st.Name + ":annotations",
-		"type":     "AnnotationCollection",
-		"label":    st.Name,
-		"total":    len(items),
-		"first":    map[string]any{"type": "AnnotationPage", "items": items},
-	}
-}

@@ -438,39 +438,6 @@ func TestExportCSVAndJSONL(t *testing.T) {
 	}
 }
 
-func TestExportAnnotations(t *testing.T) {
-	var doc struct {
-		Type  string `json:"type"`
-		Total int    `json:"total"`
-		First struct {
-			Items []struct {
-				Type   string `json:"type"`
-				Body   []map[string]any
-				Target struct {
-					Source   string           `json:"source"`
-					Selector []map[string]any `json:"selector"`
-				}
-			} `json:"items"`
-		} `json:"first"`
-	}
-	if err := json.Unmarshal(export(t, busyTrace(t).events, "annotations", false), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if doc.Type != "AnnotationCollection" || doc.Total != 2 {
-		t.Fatalf("got %s with %d items; want the 2 accepted or rephrased links", doc.Type, doc.Total)
-	}
-	sel := doc.First.Items[0].Target.Selector[0]
-	if sel["type"] != "TextQuoteSelector" || sel["exact"] != "votées en assemblée" || sel["prefix"] != "Les règles sont " || sel["suffix"] != "." {
-		t.Errorf("selector %v", sel)
-	}
-	if pos := doc.First.Items[0].Target.Selector[1]; pos["start"].(float64) != 16 || pos["end"].(float64) != 35 {
-		t.Errorf("position %v", pos)
-	}
-	if doc.First.Items[0].Body[0]["value"] != "C1 — Règles choisies ensemble" {
-		t.Errorf("body %v", doc.First.Items[0].Body)
-	}
-}
-
 func TestExportUnknownFormat(t *testing.T) {
 	err := Export(&bytes.Buffer{}, sampleTrace(t).events, "xml", false)
 	if err == nil || !strings.Contains(err.Error(), `"xml"`) {

@@ -1,0 +1,112 @@
+package review
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// The writers as they were before streaming: the whole document built in
+// memory and encoded at once. The streamed writers must give their bytes.
+
+func exportDocWhole(st *State) exportDocumentV1 {
+	d := exportDocumentV1{
+		Format:    ExportFormat,
+		Session:   exportSession{Name: st.Name, CreatedAt: st.CreatedAt.UTC()},
+		Criteria:  nonNil(st.Criteria),
+		Documents: []exportDocument{},
+		Proposals: []exportProposal{},
+		Failures:  nonNil(st.Failures),
+		Compute:   exportComputeOf(st),
+		Trace:     make([]exportEvent, 0, len(st.Events)),
+	}
+	for _, doc := range st.Documents {
+		d.Documents = append(d.Documents, exportDocumentOf(doc))
+	}
+	for _, p := range st.Proposals {
+		d.Proposals = append(d.Proposals, exportProposalOf(st, p))
+	}
+	for _, e := range st.Events {
+		d.Trace = append(d.Trace, traceEvent(e))
+	}
+	return d
+}
+
+// annotationsWhole is the collection built whole: the reference the
+// streamed writer is checked against, and the shape it documents.
+func annotationsWhole(st *State) map[string]any {
+	items := []any{}
+	for _, p := range st.Proposals {
+		for _, a := range annotationItems(st, p) {
+			items = append(items, a)
+		}
+	}
+	collection := annotationID(st, "annotations", "collection")
+	return map[string]any{
+		"@context": "http://www.w3.org/ns/anno.jsonld",
+		"id":       collection,
+		"type":     "AnnotationCollection",
+		"label":    st.Name,
+		"total":    len(items),
+		"first":    map[string]any{"id": annotationID(st, "annotations", "page-1"), "type": "AnnotationPage", "partOf": collection, "startIndex": 0, "items": items},
+	}
+}
+
+func referenceExport(t *testing.T, st *State, format string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var err error
+	switch format {
+	case "json":
+		err = encodeJSON(&buf, exportDocWhole(st))
+	case "annotations":
+		err = encodeJSON(&buf, annotationsWhole(st))
+	case "jsonl":
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		for _, e := range st.Events {
+			if err = enc.Encode(traceEvent(e)); err != nil {
+				break
+			}
+		}
+	case "csv":
+		err = exportCSV(&buf, st)
+	default:
+		t.Fatalf("no reference for %s", format)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestStreamedExportIsByteIdentical checks every streamed format against
+// the whole-document encoding, on the sample session, on an empty one and
+// on a generated one with hundreds of documents, votes and comments.
+func TestStreamedExportIsByteIdentical(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		events []Event
+	}{
+		{"empty session", sampleTrace(t).events[:1]},
+		{"sample session", busyTrace(t).events},
+		{"generated session", LargeSession("gen", 300, 1200, 7)},
+	} {
+		st := replay(t, tc.events)
+		for _, format := range []string{"json", "jsonl", "csv", "annotations"} {
+			var got bytes.Buffer
+			if err := ExportState(&got, st, format); err != nil {
+				t.Fatal(err)
+			}
+			want := referenceExport(t, st, format)
+			if !bytes.Equal(got.Bytes(), want) {
+				i := 0
+				for i < min(got.Len(), len(want)) && got.Bytes()[i] == want[i] {
+					i++
+				}
+				t.Errorf("%s, %s: streamed export differs at byte %d:\n%q\nwant\n%q", tc.name, format, i,
+					got.Bytes()[max(0, i-80):min(got.Len(), i+80)], want[max(0, i-80):min(len(want), i+80)])
+			}
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package review_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/store"
+)
+
+// TestWriteLargeSession writes La Myne's size of session (18,000 pads of
+// about 2,800 bytes, 1,350 proposals with votes, decisions and comments)
+// into the SQLite file named by $REVUE_LARGE_DB, so that the memory of
+// `revue export` can be measured on the real binary (BENCHMARKS.md). It is
+// skipped without that variable.
+func TestWriteLargeSession(t *testing.T) {
+	path := os.Getenv("REVUE_LARGE_DB")
+	if path == "" {
+		t.Skip("set REVUE_LARGE_DB=/path/revue.db to write the 18,000-pad session")
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	events := review.LargeSession("myne", 18000, 2800, 20)
+	for i := 0; i < len(events); i += 2000 {
+		if _, err := st.Append(context.Background(), events[i:min(i+2000, len(events))]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d events", len(events))
+}
+
+// BenchmarkExportLarge exports the session written by TestWriteLargeSession
+// in every format, as `revue export` does (read the events from SQLite,
+// replay, write), and reports the process's peak resident memory per
+// format and the live heap of the loaded session. Run it alone:
+// REVUE_LARGE_DB=/tmp/x/revue.db go test ./review/ -run '^$' -bench ExportLarge -benchtime 1x
+func BenchmarkExportLarge(b *testing.B) {
+	path := os.Getenv("REVUE_LARGE_DB")
+	if path == "" {
+		b.Skip("set REVUE_LARGE_DB to the file TestWriteLargeSession wrote")
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	for _, format := range review.Formats {
+		b.Run(format, func(b *testing.B) {
+			for range b.N {
+				runtime.GC()
+				debug.FreeOSMemory()
+				os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+				events, err := st.Replay(context.Background(), "myne")
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-live-events")
+				s, err := review.Replay(events)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				if err := review.ExportState(io.Discard, s, format); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-live-state")
+				b.ReportMetric(float64(vmHWM())/(1<<20), "MiB-peak-RSS")
+				runtime.KeepAlive(events)
+			}
+		})
+	}
+}
+
+// vmHWM is the process's peak resident memory since the last reset.
+func vmHWM() int64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
