@@ -130,4 +130,3 @@ func streamAnnotations(w *bufio.Writer, st *State) error {
 	s.close()
 	return s.end()
 }
-

@@ -272,12 +272,12 @@ func streamDoc(w *bufio.Writer, st *State) error {
 // is what json.Indent would have put before each of their lines, so the
 // pieces join into the bytes of the whole.
 type jsonStream struct {
-	w      *bufio.Writer
-	buf    bytes.Buffer
-	enc    *json.Encoder
-	depth  int
-	first  []bool // per open container: no element written yet
-	err    error
+	w     *bufio.Writer
+	buf   bytes.Buffer
+	enc   *json.Encoder
+	depth int
+	first []bool // per open container: no element written yet
+	err   error
 }
 
 func newJSONStream(w *bufio.Writer) *jsonStream {
@@ -431,4 +431,3 @@ func joinNonEmpty(a, b string) string {
 	}
 	return a + ": " + b
 }
-
