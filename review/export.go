@@ -17,7 +17,7 @@ import (
 const ExportFormat = "revue.export/v1"
 
 // Formats lists the export formats, the default first.
-var Formats = []string{"json", "jsonl", "csv", "annotations"}
+var Formats = []string{"json", "jsonl", "csv", "annotations", "qdpx"}
 
 // Export writes events as one of Formats. Exports are deterministic: the
 // same trace gives the same bytes, which is what lets a researcher check
@@ -55,8 +55,10 @@ func ExportState(w io.Writer, st *State, format string) error {
 		err = exportCSV(bw, st)
 	case "annotations":
 		err = streamAnnotations(bw, st)
+	case "qdpx":
+		err = exportQDPX(bw, st)
 	default:
-		return fmt.Errorf("unknown export format %q: use one of json, jsonl, csv, annotations", format)
+		return fmt.Errorf("unknown export format %q: use one of %s", format, strings.Join(Formats, ", "))
 	}
 	if err != nil {
 		return err
@@ -76,45 +78,6 @@ func encodeJSON(w io.Writer, v any) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// Pseudonymize replaces the names and key fingerprints of people by stable
-// pseudonyms (P1, P2, ... in order of first appearance in the trace), in
-// actors and in the origin of links people created. The system's own actor
-// (init, propose) keeps its name: it is no person.
-func Pseudonymize(events []Event) []Event {
-	names := map[string]string{}
-	alias := func(a Actor) Actor {
-		if a.Role == System {
-			return a
-		}
-		k := a.Key()
-		p, ok := names[k]
-		if !ok {
-			p = "P" + strconv.Itoa(len(names)+1)
-			names[k] = p
-		}
-		a.Name = p
-		if a.Fingerprint != "" {
-			a.Fingerprint = p
-		}
-		return a
-	}
-	out := make([]Event, len(events))
-	for i, e := range events {
-		e.Actor = alias(e.Actor)
-		if e.Kind == KindProposalAdded {
-			var p Proposal
-			if err := json.Unmarshal(e.Data, &p); err == nil && p.Origin.Kind == OriginHuman {
-				p.Origin.Name = e.Actor.Name
-				if raw, err := json.Marshal(p); err == nil {
-					e.Data = raw
-				}
-			}
-		}
-		out[i] = e
-	}
-	return out
 }
 
 type exportSession struct {

@@ -1,0 +1,180 @@
+package review
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Pseudonymize replaces what names a person in a trace, so that a data set
+// can be published:
+//   - people's names and key fingerprints, in actors and wherever the trace
+//     names a person (a person's proposal's origin, a withdrawal), by stable
+//     pseudonyms P1, P2, ... in order of first appearance;
+//   - file paths by the file's name (/home/anna/pads/x.md → x.md: a home
+//     directory names its owner);
+//   - participants' names typed inside free text (comments, notes,
+//     statements, outcomes), as whole words, case-insensitive, accents
+//     respected (Chloé matches chloé, not Chloe).
+//
+// It cannot catch a nickname, a misspelt name, a name nobody joined under,
+// or tell a name that is also a common word from the word (docs/codebook.md
+// says so). The system's own actor (init, propose) keeps its name: it is no
+// person. Passages and quotes are the documents' own text and are kept.
+func Pseudonymize(events []Event) []Event {
+	p := newPseudonyms(events)
+	out := make([]Event, len(events))
+	for i, e := range events {
+		e.Actor = p.actor(e.Actor)
+		if raw, ok := p.data(e); ok {
+			e.Data = raw
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// pseudonyms maps people to P1, P2... and finds their names in text.
+type pseudonyms struct {
+	byKey  map[string]string // Actor.Key → pseudonym
+	byName map[string]string // lower-cased name → pseudonym of its first holder
+	byFP   map[string]string // fingerprint → pseudonym
+	names  *regexp.Regexp    // every known name, longest first
+}
+
+func newPseudonyms(events []Event) *pseudonyms {
+	p := &pseudonyms{byKey: map[string]string{}, byName: map[string]string{}, byFP: map[string]string{}}
+	var names []string
+	for _, e := range events {
+		a := e.Actor
+		if a.Role == System || a.Name == "" {
+			continue
+		}
+		k := a.Key()
+		if _, ok := p.byKey[k]; ok {
+			continue
+		}
+		alias := "P" + strconv.Itoa(len(p.byKey)+1)
+		p.byKey[k] = alias
+		if a.Fingerprint != "" {
+			p.byFP[a.Fingerprint] = alias
+		}
+		low := strings.ToLower(a.Name)
+		if _, ok := p.byName[low]; !ok {
+			p.byName[low] = alias
+			names = append(names, a.Name)
+		}
+	}
+	if len(names) > 0 {
+		// Longest first, so that "Anne Marie" is replaced before "Anne".
+		slices.SortStableFunc(names, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
+		quoted := make([]string, len(names))
+		for i, n := range names {
+			quoted[i] = regexp.QuoteMeta(n)
+		}
+		p.names = regexp.MustCompile(`(?i)` + strings.Join(quoted, "|"))
+	}
+	return p
+}
+
+func (p *pseudonyms) actor(a Actor) Actor {
+	if a.Role == System {
+		return a
+	}
+	alias, ok := p.byKey[a.Key()]
+	if !ok {
+		return a
+	}
+	a.Name = alias
+	if a.Fingerprint != "" {
+		a.Fingerprint = alias
+	}
+	return a
+}
+
+// Text replaces every known name standing as a whole word in s.
+func (p *pseudonyms) text(s string) string {
+	if p.names == nil || s == "" {
+		return s
+	}
+	locs := p.names.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, l := range locs {
+		before, _ := utf8.DecodeLastRuneInString(s[:l[0]])
+		after, _ := utf8.DecodeRuneInString(s[l[1]:])
+		if wordRune(before) || wordRune(after) {
+			continue // part of a longer word: "Annabelle" is not "Anna"
+		}
+		b.WriteString(s[last:l[0]])
+		b.WriteString(p.byName[strings.ToLower(s[l[0]:l[1]])])
+		last = l[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func wordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || unicode.Is(unicode.Mn, r))
+}
+
+// fileName keeps the last element of a path, whatever its separators.
+func fileName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// data rewrites the payload of the kinds that carry names, paths or free
+// text; ok is false when the payload is unchanged.
+func (p *pseudonyms) data(e Event) (json.RawMessage, bool) {
+	var v any
+	switch e.Kind {
+	case KindDocumentAdded:
+		var d Document
+		if e.Decode(&d) != nil || d.Source == fileName(d.Source) {
+			return nil, false
+		}
+		d.Source = fileName(d.Source)
+		v = d
+	case KindProposalAdded:
+		var d Proposal
+		if e.Decode(&d) != nil {
+			return nil, false
+		}
+		if d.Origin.Kind == OriginHuman {
+			d.Origin.Name = p.actor(e.Actor).Name
+		}
+		d.Statement = p.text(d.Statement)
+		v = d
+	case KindVoteCast, KindDecisionMade:
+		var d VoteData
+		if e.Decode(&d) != nil {
+			return nil, false
+		}
+		d.Note, d.Statement = p.text(d.Note), p.text(d.Statement)
+		v = d
+	case KindCommentAdded:
+		var d CommentData
+		if e.Decode(&d) != nil {
+			return nil, false
+		}
+		d.Text = p.text(d.Text)
+		v = d
+	default:
+		return nil, false
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	return raw, true
+}
