@@ -377,7 +377,7 @@ func HumanVersusAI(props []*ProposalState, origin string) HumanAI {
 		if p.Origin.Kind != origin || p.Status == Pending {
 			continue
 		}
-		m := !p.negative()
+		m := !p.Negative
 		g := p.Status == Accepted || p.Status == Rephrased
 		switch {
 		case m && g:

@@ -47,7 +47,7 @@ func annotationItems(st *State, p *ProposalState) []map[string]any {
 	generator := map[string]any{"type": "Software", "name": "Revue", "origin": p.Origin.Kind + ":" + p.Origin.Name}
 	var items []map[string]any
 	decisionID := annotationID(st, "proposal", p.ID)
-	if (p.Origin.Kind == OriginModel || p.Origin.Kind == OriginLexical) && !p.negative() {
+	if (p.Origin.Kind == OriginModel || p.Origin.Kind == OriginLexical) && !p.Negative {
 		items = append(items, map[string]any{
 			"id":         decisionID + ":proposed",
 			"type":       "Annotation",

@@ -7,30 +7,52 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // ExportFormat is the format tag of Revue's JSON export. A reader checks it
-// before reading anything else.
-const ExportFormat = "revue.export/v1"
+// before reading anything else. Version 2 changed the meaning of a field:
+// final_statement and status follow sealing (the statement in force, ""
+// once rejected), where v1 gave the latest wording; schema/ keeps both.
+const ExportFormat = "revue.export/v2"
 
 // Formats lists the export formats, the default first.
-var Formats = []string{"json", "jsonl", "csv", "annotations", "qdpx"}
+var Formats = []string{"json", "jsonl", "csv", "votes", "annotations", "qdpx"}
 
 // Export writes events as one of Formats. Exports are deterministic: the
 // same trace gives the same bytes, which is what lets a researcher check
 // that nothing moved between two exports.
+//
+// Export takes the events: it may rewrite them in place (pseudonyms,
+// withdrawals), so that a large session is not held twice in memory. The
+// head hash is that of the trace as stored, before anything is left out.
 func Export(w io.Writer, events []Event, format string, pseudonymize bool) error {
+	meta := exportMeta{}
+	if n := len(events); n > 0 {
+		meta.head = eventHash(events[n-1])
+	}
+	events, meta.withdrawals = Withdraw(events)
 	if pseudonymize {
-		events = Pseudonymize(events)
+		events = pseudonymizeInPlace(events)
+		for i := range meta.withdrawals {
+			meta.withdrawals[i].Person = "W" + strconv.Itoa(i+1)
+		}
 	}
 	st, err := Replay(events)
 	if err != nil {
 		return err
 	}
-	return ExportState(w, st, format)
+	return exportState(w, st, format, meta)
+}
+
+// exportMeta is what an export says beyond the state: the head hash of the
+// stored trace and what withdrawals removed.
+type exportMeta struct {
+	head        string
+	withdrawals []Withdrawal
 }
 
 // ExportState writes a replayed session as one of Formats. Every format is
@@ -38,11 +60,19 @@ func Export(w io.Writer, events []Event, format string, pseudonymize bool) error
 // built whole in memory, so that exporting La Myne's 18,000 pads costs the
 // state and not three copies of the output (BENCHMARKS.md).
 func ExportState(w io.Writer, st *State, format string) error {
+	meta := exportMeta{}
+	if n := len(st.Events); n > 0 {
+		meta.head = eventHash(st.Events[n-1])
+	}
+	return exportState(w, st, format, meta)
+}
+
+func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch format {
 	case "json", "":
-		err = streamDoc(bw, st)
+		err = streamDoc(bw, st, meta)
 	case "jsonl":
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
@@ -53,6 +83,8 @@ func ExportState(w io.Writer, st *State, format string) error {
 		}
 	case "csv":
 		err = exportCSV(bw, st)
+	case "votes":
+		err = exportVotes(bw, st)
 	case "annotations":
 		err = streamAnnotations(bw, st)
 	case "qdpx":
@@ -81,8 +113,23 @@ func encodeJSON(w io.Writer, v any) error {
 }
 
 type exportSession struct {
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	Name       string         `json:"name"`
+	CreatedAt  time.Time      `json:"created_at"`
+	Language   string         `json:"language"`
+	VotingMode string         `json:"voting_mode"` // "open" or "blind": whether people saw others' votes before their own
+	Conditions Conditions     `json:"conditions"`  // as last set; per person in participant.joined and ConditionsFor
+	Consent    *exportConsent `json:"consent"`     // null when the session asks for none
+}
+
+type exportConsent struct {
+	Text    string         `json:"text"`
+	Hash    string         `json:"hash"`
+	Answers []exportAnswer `json:"answers"`
+}
+
+type exportAnswer struct {
+	Person Actor `json:"person"`
+	Agreed bool  `json:"agreed"`
 }
 
 type exportOffsets struct {
@@ -111,26 +158,35 @@ type exportDocument struct {
 }
 
 type exportProposal struct {
-	ID         string        `json:"id"`
-	Document   string        `json:"document"`
-	Passage    exportPassage `json:"passage"`
-	Criterion  string        `json:"criterion"`
-	Statement  string        `json:"statement"`
-	Quote      string        `json:"quote"`
-	QuoteFound bool          `json:"quote_found"`
-	QuoteStart int           `json:"quote_start"`
-	QuoteEnd   int           `json:"quote_end"`
-	Confidence float64       `json:"confidence"`
-	Origin     Origin        `json:"origin"`
-	CreatedAt  time.Time     `json:"created_at"`
-	CreatedBy  Actor         `json:"created_by"`
-	Status     Status        `json:"status"`
-	Final      string        `json:"final_statement"`
-	Conflict   bool          `json:"conflict"`
-	Decision   *Vote         `json:"decision"`
-	Votes      []Vote        `json:"votes"`
-	Versions   []Version     `json:"versions"`
-	Comments   []Comment     `json:"comments"`
+	ID           string        `json:"id"`
+	Document     string        `json:"document"`
+	Passage      exportPassage `json:"passage"`
+	Criterion    string        `json:"criterion"`
+	Statement    string        `json:"statement"`
+	Quote        string        `json:"quote"`
+	QuoteFound   bool          `json:"quote_found"`
+	QuoteStart   int           `json:"quote_start"`
+	QuoteEnd     int           `json:"quote_end"`
+	Confidence   float64       `json:"confidence"`
+	Origin       Origin        `json:"origin"`
+	Negative     bool          `json:"negative"`
+	CreatedAt    time.Time     `json:"created_at"`
+	CreatedBy    Actor         `json:"created_by"`
+	Status       Status        `json:"status"`
+	Final        string        `json:"final_statement"`
+	FinalAuthor  *Actor        `json:"final_author"`
+	FinalVersion int           `json:"final_version"`
+	Outcome      string        `json:"outcome"`
+	Sealed       bool          `json:"sealed"`
+	Reopened     int           `json:"reopened"`
+	Conflict     bool          `json:"conflict"`
+	Revealed     bool          `json:"revealed"`
+	Parked       bool          `json:"parked"`
+	Decision     *Vote         `json:"decision"`
+	Decisions    []Vote        `json:"decisions"`
+	Votes        []Vote        `json:"votes"`
+	Versions     []Version     `json:"versions"`
+	Comments     []Comment     `json:"comments"`
 }
 
 type exportCompute struct {
@@ -149,21 +205,24 @@ type exportEvent struct {
 	Actor Actor           `json:"actor"`
 	Kind  Kind            `json:"kind"`
 	Data  json.RawMessage `json:"data"`
+	Hash  string          `json:"hash,omitempty"`
 }
 
-type exportDocumentV1 struct {
-	Format    string           `json:"format"`
-	Session   exportSession    `json:"session"`
-	Criteria  []Criterion      `json:"criteria"`
-	Documents []exportDocument `json:"documents"`
-	Proposals []exportProposal `json:"proposals"`
-	Failures  []ProposeFailed  `json:"failures"`
-	Compute   exportCompute    `json:"compute"`
-	Trace     []exportEvent    `json:"trace"`
+type exportDocumentV2 struct {
+	Format      string           `json:"format"`
+	Session     exportSession    `json:"session"`
+	Criteria    []Criterion      `json:"criteria"`
+	Documents   []exportDocument `json:"documents"`
+	Proposals   []exportProposal `json:"proposals"`
+	Failures    []ProposeFailed  `json:"failures"`
+	Compute     exportCompute    `json:"compute"`
+	Withdrawals []Withdrawal     `json:"withdrawals"`
+	HeadHash    string           `json:"head_hash"`
+	Trace       []exportEvent    `json:"trace"`
 }
 
 func traceEvent(e Event) exportEvent {
-	return exportEvent{Seq: e.Seq, At: e.At.UTC(), ID: e.ID, Actor: e.Actor, Kind: e.Kind, Data: e.Data}
+	return exportEvent{Seq: e.Seq, At: e.At.UTC(), ID: e.ID, Actor: e.Actor, Kind: e.Kind, Data: e.Data, Hash: eventHash(e)}
 }
 
 func toExportPassage(p Passage) exportPassage {
@@ -194,13 +253,19 @@ func exportDocumentOf(doc *Document) exportDocument {
 // exportProposalOf is one proposal as the export shows it.
 func exportProposalOf(st *State, p *ProposalState) exportProposal {
 	pa, _ := st.Passage(p.Passage)
-	return exportProposal{
+	ep := exportProposal{
 		ID: p.ID, Document: p.Document, Passage: toExportPassage(*pa), Criterion: p.Criterion,
 		Statement: p.Statement, Quote: p.Quote, QuoteFound: p.QuoteStart >= 0, QuoteStart: p.QuoteStart, QuoteEnd: p.QuoteEnd,
-		Confidence: p.Confidence, Origin: p.Origin, CreatedAt: p.AddedAt.UTC(), CreatedBy: p.AddedBy,
-		Status: p.Status, Final: p.Final, Conflict: p.Conflict, Decision: p.Decision,
+		Confidence: p.Confidence, Origin: p.Origin, Negative: p.Negative, CreatedAt: p.AddedAt.UTC(), CreatedBy: p.AddedBy,
+		Status: p.Status, Final: p.Final, FinalVersion: p.FinalVersion, Outcome: p.Outcome, Sealed: p.Sealed, Reopened: p.Reopened,
+		Conflict: p.Conflict, Revealed: p.Revealed, Parked: p.Parked, Decision: p.Decision, Decisions: nonNil(p.Decisions),
 		Votes: nonNil(p.Votes), Versions: nonNil(p.Versions), Comments: nonNil(p.Comments),
 	}
+	if p.FinalAuthor != (Actor{}) {
+		a := p.FinalAuthor
+		ep.FinalAuthor = &a
+	}
+	return ep
 }
 
 func exportComputeOf(st *State) exportCompute {
@@ -209,14 +274,40 @@ func exportComputeOf(st *State) exportCompute {
 	return c
 }
 
+func exportSessionOf(st *State) exportSession {
+	es := exportSession{Name: st.Name, CreatedAt: st.CreatedAt.UTC(), Language: st.Language, VotingMode: "open", Conditions: st.Conditions}
+	if st.Conditions.Blind {
+		es.VotingMode = "blind"
+	}
+	if st.Consent.Text != "" {
+		c := &exportConsent{Text: st.Consent.Text, Hash: st.Consent.Hash, Answers: []exportAnswer{}}
+		// Answers in the order people gave them, from the trace.
+		seen := map[string]bool{}
+		for i := len(st.Events) - 1; i >= 0; i-- {
+			e := st.Events[i]
+			if e.Kind == KindConsentSet {
+				break // answers to an earlier text were asked again
+			}
+			if e.Kind != KindConsentAnswered || seen[e.Actor.Key()] {
+				continue
+			}
+			seen[e.Actor.Key()] = true
+			c.Answers = append(c.Answers, exportAnswer{Person: e.Actor, Agreed: st.Consent.Answers[e.Actor.Key()]})
+		}
+		slices.Reverse(c.Answers)
+		es.Consent = c
+	}
+	return es
+}
+
 // streamDoc writes the JSON export field by field, each large array element
 // by element, in exactly the bytes encoding the whole document at once
 // would give (TestStreamedExportIsByteIdentical keeps it so).
-func streamDoc(w *bufio.Writer, st *State) error {
+func streamDoc(w *bufio.Writer, st *State, meta exportMeta) error {
 	s := newJSONStream(w)
 	s.open()
 	s.field("format", ExportFormat)
-	s.field("session", exportSession{Name: st.Name, CreatedAt: st.CreatedAt.UTC()})
+	s.field("session", exportSessionOf(st))
 	s.field("criteria", nonNil(st.Criteria))
 	s.key("documents")
 	streamArray(s, st.Documents, func(d *Document) any { return exportDocumentOf(d) })
@@ -224,6 +315,8 @@ func streamDoc(w *bufio.Writer, st *State) error {
 	streamArray(s, st.Proposals, func(p *ProposalState) any { return exportProposalOf(st, p) })
 	s.field("failures", nonNil(st.Failures))
 	s.field("compute", exportComputeOf(st))
+	s.field("withdrawals", nonNil(meta.withdrawals))
+	s.field("head_hash", meta.head)
 	s.key("trace")
 	streamArray(s, st.Events, func(e Event) any { return traceEvent(e) })
 	s.close()

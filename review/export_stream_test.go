@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"testing"
@@ -9,16 +10,17 @@ import (
 // The writers as they were before streaming: the whole document built in
 // memory and encoded at once. The streamed writers must give their bytes.
 
-func exportDocWhole(st *State) exportDocumentV1 {
-	d := exportDocumentV1{
-		Format:    ExportFormat,
-		Session:   exportSession{Name: st.Name, CreatedAt: st.CreatedAt.UTC()},
-		Criteria:  nonNil(st.Criteria),
-		Documents: []exportDocument{},
-		Proposals: []exportProposal{},
-		Failures:  nonNil(st.Failures),
-		Compute:   exportComputeOf(st),
-		Trace:     make([]exportEvent, 0, len(st.Events)),
+func exportDocWhole(st *State) exportDocumentV2 {
+	d := exportDocumentV2{
+		Format:      ExportFormat,
+		Session:     exportSessionOf(st),
+		Withdrawals: []Withdrawal{},
+		Criteria:    nonNil(st.Criteria),
+		Documents:   []exportDocument{},
+		Proposals:   []exportProposal{},
+		Failures:    nonNil(st.Failures),
+		Compute:     exportComputeOf(st),
+		Trace:       make([]exportEvent, 0, len(st.Events)),
 	}
 	for _, doc := range st.Documents {
 		d.Documents = append(d.Documents, exportDocumentOf(doc))
@@ -28,6 +30,9 @@ func exportDocWhole(st *State) exportDocumentV1 {
 	}
 	for _, e := range st.Events {
 		d.Trace = append(d.Trace, traceEvent(e))
+	}
+	if n := len(st.Events); n > 0 {
+		d.HeadHash = eventHash(st.Events[n-1])
 	}
 	return d
 }
@@ -71,6 +76,11 @@ func referenceExport(t *testing.T, st *State, format string) []byte {
 		}
 	case "csv":
 		err = exportCSV(&buf, st)
+	case "votes":
+		bw := bufio.NewWriter(&buf)
+		if err = exportVotes(bw, st); err == nil {
+			err = bw.Flush()
+		}
 	default:
 		t.Fatalf("no reference for %s", format)
 	}
@@ -93,7 +103,7 @@ func TestStreamedExportIsByteIdentical(t *testing.T) {
 		{"generated session", LargeSession("gen", 300, 1200, 7)},
 	} {
 		st := replay(t, tc.events)
-		for _, format := range []string{"json", "jsonl", "csv", "annotations"} {
+		for _, format := range []string{"json", "jsonl", "csv", "votes", "annotations"} {
 			var got bytes.Buffer
 			if err := ExportState(&got, st, format); err != nil {
 				t.Fatal(err)

@@ -26,16 +26,27 @@ import (
 // says so). The system's own actor (init, propose) keeps its name: it is no
 // person. Passages and quotes are the documents' own text and are kept.
 func Pseudonymize(events []Event) []Event {
+	return pseudonymizeInPlace(slices.Clone(events))
+}
+
+// pseudonymizeInPlace is Pseudonymize rewriting the events it is given,
+// so that the original payloads of a large trace can be collected as it
+// goes. A rewritten event loses its hash: it is no longer the stored one
+// (the export's head hash still names the stored trace).
+func pseudonymizeInPlace(events []Event) []Event {
 	p := newPseudonyms(events)
-	out := make([]Event, len(events))
-	for i, e := range events {
-		e.Actor = p.actor(e.Actor)
-		if raw, ok := p.data(e); ok {
-			e.Data = raw
+	for i := range events {
+		e := &events[i]
+		if a := p.actor(e.Actor); a != e.Actor {
+			e.Actor = a
+			clearHash(e)
 		}
-		out[i] = e
+		if raw, ok := p.data(*e); ok {
+			e.Data = raw
+			clearHash(e)
+		}
 	}
-	return out
+	return events
 }
 
 // pseudonyms maps people to P1, P2... and finds their names in text.
@@ -160,7 +171,30 @@ func (p *pseudonyms) data(e Event) (json.RawMessage, bool) {
 		if e.Decode(&d) != nil {
 			return nil, false
 		}
-		d.Note, d.Statement = p.text(d.Note), p.text(d.Statement)
+		d.Note, d.Statement, d.Outcome = p.text(d.Note), p.text(d.Statement), p.text(d.Outcome)
+		v = d
+	case KindDecisionReopened:
+		var d ReopenData
+		if e.Decode(&d) != nil || d.Note == "" {
+			return nil, false
+		}
+		d.Note = p.text(d.Note)
+		v = d
+	case KindPersonForgotten:
+		var d Forget
+		if e.Decode(&d) != nil {
+			return nil, false
+		}
+		if alias, ok := p.byName[strings.ToLower(d.Name)]; ok {
+			d.Name = alias
+		} else {
+			d.Name = p.text(d.Name)
+		}
+		if alias, ok := p.byFP[d.Fingerprint]; ok {
+			d.Fingerprint = alias
+		} else if d.Fingerprint != "" {
+			d.Fingerprint = "withdrawn"
+		}
 		v = d
 	case KindCommentAdded:
 		var d CommentData
