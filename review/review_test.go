@@ -356,7 +356,7 @@ func TestExportJSONContent(t *testing.T) {
 }
 
 func TestExportMatchesSchema(t *testing.T) {
-	f, err := os.Open("../schema/revue.export.v1.json")
+	f, err := os.Open("../schema/revue.export.v2.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,10 +367,10 @@ func TestExportMatchesSchema(t *testing.T) {
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	if err := c.AddResource("revue.export.v1.json", schemaDoc); err != nil {
+	if err := c.AddResource("revue.export.v2.json", schemaDoc); err != nil {
 		t.Fatal(err)
 	}
-	sch, err := c.Compile("revue.export.v1.json")
+	sch, err := c.Compile("revue.export.v2.json")
 	if err != nil {
 		t.Fatal(err)
 	}
