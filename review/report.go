@@ -1,7 +1,12 @@
 package review
 
 import (
+	"fmt"
+	"io"
 	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
 	"time"
 )
 
@@ -32,11 +37,69 @@ type Figures struct {
 	ModelTime time.Duration
 	EnergyWh  float64
 	Failures  int
+
+	Session   string
+	Documents int
+	Criteria  int
+	// Energy says how EnergyWh was obtained: measured from the machine's
+	// power counter (Linux powercap/RAPL) by every run, or estimated from
+	// an assumed power, the hosts and the wall time.
+	Energy EnergyFigures
+
+	// Research figures (issue 8): what each person saw and did, per
+	// criterion, agreement coefficients and the machine against the group.
+	Persons      []PersonFigures
+	ByCriterion  []CriterionFigures
+	Reliability  AgreementFigures   // the whole session
+	PerCriterion []AgreementFigures // one per criterion, in the criteria's order
+	HumanAI      []HumanAI          // one per machine origin present (model, lexical)
+	Withdrawn    int                // people who withdrew: left out of every figure
+}
+
+// EnergyFigures tells a measured energy from an estimate.
+type EnergyFigures struct {
+	Measured  bool     // every run read a power counter
+	Partly    bool     // some runs did, others estimated
+	Sources   []string // the counters read ("rapl:…")
+	Formulas  []string // the estimates' formulas, as the runs recorded them or rebuilt
+	Estimated float64  // the Wh that were estimated rather than measured
+}
+
+// PersonFigures are one person's figures. Seen counts the proposals that
+// were on their screen at least once (an exposure interval), the
+// denominator of their rates; the verdicts are their latest vote in force
+// on each proposal.
+type PersonFigures struct {
+	Person    string
+	Role      Role
+	Seen      int
+	ActiveMS  int64 // time proposals were on their screen while they were active
+	Voted     int   // proposals with a vote in force (skips included)
+	Accepted  int
+	Rejected  int
+	Rephrased int
+	Skipped   int
+	// MedianToVote is the median, over the proposals they voted on after
+	// seeing them, of the time from first seen to their first vote in
+	// force; ToVoteN is how many proposals it rests on.
+	MedianToVote time.Duration
+	ToVoteN      int
+}
+
+// CriterionFigures are the outcomes of one criterion's proposals and what
+// people did with them, with the person × proposal pairs seen as the
+// denominator of the votes.
+type CriterionFigures struct {
+	Criterion                                         string
+	Proposals, Pending, Accepted, Rejected, Rephrased int
+	SeenPairs, Votes, AcceptVotes                     int
 }
 
 // OriginFigures counts the decisions on proposals of one origin.
 type OriginFigures struct {
 	Proposals, Decided, Kept, Rephrased int
+	Negatives                           int // sampled "no link" answers among Proposals
+	SeenPairs, Votes, AcceptVotes       int // as in CriterionFigures
 }
 
 // Report computes the figures of a session.
@@ -74,7 +137,7 @@ func Report(st *State) Figures {
 		}
 		var cur []Vote
 		for _, v := range p.Current() {
-			if v.Verdict != Skip {
+			if v.Verdict != Skip && !st.IsForgotten(v.Actor) {
 				cur = append(cur, v)
 			}
 		}
@@ -87,6 +150,9 @@ func Report(st *State) Figures {
 			}
 		}
 		for _, v := range p.Votes {
+			if st.IsForgotten(v.Actor) {
+				continue
+			}
 			f.Votes++
 			people[v.Actor.Key()] = true
 			if v.DwellMS > 0 {
@@ -95,6 +161,9 @@ func Report(st *State) Figures {
 			first, last = span(first, last, v.At)
 		}
 		for _, c := range p.Comments {
+			if st.IsForgotten(c.Actor) {
+				continue
+			}
 			f.Comments++
 			people[c.Actor.Key()] = true
 			first, last = span(first, last, c.At)
@@ -118,6 +187,9 @@ func Report(st *State) Figures {
 	f.Tokens = prompt + output
 	f.ModelTime = time.Duration(nanos)
 	f.Failures = len(st.Failures)
+	f.Session, f.Documents, f.Criteria = st.Name, len(st.Documents), len(st.Criteria)
+	f.Energy = energyOf(st)
+	research(st, &f)
 	return f
 }
 
@@ -129,4 +201,368 @@ func span(first, last, at time.Time) (time.Time, time.Time) {
 		last = at
 	}
 	return first, last
+}
+
+// research adds the figures of issue 8 to f: per person, per criterion, per
+// origin, the agreement coefficients and the machine against the group.
+// Forgotten people are left out of all of them (only their number stays).
+func research(st *State, f *Figures) {
+	keep := func(a Actor) bool { return a.Role != System && !st.IsForgotten(a) }
+	f.Withdrawn = len(st.Forgotten)
+	type pair = [2]string // person key, proposal
+	firstSeen := map[pair]time.Time{}
+	persons := map[string]*PersonFigures{}
+	var order []string
+	person := func(a Actor) *PersonFigures {
+		k := a.Key()
+		p, ok := persons[k]
+		if !ok {
+			p = &PersonFigures{Person: a.Name, Role: a.Role}
+			persons[k] = p
+			order = append(order, k)
+		}
+		if a.Role == Facilitator {
+			p.Role = Facilitator // a facilitator may also have joined as something else
+		}
+		return p
+	}
+	for _, e := range st.Events {
+		if e.Kind != KindExposure || !keep(e.Actor) {
+			continue
+		}
+		var x Exposure
+		if e.Decode(&x) != nil {
+			continue
+		}
+		pf := person(e.Actor)
+		k := pair{e.Actor.Key(), x.Proposal}
+		if t, ok := firstSeen[k]; !ok || x.From.Before(t) {
+			if !ok {
+				pf.Seen++
+			}
+			firstSeen[k] = x.From
+		}
+		if x.State == ExposureActive {
+			pf.ActiveMS += x.To.Sub(x.From).Milliseconds()
+		}
+	}
+	seenBy := func(pid string) int {
+		n := 0
+		for _, k := range order {
+			if _, ok := firstSeen[pair{k, pid}]; ok {
+				n++
+			}
+		}
+		return n
+	}
+	toVote := map[string][]int64{}
+	byCrit := map[string]*CriterionFigures{}
+	for _, c := range st.Criteria {
+		byCrit[c.ID] = &CriterionFigures{Criterion: c.ID}
+	}
+	for _, p := range st.Proposals {
+		cf := byCrit[p.Criterion]
+		if cf == nil {
+			cf = &CriterionFigures{Criterion: p.Criterion}
+			byCrit[p.Criterion] = cf
+		}
+		cf.Proposals++
+		switch p.Status {
+		case Pending:
+			cf.Pending++
+		case Accepted:
+			cf.Accepted++
+		case Rejected:
+			cf.Rejected++
+		case Rephrased:
+			cf.Rephrased++
+		}
+		seen := seenBy(p.ID)
+		cf.SeenPairs += seen
+		o := f.ByOrigin[p.Origin.Kind]
+		o.SeenPairs += seen
+		if p.Negative {
+			o.Negatives++
+		}
+		// The first vote in force of each person, for the time to vote.
+		first := map[string]bool{}
+		for _, v := range p.Votes {
+			if v.Decides || !keep(v.Actor) || first[v.Actor.Key()] {
+				continue
+			}
+			first[v.Actor.Key()] = true
+			if t, ok := firstSeen[pair{v.Actor.Key(), p.ID}]; ok && !v.At.Before(t) {
+				toVote[v.Actor.Key()] = append(toVote[v.Actor.Key()], v.At.Sub(t).Milliseconds())
+			}
+		}
+		for _, v := range p.Current() {
+			if v.Decides || !keep(v.Actor) {
+				continue
+			}
+			pf := person(v.Actor)
+			pf.Voted++
+			cf.Votes++
+			o.Votes++
+			switch v.Verdict {
+			case Accept:
+				pf.Accepted++
+				cf.AcceptVotes++
+				o.AcceptVotes++
+			case Reject:
+				pf.Rejected++
+			case Rephrase:
+				pf.Rephrased++
+			case Skip:
+				pf.Skipped++
+			}
+		}
+		f.ByOrigin[p.Origin.Kind] = o
+	}
+	for _, k := range order {
+		pf := persons[k]
+		if d := toVote[k]; len(d) > 0 {
+			pf.MedianToVote, pf.ToVoteN = time.Duration(median(d))*time.Millisecond, len(d)
+		}
+		f.Persons = append(f.Persons, *pf)
+	}
+	for _, c := range st.Criteria {
+		f.ByCriterion = append(f.ByCriterion, *byCrit[c.ID])
+		var props []*ProposalState
+		for _, p := range st.Proposals {
+			if p.Criterion == c.ID {
+				props = append(props, p)
+			}
+		}
+		f.PerCriterion = append(f.PerCriterion, agreementOf(st, props, keep, c.ID))
+	}
+	f.Reliability = agreementOf(st, st.Proposals, keep, "")
+	for _, origin := range []string{OriginModel, OriginLexical} {
+		if _, ok := f.ByOrigin[origin]; ok {
+			f.HumanAI = append(f.HumanAI, HumanVersusAI(st.Proposals, origin))
+		}
+	}
+}
+
+// median of a non-empty slice, the lower middle for an even count (so that
+// it is always a value that occurred).
+func median(x []int64) int64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
+}
+
+// energyOf reads how each run's energy was obtained. The runs' records
+// are read from the trace, so that fields a newer `propose` writes
+// (energy_source, energy_formula) are read whatever this build knows.
+func energyOf(st *State) EnergyFigures {
+	var ef EnergyFigures
+	measured, runs := 0, 0
+	for _, e := range st.Events {
+		if e.Kind != KindProposeRun {
+			continue
+		}
+		var r struct {
+			Mode          string    `json:"mode"`
+			Hosts         []string  `json:"hosts"`
+			Started       time.Time `json:"started"`
+			Finished      time.Time `json:"finished"`
+			PowerWatts    float64   `json:"power_watts"`
+			EnergyWh      float64   `json:"energy_wh"`
+			EnergySource  string    `json:"energy_source"`
+			EnergyFormula string    `json:"energy_formula"`
+		}
+		if e.Decode(&r) != nil {
+			continue
+		}
+		runs++
+		if strings.HasPrefix(r.EnergySource, "rapl") {
+			measured++
+			if !slices.Contains(ef.Sources, r.EnergySource) {
+				ef.Sources = append(ef.Sources, r.EnergySource)
+			}
+			continue
+		}
+		ef.Estimated += r.EnergyWh
+		formula := r.EnergyFormula
+		if formula == "" && r.Mode == "model" {
+			formula = fmt.Sprintf("%g W × %d × %s", r.PowerWatts, max(1, len(r.Hosts)), fmtDur(r.Finished.Sub(r.Started)))
+		}
+		if formula != "" && !slices.Contains(ef.Formulas, formula) {
+			ef.Formulas = append(ef.Formulas, formula)
+		}
+	}
+	ef.Measured = runs > 0 && measured == runs
+	ef.Partly = measured > 0 && measured < runs
+	return ef
+}
+
+// Number formatting. French writes 1 234,5 (a narrow no-break space
+// between thousands, a decimal comma) and 42 % (a narrow no-break space
+// before the sign); English writes 1,234.5 and 42%.
+const nnbsp = "\u202f"
+
+func fmtFloat(lang string, x float64, decimals int) string {
+	s := strconv.FormatFloat(x, 'f', decimals, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	sep, dot := ",", "."
+	if lang != "en" {
+		sep, dot = nnbsp, ","
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString(dot + frac)
+	}
+	return b.String()
+}
+
+func fmtInt(lang string, n int64) string { return fmtFloat(lang, float64(n), 0) }
+
+func fmtPct(lang string, n, d int) string {
+	if d == 0 {
+		return "—"
+	}
+	v := fmtFloat(lang, 100*float64(n)/float64(d), 0)
+	if lang == "en" {
+		return v + "%"
+	}
+	return v + nnbsp + "%"
+}
+
+func fmtDur(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d\u00a0s", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d\u00a0min %02d\u00a0s", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%d\u00a0h %02d\u00a0min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// fmtCoef writes a coefficient with its interval: 0,743 [0,612 ; 0,861]
+// in French (the semicolon, since the comma is the decimal sign), 0.743
+// [0.612, 0.861] in English.
+func fmtCoef(lang string, c Coefficient) string {
+	t := func(fr, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return fr
+	}
+	if !c.Defined {
+		return t("non défini", "undefined") + fmt.Sprintf(" (n = %d)", c.N)
+	}
+	s := fmtFloat(lang, c.Value, 3)
+	if c.CI {
+		s += " [" + fmtFloat(lang, c.Lo, 3) + t(" ; ", ", ") + fmtFloat(lang, c.Hi, 3) + "]"
+	}
+	return s + fmt.Sprintf(" (n = %d)", c.N)
+}
+
+// WriteReport writes the figures of `revue report` in French (lang "fr",
+// the default) or English ("en"), in aligned columns.
+func WriteReport(w io.Writer, f Figures, lang string) error {
+	t := func(fr, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return fr
+	}
+	n := func(x int) string { return fmtInt(lang, int64(x)) }
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	line := func(label, format string, args ...any) { fmt.Fprintf(tw, label+"\t"+format+"\n", args...) }
+	decided := f.Accepted + f.Rejected + f.Rephrased
+	line(t("Session", "Session"), "%s", f.Session)
+	line(t("Corpus", "Corpus"), "%s documents, %s %s", n(f.Documents), n(f.Criteria), t("critères", "criteria"))
+	line(t("Avancement", "Progress"), "%s / %s (%s)", n(decided), n(f.Proposals), fmtPct(lang, decided, f.Proposals))
+	line("  "+t("acceptées", "accepted"), "%s", n(f.Accepted))
+	line("  "+t("reformulées", "rephrased"), "%s", n(f.Rephrased))
+	line("  "+t("rejetées", "rejected"), "%s", n(f.Rejected))
+	line("  "+t("en attente", "pending"), "%s", n(f.Pending))
+	line(t("Accord brut entre personnes", "Raw agreement between people"), "%s (%s/%s %s), %s %s", fmtPct(lang, f.AgreedPairs, f.VoterPairs),
+		n(f.AgreedPairs), n(f.VoterPairs), t("paires de votes", "vote pairs"), n(f.Conflicts), t("désaccords en cours", "open disagreements"))
+	r := f.Reliability
+	line(t("Alpha de Krippendorff (nominal)", "Krippendorff's alpha (nominal)"), "%s", fmtCoef(lang, r.Alpha))
+	line(t("Kappa de Fleiss", "Fleiss' kappa"), "%s", fmtCoef(lang, r.Fleiss))
+	line("", "%s", t(fmt.Sprintf("%s propositions notées par au moins deux personnes, %s personnes ; intervalles à 95 %% : bootstrap sur les propositions (1 000 tirages, graine fixe)", n(r.Units), n(r.Raters)),
+		fmt.Sprintf("%s proposals rated by at least two people, %s people; 95%% intervals: bootstrap over proposals (1,000 draws, fixed seed)", n(r.Units), n(r.Raters))))
+	for _, c := range f.PerCriterion {
+		line("  "+t("critère ", "criterion ")+c.Criterion, "alpha %s, kappa %s", fmtCoef(lang, c.Alpha), fmtCoef(lang, c.Fleiss))
+	}
+	for _, pk := range r.Pairs {
+		line("  Cohen "+pk.A+" × "+pk.B, "%s", fmtCoef(lang, pk.Kappa))
+	}
+	for _, h := range f.HumanAI {
+		line(t("Machine contre groupe, ", "Machine against group, ")+h.Origin, "%s %s, kappa %s", t("accord", "agreement"), fmtCoef(lang, h.Agreement), fmtCoef(lang, h.Kappa))
+		line("", "%s %s ; %s %s", t("liens gardés parmi ceux proposés", "links kept among those proposed"), fmtCoef(lang, h.Kept),
+			t("liens trouvés parmi les « pas de lien » échantillonnés", "links found among the sampled \"no link\""), fmtCoef(lang, h.Missed))
+	}
+	for _, k := range []string{OriginModel, OriginLexical, OriginHuman, OriginExample} {
+		o, ok := f.ByOrigin[k]
+		if !ok {
+			continue
+		}
+		line(t("Origine ", "Origin ")+k, "%s %s (%s %s), %s %s, %s %s (%s %s) ; %s %s / %s %s",
+			n(o.Proposals), t("proposées", "proposed"), n(o.Negatives), t("négatifs", "negatives"), n(o.Decided), t("décidées", "decided"),
+			fmtPct(lang, o.Kept, o.Decided), t("gardées", "kept"), n(o.Rephrased), t("reformulées", "rephrased"),
+			n(o.AcceptVotes), t("votes « accepter »", "accept votes"), n(o.SeenPairs), t("vues", "views"))
+	}
+	for _, c := range f.ByCriterion {
+		line(t("Critère ", "Criterion ")+c.Criterion, "%s %s : %s %s, %s %s, %s %s, %s %s ; %s %s / %s %s",
+			n(c.Proposals), t("propositions", "proposals"), n(c.Accepted), t("acceptées", "accepted"), n(c.Rephrased), t("reformulées", "rephrased"),
+			n(c.Rejected), t("rejetées", "rejected"), n(c.Pending), t("en attente", "pending"),
+			n(c.AcceptVotes), t("votes « accepter »", "accept votes"), n(c.SeenPairs), t("vues", "views"))
+	}
+	for _, reason := range Reasons {
+		if k := f.Reasons[reason]; k > 0 {
+			line(t("Rejet : ", "Rejected: ")+reason, "%s", n(k))
+		}
+	}
+	line(t("Participation", "Participation"), "%s %s, %s votes, %s %s", n(f.People), t("personnes", "people"), n(f.Votes), n(f.Comments), t("commentaires", "comments"))
+	for _, p := range f.Persons {
+		med := "—"
+		if p.ToVoteN > 0 {
+			med = fmtDur(p.MedianToVote) + fmt.Sprintf(" (n = %d)", p.ToVoteN)
+		}
+		line("  "+p.Person, "%s %s, %s %s, %s %s / %s %s / %s %s / %s %s ; %s %s",
+			n(p.Seen), t("vues", "seen"), n(p.Voted), t("votées", "voted"),
+			n(p.Accepted), t("acceptées", "accepted"), n(p.Rejected), t("rejetées", "rejected"), n(p.Rephrased), t("reformulées", "rephrased"),
+			n(p.Skipped), t("passées", "skipped"), t("médiane de la première vue au vote", "median from first seen to vote"), med)
+	}
+	if f.Withdrawn > 0 {
+		line(t("Retraits", "Withdrawals"), "%s %s", n(f.Withdrawn), t("personne(s) retirée(s), absentes de tous les chiffres", "person(s) withdrawn, left out of every figure"))
+	}
+	line(t("Temps", "Time"), "%s %s, p90 %s, %s %s", t("médiane avant un vote", "median before a vote"), fmtDur(f.DwellP50), fmtDur(f.DwellP90),
+		t("durée de relecture", "review span"), fmtDur(f.Duration))
+	energy := fmtFloat(lang, f.EnergyWh, 2) + nnbsp + "Wh"
+	switch {
+	case f.Energy.Measured:
+		energy += " " + t("mesurés", "measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
+	case f.Energy.Partly:
+		energy += " " + t("dont ", "of which ") + fmtFloat(lang, f.Energy.Estimated, 2) + nnbsp + "Wh " + t("estimés", "estimated") +
+			" (" + strings.Join(f.Energy.Formulas, " ; ") + "), " + t("le reste mesuré", "the rest measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
+	default:
+		formula := t("W × hôtes × durée", "W × hosts × wall time")
+		if len(f.Energy.Formulas) > 0 {
+			formula += " : " + strings.Join(f.Energy.Formulas, " ; ")
+		}
+		energy += " " + t("estimés", "estimated") + " (" + formula + ")"
+	}
+	line(t("Calcul", "Compute"), "%s %s, %s %s, %s tokens, %s %s, %s", n(f.Runs), t("passages de propose", "propose runs"),
+		n(f.Calls), t("appels au modèle", "model calls"), fmtInt(lang, f.Tokens), t("temps modèle", "model time"), fmtDur(f.ModelTime), energy)
+	if f.Failures > 0 {
+		line(t("Paires en échec", "Failed pairs"), "%s", n(f.Failures))
+	}
+	return tw.Flush()
 }

@@ -382,6 +382,8 @@ func TestExportMatchesSchema(t *testing.T) {
 		{"empty session", sampleTrace(t).events[:1], false},
 		{"busy session", busyTrace(t).events, false},
 		{"pseudonymized", busyTrace(t).events, true},
+		{"every kind of event", researchTrace(t).events, false},
+		{"every kind, pseudonymized", researchTrace(t).events, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(export(t, tc.events, "json", tc.pseudo)))

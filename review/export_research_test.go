@@ -1,0 +1,154 @@
+package review
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+	"time"
+)
+
+// The people of the research session: a facilitator, three participants
+// (one of whom withdraws), one who declines consent, and a projector.
+var (
+	rAnna  = Actor{Name: "anna", Fingerprint: "SHA256:annakey", Role: Facilitator}
+	rBruno = Actor{Name: "bruno", Fingerprint: "SHA256:brunokey", Role: Participant}
+	rChloe = Actor{Name: "chloé", Role: Participant}
+	rEmile = Actor{Name: "émile", Fingerprint: "SHA256:emilekey", Role: Participant}
+	rDede  = Actor{Name: "dédé", Role: Participant}
+	rProj  = Actor{Name: "projecteur", Role: Spectator}
+)
+
+const consentText = "Vos votes sont enregistrés pour une étude ; vous pouvez vous retirer."
+
+// researchTrace is a workshop with every kind of event: consent (one
+// decline), blind voting with conditions assigned at random, exposures and
+// panes, votes on the version seen, rephrasings, a reopened seal, timers,
+// the room led, sampled negatives, and a withdrawal (émile). It is built
+// from events directly; the session package scripts the same over SSH.
+func researchTrace(t *testing.T) *trace {
+	tr := sampleTrace(t)
+	// sampleTrace gave session, document (2 passages), C1, C2, P1 (model),
+	// P2 (lexical). Add negatives, a second model proposal and a run.
+	tr.add("n1", sys, KindProposalAdded, Proposal{ID: "N1", Document: docSHA, Passage: "0123456789ab-p2", Criterion: "C1",
+		Statement: "Le compost n'illustre pas le critère.", Quote: "", QuoteStart: -1, QuoteEnd: -1, Confidence: 0.1, Negative: true,
+		Origin: Origin{Kind: OriginModel, Name: "qwen3:4b"}})
+	tr.add("n2", sys, KindProposalAdded, Proposal{ID: "N2", Document: docSHA, Passage: "0123456789ab-p1", Criterion: "C2",
+		Statement: "Les règles ne disent rien de la surveillance.", QuoteStart: -1, QuoteEnd: -1, Confidence: 0.2, Negative: true,
+		Origin: Origin{Kind: OriginModel, Name: "qwen3:4b"}})
+	tr.add("p3", sys, KindProposalAdded, Proposal{ID: "P3", Document: docSHA, Passage: "0123456789ab-p2", Criterion: "C2",
+		Statement: "Le retournement mensuel du compost est surveillé.", Quote: "chaque mois", QuoteStart: 24, QuoteEnd: 35, Confidence: 0.7,
+		Origin: Origin{Kind: OriginModel, Name: "qwen3:4b"}})
+	tr.add("run", sys, KindProposeRun, ProposeRun{Mode: "model", Model: "qwen3:4b", Hosts: []string{"localhost"}, Started: t0, Finished: t0.Add(90 * time.Second),
+		Criteria: 2, Passages: 2, Pairs: 4, Calls: 4, Proposals: 2, PromptTokens: 3000, OutputTokens: 200, ModelNanos: 6e9, PowerWatts: 30, EnergyWh: 0.75})
+	tr.add("fail", sys, KindProposeFailed, ProposeFailed{Passage: "0123456789ab-p1", Criterion: "C1", Model: "qwen3:4b", Reason: "timeout", Attempts: 2})
+	tr.add("judged", sys, KindPairJudged, PairJudged{Key: "k-p2-c1", Passage: "0123456789ab-p2", Criterion: "C1", Relevant: false, Answer: `{"relevant":false}`})
+
+	h := sha256.Sum256([]byte(consentText))
+	hash := hex.EncodeToString(h[:])
+	tr.add("consent", rAnna, KindConsentSet, ConsentText{Text: consentText})
+	tr.add("cond", rAnna, KindConditionsSet, Conditions{Blind: true, Random: &Random{Seed: 42, Factors: []string{FactorOrigin, FactorConfidence}}})
+	at := func() time.Time { return t0.Add(time.Duration(len(tr.events)) * time.Second) }
+	join := func(id string, a Actor) {
+		st, _ := Replay(tr.events)
+		c := st.ConditionsFor(a)
+		tr.add(id, a, KindParticipantJoin, JoinData{Terminal: "xterm-256color", Lang: "fr", Conditions: &c})
+	}
+	join("j-anna", rAnna)
+	join("j-bruno", rBruno)
+	tr.add("ok-bruno", rBruno, KindConsentAnswered, ConsentAnswer{Agreed: true, Hash: hash})
+	join("j-chloe", rChloe)
+	tr.add("ok-chloe", rChloe, KindConsentAnswered, ConsentAnswer{Agreed: true, Hash: hash})
+	join("j-emile", rEmile)
+	tr.add("ok-emile", rEmile, KindConsentAnswered, ConsentAnswer{Agreed: true, Hash: hash})
+	join("j-dede", rDede)
+	tr.add("no-dede", Actor{Name: "dédé", Role: Spectator}, KindConsentAnswered, ConsentAnswer{Agreed: false, Hash: hash})
+	tr.add("j-proj", rProj, KindParticipantJoin, JoinData{Terminal: "xterm"})
+	tr.add("lead", rAnna, KindRoomLed, RoomData{Follow: false, Proposal: "P1"})
+	tr.add("pane-help", rBruno, KindPaneOpened, PaneData{Pane: "help"})
+
+	// Each person sees a proposal for a while, then votes on the version
+	// on their screen.
+	seen := func(id string, a Actor, pid string, secs int, state, end string) {
+		to := at()
+		tr.add(id, a, KindExposure, Exposure{Proposal: pid, From: to.Add(-time.Duration(secs) * time.Second), To: to, State: state, End: end})
+	}
+	vote := func(id string, a Actor, pid string, v Verdict, reason, statement string, version int) {
+		tr.add(id, a, KindVoteCast, VoteData{Proposal: pid, Verdict: v, Reason: reason, Statement: statement, Version: version, DwellMS: 4000})
+	}
+	// P1: everybody sees it; bruno accepts, chloé rephrases, émile rephrases
+	// too (his wording will be withdrawn).
+	seen("x1", rBruno, "P1", 12, ExposureActive, EndCheckpoint)
+	seen("x2", rChloe, "P1", 20, ExposureActive, EndCheckpoint)
+	seen("x3", rEmile, "P1", 8, ExposureActive, EndCheckpoint)
+	seen("x3i", rEmile, "P1", 60, ExposureIdle, EndActive)
+	tr.add("pane-why", rChloe, KindPaneOpened, PaneData{Pane: "why", Proposal: "P1"})
+	vote("v1", rBruno, "P1", Accept, "", "", 1)
+	vote("v2", rEmile, "P1", Rephrase, "", "Émile dit : les règles sont votées à main levée.", 0)
+	vote("v3", rChloe, "P1", Rephrase, "", "Les règles sont votées par tous en assemblée.", 0)
+	tr.add("k1", rEmile, KindCommentAdded, CommentData{Proposal: "P1", Text: "Je l'ai vu faire chez Bruno."})
+	tr.add("k2", rBruno, KindCommentAdded, CommentData{Proposal: "P1", Text: "D'accord avec Chloé et avec émile."})
+	tr.add("reveal", rAnna, KindVotesRevealed, ProposalRef{Proposal: "P1"})
+	tr.add("timer", rAnna, KindTimerStarted, TimerData{Proposal: "P1", Seconds: 120})
+	tr.add("timer-end", rAnna, KindTimerStopped, TimerStop{Proposal: "P1", Reason: TimerStoppedByHand})
+	// Versions: 1 original, 2 émile's, 3 chloé's. Anna first chooses
+	// émile's, reopens, then chooses chloé's.
+	tr.add("dec1", rAnna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Rephrase, Version: 2})
+	tr.add("reopen", rAnna, KindDecisionReopened, ReopenData{Proposal: "P1", Note: "émile préfère l'autre"})
+	tr.add("dec1b", rAnna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Rephrase, Version: 3, Outcome: "Adopté après discussion avec Bruno."})
+	tr.add("move", rAnna, KindRoomMoved, ProposalRef{Proposal: "P2"})
+	// P2 (lexical): rejected by both, the facilitator too.
+	seen("x4", rBruno, "P2", 5, ExposureActive, EndMoved)
+	seen("x5", rChloe, "P2", 9, ExposureActive, EndMoved)
+	vote("v4", rBruno, "P2", Reject, ReasonQuoteInexact, "", 1)
+	vote("v5", rChloe, "P2", Reject, ReasonOffTopic, "", 1)
+	tr.add("dec2", rAnna, KindDecisionMade, VoteData{Proposal: "P2", Verdict: Reject, Reason: ReasonQuoteInexact})
+	// N1 (a negative): the group agrees there is no link.
+	seen("x6", rBruno, "N1", 7, ExposureActive, EndMoved)
+	seen("x7", rChloe, "N1", 6, ExposureActive, EndMoved)
+	vote("v6", rBruno, "N1", Reject, ReasonOffTopic, "", 1)
+	vote("v7", rChloe, "N1", Reject, ReasonTooVague, "", 1)
+	tr.add("dec3", rAnna, KindDecisionMade, VoteData{Proposal: "N1", Verdict: Reject, Reason: ReasonOffTopic})
+	// N2 (a negative): the group finds a link the model missed; bruno
+	// changes his mind (undo), chloé skips.
+	seen("x8", rBruno, "N2", 15, ExposureActive, EndMoved)
+	seen("x9", rChloe, "N2", 4, ExposureActive, EndMoved)
+	vote("v8", rBruno, "N2", Reject, ReasonWrongCriterion, "", 1)
+	tr.add("u8", rBruno, KindActionUndone, UndoData{Target: "v8"})
+	vote("v8b", rBruno, "N2", Accept, "", "", 1)
+	vote("v9", rChloe, "N2", Skip, "", "", 1)
+	tr.add("dec4", rAnna, KindDecisionMade, VoteData{Proposal: "N2", Verdict: Accept})
+	// P3 (model): parked, left open; émile votes on it.
+	seen("x10", rEmile, "P3", 30, ExposureActive, EndLeft)
+	vote("v10", rEmile, "P3", Accept, "", "", 1)
+	seen("x11", rBruno, "P3", 3, ExposureActive, EndLeft)
+	vote("v11", rBruno, "P3", Reject, ReasonTooVague, "", 1)
+	tr.add("park", rAnna, KindProposalParked, ParkData{Proposal: "P3", Parked: true})
+	// H1: émile proposes a link of his own, chloé votes on it: it leaves
+	// with him.
+	tr.add("h1", rEmile, KindProposalAdded, Proposal{ID: "H1", Document: docSHA, Passage: "0123456789ab-p2", Criterion: "C2",
+		Statement: "Émile pense que le compost est surveillé.", Quote: "chaque mois", QuoteStart: 24, QuoteEnd: 35, Confidence: 1,
+		Origin: Origin{Kind: OriginHuman, Name: "émile"}})
+	vote("v12", rChloe, "H1", Accept, "", "", 1)
+	tr.add("l-emile", rEmile, KindParticipantLeft, JoinData{Terminal: "xterm-256color"})
+	tr.add("l-bruno", rBruno, KindParticipantLeft, JoinData{Terminal: "xterm-256color"})
+	tr.add("forget", sys, KindPersonForgotten, Forget{Name: "émile"})
+	_ = rDede
+	return tr
+}
+
+// TestResearchTraceHasEveryKind keeps the research session complete: the
+// schema test validates the data of every kind through it.
+func TestResearchTraceHasEveryKind(t *testing.T) {
+	kinds := map[Kind]bool{}
+	for _, e := range researchTrace(t).events {
+		kinds[e.Kind] = true
+	}
+	for _, k := range Kinds {
+		if !kinds[k] {
+			t.Errorf("no %s event in the research session", k)
+		}
+	}
+	if _, err := Replay(researchTrace(t).events); err != nil {
+		t.Fatal(err)
+	}
+}
