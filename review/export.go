@@ -26,15 +26,15 @@ var Formats = []string{"json", "jsonl", "csv", "votes", "annotations", "qdpx"}
 // same trace gives the same bytes, which is what lets a researcher check
 // that nothing moved between two exports.
 //
-// Export takes the events: it may rewrite them in place (pseudonyms,
-// withdrawals), so that a large session is not held twice in memory. The
-// head hash is that of the trace as stored, before anything is left out.
+// The events are not changed: withdrawals and pseudonyms work on a copy of
+// the slice (the payloads they do not rewrite are shared). The head hash is
+// that of the trace as stored, before anything is left out.
 func Export(w io.Writer, events []Event, format string, pseudonymize bool) error {
 	meta := exportMeta{}
 	if n := len(events); n > 0 {
 		meta.head = eventHash(events[n-1])
 	}
-	events, meta.withdrawals = Withdraw(events)
+	events, meta.withdrawals = Withdraw(slices.Clone(events))
 	if pseudonymize {
 		events = pseudonymizeInPlace(events)
 		for i := range meta.withdrawals {

@@ -1,8 +1,14 @@
 package review
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
+	"maps"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -150,5 +156,222 @@ func TestResearchTraceHasEveryKind(t *testing.T) {
 	}
 	if _, err := Replay(researchTrace(t).events); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The researcher's questions, each answered by a one-line query on an
+// export of the research session (the JSON document or the votes table),
+// as a statistician would write it. The helpers below are the query
+// language: rows of the votes table as maps, filtered by column values.
+
+type row = map[string]string
+
+func votesRows(t *testing.T, events []Event) []row {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(export(t, events, "votes", false))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []row
+	for _, r := range recs[1:] {
+		m := row{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// where keeps the rows whose columns have the given values (col, value, ...).
+func where(rows []row, kv ...string) []row {
+	var out []row
+next:
+	for _, r := range rows {
+		for i := 0; i+1 < len(kv); i += 2 {
+			if r[kv[i]] != kv[i+1] {
+				continue next
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// distinct counts the distinct values of some columns.
+func distinct(rows []row, cols ...string) int {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		k := ""
+		for _, c := range cols {
+			k += r[c] + "\x00"
+		}
+		seen[k] = true
+	}
+	return len(seen)
+}
+
+func countBy(rows []row, col string) map[string]int {
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r[col]]++
+	}
+	return out
+}
+
+func medianCol(rows []row, col string) int64 {
+	var xs []int64
+	for _, r := range rows {
+		if v, err := strconv.ParseInt(r[col], 10, 64); err == nil {
+			xs = append(xs, v)
+		}
+	}
+	return median(xs)
+}
+
+// levenshtein is the edit distance in runes.
+func levenshtein(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	prev := make([]int, len(y)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		cur := make([]int, len(y)+1)
+		cur[0] = i
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(y)]
+}
+
+func TestResearchQuestions(t *testing.T) {
+	events := researchTrace(t).events
+	rows := votesRows(t, events)
+	votes := where(rows, "row", "vote", "in_force", "true")
+	seen := where(rows, "row", "exposure")
+	var doc struct {
+		Proposals []struct {
+			ID       string `json:"id"`
+			Origin   Origin `json:"origin"`
+			Negative bool   `json:"negative"`
+			Status   Status `json:"status"`
+			Versions []struct {
+				Statement string `json:"statement"`
+				Author    Actor  `json:"author"`
+			} `json:"versions"`
+		} `json:"proposals"`
+		Withdrawals []Withdrawal `json:"withdrawals"`
+	}
+	if err := json.Unmarshal(export(t, events, "json", false), &doc); err != nil {
+		t.Fatal(err)
+	}
+	f := Report(replay(t, events))
+
+	// Acceptance per person, per criterion and per origin, with the
+	// proposals seen as denominators.
+	bruno := [2]int{len(where(votes, "person", "bruno", "verdict", "accept")), distinct(where(seen, "person", "bruno"), "proposal")}
+	if bruno != [2]int{2, 5} {
+		t.Errorf("bruno accepted %d of the %d proposals he saw; want 2 of 5", bruno[0], bruno[1])
+	}
+	c1 := [2]int{len(where(votes, "criterion", "C1", "verdict", "accept")), distinct(where(seen, "criterion", "C1"), "person", "proposal")}
+	if c1 != [2]int{1, 4} || f.ByCriterion[0].AcceptVotes != c1[0] || f.ByCriterion[0].SeenPairs != c1[1] {
+		t.Errorf("C1: %d accept votes over %d views (report %+v)", c1[0], c1[1], f.ByCriterion[0])
+	}
+	model := [2]int{len(where(votes, "origin", "model", "verdict", "accept")), distinct(where(seen, "origin", "model"), "person", "proposal")}
+	if model != [2]int{2, 7} || f.ByOrigin[OriginModel].AcceptVotes != model[0] || f.ByOrigin[OriginModel].SeenPairs != model[1] {
+		t.Errorf("model: %d accept votes over %d views (report %+v)", model[0], model[1], f.ByOrigin[OriginModel])
+	}
+	// Reasons counted.
+	if reasons := countBy(where(votes, "verdict", "reject"), "reason"); reasons[ReasonOffTopic] != 2 || reasons[ReasonTooVague] != 2 || reasons[ReasonQuoteInexact] != 1 || reasons[ReasonWrongCriterion] != 0 {
+		t.Errorf("reasons %v (bruno's undone wrong_criterion must not count)", reasons)
+	}
+	// Median time from first seen to vote.
+	if m := medianCol(where(votes, "person", "bruno"), "first_seen_to_vote_ms"); time.Duration(m)*time.Millisecond != f.Persons[0].MedianToVote || m <= 0 {
+		t.Errorf("bruno's median first-seen-to-vote %d ms; report %v", m, f.Persons[0].MedianToVote)
+	}
+	// Edit distance of rewordings from the AI's text.
+	for _, p := range doc.Proposals {
+		for _, v := range p.Versions[1:] {
+			if d := levenshtein(p.Versions[0].Statement, v.Statement); p.ID == "P1" && d != levenshtein("Le passage illustre le critère car les règles sont votées.", "Les règles sont votées par tous en assemblée.") {
+				t.Errorf("P1 reworded by %d edits", d)
+			}
+		}
+	}
+	// Alpha and kappa, recomputed from the votes table.
+	var data Ratings
+	people := []string{"bruno", "chloé"}
+	for _, pid := range []string{"P1", "P2", "P3", "N1", "N2"} {
+		unit := make([]string, len(people))
+		for i, who := range people {
+			if v := where(votes, "proposal", pid, "person", who); len(v) == 1 && v[0]["verdict"] != "skip" {
+				unit[i] = v[0]["verdict"]
+			}
+		}
+		data = append(data, unit)
+	}
+	if a, _, _ := KrippendorffAlpha(data); !near(a, f.Reliability.Alpha.Value, 1e-12) || !f.Reliability.Alpha.Defined {
+		t.Errorf("alpha from the table %.4f, report %+v", a, f.Reliability.Alpha)
+	}
+	if k, _, _ := FleissKappa(data); !near(k, f.Reliability.Fleiss.Value, 1e-12) {
+		t.Errorf("kappa from the table %.4f, report %+v", k, f.Reliability.Fleiss)
+	}
+	// Human against AI, negatives included: the model's links and "no
+	// link" answers against the group's outcome.
+	table := map[[2]bool]int{}
+	for _, p := range doc.Proposals {
+		if p.Origin.Kind == OriginModel && p.Status != Pending {
+			table[[2]bool{!p.Negative, p.Status != Rejected}]++
+		}
+	}
+	h := f.HumanAI[0]
+	if !maps.Equal(table, map[[2]bool]int{{true, true}: 1, {false, false}: 1, {false, true}: 1}) || h.BothLink != 1 || h.NeitherLink != 1 || h.GroupOnly != 1 || h.MachineOnly != 0 {
+		t.Errorf("machine × group %v, report %+v", table, h)
+	}
+	// Conditions per vote: blind for everybody, origin and confidence
+	// hidden at random, each vote saying which.
+	st := replay(t, events)
+	for _, v := range where(rows, "row", "vote") {
+		a := Actor{Name: v["person"], Fingerprint: v["fingerprint"]}
+		c := st.ConditionsFor(a)
+		if v["blind"] != "true" || v["hide_origin"] != strconv.FormatBool(c.HideOrigin) || v["hide_confidence"] != strconv.FormatBool(c.HideConfidence) {
+			t.Errorf("vote %s: conditions %s %s %s; want %+v", v["event_id"], v["blind"], v["hide_origin"], v["hide_confidence"], c)
+		}
+	}
+	// The withdrawal is counted, never named.
+	if len(doc.Withdrawals) != 1 || doc.Withdrawals[0].Person != "W1" || doc.Withdrawals[0].Removed[KindVoteCast] != 3 || doc.Withdrawals[0].Removed[KindCommentAdded] == 0 {
+		t.Errorf("withdrawals %+v", doc.Withdrawals)
+	}
+}
+
+// TestNothingOfTheWithdrawn checks every format, plain and pseudonymised,
+// for anything of émile: his name (any case), his key, his words, his
+// proposal and the wording the facilitator first chose of his.
+func TestNothingOfTheWithdrawn(t *testing.T) {
+	for _, pseudo := range []bool{false, true} {
+		for _, format := range Formats {
+			out := export(t, researchTrace(t).events, format, pseudo)
+			if format == "qdpx" {
+				out = qdpxText(t, out)
+			}
+			low := strings.ToLower(string(out))
+			for _, secret := range []string{"émile", "emilekey", "chez bruno", "main levée", "émile pense", `"h1"`} {
+				if i := strings.Index(low, secret); i >= 0 {
+					t.Errorf("%s (pseudonymized %v) still holds %q: …%s…", format, pseudo, secret, low[max(0, i-80):min(len(low), i+80)])
+				}
+			}
+		}
+	}
+	// What stays of others is whole: bruno's comment names émile, but it is
+	// bruno's text; it is kept, émile's name in it replaced when
+	// pseudonymised only.
+	if out := string(export(t, researchTrace(t).events, "json", false)); !strings.Contains(out, "D'accord avec Chloé") {
+		t.Error("bruno's comment went with émile")
 	}
 }

@@ -55,10 +55,11 @@ type pseudonyms struct {
 	byName map[string]string // lower-cased name → pseudonym of its first holder
 	byFP   map[string]string // fingerprint → pseudonym
 	names  *regexp.Regexp    // every known name, longest first
+	paths  bool              // also replace file paths by file names
 }
 
 func newPseudonyms(events []Event) *pseudonyms {
-	p := &pseudonyms{byKey: map[string]string{}, byName: map[string]string{}, byFP: map[string]string{}}
+	p := &pseudonyms{byKey: map[string]string{}, byName: map[string]string{}, byFP: map[string]string{}, paths: true}
 	var names []string
 	for _, e := range events {
 		a := e.Actor
@@ -80,6 +81,12 @@ func newPseudonyms(events []Event) *pseudonyms {
 			names = append(names, a.Name)
 		}
 	}
+	p.compile(names)
+	return p
+}
+
+// compile builds the expression that finds the names in text.
+func (p *pseudonyms) compile(names []string) {
 	if len(names) > 0 {
 		// Longest first, so that "Anne Marie" is replaced before "Anne".
 		slices.SortStableFunc(names, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
@@ -89,7 +96,6 @@ func newPseudonyms(events []Event) *pseudonyms {
 		}
 		p.names = regexp.MustCompile(`(?i)` + strings.Join(quoted, "|"))
 	}
-	return p
 }
 
 func (p *pseudonyms) actor(a Actor) Actor {
@@ -151,7 +157,7 @@ func (p *pseudonyms) data(e Event) (json.RawMessage, bool) {
 	switch e.Kind {
 	case KindDocumentAdded:
 		var d Document
-		if e.Decode(&d) != nil || d.Source == fileName(d.Source) {
+		if !p.paths || e.Decode(&d) != nil || d.Source == fileName(d.Source) {
 			return nil, false
 		}
 		d.Source = fileName(d.Source)

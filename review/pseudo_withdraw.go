@@ -3,6 +3,7 @@ package review
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,8 +38,8 @@ func ForgetEvent(session, name, fingerprint string, at time.Time) Event {
 // decisions that name them (a vote that judged a removed wording says
 // version 0); a rewritten event loses its hash, since it no longer is the
 // stored one. The person.forgotten event itself stays, its name replaced
-// by the placeholder. It rewrites events in place and returns the kept
-// ones with what was removed.
+// by the placeholder. It rewrites the events it is given (the caller passes
+// a copy) and returns the kept ones with what was removed.
 func Withdraw(events []Event) ([]Event, []Withdrawal) {
 	var forgets []Forget
 	var out []Withdrawal
@@ -55,6 +56,16 @@ func Withdraw(events []Event) ([]Event, []Withdrawal) {
 	if len(forgets) == 0 {
 		return events, nil
 	}
+	// Their names typed in other people's texts become their placeholder.
+	names := &pseudonyms{byName: map[string]string{}}
+	var list []string
+	for i, f := range forgets {
+		if low := strings.ToLower(f.Name); names.byName[low] == "" {
+			names.byName[low] = out[i].Person
+			list = append(list, f.Name)
+		}
+	}
+	names.compile(list)
 	who := func(a Actor) int {
 		if a.Role == System {
 			return -1
@@ -170,6 +181,10 @@ func Withdraw(events []Event) ([]Event, []Withdrawal) {
 				e.Data = raw
 				clearHash(&e)
 			}
+		}
+		if raw, ok := names.data(e); ok && e.Kind != KindPersonForgotten {
+			e.Data = raw
+			clearHash(&e)
 		}
 		if h != nil && (isVote || e.Kind == KindActionUndone) {
 			h.kept = append(h.kept, e)

@@ -14,7 +14,7 @@ import (
 var VotesHeader = []string{
 	"row", "seq", "event_id", "person", "fingerprint", "role",
 	"proposal", "document", "criterion", "origin", "negative",
-	"verdict", "reason", "note", "version", "undone",
+	"verdict", "reason", "note", "version", "undone", "in_force",
 	"at", "from", "to", "duration_ms", "exposure_state", "exposure_end", "following",
 	"first_seen", "first_seen_to_vote_ms", "dwell_ms",
 	"blind", "hide_origin", "hide_confidence", "hide_rationale",
@@ -34,7 +34,22 @@ func exportVotes(w *bufio.Writer, st *State) error {
 	firstSeen := map[[2]string]time.Time{}
 	undone := map[string]bool{}
 	for _, e := range st.Events {
+		if e.Kind == KindActionUndone {
+			var u UndoData
+			if e.Decode(&u) == nil {
+				undone[u.Target] = true
+			}
+		}
+	}
+	// Each person's last vote not undone, per proposal: the one in force.
+	last := map[[2]string]string{}
+	for _, e := range st.Events {
 		switch e.Kind {
+		case KindVoteCast, KindDecisionMade:
+			var v VoteData
+			if !undone[e.ID] && e.Decode(&v) == nil {
+				last[[2]string{e.Actor.Key() + "\x00" + string(e.Kind), v.Proposal}] = e.ID
+			}
 		case KindExposure:
 			var x Exposure
 			if e.Decode(&x) != nil {
@@ -43,11 +58,6 @@ func exportVotes(w *bufio.Writer, st *State) error {
 			k := [2]string{e.Actor.Key(), x.Proposal}
 			if f, ok := firstSeen[k]; !ok || x.From.Before(f) {
 				firstSeen[k] = x.From
-			}
-		case KindActionUndone:
-			var u UndoData
-			if e.Decode(&u) == nil {
-				undone[u.Target] = true
 			}
 		}
 	}
@@ -76,8 +86,10 @@ func exportVotes(w *bufio.Writer, st *State) error {
 				continue
 			}
 			kind := "vote"
+			inForce := last[[2]string{e.Actor.Key() + "\x00" + string(e.Kind), v.Proposal}] == e.ID
 			if e.Kind == KindDecisionMade {
-				kind = "decision"
+				// A decision is in force until a reopening lifts it.
+				kind, inForce = "decision", p.Decision != nil && p.Decision.EventID == e.ID
 			}
 			version := v.Version
 			if version == 0 && v.Verdict == Rephrase {
@@ -97,6 +109,7 @@ func exportVotes(w *bufio.Writer, st *State) error {
 			row = []string{kind, strconv.FormatInt(e.Seq, 10), e.ID, cell(e.Actor.Name), cell(e.Actor.Fingerprint), string(e.Actor.Role),
 				p.ID, p.Document, p.Criterion, p.Origin.Kind, b(p.Negative),
 				string(v.Verdict), v.Reason, cell(v.Note), strconv.Itoa(version), b(undone[e.ID]),
+				b(inForce),
 				csvTime(e.At), "", "", "", "", "", "",
 				first, toVote, dwell}
 		case KindExposure:
@@ -110,7 +123,7 @@ func exportVotes(w *bufio.Writer, st *State) error {
 			}
 			row = []string{"exposure", strconv.FormatInt(e.Seq, 10), e.ID, cell(e.Actor.Name), cell(e.Actor.Fingerprint), string(e.Actor.Role),
 				p.ID, p.Document, p.Criterion, p.Origin.Kind, b(p.Negative),
-				"", "", "", "", "",
+				"", "", "", "", "", "",
 				csvTime(e.At), csvTime(x.From), csvTime(x.To), strconv.FormatInt(x.To.Sub(x.From).Milliseconds(), 10), x.State, x.End, b(x.Following),
 				csvTime(firstSeen[[2]string{e.Actor.Key(), x.Proposal}]), "", ""}
 		default:
