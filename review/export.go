@@ -36,14 +36,20 @@ func Export(w io.Writer, events []Event, format string, pseudonymize bool) error
 	}
 	events, meta.withdrawals = Withdraw(slices.Clone(events))
 	if pseudonymize {
-		events = pseudonymizeInPlace(events)
-		for i := range meta.withdrawals {
-			meta.withdrawals[i].Person = "W" + strconv.Itoa(i+1)
-		}
+		events = pseudonymizeInPlace(events, false)
 	}
 	st, err := Replay(events)
 	if err != nil {
 		return err
+	}
+	if pseudonymize {
+		// The state's documents are its own (decoded by Replay): their
+		// paths become file names here, and the trace's document.added
+		// payloads as they are written (exportMeta.event).
+		for _, d := range st.Documents {
+			d.Source = fileName(d.Source)
+		}
+		meta.paths = true
 	}
 	return exportState(w, st, format, meta)
 }
@@ -53,6 +59,22 @@ func Export(w io.Writer, events []Event, format string, pseudonymize bool) error
 type exportMeta struct {
 	head        string
 	withdrawals []Withdrawal
+	paths       bool // replace file paths by file names in document.added payloads
+}
+
+// event is an event as the trace of an export shows it.
+func (m exportMeta) event(e Event) exportEvent {
+	if m.paths && e.Kind == KindDocumentAdded {
+		var d Document
+		if e.Decode(&d) == nil && d.Source != fileName(d.Source) {
+			d.Source = fileName(d.Source)
+			if raw, err := json.Marshal(d); err == nil {
+				e.Data = raw
+				clearHash(&e)
+			}
+		}
+	}
+	return traceEvent(e)
 }
 
 // ExportState writes a replayed session as one of Formats. Every format is
@@ -77,7 +99,7 @@ func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
 		for _, e := range st.Events {
-			if err = enc.Encode(traceEvent(e)); err != nil {
+			if err = enc.Encode(meta.event(e)); err != nil {
 				break
 			}
 		}
@@ -318,7 +340,7 @@ func streamDoc(w *bufio.Writer, st *State, meta exportMeta) error {
 	s.field("withdrawals", nonNil(meta.withdrawals))
 	s.field("head_hash", meta.head)
 	s.key("trace")
-	streamArray(s, st.Events, func(e Event) any { return traceEvent(e) })
+	streamArray(s, st.Events, func(e Event) any { return meta.event(e) })
 	s.close()
 	return s.end()
 }

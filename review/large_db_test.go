@@ -53,34 +53,35 @@ func BenchmarkExportLarge(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	for _, format := range review.Formats {
-		b.Run(format, func(b *testing.B) {
-			for range b.N {
-				runtime.GC()
-				debug.FreeOSMemory()
-				os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-				events, err := st.Replay(context.Background(), "myne")
-				if err != nil {
-					b.Fatal(err)
-				}
-				runtime.GC()
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-live-events")
-				s, err := review.Replay(events)
-				if err != nil {
-					b.Fatal(err)
-				}
-				runtime.GC()
-				runtime.ReadMemStats(&ms)
-				if err := review.ExportState(io.Discard, s, format); err != nil {
-					b.Fatal(err)
-				}
-				b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-live-state")
-				b.ReportMetric(float64(vmHWM())/(1<<20), "MiB-peak-RSS")
-				runtime.KeepAlive(events)
+	for _, pseudo := range []bool{false, true} {
+		for _, format := range review.Formats {
+			name := format
+			if pseudo {
+				name += "-pseudonymized"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				for range b.N {
+					runtime.GC()
+					debug.FreeOSMemory()
+					os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+					// What `revue export` should do: read the events once
+					// and let Export replay them once.
+					events, err := st.Replay(context.Background(), "myne")
+					if err != nil {
+						b.Fatal(err)
+					}
+					runtime.GC()
+					var ms runtime.MemStats
+					runtime.ReadMemStats(&ms)
+					b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-live-events")
+					if err := review.Export(io.Discard, events, format, pseudo); err != nil {
+						b.Fatal(err)
+					}
+					b.ReportMetric(float64(vmHWM())/(1<<20), "MiB-peak-RSS")
+					runtime.KeepAlive(events)
+				}
+			})
+		}
 	}
 }
 

@@ -26,15 +26,20 @@ import (
 // says so). The system's own actor (init, propose) keeps its name: it is no
 // person. Passages and quotes are the documents' own text and are kept.
 func Pseudonymize(events []Event) []Event {
-	return pseudonymizeInPlace(slices.Clone(events))
+	return pseudonymizeInPlace(slices.Clone(events), true)
 }
 
 // pseudonymizeInPlace is Pseudonymize rewriting the events it is given,
 // so that the original payloads of a large trace can be collected as it
 // goes. A rewritten event loses its hash: it is no longer the stored one
 // (the export's head hash still names the stored trace).
-func pseudonymizeInPlace(events []Event) []Event {
+//
+// With paths false, document events are left alone: Export replaces their
+// paths as it writes them instead, since rewriting every document.added
+// payload of a large corpus would hold its text twice in memory.
+func pseudonymizeInPlace(events []Event, paths bool) []Event {
 	p := newPseudonyms(events)
+	p.paths = paths
 	for i := range events {
 		e := &events[i]
 		if a := p.actor(e.Actor); a != e.Actor {
