@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"maps"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -373,5 +374,31 @@ func TestNothingOfTheWithdrawn(t *testing.T) {
 	// pseudonymised only.
 	if out := string(export(t, researchTrace(t).events, "json", false)); !strings.Contains(out, "D'accord avec Chloé") {
 		t.Error("bruno's comment went with émile")
+	}
+}
+
+// TestCodebookNamesEveryKind keeps docs/codebook.md in step with the
+// trace: every kind of event is described in the French and the English
+// half, and so is every column of the votes table.
+func TestCodebookNamesEveryKind(t *testing.T) {
+	b, err := os.ReadFile("../docs/codebook.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, en, ok := strings.Cut(string(b), "## English")
+	if !ok {
+		t.Fatal("the codebook has no English half")
+	}
+	for _, half := range []string{fr, en} {
+		for _, k := range Kinds {
+			if !strings.Contains(half, "`"+string(k)+"`") {
+				t.Errorf("the codebook does not describe %s in one of its halves", k)
+			}
+		}
+		for _, c := range VotesHeader[1:] {
+			if !strings.Contains(half, "`"+c+"`") {
+				t.Errorf("the codebook does not describe the votes column %s in one of its halves", c)
+			}
+		}
 	}
 }
