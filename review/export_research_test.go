@@ -8,10 +8,13 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // The people of the research session: a facilitator, three participants
@@ -273,7 +276,10 @@ func TestResearchQuestions(t *testing.T) {
 	if err := json.Unmarshal(export(t, events, "json", false), &doc); err != nil {
 		t.Fatal(err)
 	}
-	f := Report(replay(t, events))
+	f, err := ReportTrace(events)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// Acceptance per person, per criterion and per origin, with the
 	// proposals seen as denominators.
@@ -399,6 +405,97 @@ func TestCodebookNamesEveryKind(t *testing.T) {
 			if !strings.Contains(half, "`"+c+"`") {
 				t.Errorf("the codebook does not describe the votes column %s in one of its halves", c)
 			}
+		}
+	}
+}
+
+// TestWithdrawRenumbers checks what a withdrawal does to the link émile
+// reworded: the facilitator's first seal chose his wording (version 2), so
+// it goes, with its reopening; the second chose chloé's (version 3), which
+// is version 2 once his is gone.
+func TestWithdrawRenumbers(t *testing.T) {
+	kept, w := Withdraw(slices.Clone(researchTrace(t).events))
+	st := replay(t, kept)
+	p, _ := st.Proposal("P1")
+	if p.Status != Rephrased || p.FinalVersion != 2 || p.Final != "Les règles sont votées par tous en assemblée." || p.FinalAuthor != rChloe || len(p.Versions) != 2 || len(p.Decisions) != 1 || p.Reopened != 0 {
+		t.Errorf("P1 after the withdrawal: %s v%d %q by %v, %d versions, %d decisions, %d reopened", p.Status, p.FinalVersion, p.Final, p.FinalAuthor, len(p.Versions), len(p.Decisions), p.Reopened)
+	}
+	if _, ok := st.Proposal("H1"); ok {
+		t.Error("émile's own proposal is still there")
+	}
+	for _, e := range kept {
+		if e.Actor.Name == "émile" {
+			t.Errorf("event %s of émile kept", e.ID)
+		}
+		if e.ID == "dec1" || e.ID == "reopen" || e.ID == "v12" {
+			t.Errorf("event %s rests on émile and was kept", e.ID)
+		}
+	}
+	want := map[Kind]int{KindVoteCast: 3, KindCommentAdded: 1, KindExposure: 3, KindProposalAdded: 1, KindDecisionMade: 1, KindDecisionReopened: 1,
+		KindParticipantJoin: 1, KindParticipantLeft: 1, KindConsentAnswered: 1}
+	if len(w) != 1 || !maps.Equal(w[0].Removed, want) {
+		t.Errorf("removed %v; want %v", w, want)
+	}
+	// A withdrawn facilitator's settings stay, under the placeholder.
+	tr := researchTrace(t)
+	tr.add("forget-anna", sys, KindPersonForgotten, Forget{Name: "anna", Fingerprint: "SHA256:annakey"})
+	kept, _ = Withdraw(slices.Clone(tr.events))
+	st = replay(t, kept)
+	if st.Conditions.Random == nil || st.Consent.Text == "" {
+		t.Errorf("the session's settings went with the facilitator: %+v", st.Conditions)
+	}
+	for _, e := range kept {
+		if e.Actor.Name == "anna" || strings.Contains(string(e.Data), "anna") {
+			t.Errorf("event %s still names anna", e.ID)
+		}
+	}
+	if p, _ := st.Proposal("P1"); p.Status != Pending {
+		t.Errorf("P1's seals were anna's: it should be open again, is %s", p.Status)
+	}
+}
+
+// TestSchemaChecksEachKindsData makes sure the schema's per-kind data
+// rules bite: an exposure without its start, a vote with an unknown
+// verdict, and a kind nobody knows are refused.
+func TestSchemaChecksEachKindsData(t *testing.T) {
+	f, err := os.Open("../schema/revue.export.v2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("v2.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("v2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := export(t, researchTrace(t).events, "json", false)
+	for _, tc := range []struct{ name, from, to string }{
+		{"exposure without from", `"data": {
+        "proposal": "P1",
+        "from"`, `"data": {
+        "proposal": "P1",
+        "fro"`},
+		{"unknown verdict", `"verdict": "accept"`, `"verdict": "maybe"`},
+		{"unknown kind", `"kind": "pane.opened"`, `"kind": "pane.closed"`},
+	} {
+		if !bytes.Contains(base, []byte(tc.from)) {
+			t.Fatalf("%s: %q is not in the export", tc.name, tc.from)
+		}
+		bad := bytes.Replace(base, []byte(tc.from), []byte(tc.to), 1)
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sch.Validate(inst) == nil {
+			t.Errorf("%s: the schema accepted it", tc.name)
 		}
 	}
 }

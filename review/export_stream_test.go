@@ -105,7 +105,7 @@ func TestStreamedExportIsByteIdentical(t *testing.T) {
 		st := replay(t, tc.events)
 		for _, format := range []string{"json", "jsonl", "csv", "votes", "annotations"} {
 			var got bytes.Buffer
-			if err := ExportState(&got, st, format); err != nil {
+			if err := writeState(&got, st, format); err != nil {
 				t.Fatal(err)
 			}
 			want := referenceExport(t, st, format)

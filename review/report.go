@@ -102,7 +102,25 @@ type OriginFigures struct {
 	SeenPairs, Votes, AcceptVotes       int // as in CriterionFigures
 }
 
-// Report computes the figures of a session.
+// ReportTrace computes the figures of a session from its trace as stored,
+// after leaving out what withdrawals remove (Withdraw), so that `revue
+// report` counts exactly what the exports contain. The events are not
+// changed.
+func ReportTrace(events []Event) (Figures, error) {
+	kept, _ := Withdraw(slices.Clone(events))
+	st, err := Replay(kept)
+	if err != nil {
+		return Figures{}, err
+	}
+	f := Report(st)
+	f.Withdrawn = len(st.Forgotten)
+	return f, nil
+}
+
+// Report computes the figures of a session as its state is. A withdrawn
+// person's own votes and comments are left out, but not what rests on
+// them (a link they proposed, a decision that chose their wording):
+// ReportTrace leaves those out too.
 func Report(st *State) Figures {
 	f := Figures{ByOrigin: map[string]OriginFigures{}, Reasons: map[string]int{}}
 	people := map[string]bool{}
