@@ -1,0 +1,99 @@
+package review
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNumberFormatting(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		x    float64
+		dec  int
+		want string
+	}{
+		{"fr", 1234567.891, 2, "1\u202f234\u202f567,89"},
+		{"en", 1234567.891, 2, "1,234,567.89"},
+		{"fr", 0.743, 3, "0,743"},
+		{"fr", -0.56, 3, "−0,560"},
+		{"en", 999, 0, "999"},
+		{"fr", 1000, 0, "1\u202f000"},
+	} {
+		if got := fmtFloat(tc.lang, tc.x, tc.dec); got != tc.want {
+			t.Errorf("fmtFloat(%s, %v, %d) = %q; want %q", tc.lang, tc.x, tc.dec, got, tc.want)
+		}
+	}
+	if fmtPct("fr", 2, 3) != "67\u202f%" || fmtPct("en", 2, 3) != "67%" || fmtPct("fr", 1, 0) != "—" {
+		t.Error("percent")
+	}
+	if fmtDur(95*time.Second) != "1\u00a0min 35\u00a0s" || fmtDur(3*time.Hour+4*time.Minute) != "3\u00a0h 04\u00a0min" {
+		t.Errorf("durations %q %q", fmtDur(95*time.Second), fmtDur(3*time.Hour+4*time.Minute))
+	}
+	c := Coefficient{Value: 0.4, Lo: 0.146, Hi: 0.654, N: 50, Defined: true, CI: true}
+	if fmtCoef("fr", c) != "0,400 [0,146 ; 0,654] (n = 50)" || fmtCoef("en", c) != "0.400 [0.146, 0.654] (n = 50)" {
+		t.Errorf("coefficient %q / %q", fmtCoef("fr", c), fmtCoef("en", c))
+	}
+}
+
+// TestWriteReport checks that the report says what it must in both
+// languages: the agreement coefficients, each person, and energy as an
+// estimate with its formula unless a run measured it.
+func TestWriteReport(t *testing.T) {
+	f, err := ReportTrace(researchTrace(t).events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"Alpha de Krippendorff (nominal)", "Kappa de Fleiss", "Cohen bruno × chloé", "Machine contre groupe, model", "3\u202f200 tokens",
+			"0,75\u202fWh estimés (W × hôtes × durée : 30 W × 1 × 1\u00a0min 30\u00a0s)", "bruno", "5 vues", "Retraits"}},
+		{"en", []string{"Krippendorff's alpha (nominal)", "Fleiss' kappa", "Machine against group, model", "3,200 tokens",
+			"0.75\u202fWh estimated (W × hosts × wall time : 30 W × 1 × 1\u00a0min 30\u00a0s)", "5 seen", "Withdrawals"}},
+	} {
+		var b bytes.Buffer
+		if err := WriteReport(&b, f, tc.lang); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s report lacks %q:\n%s", tc.lang, w, b.String())
+			}
+		}
+		if strings.Contains(b.String(), "émile") {
+			t.Errorf("%s report names the withdrawn person", tc.lang)
+		}
+	}
+	// A run that read the power counter is reported as measured.
+	tr := sampleTrace(t)
+	tr.add("run", sys, KindProposeRun, map[string]any{"mode": "model", "started": t0, "finished": t0.Add(time.Minute), "pairs": 1, "calls": 1,
+		"energy_wh": 0.4, "energy_source": "rapl:intel-rapl:0", "model_ns": 1})
+	f = Report(replay(t, tr.events))
+	var b bytes.Buffer
+	WriteReport(&b, f, "fr")
+	if !f.Energy.Measured || !strings.Contains(b.String(), "mesurés (rapl:intel-rapl:0)") || strings.Contains(b.String(), "estimés") {
+		t.Errorf("measured energy reported as:\n%s", b.String())
+	}
+}
+
+// FuzzPseudonymText checks the name replacement on any text: it never
+// panics, keeps the text valid UTF-8, and leaves no known name standing as
+// a whole word.
+func FuzzPseudonymText(f *testing.F) {
+	for _, s := range []string{"Bruno et chloé", "ANNA!", "Annabelle", "é", "\xff bruno", "chloéchloé chloé"} {
+		f.Add(s)
+	}
+	p := newPseudonyms(busyTrace(&testing.T{}).events)
+	f.Fuzz(func(t *testing.T, s string) {
+		out := p.text(s)
+		if strings.ToValidUTF8(s, "\ufffd") == s && strings.ToValidUTF8(out, "\ufffd") != out {
+			t.Fatalf("text(%q) = %q is not valid UTF-8", s, out)
+		}
+		if again := p.text(out); again != out {
+			t.Fatalf("a name left in %q: %q", out, again)
+		}
+	})
+}
