@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPseudonymText(t *testing.T) {
@@ -65,4 +66,24 @@ func withSource(t *testing.T, e Event, source string) Event {
 		t.Fatal("source not set")
 	}
 	return n
+}
+
+func TestForgetEventAndPeopleNamed(t *testing.T) {
+	st := replay(t, busyTrace(t).events)
+	if got := PeopleNamed(st, "anna"); len(got) != 1 || got[0].Fingerprint != "SHA256:anna" {
+		t.Errorf("PeopleNamed(anna) = %v", got)
+	}
+	if got := PeopleNamed(st, "zoé"); len(got) != 0 {
+		t.Errorf("PeopleNamed(zoé) = %v", got)
+	}
+	tr := busyTrace(t)
+	e := ForgetEvent("atelier", "bruno", "", t0.Add(time.Hour))
+	e.Seq = int64(len(tr.events) + 1)
+	st = replay(t, append(tr.events, e))
+	if !st.IsForgotten(bruno) || st.IsForgotten(chloe) || e.Actor.Role != System {
+		t.Errorf("forgotten %v", st.Forgotten)
+	}
+	if e2 := ForgetEvent("atelier", "bruno", "", t0.Add(time.Hour)); e2.ID != e.ID {
+		t.Error("the same withdrawal at the same time must have the same id")
+	}
 }

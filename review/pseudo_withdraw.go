@@ -231,3 +231,21 @@ func versionNumber(added Event, events []Event, statement string) int {
 	}
 	return foldProposal(added, events).version(statement)
 }
+
+// PeopleNamed returns the distinct people (name and key) who acted under a
+// name in the session, in order of first appearance, so that `revue
+// forget` can refuse a name nobody used and show which keys it withdraws.
+func PeopleNamed(st *State, name string) []Actor {
+	var out []Actor
+	seen := map[string]bool{}
+	for _, e := range st.Events {
+		a := e.Actor
+		if a.Role == System || a.Name != name || seen[a.Key()] {
+			continue
+		}
+		seen[a.Key()] = true
+		a.Role = ""
+		out = append(out, a)
+	}
+	return out
+}
