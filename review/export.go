@@ -100,7 +100,7 @@ func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
 		for _, e := range st.Events {
-			if err = enc.Encode(meta.event(e)); err != nil {
+			if err = enc.Encode(jsonlEvent{Session: st.Name, exportEvent: meta.event(e)}); err != nil {
 				break
 			}
 		}
@@ -229,6 +229,13 @@ type exportEvent struct {
 	Kind  Kind            `json:"kind"`
 	Data  json.RawMessage `json:"data"`
 	Hash  string          `json:"hash,omitempty"`
+}
+
+// jsonlEvent is one line of the jsonl export: an event naming its
+// session, so that the lines of several sessions can be concatenated.
+type jsonlEvent struct {
+	Session string `json:"session"`
+	exportEvent
 }
 
 type exportDocumentV2 struct {
@@ -460,7 +467,8 @@ func exportCSV(w io.Writer, st *State) error {
 	cw := csv.NewWriter(w)
 	header := []string{"id", "document_id", "document_title", "passage_id", "page", "section", "criterion_id", "criterion_title",
 		"statement", "final_statement", "quote", "quote_found", "confidence", "origin_kind", "origin_name",
-		"status", "decided_by", "reason", "accept", "reject", "rephrase", "skip", "conflict", "comments"}
+		"status", "decided_by", "reason", "accept", "reject", "rephrase", "skip", "conflict", "comments",
+		"negative", "final_author", "final_version", "sealed", "reopened", "outcome"}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -484,7 +492,9 @@ func exportCSV(w io.Writer, st *State) error {
 			cell(p.Statement), cell(p.Final), cell(p.Quote), strconv.FormatBool(p.QuoteStart >= 0), strconv.FormatFloat(p.Confidence, 'f', -1, 64),
 			p.Origin.Kind, cell(p.Origin.Name), string(p.Status), cell(decidedBy), cell(reason),
 			strconv.Itoa(t[Accept]), strconv.Itoa(t[Reject]), strconv.Itoa(t[Rephrase]), strconv.Itoa(t[Skip]),
-			strconv.FormatBool(p.Conflict), strconv.Itoa(len(p.Comments))}
+			strconv.FormatBool(p.Conflict), strconv.Itoa(len(p.Comments)),
+			strconv.FormatBool(p.Negative), cell(p.FinalAuthor.Name), strconv.Itoa(p.FinalVersion), strconv.FormatBool(p.Sealed),
+			strconv.Itoa(p.Reopened), cell(p.Outcome)}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

@@ -70,7 +70,7 @@ func referenceExport(t *testing.T, st *State, format string) []byte {
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
 		for _, e := range st.Events {
-			if err = enc.Encode(traceEvent(e)); err != nil {
+			if err = enc.Encode(jsonlEvent{Session: st.Name, exportEvent: traceEvent(e)}); err != nil {
 				break
 			}
 		}
