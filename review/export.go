@@ -36,7 +36,11 @@ func Export(w io.Writer, events []Event, format string, pseudonymize bool) error
 	}
 	events, meta.withdrawals = Withdraw(slices.Clone(events))
 	if pseudonymize {
-		events = pseudonymizeInPlace(events, false)
+		placeholders := map[string]bool{}
+		for _, w := range meta.withdrawals {
+			placeholders[w.Person] = true
+		}
+		events = pseudonymizeInPlace(events, false, placeholders)
 	}
 	st, err := Replay(events)
 	if err != nil {

@@ -438,7 +438,7 @@ func TestWithdrawRenumbers(t *testing.T) {
 	}
 	// A withdrawn facilitator's settings stay, under the placeholder.
 	tr := researchTrace(t)
-	tr.add("forget-anna", sys, KindPersonForgotten, Forget{Name: "anna", Fingerprint: "SHA256:annakey"})
+	tr.add("forget-2", sys, KindPersonForgotten, Forget{Name: "anna", Fingerprint: "SHA256:annakey"})
 	kept, _ = Withdraw(slices.Clone(tr.events))
 	st = replay(t, kept)
 	if st.Conditions.Random == nil || st.Consent.Text == "" {
@@ -451,6 +451,11 @@ func TestWithdrawRenumbers(t *testing.T) {
 	}
 	if p, _ := st.Proposal("P1"); p.Status != Pending {
 		t.Errorf("P1's seals were anna's: it should be open again, is %s", p.Status)
+	}
+	// Pseudonymised, the placeholders stay placeholders: W2 is no person.
+	out := string(export(t, tr.events, "json", true))
+	if !strings.Contains(out, `"name": "W2"`) || strings.Contains(out, "anna") || strings.Contains(out, "émile") {
+		t.Errorf("the withdrawn facilitator's settings are not under W2, or a name is left")
 	}
 }
 

@@ -26,7 +26,7 @@ import (
 // says so). The system's own actor (init, propose) keeps its name: it is no
 // person. Passages and quotes are the documents' own text and are kept.
 func Pseudonymize(events []Event) []Event {
-	return pseudonymizeInPlace(slices.Clone(events), true)
+	return pseudonymizeInPlace(slices.Clone(events), true, nil)
 }
 
 // pseudonymizeInPlace is Pseudonymize rewriting the events it is given,
@@ -37,8 +37,11 @@ func Pseudonymize(events []Event) []Event {
 // With paths false, document events are left alone: Export replaces their
 // paths as it writes them instead, since rewriting every document.added
 // payload of a large corpus would hold its text twice in memory.
-func pseudonymizeInPlace(events []Event, paths bool) []Event {
-	p := newPseudonyms(events)
+//
+// Names in keep (the placeholders W1, W2... of withdrawals) are no
+// person's and are left as they are.
+func pseudonymizeInPlace(events []Event, paths bool, keep map[string]bool) []Event {
+	p := newPseudonyms(events, keep)
 	p.paths = paths
 	for i := range events {
 		e := &events[i]
@@ -63,12 +66,12 @@ type pseudonyms struct {
 	paths  bool              // also replace file paths by file names
 }
 
-func newPseudonyms(events []Event) *pseudonyms {
+func newPseudonyms(events []Event, keep map[string]bool) *pseudonyms {
 	p := &pseudonyms{byKey: map[string]string{}, byName: map[string]string{}, byFP: map[string]string{}, paths: true}
 	var names []string
 	for _, e := range events {
 		a := e.Actor
-		if a.Role == System || a.Name == "" {
+		if a.Role == System || a.Name == "" || keep[a.Name] {
 			continue
 		}
 		k := a.Key()

@@ -11,7 +11,7 @@ func TestPseudonymText(t *testing.T) {
 	tr := busyTrace(t)
 	tr.add("j-am", Actor{Name: "Anne Marie", Role: Participant}, KindParticipantJoin, map[string]string{})
 	tr.add("j-an", Actor{Name: "anne", Role: Participant}, KindParticipantJoin, map[string]string{})
-	p := newPseudonyms(tr.events)
+	p := newPseudonyms(tr.events, nil)
 	// anna P1? Order of first appearance: bruno (j1), chloé, anna, Anne Marie, anne.
 	for _, tc := range []struct{ in, want string }{
 		{"Bruno a raison", "P1 a raison"},

@@ -86,7 +86,7 @@ func FuzzPseudonymText(f *testing.F) {
 	for _, s := range []string{"Bruno et chloé", "ANNA!", "Annabelle", "é", "\xff bruno", "chloéchloé chloé"} {
 		f.Add(s)
 	}
-	p := newPseudonyms(busyTrace(&testing.T{}).events)
+	p := newPseudonyms(busyTrace(&testing.T{}).events, nil)
 	f.Fuzz(func(t *testing.T, s string) {
 		out := p.text(s)
 		if strings.ToValidUTF8(s, "\ufffd") == s && strings.ToValidUTF8(out, "\ufffd") != out {
