@@ -32,7 +32,7 @@ var Formats = []string{"json", "jsonl", "csv", "votes", "annotations", "qdpx"}
 func Export(w io.Writer, events []Event, format string, pseudonymize bool) error {
 	meta := exportMeta{}
 	if n := len(events); n > 0 {
-		meta.head = eventHash(events[n-1])
+		meta.head = events[n-1].Hash
 	}
 	events, meta.withdrawals = Withdraw(slices.Clone(events))
 	if pseudonymize {
@@ -74,7 +74,7 @@ func (m exportMeta) event(e Event) exportEvent {
 			d.Source = fileName(d.Source)
 			if raw, err := json.Marshal(d); err == nil {
 				e.Data = raw
-				clearHash(&e)
+				e.Hash = ""
 			}
 		}
 	}
@@ -89,7 +89,7 @@ func (m exportMeta) event(e Event) exportEvent {
 func writeState(w io.Writer, st *State, format string) error {
 	meta := exportMeta{}
 	if n := len(st.Events); n > 0 {
-		meta.head = eventHash(st.Events[n-1])
+		meta.head = st.Events[n-1].Hash
 	}
 	return exportState(w, st, format, meta)
 }
@@ -256,7 +256,7 @@ type exportDocumentV2 struct {
 }
 
 func traceEvent(e Event) exportEvent {
-	return exportEvent{Seq: e.Seq, At: e.At.UTC(), ID: e.ID, Actor: e.Actor, Kind: e.Kind, Data: e.Data, Hash: eventHash(e)}
+	return exportEvent{Seq: e.Seq, At: e.At.UTC(), ID: e.ID, Actor: e.Actor, Kind: e.Kind, Data: e.Data, Hash: e.Hash}
 }
 
 func toExportPassage(p Passage) exportPassage {

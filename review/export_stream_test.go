@@ -32,7 +32,7 @@ func exportDocWhole(st *State) exportDocumentV2 {
 		d.Trace = append(d.Trace, traceEvent(e))
 	}
 	if n := len(st.Events); n > 0 {
-		d.HeadHash = eventHash(st.Events[n-1])
+		d.HeadHash = st.Events[n-1].Hash
 	}
 	return d
 }

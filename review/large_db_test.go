@@ -2,8 +2,10 @@ package review_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -95,4 +97,53 @@ func vmHWM() int64 {
 		}
 	}
 	return 0
+}
+
+// TestExportCarriesTheChain exports a session read from a real SQLite file:
+// every event carries its chain hash, head_hash is the last one, and an
+// event the pseudonymisation rewrote carries none (it is no longer the
+// stored one), while the others keep theirs.
+func TestExportCarriesTheChain(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	events := review.LargeSession("chain", 5, 300, 2)
+	for i := range events {
+		events[i].Seq = 0
+	}
+	if _, err := st.Append(context.Background(), events...); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := st.Replay(context.Background(), "chain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pseudo := range []bool{false, true} {
+		var b strings.Builder
+		if err := review.Export(&b, stored, "json", pseudo); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Head  string `json:"head_hash"`
+			Trace []struct {
+				Kind  review.Kind  `json:"kind"`
+				Actor review.Actor `json:"actor"`
+				Hash  string       `json:"hash"`
+			} `json:"trace"`
+		}
+		if err := json.Unmarshal([]byte(b.String()), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Head == "" || doc.Head != stored[len(stored)-1].Hash {
+			t.Fatalf("head_hash %q, stored head %q", doc.Head, stored[len(stored)-1].Hash)
+		}
+		for i, e := range doc.Trace {
+			rewritten := pseudo && (e.Actor.Role != review.System || e.Kind == review.KindDocumentAdded)
+			if rewritten != (e.Hash == "") || (!rewritten && e.Hash != stored[i].Hash) {
+				t.Errorf("pseudonymized %v, event %d (%s by %s): hash %q, stored %q", pseudo, i, e.Kind, e.Actor.Name, e.Hash, stored[i].Hash)
+			}
+		}
+	}
 }

@@ -47,11 +47,11 @@ func pseudonymizeInPlace(events []Event, paths bool, keep map[string]bool) []Eve
 		e := &events[i]
 		if a := p.actor(e.Actor); a != e.Actor {
 			e.Actor = a
-			clearHash(e)
+			e.Hash = ""
 		}
 		if raw, ok := p.data(*e); ok {
 			e.Data = raw
-			clearHash(e)
+			e.Hash = ""
 		}
 	}
 	return events
@@ -162,63 +162,75 @@ func fileName(path string) string {
 // text; ok is false when the payload is unchanged.
 func (p *pseudonyms) data(e Event) (json.RawMessage, bool) {
 	var v any
+	changed := false
+	set := func(dst *string, s string) {
+		if *dst != s {
+			*dst, changed = s, true
+		}
+	}
+	text := func(dst *string) { set(dst, p.text(*dst)) }
 	switch e.Kind {
 	case KindDocumentAdded:
 		var d Document
-		if !p.paths || e.Decode(&d) != nil || d.Source == fileName(d.Source) {
+		if !p.paths || e.Decode(&d) != nil {
 			return nil, false
 		}
-		d.Source = fileName(d.Source)
-		v = d
+		set(&d.Source, fileName(d.Source))
+		v = &d
 	case KindProposalAdded:
 		var d Proposal
 		if e.Decode(&d) != nil {
 			return nil, false
 		}
 		if d.Origin.Kind == OriginHuman {
-			d.Origin.Name = p.actor(e.Actor).Name
+			set(&d.Origin.Name, p.actor(e.Actor).Name)
 		}
-		d.Statement = p.text(d.Statement)
-		v = d
+		text(&d.Statement)
+		v = &d
 	case KindVoteCast, KindDecisionMade:
 		var d VoteData
 		if e.Decode(&d) != nil {
 			return nil, false
 		}
-		d.Note, d.Statement, d.Outcome = p.text(d.Note), p.text(d.Statement), p.text(d.Outcome)
-		v = d
+		text(&d.Note)
+		text(&d.Statement)
+		text(&d.Outcome)
+		v = &d
 	case KindDecisionReopened:
 		var d ReopenData
-		if e.Decode(&d) != nil || d.Note == "" {
+		if e.Decode(&d) != nil {
 			return nil, false
 		}
-		d.Note = p.text(d.Note)
-		v = d
+		text(&d.Note)
+		v = &d
 	case KindPersonForgotten:
 		var d Forget
 		if e.Decode(&d) != nil {
 			return nil, false
 		}
 		if alias, ok := p.byName[strings.ToLower(d.Name)]; ok {
-			d.Name = alias
+			set(&d.Name, alias)
 		} else {
-			d.Name = p.text(d.Name)
+			text(&d.Name)
 		}
 		if alias, ok := p.byFP[d.Fingerprint]; ok {
-			d.Fingerprint = alias
+			set(&d.Fingerprint, alias)
 		} else if d.Fingerprint != "" {
-			d.Fingerprint = "withdrawn"
+			set(&d.Fingerprint, "withdrawn")
 		}
-		v = d
+		v = &d
 	case KindCommentAdded:
 		var d CommentData
 		if e.Decode(&d) != nil {
 			return nil, false
 		}
-		d.Text = p.text(d.Text)
-		v = d
+		text(&d.Text)
+		v = &d
 	default:
 		return nil, false
+	}
+	if !changed {
+		return nil, false // untouched payloads keep their bytes, and their hash
 	}
 	raw, err := json.Marshal(v)
 	if err != nil {

@@ -116,7 +116,7 @@ func Withdraw(events []Event) ([]Event, []Withdrawal) {
 		if i := who(e.Actor); i >= 0 {
 			if settings[e.Kind] {
 				e.Actor.Name, e.Actor.Fingerprint = out[i].Person, ""
-				clearHash(&e)
+				e.Hash = ""
 			} else {
 				drop = i
 			}
@@ -152,7 +152,7 @@ func Withdraw(events []Event) ([]Event, []Withdrawal) {
 				v.Version = n
 				if raw, err := json.Marshal(v); err == nil {
 					e.Data = raw
-					clearHash(&e)
+					e.Hash = ""
 				}
 			}
 		}
@@ -179,12 +179,12 @@ func Withdraw(events []Event) ([]Event, []Withdrawal) {
 			forgetN++
 			if raw, err := json.Marshal(Forget{Name: "W" + strconv.Itoa(forgetN)}); err == nil {
 				e.Data = raw
-				clearHash(&e)
+				e.Hash = ""
 			}
 		}
 		if raw, ok := names.data(e); ok && e.Kind != KindPersonForgotten {
 			e.Data = raw
-			clearHash(&e)
+			e.Hash = ""
 		}
 		if h != nil && (isVote || e.Kind == KindActionUndone) {
 			h.kept = append(h.kept, e)
