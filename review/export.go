@@ -69,13 +69,9 @@ type exportMeta struct {
 // event is an event as the trace of an export shows it.
 func (m exportMeta) event(e Event) exportEvent {
 	if m.paths && e.Kind == KindDocumentAdded {
-		var d Document
-		if e.Decode(&d) == nil && d.Source != fileName(d.Source) {
-			d.Source = fileName(d.Source)
-			if raw, err := json.Marshal(d); err == nil {
-				e.Data = raw
-				e.Hash = ""
-			}
+		if raw, ok := replaceSource(e.Data); ok {
+			e.Data = raw
+			e.Hash = ""
 		}
 	}
 	return traceEvent(e)
@@ -233,6 +229,39 @@ type exportEvent struct {
 	Kind  Kind            `json:"kind"`
 	Data  json.RawMessage `json:"data"`
 	Hash  string          `json:"hash,omitempty"`
+}
+
+// replaceSource returns a document.added payload with its source path
+// replaced by the file's name. It rewrites the one field in the bytes
+// rather than decoding the document (its passages are most of a corpus):
+// decoding 18,000 documents again while writing made enough garbage to
+// push the export's peak memory near 300 MB. A payload not in the form
+// json.Marshal gives falls back to decoding it.
+func replaceSource(data json.RawMessage) (json.RawMessage, bool) {
+	var d struct {
+		Source string `json:"source"`
+	}
+	if json.Unmarshal(data, &d) != nil || d.Source == fileName(d.Source) {
+		return nil, false
+	}
+	oldQ, err1 := json.Marshal(d.Source)
+	newQ, err2 := json.Marshal(fileName(d.Source))
+	key := []byte(`"source":`)
+	if err1 == nil && err2 == nil {
+		if i := bytes.Index(data, append(key, oldQ...)); i >= 0 {
+			out := make([]byte, 0, len(data)-len(oldQ)+len(newQ))
+			out = append(out, data[:i+len(key)]...)
+			out = append(out, newQ...)
+			return append(out, data[i+len(key)+len(oldQ):]...), true
+		}
+	}
+	var full Document
+	if json.Unmarshal(data, &full) != nil {
+		return nil, false
+	}
+	full.Source = fileName(full.Source)
+	raw, err := json.Marshal(full)
+	return raw, err == nil
 }
 
 // jsonlEvent is one line of the jsonl export: an event naming its

@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +86,27 @@ func TestForgetEventAndPeopleNamed(t *testing.T) {
 	}
 	if e2 := ForgetEvent("atelier", "bruno", "", t0.Add(time.Hour)); e2.ID != e.ID {
 		t.Error("the same withdrawal at the same time must have the same id")
+	}
+}
+
+// TestReplaceSource checks the byte-level rewrite of a document's path
+// against decoding and encoding it whole, with a path that JSON escapes.
+func TestReplaceSource(t *testing.T) {
+	d := Document{ID: docSHA, Title: "T", Source: `/home/anna/<docs> & "x"/pad.md`, SHA256: docSHA, Format: "markdown",
+		Passages: []Passage{{ID: "p", Document: docSHA, Index: 1, Text: `"source":"/home/anna/<docs> & \"x\"/pad.md"`, End: 10}}}
+	raw, _ := json.Marshal(d)
+	got, ok := replaceSource(raw)
+	want := d
+	want.Source = "pad.md"
+	wantRaw, _ := json.Marshal(want)
+	if !ok || !bytes.Equal(got, wantRaw) {
+		t.Errorf("replaceSource:\n%s\nwant\n%s", got, wantRaw)
+	}
+	if _, ok := replaceSource(wantRaw); ok {
+		t.Error("a file name alone was rewritten")
+	}
+	spaced := bytes.ReplaceAll(raw, []byte(`"source":`), []byte(`"source": `))
+	if got, ok := replaceSource(spaced); !ok || !bytes.Equal(got, wantRaw) {
+		t.Errorf("fallback: %s", got)
 	}
 }
