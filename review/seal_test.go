@@ -382,3 +382,12 @@ func TestTakeBackReopensASealAndUndoesAVote(t *testing.T) {
 		t.Fatalf("after the reopening: %s %+v, want the vote's undoing", k, data)
 	}
 }
+
+func TestARephrasingVoteWithTheVersionOnScreenBringsItsWording(t *testing.T) {
+	l := newLive(t)
+	l.must(bruno, KindVoteCast, VoteData{Proposal: "P1", Verdict: Rephrase, Statement: "Règles votées.", Version: 1})
+	p := l.p1()
+	if len(p.Versions) != 2 || p.Versions[1].Statement != "Règles votées." || p.Votes[0].Version != 2 {
+		t.Fatalf("versions %+v, vote version %d", p.Versions, p.Votes[0].Version)
+	}
+}

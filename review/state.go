@@ -748,13 +748,16 @@ func (p *ProposalState) fold(e Event, payload any) {
 		v := Vote{EventID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Verdict: d.Verdict,
 			Reason: d.Reason, Note: d.Note, Statement: d.Statement, DwellMS: d.DwellMS,
 			Decides: e.Kind == KindDecisionMade, Version: d.Version, Outcome: d.Outcome}
-		if v.Verdict == Rephrase && d.Version == 0 && p.version(d.Statement) == 0 {
+		// On a vote, Version is the version on the voter's screen, so a
+		// rephrasing vote always brings its wording; on a decision, a
+		// Version chooses an existing one.
+		if v.Verdict == Rephrase && (e.Kind == KindVoteCast || d.Version == 0) && p.version(d.Statement) == 0 {
 			// A new wording competes with the others; its diff is against
 			// the original, which is what every competing version rewords.
 			p.Versions = append(p.Versions, Version{N: len(p.Versions) + 1, Statement: d.Statement,
 				Author: e.Actor, At: e.At, EventID: e.ID, Diff: WordDiff(p.Statement, d.Statement)})
 		}
-		if v.Verdict == Rephrase && v.Version == 0 {
+		if v.Verdict == Rephrase && (e.Kind == KindVoteCast || v.Version == 0) {
 			v.Version = p.version(d.Statement)
 		}
 		if v.Verdict == Rephrase && v.Statement == "" && v.Version > 0 && v.Version <= len(p.Versions) {
