@@ -57,8 +57,7 @@ func TestWorkshopFollowBreakAwayRejoin(t *testing.T) {
 	join, anna := workshop(t, w)
 	bob := join("bob")
 	bob.waitText("bob", "│ 1/3")
-	anna.press("F")
-	anna.waitText("You lead the room")
+	// Nobody had to press F: the facilitator leads from the start.
 	bob.waitText("◉ room")
 	anna.press("j")
 	bob.waitText("│ 2/3")
@@ -214,8 +213,7 @@ func TestWorkshopUndoFilterCreate(t *testing.T) {
 func TestWorkshopReconnectKeepsDraft(t *testing.T) {
 	w := newWorld(t, "", "jardin")
 	join, anna := workshop(t, w)
-	anna.press("F")
-	anna.waitText("You lead the room")
+	anna.waitText("★ room")
 	anna.press("j")
 	anna.waitText("│ 2/3")
 	bob := join("bob")

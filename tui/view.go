@@ -162,6 +162,11 @@ func (m *Model) drawHeader(k headKey) string {
 	}
 	right := k.right + m.st.Faint.Render(m.t.HelpHint) + " "
 	room := w - theme.Width(right)
+	if theme.Width(left+" │ "+pos) > room {
+		// The session's name gives way first: the window title has it,
+		// and where the reader stands in the list matters more.
+		left = " " + m.st.Title.Render(m.t.AppName)
+	}
 	line := theme.Cut(left+m.st.Faint.Render(" │ ")+pos, room)
 	return theme.Fit(line+strings.Repeat(" ", max(room-theme.Width(line), 0))+right, w)
 }

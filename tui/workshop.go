@@ -27,13 +27,16 @@ const defaultTimer = 3 * time.Minute
 func (m *Model) isFacilitator() bool { return m.opts.Actor.Role == review.Facilitator }
 
 // leading reports whether this facilitator leads the room and the room
-// follows: then each of their moves takes the room along.
+// follows: then each of their moves takes the room along. A room nobody
+// leads yet is led by the first facilitator who arrives or moves (the fold
+// makes the first room.moved its leader's): the room follows its
+// facilitator from the first minute, without anybody having to press F.
 func (m *Model) leading() bool {
 	if !m.isFacilitator() || m.snap == nil {
 		return false
 	}
 	r := m.snap.State.Room
-	return r.Follow && r.Leader.Name != "" && r.Leader.Key() == m.opts.Actor.Key()
+	return r.Follow && (r.Leader.Name == "" || r.Leader.Key() == m.opts.Actor.Key())
 }
 
 // roomLed reports whether someone leads a following room to a link.
@@ -322,7 +325,7 @@ func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case &k.Lead:
 		// Taking the lead turns following on; the leader's F frees the
 		// room, and the next F takes it along again.
-		follow := !m.leading()
+		follow := !m.leading() || m.snap.State.Room.Leader.Name == ""
 		info := m.t.LeadOff
 		if follow {
 			info = m.t.LeadOn
