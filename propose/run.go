@@ -264,12 +264,12 @@ type job struct {
 
 // outcome is what asking one pair gave.
 type outcome struct {
-	job       job
-	events    []review.Event
-	proposal  bool
-	failed    *review.ProposeFailed
-	cancelled bool
-	fatal     error
+	job         job
+	events      []review.Event
+	proposal    bool
+	failed      *review.ProposeFailed
+	cancelled   bool
+	fatal       error
 	calls       int
 	promptTok   int64
 	outTok      int64
