@@ -93,35 +93,15 @@ type passageRef struct {
 // ctx ends, the answers already received are saved, the run's cost is
 // recorded, and ctx's error is returned.
 func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.Event) error, progress func(Progress)) (review.ProposeRun, error) {
-	cfg, err := cfg.withDefaults()
+	r, texts, err := prepare(st, cfg, sink, progress)
 	if err != nil {
 		return review.ProposeRun{}, err
 	}
-	// Statements are written in the session's language, not in the
-	// locale of whoever runs propose.
-	cfg.Lang = SessionLanguage(st, cfg.Lang)
-	if progress == nil {
-		progress = func(Progress) {}
-	}
-	var refs []passageRef
-	var texts []review.Passage
-	for _, d := range st.Documents {
-		for i := range d.Passages {
-			refs = append(refs, passageRef{p: &d.Passages[i], title: d.Title})
-			texts = append(texts, d.Passages[i])
-		}
-	}
-	switch {
-	case len(st.Criteria) == 0:
-		return review.ProposeRun{}, fmt.Errorf("session %q has no criteria: create it with `revue init %s --criteria FILE DOCS`", st.Name, st.Name)
-	case len(refs) == 0:
-		return review.ProposeRun{}, fmt.Errorf("session %q has no passages: its documents are empty; import documents with text", st.Name)
-	}
-	r := &runner{cfg: cfg, st: st, refs: refs, sink: sink, progress: progress}
+	cfg = r.cfg
 	r.run = review.ProposeRun{
 		Mode: review.OriginModel, Model: cfg.Model, EmbedModel: cfg.EmbedModel,
-		Started: cfg.now().UTC(), Criteria: len(st.Criteria), Passages: len(refs),
-		Exhaustive: len(st.Criteria) * len(refs), PowerWatts: cfg.PowerWatts,
+		Started: cfg.now().UTC(), Criteria: len(st.Criteria), Passages: len(r.refs),
+		Exhaustive: len(st.Criteria) * len(r.refs), PowerWatts: cfg.PowerWatts,
 		Parallel: cfg.Parallel, EstimateNanos: int64(cfg.Estimate),
 	}
 	if cfg.Frugal {
@@ -139,6 +119,36 @@ func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.E
 		r.rapl = openRAPL(cfg.PowercapDir)
 	}
 	return r.judgeAll(ctx, texts)
+}
+
+// prepare checks the settings and the session, and lists its passages, for
+// Run and Estimate alike.
+func prepare(st *review.State, cfg Config, sink func([]review.Event) error, progress func(Progress)) (*runner, []review.Passage, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, nil, err
+	}
+	// Statements are written in the session's language, not in the
+	// locale of whoever runs propose.
+	cfg.Lang = SessionLanguage(st, cfg.Lang)
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	var refs []passageRef
+	var texts []review.Passage
+	for _, d := range st.Documents {
+		for i := range d.Passages {
+			refs = append(refs, passageRef{p: &d.Passages[i], title: d.Title})
+			texts = append(texts, d.Passages[i])
+		}
+	}
+	switch {
+	case len(st.Criteria) == 0:
+		return nil, nil, fmt.Errorf("session %q has no criteria: create it with `revue init %s --criteria FILE DOCS`", st.Name, st.Name)
+	case len(refs) == 0:
+		return nil, nil, fmt.Errorf("session %q has no passages: its documents are empty; import documents with text", st.Name)
+	}
+	return &runner{cfg: cfg, st: st, refs: refs, sink: sink, progress: progress}, texts, nil
 }
 
 // runner holds one run's settings and running totals.
@@ -276,6 +286,7 @@ type outcome struct {
 	nanos       int64
 	promptNanos int64
 	evalNanos   int64
+	promptChars int64
 	judged      *review.PairJudged // the answer, when one was valid
 }
 
@@ -396,6 +407,7 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 		r.run.OutputTokens += o.outTok
 		r.run.ModelNanos += o.nanos
 		r.run.PromptNanos += o.promptNanos
+		r.run.PromptChars += o.promptChars
 		r.run.EvalNanos += o.evalNanos
 		if o.judged != nil {
 			known[o.judged.Key] = *o.judged
@@ -542,6 +554,9 @@ func (r *runner) judgePair(ctx context.Context, h *host, j job) outcome {
 		o.outTok += int64(res.metrics.EvalCount)
 		o.nanos += int64(res.metrics.TotalDuration)
 		o.promptNanos += int64(res.metrics.PromptEvalDuration)
+		if res.metrics.PromptEvalCount > 0 {
+			o.promptChars += int64(requestChars(req))
+		}
 		o.evalNanos += int64(res.metrics.EvalDuration)
 		if err == nil {
 			// A whole answer that cannot be used is not asked again: at

@@ -279,6 +279,7 @@ type ProposeRun struct {
 	// summed prompt and generation durations. Ollama 0.17's prompt count
 	// includes the tokens its cache reused, so the prompt speed is an
 	// effective one.
+	PromptChars        int64   `json:"prompt_chars,omitempty"` // characters sent, for the tokens per character of this model
 	PromptNanos        int64   `json:"prompt_eval_ns,omitempty"`
 	EvalNanos          int64   `json:"eval_ns,omitempty"`
 	PromptTokensPerSec float64 `json:"prompt_tokens_per_s,omitempty"`
