@@ -139,7 +139,7 @@ func Estimate(ctx context.Context, st *review.State, cfg Config, opt EstimateOpt
 
 // speeds are what a plan's arithmetic needs to know of a model here.
 type speeds struct {
-	source                                            string
+	source                                             string
 	promptTPS, outputTPS, charsPerToken, outputPerPair float64
 	// effective: the prompt speed counts the tokens Ollama's cache reused
 	// (a trace's figure), so it applies to the tokens sent, not evaluated.

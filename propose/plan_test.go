@@ -53,7 +53,7 @@ func TestPlanArithmetic(t *testing.T) {
 	sp.effective = true
 	pl3 := Plan{Slots: 2, Hosts: 1}
 	planTokens(&pl3, sp, calls, 2)
-	if want := time.Duration((1132.0/20 + 32) * float64(time.Second)) + 2*time.Second; pl3.Duration != want {
+	if want := time.Duration((1132.0/20+32)*float64(time.Second)) + 2*time.Second; pl3.Duration != want {
 		t.Errorf("effective speed: %v, want %v", pl3.Duration, want)
 	}
 }
