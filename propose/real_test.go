@@ -87,8 +87,35 @@ func TestRealOllama(t *testing.T) {
 		res.Pairs, res.Calls, res.Failed = run.Pairs, run.Calls, run.Failed
 		res.PromptTokensReported, res.OutputTokens = run.PromptTokens, run.OutputTokens
 		res.EnergySource = run.EnergySource
+	case "embed":
+		// Embedding speed of REVUE_REAL_MODEL (an encoder) on the sample's
+		// passages and criteria, first batch and overall.
+		cfg, err := Config{Hosts: []string{addr}, Model: model, EmbedModel: model, CallTimeout: 20 * time.Minute}.withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hosts, err := connect(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		for _, d := range st.Documents {
+			for _, p := range d.Passages {
+				texts = append(texts, p.Text)
+			}
+		}
+		for _, c := range st.Criteria {
+			texts = append(texts, criterionQuery(c))
+		}
+		_, stats, err := embedAll(ctx, cfg, hosts, texts, nil, func(done, total int, first float64) {
+			t.Logf("embedded %d/%d, first batch %.2f texts/s", done, total, first)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Pairs, res.FirstBatchTextsPerSec = stats.texts, stats.firstRate
 	default:
-		t.Fatalf("REVUE_REAL_LAYOUT %q: use before or after", layout)
+		t.Fatalf("REVUE_REAL_LAYOUT %q: use before, after or embed", layout)
 	}
 	res.WallS = time.Since(t0).Seconds()
 	res.PSIAfter = psi()
@@ -121,6 +148,7 @@ type realResult struct {
 	SecondsPerPair, EstimateError     float64
 	EnergySource, PSIBefore, PSIAfter string
 	DoneReasons                       map[string]int `json:",omitempty"`
+	FirstBatchTextsPerSec             float64        `json:",omitempty"`
 	StartedAt                         string
 }
 
