@@ -167,17 +167,10 @@ type runner struct {
 // the "language" of its session.created event, French when it says none;
 // fallback is used only for a state built without that event.
 func SessionLanguage(st *review.State, fallback string) string {
-	for _, e := range st.Events {
-		if e.Kind != review.KindSessionCreated {
-			continue
-		}
-		var d review.SessionCreated
-		if e.Decode(&d) == nil && (d.Language == "fr" || d.Language == "en") {
-			return d.Language
-		}
-		return "fr"
+	if st.Name != "" && (st.Language == "fr" || st.Language == "en") {
+		return st.Language
 	}
-	if fallback == "en" {
+	if st.Name == "" && fallback == "en" {
 		return "en"
 	}
 	return "fr"
