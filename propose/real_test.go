@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -87,6 +88,16 @@ func TestRealOllama(t *testing.T) {
 		res.Pairs, res.Calls, res.Failed = run.Pairs, run.Calls, run.Failed
 		res.PromptTokensReported, res.OutputTokens = run.PromptTokens, run.OutputTokens
 		res.EnergySource = run.EnergySource
+		res.PlanPromptTPS, res.PlanOutputTPS = pl.PromptTokensPerSec, pl.OutputTokensPerSec
+		res.RunPromptTPS, res.RunOutputTPS = run.PromptTokensPerSec, run.OutputTokensPerSec
+		for _, j := range tr.judged(t) {
+			if pv := j.Provenance; pv != nil && pv.EvalDuration > 0 {
+				res.OutputTPSPerCall = append(res.OutputTPSPerCall, float64(pv.OutputTokens)/(float64(pv.EvalDuration)/1e9))
+			}
+		}
+		for _, f := range tr.st.Failures {
+			res.FailReasons = append(res.FailReasons, f.Reason)
+		}
 	case "embed":
 		// Embedding speed of REVUE_REAL_MODEL (an encoder) on the sample's
 		// passages and criteria, first batch and overall.
@@ -149,6 +160,10 @@ type realResult struct {
 	EnergySource, PSIBefore, PSIAfter string
 	DoneReasons                       map[string]int `json:",omitempty"`
 	FirstBatchTextsPerSec             float64        `json:",omitempty"`
+	PlanPromptTPS, PlanOutputTPS      float64        `json:",omitempty"`
+	RunPromptTPS, RunOutputTPS        float64        `json:",omitempty"`
+	OutputTPSPerCall                  []float64      `json:",omitempty"`
+	FailReasons                       []string       `json:",omitempty"`
 	StartedAt                         string
 }
 
@@ -190,7 +205,7 @@ func (r *realResult) measureBefore(t *testing.T, ctx context.Context, st *review
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := api.NewClient(u, nil)
+	client := api.NewClient(u, http.DefaultClient)
 	var passages []review.Passage
 	titles := map[string]string{}
 	for _, d := range st.Documents {
