@@ -102,6 +102,8 @@ func Estimate(ctx context.Context, st *review.State, cfg Config, opt EstimateOpt
 	ix := NewIndex(texts)
 	pl.Budgets = Budgets(ix, st.Criteria, cfg.PerCriterion, cfg.MinPerCriterion, cfg.BudgetShare)
 	if cfg.Frugal {
+		// No model: at most this many lexical proposals, in seconds.
+		pl.Model, pl.EmbedModel = "", ""
 		for _, k := range pl.Budgets {
 			pl.Pairs += k
 		}
@@ -130,7 +132,7 @@ func Estimate(ctx context.Context, st *review.State, cfg Config, opt EstimateOpt
 	for _, j := range jobs {
 		chars = append(chars, r.promptChars(j))
 	}
-	planTokens(&pl, sp, chars, len(st.Criteria))
+	planTokens(&pl, sp, chars)
 	if cfg.EmbedModel != "" {
 		r.planEmbed(ctx, &pl, hosts, texts, opt)
 	}
@@ -176,7 +178,7 @@ func (r *runner) promptChars(j job) promptChars {
 // hosts: parallel calls on one host share its cores and are counted as no
 // faster (on a CPU they are not, much). A trace's prompt speed is an
 // effective one (cached tokens counted), so it applies to the tokens sent.
-func planTokens(pl *Plan, sp *speeds, calls []promptChars, criteria int) {
+func planTokens(pl *Plan, sp *speeds, calls []promptChars) {
 	tok := func(chars int) int64 { return int64(math.Ceil(float64(chars) / sp.charsPerToken)) }
 	slots := max(pl.Slots, 1)
 	perCrit := map[string]int{}
@@ -330,6 +332,10 @@ func (pl Plan) Lines(lang string) []string {
 		return e
 	}
 	var out []string
+	if pl.Model == "" {
+		return []string{fmt.Sprintf(t("Sans modèle : au plus %d propositions lexicales (sur %d paires possibles), en quelques secondes.",
+			"No model: at most %d lexical proposals (of %d possible pairs), in seconds."), pl.Pairs, pl.Exhaustive)}
+	}
 	out = append(out, fmt.Sprintf(t("Paires à juger : %d (sur %d possibles ; %d déjà jugées) avec %s.",
 		"Pairs to judge: %d (of %d possible; %d judged before) with %s."), pl.Pairs, pl.Exhaustive, pl.Skipped, pl.Model))
 	if pl.Pairs == 0 {

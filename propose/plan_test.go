@@ -24,7 +24,7 @@ func TestPlanArithmetic(t *testing.T) {
 	}
 	sp := &speeds{source: SpeedsWarmUp, promptTPS: 20, outputTPS: 5, charsPerToken: 3, outputPerPair: 40, load: 2 * time.Second}
 	pl := Plan{Slots: 2, Hosts: 1}
-	planTokens(&pl, sp, calls, 2)
+	planTokens(&pl, sp, calls)
 	// Sent: every call sends everything, plus the template's 8 tokens.
 	// (100+20+300+8) + (100+20+200+8) + (100+20+100+8) + (100+30+10+8) = 1,132.
 	if pl.PromptTokensSent != 1132 {
@@ -45,14 +45,14 @@ func TestPlanArithmetic(t *testing.T) {
 	}
 	// Two hosts share the judging, not the loading (each loads at once).
 	pl2 := Plan{Slots: 2, Hosts: 2}
-	planTokens(&pl2, sp, calls, 2)
+	planTokens(&pl2, sp, calls)
 	if want := 38800*time.Millisecond + 2*time.Second; pl2.Duration != want {
 		t.Errorf("two hosts: %v, want %v", pl2.Duration, want)
 	}
 	// A trace's prompt speed counts cached tokens: it applies to the sent.
 	sp.effective = true
 	pl3 := Plan{Slots: 2, Hosts: 1}
-	planTokens(&pl3, sp, calls, 2)
+	planTokens(&pl3, sp, calls)
 	if want := time.Duration((1132.0/20+32)*float64(time.Second)) + 2*time.Second; pl3.Duration != want {
 		t.Errorf("effective speed: %v, want %v", pl3.Duration, want)
 	}
