@@ -257,7 +257,17 @@ func (r *runner) warmUp(ctx context.Context, h *host, j job) (*speeds, error) {
 	ref := r.refs[j.cand.Pos]
 	req := chatRequest(r.cfg, r.st.Criteria[j.cand.Criterion], ref.p, ref.title)
 	req.Messages[0].Content = fmt.Sprintf("(estimation %d)\n", r.cfg.now().UnixNano()) + req.Messages[0].Content
+	// One more try for an answer lost on the way (a stream cut, a busy
+	// server), as a judged pair gets.
 	res, err := chat(ctx, h, req, r.cfg.CallTimeout)
+	if err != nil && ctx.Err() == nil && classify(err) != callFatal {
+		if classify(err) == callWait {
+			if serr := r.cfg.sleep(ctx, backoff(r.cfg, 0)); serr != nil {
+				return nil, serr
+			}
+		}
+		res, err = chat(ctx, h, req, r.cfg.CallTimeout)
+	}
 	if err != nil {
 		if classify(err) == callFatal {
 			return nil, fatalError(h, r.cfg.Model, err)

@@ -242,3 +242,21 @@ func TestEmbeddingShowsItsCost(t *testing.T) {
 		t.Fatalf("plan embeds %d texts at %v/s in %v", pl.EmbedTexts, pl.EmbedTextsPerSec, pl.EmbedDuration)
 	}
 }
+
+// TestWarmUpAsksAgainOnACutStream: a warm-up whose stream is cut is asked
+// once more, as a judged pair would be, instead of failing the estimate.
+func TestWarmUpAsksAgainOnACutStream(t *testing.T) {
+	f := newFake(t)
+	f.SetAnswer(keywordJudge(testKeywords))
+	f.SetFault(func(c ollamafake.Call) ollamafake.Fault {
+		if c.N == 1 {
+			return ollamafake.MidStream
+		}
+		return ollamafake.None
+	})
+	var p pauses
+	pl, err := Estimate(context.Background(), newState(t, testDocs, testCriteria), testConfig(&p, f.URL), EstimateOptions{WarmUp: true})
+	if err != nil || pl.Speeds != SpeedsWarmUp || f.Chats() != 2 {
+		t.Fatalf("plan %+v, err %v, %d calls", pl, err, f.Chats())
+	}
+}
