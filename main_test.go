@@ -173,7 +173,7 @@ func TestDemoSessionIsMadeOnce(t *testing.T) {
 		t.Fatalf("demo: %d runs, %d proposals, %d criteria, %d documents", len(state.Runs), len(state.Proposals), len(state.Criteria), len(state.Documents))
 	}
 	for _, p := range state.Proposals {
-		if !strings.Contains(p.Statement, "Termes en commun") {
+		if !strings.Contains(p.Statement, "Mots du critère dans ce passage") {
 			t.Fatalf("a French demo proposal says %q", p.Statement)
 		}
 	}

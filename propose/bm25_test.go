@@ -86,11 +86,14 @@ func TestSearchDeterministicTies(t *testing.T) {
 }
 
 func TestFrugal(t *testing.T) {
+	// The session's language decides, not the locale of whoever runs
+	// propose: run("fr") is a French session proposed from an English
+	// locale, and the reverse.
 	run := func(lang string) (*trace, review.ProposeRun) {
-		tr := &trace{st: newState(t, testDocs, testCriteria)}
+		tr := &trace{st: newStateLang(t, testDocs, testCriteria, lang)}
 		var p pauses
 		cfg := testConfig(&p, "http://127.0.0.1:1") // never contacted
-		cfg.Frugal, cfg.Lang = true, lang
+		cfg.Frugal, cfg.Lang = true, map[string]string{"fr": "en", "en": "fr"}[lang]
 		r, err := Run(context.Background(), tr.st.Snapshot(), cfg, tr.sink, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -113,7 +116,7 @@ func TestFrugal(t *testing.T) {
 		if string([]rune(pa.Text)[p.QuoteStart:p.QuoteEnd]) != p.Quote || p.Quote == "" {
 			t.Fatalf("quote %q not at %d:%d of %q", p.Quote, p.QuoteStart, p.QuoteEnd, pa.Text)
 		}
-		if !strings.HasPrefix(p.Statement, "Termes en commun avec le critère : ") {
+		if !strings.HasPrefix(p.Statement, "Mots du critère dans ce passage (§") {
 			t.Fatalf("statement %q", p.Statement)
 		}
 		pv := p.Origin.Provenance
@@ -141,8 +144,38 @@ func TestFrugal(t *testing.T) {
 		t.Fatalf("rerun: %+v %v", r2, err)
 	}
 	en, _ := run("en")
-	if !strings.HasPrefix(en.st.Proposals[0].Statement, "Terms shared with the criterion: ") {
+	if !strings.HasPrefix(en.st.Proposals[0].Statement, "Words of the criterion in this passage (§") {
 		t.Fatalf("English statement %q", en.st.Proposals[0].Statement)
+	}
+	// No two lexical statements read the same.
+	seen := map[string]string{}
+	for _, p := range a.st.Proposals {
+		if other, dup := seen[p.Statement]; dup {
+			t.Errorf("%s and %s both read %q", other, p.ID, p.Statement)
+		}
+		seen[p.Statement] = p.ID
+	}
+}
+
+func TestSessionLanguage(t *testing.T) {
+	for _, tc := range []struct{ session, fallback, want string }{
+		{"", "en", "fr"}, {"fr", "en", "fr"}, {"en", "fr", "en"},
+	} {
+		st := newStateLang(t, testDocs, testCriteria, tc.session)
+		if got := SessionLanguage(st, tc.fallback); got != tc.want {
+			t.Errorf("session %q, fallback %q: %q, want %q", tc.session, tc.fallback, got, tc.want)
+		}
+	}
+	if got := SessionLanguage(review.NewState(), "en"); got != "en" {
+		t.Errorf("a state without session.created: %q, want the fallback", got)
+	}
+}
+
+func TestFrugalStatementWithoutSection(t *testing.T) {
+	p := &review.Passage{Text: "Un conflit entre voisins a été réglé par une médiation rapide."}
+	got := frugalStatement("fr", []string{"conflit", "médiation"}, p)
+	if got != "Mots du critère dans ce passage (« Un conflit entre voisins a été… ») : conflit, médiation." {
+		t.Fatalf("statement %q", got)
 	}
 }
 

@@ -16,13 +16,14 @@ const (
 	// DefaultModel is small enough for a CPU (about 2.6 GB), follows a JSON
 	// schema well and reads French.
 	DefaultModel = "qwen3:4b"
-	// DefaultPerCriterion is how many passages the judge reads per criterion.
-	// On the sample corpus (65 passages, 44 gold links) lexical recall is
-	// 0.43 at 4, 0.52 at 8, 0.64 at 12 and 0.66 at 16 (the ceiling of
-	// lexical retrieval there is 0.84: 7 gold passages share no word with
-	// their criterion): 12 is the knee. 12 × 30 criteria is 360 calls,
-	// about two hours for qwen3:4b on a laptop CPU, a night's work; and
-	// 2,250 times fewer than judging 27,000 pad passages exhaustively.
+	// DefaultPerCriterion is the most passages the judge reads per
+	// criterion. On the sample corpus (65 passages, 44 gold links) lexical
+	// recall is 0.43 at 4, 0.52 at 8, 0.64 at 12 and 0.66 at 16 (the
+	// ceiling of lexical retrieval there is 0.84: 7 gold passages share no
+	// word with their criterion): 12 is the knee. With the adaptive budget
+	// (Config.BudgetShare), 12 is the ceiling a criterion with flat scores
+	// gets; a criterion where a few passages stand out gets fewer. See
+	// BENCHMARKS.md, "propose: the cost of the AI step".
 	DefaultPerCriterion = 12
 	// DefaultFrugalPerCriterion is how many lexical proposals each criterion
 	// gets without a model: with no judge to filter them, every one reaches
@@ -35,10 +36,18 @@ const (
 	DefaultCallTimeout = 5 * time.Minute
 	// DefaultHost is where Ollama listens unless OLLAMA_HOST says otherwise.
 	DefaultHost = "http://127.0.0.1:11434"
-	// numPredict bounds the judge's answer: the JSON needs about 150 tokens;
-	// a model that rambles past 512 is cut (done_reason "length") and asked
-	// once more.
-	numPredict = 512
+	// numPredict bounds the judge's answer: the schema's longest answer
+	// (a quote of 240 characters, a statement of 200, the rest) is about
+	// 170 tokens of French; a model that rambles past 192 is cut
+	// (done_reason "length") and recorded as failed, not asked again: at
+	// temperature 0 with a fixed seed it would write the same again.
+	numPredict = 192
+	// keepAlive keeps the judge loaded between calls and for a while after
+	// the run, so that a run never reloads it (seconds of disk each time).
+	keepAlive = 15 * time.Minute
+	// DefaultConfirmAbove is the estimated duration from which a run asks
+	// for confirmation on a terminal.
+	DefaultConfirmAbove = time.Hour
 )
 
 // Config is what `revue propose` may change. The zero value of each field
@@ -54,7 +63,31 @@ type Config struct {
 	Seed         int           // default 42
 	PowerWatts   float64       // for the energy estimate, default 30 W
 	CallTimeout  time.Duration // default 5 min per call
-	Lang         string        // "fr" or "en": the language of statements
+	// Lang is the language of the statements when the session does not
+	// say: the session's language (session.created "language", French by
+	// default) wins, so that a facilitator's English locale does not make
+	// French participants read English. Kept for callers that build a
+	// state without a session.created event.
+	Lang string
+	// BudgetShare turns on the adaptive budget (see Budgets): a criterion
+	// gets as many passages as score at least this share of its best BM25
+	// hit, between MinPerCriterion (default 4) and PerCriterion. 0 keeps
+	// the fixed budget, the default: on the sample's gold links no share
+	// kept the fixed budget's recall with fewer calls (BENCHMARKS.md).
+	BudgetShare     float64
+	MinPerCriterion int
+	// Negatives asks for a sample of N pairs the judge answered "no link"
+	// (issue 8), stratified by criterion, added as proposals marked
+	// Negative in the data, so that the group also judges the model's
+	// silences. NegativeSeed makes the sample reproducible (default: Seed).
+	Negatives    int
+	NegativeSeed int64
+	// Estimate is the duration the run's plan predicted (Plan.Duration),
+	// recorded in the run's summary so that estimates can be checked.
+	Estimate time.Duration
+	// PowercapDir is where Linux exposes RAPL counters, default
+	// /sys/class/powercap; tests point it at a fake directory.
+	PowercapDir string
 	// EmbedCache is a directory where embeddings are kept between runs,
 	// by model digest and text; "" keeps none.
 	EmbedCache string
@@ -82,6 +115,22 @@ func (c Config) withDefaults() (Config, error) {
 			c.PerCriterion = DefaultFrugalPerCriterion
 		}
 	}
+	if c.MinPerCriterion < 0 {
+		return c, fmt.Errorf("minimum %d passages per criterion: give a positive number", c.MinPerCriterion)
+	}
+	if c.MinPerCriterion == 0 {
+		c.MinPerCriterion = min(DefaultMinPerCriterion, c.PerCriterion)
+	}
+	c.MinPerCriterion = min(c.MinPerCriterion, c.PerCriterion)
+	if c.BudgetShare < 0 || c.BudgetShare >= 1 {
+		return c, fmt.Errorf("budget share %v: give a share of the best score between 0 and 1 (0 = fixed budget)", c.BudgetShare)
+	}
+	if c.Negatives < 0 {
+		return c, fmt.Errorf("--negatives %d: give how many \"no link\" answers to show the group, 0 or more", c.Negatives)
+	}
+	if c.PowercapDir == "" {
+		c.PowercapDir = "/sys/class/powercap"
+	}
 	if c.Parallel < 0 {
 		return c, fmt.Errorf("--parallel %d: give a positive number of concurrent calls per Ollama host", c.Parallel)
 	}
@@ -96,6 +145,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Seed == 0 {
 		c.Seed = DefaultSeed
+	}
+	if c.NegativeSeed == 0 {
+		c.NegativeSeed = int64(c.Seed)
 	}
 	if c.PowerWatts == 0 {
 		c.PowerWatts = DefaultPowerWatts

@@ -1,6 +1,7 @@
 package propose
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"unicode"
@@ -11,6 +12,10 @@ import (
 
 // FrugalVersion names the frugal proposer's rules (selection, quote,
 // wording); it is part of its proposals' keys and provenance.
+// The wording of the statements changed without a new version (issue 11:
+// they name the passage's section or first words, in the session's
+// language), because a new version would give the same pairs new keys and
+// a rerun would propose them twice.
 const FrugalVersion = "frugal/1"
 
 // Frugal selection: a lexical proposal needs at least this many distinct
@@ -189,13 +194,39 @@ func window(text string, s span, toks []token, want map[string]float64) span {
 	return best
 }
 
-// frugalStatement says honestly what the lexical proposer saw: words in
-// common, nothing more.
-func frugalStatement(lang string, words []string) string {
-	if lang == "en" {
-		return "Terms shared with the criterion: " + strings.Join(words, ", ")
+// frugalStatement says honestly what the lexical proposer saw: the
+// criterion's words it found, as written in the passage, and where (the
+// passage's section, or its first words), so that two lexical proposals
+// read differently; in the session's language.
+func frugalStatement(lang string, words []string, p *review.Passage) string {
+	where := truncateRunes(p.Section, 60)
+	if where == "" {
+		where = firstWords(p.Text, frugalStatementWords)
 	}
-	return "Termes en commun avec le critère : " + strings.Join(words, ", ")
+	list := strings.Join(words, ", ")
+	if lang == "en" {
+		if where == "" {
+			return "Words of the criterion in this passage: " + list + "."
+		}
+		return fmt.Sprintf("Words of the criterion in this passage (%s): %s.", where, list)
+	}
+	if where == "" {
+		return "Mots du critère dans ce passage : " + list + "."
+	}
+	return fmt.Sprintf("Mots du critère dans ce passage (%s) : %s.", where, list)
+}
+
+// frugalStatementWords is how many first words of a passage without a
+// section name it in a lexical statement.
+const frugalStatementWords = 6
+
+// firstWords returns the first n words of text, with "…" when it goes on.
+func firstWords(text string, n int) string {
+	f := strings.Fields(text)
+	if len(f) <= n {
+		return strings.Join(f, " ")
+	}
+	return "« " + strings.Join(f[:n], " ") + "… »"
 }
 
 // frugalProposal builds the lexical proposal for one hit.
@@ -208,7 +239,7 @@ func frugalProposal(ix *Index, cfg Config, c review.Criterion, p *review.Passage
 		Document:   p.Document,
 		Passage:    p.ID,
 		Criterion:  c.ID,
-		Statement:  frugalStatement(cfg.Lang, words),
+		Statement:  frugalStatement(cfg.Lang, words, p),
 		Quote:      quote,
 		QuoteStart: qs,
 		QuoteEnd:   qs + utf8.RuneCountInString(quote),

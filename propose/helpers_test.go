@@ -76,9 +76,15 @@ type doc struct {
 // `revue init` would.
 func newState(t testing.TB, docs []doc, criteria []review.Criterion) *review.State {
 	t.Helper()
+	return newStateLang(t, docs, criteria, "")
+}
+
+// newStateLang is newState for a session created in a language.
+func newStateLang(t testing.TB, docs []doc, criteria []review.Criterion, lang string) *review.State {
+	t.Helper()
 	at := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	sys := review.Actor{Name: "revue init", Role: review.System}
-	evs := []review.Event{review.MustEvent("s", "e-created", at, sys, review.KindSessionCreated, review.SessionCreated{Name: "s"})}
+	evs := []review.Event{review.MustEvent("s", "e-created", at, sys, review.KindSessionCreated, review.SessionCreated{Name: "s", Language: lang})}
 	for _, d := range docs {
 		rd := review.Document{ID: d.id, Title: d.title, Source: d.id + ".md", SHA256: d.id, Format: "md"}
 		off := 0

@@ -109,31 +109,51 @@ func TestParseAnswer(t *testing.T) {
 		ok   bool
 		want string // in the error
 	}{
-		{`{"quote":"a","statement":"b","relevant":true,"confidence":0.7}`, true, ""},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":70}`, true, ""},
 		{`{"quote":"","statement":"","relevant":false,"confidence":0}`, true, ""},
-		{"```json\n{\"quote\":\"a\",\"statement\":\"b\",\"relevant\":true,\"confidence\":1}\n```", true, ""},
+		{"```json\n{\"quote\":\"a\",\"statement\":\"b\",\"relevant\":true,\"confidence\":100}\n```", true, ""},
 		{`{"quote":"a","statement":"b","relevant":true}`, false, "lacks confidence"},
 		{`{"relevant":true}`, false, "lacks quote, statement, confidence"},
-		{`{"quote":"a","statement":"b","relevant":true,"confidence":1.5}`, false, "between 0 and 1"},
-		{`{"quote":"a","statement":"b","relevant":true,"confidence":-0.1}`, false, "between 0 and 1"},
-		{`{"quote":"a","statement":"","relevant":true,"confidence":0.5}`, false, "without a statement"},
-		{`{"quote":"","statement":"b","relevant":true,"confidence":0.5}`, false, "without a quote"},
-		{`{"quote":"a","statement":"b","relevant":"yes","confidence":0.5}`, false, "not a JSON object"},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":null}`, false, "lacks confidence"},
+		// Out of range: Ollama's grammar bounds integers, but a model
+		// served without the schema, or an older Revue's, may not.
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":150}`, false, "not between 0 and 100"},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":-1}`, false, "not between 0 and 100"},
+		// Overflow: what a stand-in of qwen3 answered on the real server.
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":-3883883883883883e3883883883883883}`, false, "confidence -3883883883883883e3883883883883883 overflows"},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":1e309}`, false, "overflows"},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":` + strings.Repeat("9", 400) + `}`, false, "overflows"},
+		// Strings where numbers or booleans belong, numbers where strings do.
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":"80"}`, false, `confidence is "80" where a number`},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":"élevée"}`, false, `where a number`},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":[1]}`, false, `where a number`},
+		{`{"quote":"a","statement":"b","relevant":"yes","confidence":50}`, false, `relevant is "yes" where true or false belongs`},
+		{`{"quote":12,"statement":"b","relevant":true,"confidence":50}`, false, "quote is 12 where a string belongs"},
+		{`{"quote":"a","statement":"","relevant":true,"confidence":50}`, false, "without a statement"},
+		{`{"quote":"","statement":"b","relevant":true,"confidence":50}`, false, "without a quote"},
+		// Cut answers, as num_predict leaves them.
 		{`{"quote": "xxxxxxxxxx", "relevant": tru`, false, "not a JSON object"},
-		{`{"quote":"a","statement":"b","relevant":true,"confidence":0.5} and more`, false, "text after"},
+		{`{"quote":"Les règles d'arrosage ont été vot`, false, "not a JSON object"},
+		{`{"quote":"a","statement":"b","relevant":true,"confidence":50} and more`, false, "text after"},
 		{``, false, "not a JSON object"},
-		{`{"quote":"` + strings.Repeat("é", maxQuoteRunes+1) + `","statement":"b","relevant":true,"confidence":0.5}`, false, "longer than"},
+		{`null`, false, "not a JSON object"},
+		{`{"quote":"` + strings.Repeat("é", maxQuoteRunes+1) + `","statement":"b","relevant":true,"confidence":50}`, false, "longer than"},
 	}
 	for _, tc := range tests {
 		_, err := ParseAnswer(tc.in)
 		if (err == nil) != tc.ok || (err != nil && !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("ParseAnswer(%.60q) = %v, want ok=%v %q", tc.in, err, tc.ok, tc.want)
 		}
+		// Every refusal keeps the raw answer for propose.failed.
+		if ae, ok := err.(*AnswerError); err != nil && (!ok || ae.Raw != tc.in) {
+			t.Errorf("ParseAnswer(%.60q): error %T does not keep the raw answer", tc.in, err)
+		}
 	}
 }
 
 func FuzzParseAnswer(f *testing.F) {
-	f.Add(`{"quote":"a","statement":"b","relevant":true,"confidence":0.7}`)
+	f.Add(`{"quote":"a","statement":"b","relevant":true,"confidence":70}`)
+	f.Add(`{"quote":"a","statement":"b","relevant":true,"confidence":-3883883883883883e3883883883883883}`)
 	f.Add(`{"quote":"","statement":"","relevant":false,"confidence":0}`)
 	f.Add("```json\n{}\n```")
 	f.Add(`{"confidence":1e309}`)

@@ -3,6 +3,7 @@ package propose
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,7 +116,7 @@ func hybridVectors(t testing.TB, passages []review.Passage, criteria []review.Cr
 	for _, c := range criteria {
 		texts = append(texts, criterionQuery(c))
 	}
-	vecs, _, err := embedAll(context.Background(), cfg, hosts, texts, nil)
+	vecs, _, err := embedAll(context.Background(), cfg, hosts, texts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,4 +141,45 @@ func TestSampleRecall(t *testing.T) {
 			t.Errorf("lexical recall at the default budget is %.2f, below 0.6", lex.rate())
 		}
 	}
+}
+
+// TestAdaptiveBudgetRecall measures, on the sample's gold links, the
+// recall and the number of judge calls of the adaptive budget at each
+// threshold share, next to the fixed budget of DefaultPerCriterion: the
+// figures of BENCHMARKS.md ("Fewer pairs for the same recall"). It guards
+// the suggested share: fewer calls than the fixed budget, at most two gold
+// links lost, and a budget that really differs between criteria.
+func TestAdaptiveBudgetRecall(t *testing.T) {
+	passages, criteria, gold, file := sampleSession(t)
+	ix := NewIndex(passages)
+	pv, cv := hybridVectors(t, passages, criteria)
+	fixed := Budgets(ix, criteria, DefaultPerCriterion, DefaultMinPerCriterion, 0)
+	fixedLex := measureRecall(passages, criteria, gold, file, RetrieveBudgets(ix, criteria, fixed, nil, nil))
+	fixedPairs := sum(fixed)
+	for _, share := range []float64{0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6} {
+		ks := Budgets(ix, criteria, DefaultPerCriterion, DefaultMinPerCriterion, share)
+		lex := measureRecall(passages, criteria, gold, file, RetrieveBudgets(ix, criteria, ks, nil, nil))
+		hyb := measureRecall(passages, criteria, gold, file, RetrieveBudgets(ix, criteria, ks, pv, cv))
+		t.Logf("share %.2f: budgets %v = %d pairs (%d saved of %d), lexical %d/%d = %.2f, hybrid %d/%d = %.2f",
+			share, ks, sum(ks), fixedPairs-sum(ks), fixedPairs, lex.found, lex.reachable, lex.rate(), hyb.found, hyb.reachable, hyb.rate())
+		if share == SuggestedBudgetShare {
+			if lex.found < fixedLex.found-2 {
+				t.Errorf("the suggested adaptive budget finds %d gold links, the fixed budget %d", lex.found, fixedLex.found)
+			}
+			if sum(ks) >= fixedPairs*85/100 {
+				t.Errorf("the suggested adaptive budget asks %d pairs, not 15 %% fewer than the fixed %d", sum(ks), fixedPairs)
+			}
+			if slices.Min(ks) == slices.Max(ks) {
+				t.Errorf("the adaptive budget gives every criterion %d", ks[0])
+			}
+		}
+	}
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }

@@ -33,12 +33,29 @@ var Actor = review.Actor{Name: "revue propose", Role: review.System}
 // Progress is what Run reports after each pair: the counts of this run
 // (pairs answered earlier are not in Total), and an estimate of the time
 // left from the pace so far. In frugal mode it counts criteria instead of
-// pairs. It is called from Run's goroutine, never concurrently.
+// pairs; while embedding (Phase "embed") it counts texts. It is called
+// from Run's goroutine or the embedding's, never concurrently.
 type Progress struct {
+	Phase               string // PhaseEmbed, PhaseJudge or PhaseLexical
 	Done, Total, Failed int
 	Elapsed, Left       time.Duration
 	Criterion           string
+	// Tokens of this run so far, and Ollama's speeds over its model time:
+	// what the progress bar shows as "tok/s" (OutputTokensPerSec: writing
+	// is the slow part on a CPU).
+	PromptTokens, OutputTokens             int64
+	PromptTokensPerSec, OutputTokensPerSec float64
+	// TextsPerSec is the embedding speed, measured on the first batch and
+	// then over all batches.
+	TextsPerSec float64
 }
+
+// Phases of a run, in Progress.Phase.
+const (
+	PhaseEmbed   = "embed"
+	PhaseJudge   = "judge"
+	PhaseLexical = "lexical"
+)
 
 // Retry limits.
 const (
@@ -76,10 +93,44 @@ type passageRef struct {
 // ctx ends, the answers already received are saved, the run's cost is
 // recorded, and ctx's error is returned.
 func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.Event) error, progress func(Progress)) (review.ProposeRun, error) {
-	cfg, err := cfg.withDefaults()
+	r, texts, err := prepare(st, cfg, sink, progress)
 	if err != nil {
 		return review.ProposeRun{}, err
 	}
+	cfg = r.cfg
+	r.run = review.ProposeRun{
+		Mode: review.OriginModel, Model: cfg.Model, EmbedModel: cfg.EmbedModel,
+		Started: cfg.now().UTC(), Criteria: len(st.Criteria), Passages: len(r.refs),
+		Exhaustive: len(st.Criteria) * len(r.refs), PowerWatts: cfg.PowerWatts,
+		Parallel: cfg.Parallel, EstimateNanos: int64(cfg.Estimate),
+	}
+	if cfg.Frugal {
+		r.run.Mode, r.run.Model, r.run.EmbedModel, r.run.Parallel = review.OriginLexical, "", "", 0
+		r.rapl = openRAPL(cfg.PowercapDir)
+		return r.frugal(ctx, NewIndex(texts))
+	}
+	allLocal := true
+	for _, h := range cfg.Hosts {
+		allLocal = allLocal && localHost(h)
+	}
+	if allLocal {
+		// The counters measure this machine only: with a remote Ollama
+		// they would miss the machine that computes.
+		r.rapl = openRAPL(cfg.PowercapDir)
+	}
+	return r.judgeAll(ctx, texts)
+}
+
+// prepare checks the settings and the session, and lists its passages, for
+// Run and Estimate alike.
+func prepare(st *review.State, cfg Config, sink func([]review.Event) error, progress func(Progress)) (*runner, []review.Passage, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, nil, err
+	}
+	// Statements are written in the session's language, not in the
+	// locale of whoever runs propose.
+	cfg.Lang = SessionLanguage(st, cfg.Lang)
 	if progress == nil {
 		progress = func(Progress) {}
 	}
@@ -93,21 +144,11 @@ func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.E
 	}
 	switch {
 	case len(st.Criteria) == 0:
-		return review.ProposeRun{}, fmt.Errorf("session %q has no criteria: create it with `revue init %s --criteria FILE DOCS`", st.Name, st.Name)
+		return nil, nil, fmt.Errorf("session %q has no criteria: create it with `revue init %s --criteria FILE DOCS`", st.Name, st.Name)
 	case len(refs) == 0:
-		return review.ProposeRun{}, fmt.Errorf("session %q has no passages: its documents are empty; import documents with text", st.Name)
+		return nil, nil, fmt.Errorf("session %q has no passages: its documents are empty; import documents with text", st.Name)
 	}
-	r := &runner{cfg: cfg, st: st, refs: refs, sink: sink, progress: progress}
-	r.run = review.ProposeRun{
-		Mode: review.OriginModel, Model: cfg.Model, EmbedModel: cfg.EmbedModel,
-		Started: cfg.now().UTC(), Criteria: len(st.Criteria), Passages: len(refs),
-		Exhaustive: len(st.Criteria) * len(refs), PowerWatts: cfg.PowerWatts,
-	}
-	if cfg.Frugal {
-		r.run.Mode, r.run.Model, r.run.EmbedModel = review.OriginLexical, "", ""
-		return r.frugal(ctx, NewIndex(texts))
-	}
-	return r.judgeAll(ctx, texts)
+	return &runner{cfg: cfg, st: st, refs: refs, sink: sink, progress: progress}, texts, nil
 }
 
 // runner holds one run's settings and running totals.
@@ -119,6 +160,20 @@ type runner struct {
 	progress func(Progress)
 	run      review.ProposeRun
 	machines int
+	rapl     *raplMeter // nil: the energy is an estimate
+}
+
+// SessionLanguage is the language a session's statements are written in:
+// the "language" of its session.created event, French when it says none;
+// fallback is used only for a state built without that event.
+func SessionLanguage(st *review.State, fallback string) string {
+	if st.Name != "" && (st.Language == "fr" || st.Language == "en") {
+		return st.Language
+	}
+	if st.Name == "" && fallback == "en" {
+		return "en"
+	}
+	return "fr"
 }
 
 func (r *runner) event(id string, kind review.Kind, data any) review.Event {
@@ -133,7 +188,20 @@ func (r *runner) event(id string, kind review.Kind, data any) review.Event {
 func (r *runner) finish() (review.ProposeRun, error) {
 	r.run.Finished = r.cfg.now().UTC()
 	wall := r.run.Finished.Sub(r.run.Started)
-	r.run.EnergyWh = r.cfg.PowerWatts * float64(max(r.machines, 1)) * wall.Hours()
+	machines := max(r.machines, 1)
+	r.run.EnergyWh = r.cfg.PowerWatts * float64(machines) * wall.Hours()
+	r.run.EnergySource, r.run.EnergyFormula = EnergyEstimate, energyFormula(r.cfg.PowerWatts, machines)
+	if r.rapl != nil {
+		if wh, src, err := r.rapl.read(); err == nil {
+			r.run.EnergyWh, r.run.EnergySource, r.run.EnergyFormula = wh, src, ""
+		}
+	}
+	if r.run.PromptNanos > 0 {
+		r.run.PromptTokensPerSec = float64(r.run.PromptTokens) / (float64(r.run.PromptNanos) / 1e9)
+	}
+	if r.run.EvalNanos > 0 {
+		r.run.OutputTokensPerSec = float64(r.run.OutputTokens) / (float64(r.run.EvalNanos) / 1e9)
+	}
 	ev := r.event(fmt.Sprintf("e-run-%d-%d", len(r.st.Runs)+1, r.run.Started.UnixNano()), review.KindProposeRun, r.run)
 	if err := r.sink([]review.Event{ev}); err != nil {
 		return r.run, fmt.Errorf("saving the run's summary: %w", err)
@@ -169,7 +237,7 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 			batch = nil
 		}
 		el := r.cfg.now().Sub(start)
-		r.progress(Progress{Done: ci + 1, Total: len(r.st.Criteria), Elapsed: el,
+		r.progress(Progress{Phase: PhaseLexical, Done: ci + 1, Total: len(r.st.Criteria), Elapsed: el,
 			Left: estimate(el, ci+1, len(r.st.Criteria)), Criterion: c.ID})
 	}
 	if len(batch) > 0 {
@@ -199,16 +267,20 @@ type job struct {
 
 // outcome is what asking one pair gave.
 type outcome struct {
-	job       job
-	events    []review.Event
-	proposal  bool
-	failed    *review.ProposeFailed
-	cancelled bool
-	fatal     error
-	calls     int
-	promptTok int64
-	outTok    int64
-	nanos     int64
+	job         job
+	events      []review.Event
+	proposal    bool
+	failed      *review.ProposeFailed
+	cancelled   bool
+	fatal       error
+	calls       int
+	promptTok   int64
+	outTok      int64
+	nanos       int64
+	promptNanos int64
+	evalNanos   int64
+	promptChars int64
+	judged      *review.PairJudged // the answer, when one was valid
 }
 
 // judgeAll checks the hosts, retrieves candidates, and asks the judge about
@@ -247,9 +319,22 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 			}
 			defer cache.close()
 		}
-		vecs, stats, err := embedAll(ctx, cfg, hosts, all, cache)
+		embStart := cfg.now()
+		vecs, stats, err := embedAll(ctx, cfg, hosts, all, cache, func(done, total int, firstRate float64) {
+			el := cfg.now().Sub(embStart)
+			rate := firstRate
+			if el > 0 && done > 0 {
+				rate = float64(done) / el.Seconds()
+			}
+			r.progress(Progress{Phase: PhaseEmbed, Done: done, Total: total, Elapsed: el,
+				Left: estimate(el, done, total), TextsPerSec: rate})
+		})
 		r.run.EmbedTokens += stats.tokens
 		r.run.ModelNanos += stats.nanos
+		r.run.EmbedTexts = stats.texts
+		if el := cfg.now().Sub(embStart); stats.texts > 0 && el > 0 {
+			r.run.EmbedTextsPerSec = float64(stats.texts) / el.Seconds()
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				run, ferr := r.finish()
@@ -259,32 +344,9 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 		}
 		pvecs, cvecs = vecs[:len(texts)], vecs[len(texts):]
 	}
-	cands := Retrieve(ix, r.st.Criteria, cfg.PerCriterion, pvecs, cvecs)
-
-	// Best candidates of every criterion first: an interrupted run has
-	// then looked at the most likely pairs of all criteria.
-	opts := judgeOptions(cfg)
-	var jobs []job
-	for rank := 0; ; rank++ {
-		more := false
-		for ci := range cands {
-			if rank >= len(cands[ci]) {
-				continue
-			}
-			more = true
-			cd := cands[ci][rank]
-			key := PairKey(r.refs[cd.Pos].p.ID, r.st.Criteria[ci].ID, hosts[0].digest, PromptVersion, opts)
-			r.run.Pairs++
-			if r.st.Judged[key] {
-				r.run.Skipped++
-				continue
-			}
-			jobs = append(jobs, job{cand: cd, key: key})
-		}
-		if !more {
-			break
-		}
-	}
+	budgets := Budgets(ix, r.st.Criteria, cfg.PerCriterion, cfg.MinPerCriterion, cfg.BudgetShare)
+	cands := RetrieveBudgets(ix, r.st.Criteria, budgets, pvecs, cvecs)
+	jobs, known := r.jobs(cands, hosts[0].digest)
 
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -331,12 +393,18 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 		done    int
 		failed  int
 	)
-	r.progress(Progress{Total: len(jobs)})
+	r.progress(Progress{Phase: PhaseJudge, Total: len(jobs)})
 	for o := range results {
 		r.run.Calls += o.calls
 		r.run.PromptTokens += o.promptTok
 		r.run.OutputTokens += o.outTok
 		r.run.ModelNanos += o.nanos
+		r.run.PromptNanos += o.promptNanos
+		r.run.PromptChars += o.promptChars
+		r.run.EvalNanos += o.evalNanos
+		if o.judged != nil {
+			known[o.judged.Key] = *o.judged
+		}
 		if o.fatal != nil && runErr == nil {
 			runErr = o.fatal
 			cancel()
@@ -362,8 +430,16 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 			batch = nil
 		}
 		el := cfg.now().Sub(start)
-		r.progress(Progress{Done: done, Total: len(jobs), Failed: failed, Elapsed: el,
-			Left: estimate(el, done, len(jobs)), Criterion: r.st.Criteria[o.job.cand.Criterion].ID})
+		pr := Progress{Phase: PhaseJudge, Done: done, Total: len(jobs), Failed: failed, Elapsed: el,
+			Left: estimate(el, done, len(jobs)), Criterion: r.st.Criteria[o.job.cand.Criterion].ID,
+			PromptTokens: r.run.PromptTokens, OutputTokens: r.run.OutputTokens}
+		if r.run.PromptNanos > 0 {
+			pr.PromptTokensPerSec = float64(r.run.PromptTokens) / (float64(r.run.PromptNanos) / 1e9)
+		}
+		if r.run.EvalNanos > 0 {
+			pr.OutputTokensPerSec = float64(r.run.OutputTokens) / (float64(r.run.EvalNanos) / 1e9)
+		}
+		r.progress(pr)
 	}
 	if sinkErr {
 		return r.run, runErr
@@ -371,6 +447,11 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 	if len(batch) > 0 {
 		if err := r.sink(batch); err != nil {
 			return r.run, fmt.Errorf("saving proposals: %w", err)
+		}
+	}
+	if cfg.Negatives > 0 && runErr == nil && ctx.Err() == nil {
+		if err := r.addNegatives(ix, cands, known); err != nil {
+			return r.run, err
 		}
 	}
 	run, err := r.finish()
@@ -383,6 +464,49 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 	return run, err
 }
 
+// jobs lists the pairs to ask, criterion by criterion, best candidates
+// first within each: consecutive calls then share the instructions and the
+// criterion, which Ollama's prompt cache does not evaluate again (each
+// parallel slot keeps the prefix of its last prompt, and a request goes to
+// the slot with the longest common prefix). An interrupted run has then
+// looked at whole criteria, not at the best pairs of every criterion.
+// known gathers the answers already in the trace for these pairs, for the
+// negatives' draw.
+func (r *runner) jobs(cands [][]Candidate, digest string) ([]job, map[string]review.PairJudged) {
+	opts := judgeOptions(r.cfg)
+	version := promptKey(r.cfg.Lang)
+	var jobs []job
+	keys := map[string]bool{}
+	for ci := range cands {
+		for _, cd := range cands[ci] {
+			key := PairKey(r.refs[cd.Pos].p.ID, r.st.Criteria[ci].ID, digest, version, opts)
+			keys[key] = true
+			r.run.Pairs++
+			if r.st.Judged[key] {
+				r.run.Skipped++
+				continue
+			}
+			jobs = append(jobs, job{cand: cd, key: key})
+		}
+	}
+	known := map[string]review.PairJudged{}
+	for _, e := range r.st.Events {
+		if e.Kind != review.KindPairJudged {
+			continue
+		}
+		var j review.PairJudged
+		if e.Decode(&j) == nil && keys[j.Key] {
+			known[j.Key] = j
+		}
+	}
+	return jobs, known
+}
+
+// promptKey is the prompt's part of a pair key: its version and the
+// language of the statements it asks for, since a statement in English
+// does not answer the question asked in French.
+func promptKey(lang string) string { return PromptVersion + "/" + lang }
+
 func contains(xs []string, s string) bool {
 	for _, x := range xs {
 		if x == s {
@@ -392,9 +516,11 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
-// judgePair asks the judge about one pair: a malformed or cut answer is
-// asked once more, a busy server is waited for with a bounded backoff, and a
-// pair that still has no valid answer is recorded as failed.
+// judgePair asks the judge about one pair: an answer lost on the way (an
+// error in the stream, an empty body) is asked once more, a busy server is
+// waited for with a bounded backoff, and a pair that still has no valid
+// answer is recorded as failed, with the raw answer when one arrived
+// (malformed, out of range, cut by num_predict).
 func (r *runner) judgePair(ctx context.Context, h *host, j job) outcome {
 	cfg := r.cfg
 	o := outcome{job: j}
@@ -413,22 +539,30 @@ func (r *runner) judgePair(ctx context.Context, h *host, j job) outcome {
 		attempts int
 		waits    int
 	)
+	var raw string // the last whole answer that could not be used
 	for attempts < maxAnswerAttempts {
 		res, err := chat(ctx, h, req, cfg.CallTimeout)
 		o.calls++
 		o.promptTok += int64(res.metrics.PromptEvalCount)
 		o.outTok += int64(res.metrics.EvalCount)
 		o.nanos += int64(res.metrics.TotalDuration)
+		o.promptNanos += int64(res.metrics.PromptEvalDuration)
+		if res.metrics.PromptEvalCount > 0 {
+			o.promptChars += int64(requestChars(req))
+		}
+		o.evalNanos += int64(res.metrics.EvalDuration)
 		if err == nil {
-			attempts++
+			// A whole answer that cannot be used is not asked again: at
+			// temperature 0 with a fixed seed the model would write the
+			// same tokens, paid twice.
 			if res.doneReason == "length" {
-				lastErr = fmt.Errorf("answer cut after %d tokens (done_reason length)", res.metrics.EvalCount)
-				continue
+				lastErr, raw = fmt.Errorf("answer cut after %d tokens by num_predict %d (done_reason length)", res.metrics.EvalCount, numPredict), res.content
+				break
 			}
 			ans, perr := ParseAnswer(res.content)
 			if perr != nil {
-				lastErr = perr
-				continue
+				lastErr, raw = perr, res.content
+				break
 			}
 			prov.PromptTokens, prov.OutputTokens = res.metrics.PromptEvalCount, res.metrics.EvalCount
 			prov.TotalDuration, prov.LoadDuration = int64(res.metrics.TotalDuration), int64(res.metrics.LoadDuration)
@@ -462,7 +596,7 @@ func (r *runner) judgePair(ctx context.Context, h *host, j job) outcome {
 		}
 	}
 	o.failed = &review.ProposeFailed{Passage: ref.p.ID, Criterion: crit.ID, Model: cfg.Model,
-		Reason: sanitize.Line(lastErr.Error()), Attempts: o.calls}
+		Reason: sanitize.Line(lastErr.Error()), Attempts: o.calls, Answer: raw}
 	return o
 }
 
@@ -499,4 +633,5 @@ func (r *runner) judged(o *outcome, ref passageRef, crit review.Criterion, prov 
 		}
 	}
 	o.events = append(o.events, r.event("e-"+o.job.key+"-judged", review.KindPairJudged, pj))
+	o.judged = &pj
 }

@@ -219,10 +219,13 @@ func TestFailures(t *testing.T) {
 		wantFail  bool
 		wantWaits int
 	}{
-		{"malformed once", ollamafake.Malformed, false, 2, false, 0},
-		{"malformed twice", ollamafake.Malformed, true, 2, true, 0},
-		{"cut by length once", ollamafake.Length, false, 2, false, 0},
-		{"cut by length twice", ollamafake.Length, true, 2, true, 0},
+		// A whole answer that cannot be used is not asked again: at
+		// temperature 0 and a fixed seed it would come back the same.
+		{"malformed", ollamafake.Malformed, false, 1, true, 0},
+		{"cut by length", ollamafake.Length, false, 1, true, 0},
+		{"confidence overflows", ollamafake.Overflow, false, 1, true, 0},
+		{"confidence out of range", ollamafake.OutOfRange, false, 1, true, 0},
+		{"confidence as a string", ollamafake.StringNumber, false, 1, true, 0},
 		{"error mid-stream once", ollamafake.MidStream, false, 2, false, 0},
 		{"error mid-stream twice", ollamafake.MidStream, true, 2, true, 0},
 		{"empty body once", ollamafake.EmptyBody, false, 2, false, 0},
@@ -274,6 +277,13 @@ func TestFailures(t *testing.T) {
 				if fl.Passage != target || fl.Criterion != "C3" || fl.Attempts != tc.wantCalls || fl.Reason == "" {
 					t.Errorf("failure %+v", fl)
 				}
+				if want := failReason[tc.fault]; !strings.Contains(fl.Reason, want) {
+					t.Errorf("reason %q, want it to say %q", fl.Reason, want)
+				}
+				// A whole answer that was refused is kept, raw.
+				if _, whole := failReason[tc.fault]; whole && (fl.Answer == "" || !strings.HasPrefix(fl.Answer, "{")) {
+					t.Errorf("the raw answer is not kept: %+v", fl)
+				}
 			} else {
 				if run.Failed != 0 || !proposed {
 					t.Fatalf("failed %d, proposed %v", run.Failed, proposed)
@@ -292,6 +302,15 @@ func TestFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failReason is what a failure's reason says for each fault.
+var failReason = map[ollamafake.Fault]string{
+	ollamafake.Malformed:    "not a JSON object",
+	ollamafake.Length:       "cut after",
+	ollamafake.Overflow:     "confidence -3883883883883883e3883883883883883 overflows",
+	ollamafake.OutOfRange:   "confidence 250 is not between 0 and 100",
+	ollamafake.StringNumber: `confidence is "80" where a number`,
 }
 
 func proposalFor(st *review.State, crit, passage string) (*review.ProposalState, bool) {

@@ -268,6 +268,32 @@ type ProposeRun struct {
 	ModelNanos    int64     `json:"model_ns"`
 	PowerWatts    float64   `json:"power_watts,omitempty"`
 	EnergyWh      float64   `json:"energy_wh"`
+	// EnergySource is "rapl:" and the counters read (Linux powercap) when
+	// the energy was measured, or "estimate" with EnergyFormula when it was
+	// computed from PowerWatts and the wall time. Empty in older traces:
+	// an estimate.
+	EnergySource  string `json:"energy_source,omitempty"`
+	EnergyFormula string `json:"energy_formula,omitempty"`
+	// Speeds, as Ollama reports them, so that the next run's estimate can
+	// use them: prompt and output tokens per second of model time, and the
+	// summed prompt and generation durations. Ollama 0.17's prompt count
+	// includes the tokens its cache reused, so the prompt speed is an
+	// effective one.
+	PromptChars        int64   `json:"prompt_chars,omitempty"` // characters sent, for the tokens per character of this model
+	PromptNanos        int64   `json:"prompt_eval_ns,omitempty"`
+	EvalNanos          int64   `json:"eval_ns,omitempty"`
+	PromptTokensPerSec float64 `json:"prompt_tokens_per_s,omitempty"`
+	OutputTokensPerSec float64 `json:"output_tokens_per_s,omitempty"`
+	EmbedTexts         int     `json:"embed_texts,omitempty"`
+	EmbedTextsPerSec   float64 `json:"embed_texts_per_s,omitempty"`
+	Parallel           int     `json:"parallel,omitempty"`
+	// EstimateNanos is the duration the run's plan predicted, when it had
+	// one, so that estimates can be checked against the real run.
+	EstimateNanos int64 `json:"estimate_ns,omitempty"`
+	// Negatives is how many "no link" answers were added as proposals
+	// marked negative (issue 8), drawn with NegativeSeed.
+	Negatives    int   `json:"negatives,omitempty"`
+	NegativeSeed int64 `json:"negative_seed,omitempty"`
 }
 
 // ProposeFailed records a pair the judge could not answer, so that a failure
@@ -278,6 +304,10 @@ type ProposeFailed struct {
 	Model     string `json:"model,omitempty"`
 	Reason    string `json:"reason"`
 	Attempts  int    `json:"attempts"`
+	// Answer is the model's raw answer when one arrived but could not be
+	// used (cut by num_predict, a number out of range...), kept so that
+	// what the model did can be checked.
+	Answer string `json:"answer,omitempty"`
 }
 
 // PairJudged records one answer of the judge, whether or not it found a

@@ -38,7 +38,40 @@ const (
 	EmptyBody   Fault = "empty-body" // a 500 with no body: the client returns nil and nothing else
 	Malformed   Fault = "malformed"  // content that is not the JSON asked for
 	Length      Fault = "length"     // the answer cut in the middle, done_reason "length"
+	// Numbers the schema's grammar lets through, or that a model served
+	// without it writes: real Ollama does not enforce minimum and maximum
+	// on a "number" (a stand-in of qwen3 answered the Overflow one).
+	Overflow     Fault = "overflow"      // "confidence": -3883883883883883e3883883883883883
+	OutOfRange   Fault = "out-of-range"  // "confidence": 250
+	StringNumber Fault = "string-number" // "confidence": "80"
 )
+
+// confidenceValue is what each number fault writes as the confidence.
+var confidenceValue = map[Fault]string{
+	Overflow:     "-3883883883883883e3883883883883883",
+	OutOfRange:   "250",
+	StringNumber: `"80"`,
+}
+
+// withConfidence replaces the value of "confidence" in a JSON answer by
+// raw, keeping everything else as the answer function wrote it.
+func withConfidence(content, raw string) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal([]byte(content), &m) != nil {
+		return content
+	}
+	m["confidence"] = json.RawMessage(raw)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range []string{"quote", "statement", "relevant", "confidence"} {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%q:%s", k, m[k])
+	}
+	b.WriteByte('}')
+	return b.String()
+}
 
 // Model is one pulled model, as /api/tags lists it.
 type Model struct {
@@ -298,6 +331,8 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	case Length:
 		content = content[:len(content)/2]
 		reason = "length"
+	case Overflow, OutOfRange, StringNumber:
+		content = withConfidence(content, confidenceValue[f])
 	}
 	elapsed := max(time.Since(start), time.Millisecond)
 	final := api.ChatResponse{

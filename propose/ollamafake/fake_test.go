@@ -38,6 +38,9 @@ func TestFaultsAsTheRealClientSeesThem(t *testing.T) {
 		{EmptyBody, 0, "", true, ""},
 		{Malformed, 0, "", false, "stop"},
 		{Length, 0, "", false, "length"},
+		{Overflow, 0, "", false, "stop"},
+		{OutOfRange, 0, "", false, "stop"},
+		{StringNumber, 0, "", false, "stop"},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.fault)+"/", func(t *testing.T) {
@@ -78,6 +81,12 @@ func TestFaultsAsTheRealClientSeesThem(t *testing.T) {
 			}
 			if tc.fault == Malformed && strings.HasSuffix(content.String(), "}") {
 				t.Fatalf("malformed content %q is well formed", content.String())
+			}
+			if v, ok := confidenceValue[tc.fault]; ok {
+				want := `{"quote":"un extrait","statement":"oui","relevant":true,"confidence":` + v + `}`
+				if content.String() != want {
+					t.Fatalf("content %q, want %q", content.String(), want)
+				}
 			}
 		})
 	}

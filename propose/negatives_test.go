@@ -1,0 +1,159 @@
+package propose
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coopdescommuns/revue/review"
+)
+
+func TestSampleNegativesStratified(t *testing.T) {
+	keys := func(prefix string, n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("%s%02d", prefix, i))
+		}
+		return out
+	}
+	by := [][]string{keys("a", 50), keys("b", 30), keys("c", 20), nil}
+	got := SampleNegatives(by, 10, 7)
+	count := map[byte]int{}
+	for _, k := range got {
+		count[k[0]]++
+	}
+	// Proportional: 5, 3 and 2 of 10; the empty criterion gets none.
+	if len(got) != 10 || count['a'] != 5 || count['b'] != 3 || count['c'] != 2 {
+		t.Fatalf("sample %v: %v", got, count)
+	}
+	// Deterministic for a seed, whatever the order of the answers.
+	rev := [][]string{slices.Clone(by[0]), slices.Clone(by[1]), slices.Clone(by[2]), nil}
+	for _, ks := range rev {
+		slices.Reverse(ks)
+	}
+	if again := SampleNegatives(rev, 10, 7); !slices.Equal(got, again) {
+		t.Fatalf("same seed, other order: %v then %v", got, again)
+	}
+	if other := SampleNegatives(by, 10, 8); slices.Equal(got, other) {
+		t.Fatalf("another seed drew the same sample %v", other)
+	}
+	// Largest remainders: 7 of (50, 30, 20) is 3.5, 2.1, 1.4 → 4, 2, 1.
+	count = map[byte]int{}
+	for _, k := range SampleNegatives(by, 7, 1) {
+		count[k[0]]++
+	}
+	if count['a'] != 4 || count['b'] != 2 || count['c'] != 1 {
+		t.Fatalf("7 of 100: %v", count)
+	}
+	if n := len(SampleNegatives(by, 1000, 1)); n != 100 {
+		t.Fatalf("more asked than there are: %d", n)
+	}
+}
+
+// TestNegativesInARun judges the sample corpus with a fake that finds a
+// link only for its keyword pairs, and asks for 12 negatives: they are
+// proposals like the others, marked Negative, spread over the criteria in
+// proportion, the same for the same seed, never added twice.
+func TestNegativesInARun(t *testing.T) {
+	f := newFake(t)
+	f.SetAnswer(keywordJudge(map[string]string{}))
+	run := func(st *review.State, seed int64, tr *trace) review.ProposeRun {
+		var p pauses
+		cfg := testConfig(&p, f.URL)
+		cfg.Negatives, cfg.NegativeSeed = 12, seed
+		r, err := Run(context.Background(), st, cfg, tr.sink, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	negatives := func(st *review.State) []string {
+		var out []string
+		for _, p := range st.Proposals {
+			if p.Negative {
+				out = append(out, p.ID)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	st := realSampleState(t, 0)
+	tr := &trace{st: st.Snapshot()}
+	r1 := run(st, 5, tr)
+	got := negatives(tr.st)
+	if len(got) != 12 || r1.Negatives != 12 || r1.NegativeSeed != 5 {
+		t.Fatalf("%d negatives (run says %d, seed %d)", len(got), r1.Negatives, r1.NegativeSeed)
+	}
+	perCrit := map[string]int{}
+	for _, p := range tr.st.Proposals {
+		if !p.Negative {
+			continue
+		}
+		perCrit[p.Criterion]++
+		pa, _ := tr.st.Passage(p.Passage)
+		if p.Quote == "" || string([]rune(pa.Text)[p.QuoteStart:p.QuoteEnd]) != p.Quote {
+			t.Errorf("%s: quote %q not at its offsets", p.ID, p.Quote)
+		}
+		c, _ := tr.st.Criterion(p.Criterion)
+		if !strings.Contains(p.Statement, "Ce passage illustre peut-être le critère « "+c.Title+" »") {
+			t.Errorf("%s: statement %q", p.ID, p.Statement)
+		}
+		if p.Origin.Kind != review.OriginModel || p.Origin.Provenance == nil {
+			t.Errorf("%s: origin %+v", p.ID, p.Origin)
+		}
+	}
+	// 9 criteria with 12 no-link pairs each (the fake never finds a
+	// link): 12 of 108 in proportion is 1 or 2 per criterion.
+	for c, n := range perCrit {
+		if n < 1 || n > 2 {
+			t.Errorf("criterion %s got %d negatives: %v", c, n, perCrit)
+		}
+	}
+	// The same seed on a fresh session draws the same pairs.
+	st2 := realSampleState(t, 0)
+	tr2 := &trace{st: st2.Snapshot()}
+	run(st2, 5, tr2)
+	if again := negatives(tr2.st); !slices.Equal(got, again) {
+		t.Fatalf("seed 5 drew %v, then %v", got, again)
+	}
+	// A rerun asks nothing and adds no negative: never twice.
+	calls := f.Chats()
+	r3 := run(tr.st.Snapshot(), 5, tr)
+	if r3.Negatives != 0 || f.Chats() != calls || len(negatives(tr.st)) != 12 {
+		t.Fatalf("rerun added %d negatives with %d calls", r3.Negatives, f.Chats()-calls)
+	}
+	// Another seed on a rerun adds none either: the session has its 12.
+	if r4 := run(tr.st.Snapshot(), 6, tr); r4.Negatives != 0 {
+		t.Fatalf("another seed added %d", r4.Negatives)
+	}
+}
+
+// TestCallsGoCriterionByCriterion: the calls of one slot follow each
+// other criterion by criterion, so that Ollama's cache keeps the prefix.
+func TestCallsGoCriterionByCriterion(t *testing.T) {
+	f := newFake(t)
+	f.SetAnswer(keywordJudge(testKeywords))
+	var p pauses
+	tr := &trace{st: newState(t, testDocs, testCriteria)}
+	if _, err := Run(context.Background(), tr.st.Snapshot(), testConfig(&p, f.URL), tr.sink, nil); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, c := range f.Calls() {
+		crit, _ := promptParts(c.User)
+		if len(order) == 0 || order[len(order)-1] != crit {
+			order = append(order, crit)
+		}
+		if !strings.HasPrefix(c.User, "Critère "+crit) || c.System != systemPrompt["fr"] {
+			t.Fatalf("the prompt does not start with what calls share: %.60q", c.User)
+		}
+		if c.Request.KeepAlive == nil || c.Request.KeepAlive.Duration != keepAlive {
+			t.Fatalf("keep_alive %v", c.Request.KeepAlive)
+		}
+	}
+	if len(order) != len(testCriteria) {
+		t.Fatalf("criteria in the order of calls: %v, want each once", order)
+	}
+}
