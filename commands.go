@@ -80,7 +80,7 @@ func (a *app) load(ctx context.Context, st *store.Store, name string) ([]review.
 	}
 	state, err := review.Replay(events)
 	if err != nil {
-		return nil, nil, fmt.Errorf("session %q: %w", name, err)
+		return nil, nil, fmt.Errorf(a.t("session %q : %w", "session %q: %w"), name, err)
 	}
 	return events, state, nil
 }
@@ -127,17 +127,23 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
 		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes})
 		for _, w := range res.Warnings {
-			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(w.Error()))
+			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(a.localize(w)))
 		}
 		if len(res.Problems) > 0 {
 			if !*skip || len(res.Criteria) == 0 {
 				for _, p := range res.Problems {
-					fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(p.Error()))
+					fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(a.localize(p)))
+				}
+				if *skip {
+					// --skip-invalid skips documents, never the criteria:
+					// without one valid criterion there is nothing to review.
+					return fmt.Errorf(a.t("%d problème(s), dont aucun critère valide dans %s : rien n'a été créé ; corrigez le fichier des critères",
+						"%d problem(s), and no valid criterion in %s: nothing was created; fix the criteria file"), len(res.Problems), *criteria)
 				}
 				return fmt.Errorf(a.t("%d problème(s) : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid", "%d problem(s): nothing was created; fix them or run again with --skip-invalid"), len(res.Problems))
 			}
 			for _, p := range res.Problems {
-				fmt.Fprintf(a.stderr, "%s: %s\n", a.t("ignoré", "skipped"), sanitize.Line(p.Error()))
+				fmt.Fprintf(a.stderr, "%s: %s\n", a.t("ignoré", "skipped"), sanitize.Line(a.localize(p)))
 			}
 		}
 		if len(res.Documents) == 0 {
@@ -236,7 +242,7 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 func writeAtomically(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
@@ -244,7 +250,7 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := os.Chmod(f.Name(), 0o644); err != nil {
 		return err

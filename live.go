@@ -131,13 +131,48 @@ func (p *progressLine) done() {
 // serverFlags are the SSH settings shared by serve, review and demo.
 type serverFlags struct {
 	listen, passcode, authorizedKeys, facilitators string
+
+	fs  *flag.FlagSet
+	env bool
 }
 
-func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string) {
-	fs.StringVar(&s.listen, "listen", listen, a.t("adresse SSH d'écoute", "SSH address to listen on"))
-	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining"))
-	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join"))
-	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys"))
+// add declares the flags. With env, the REVUE_* variables stand in for the
+// flags that are not given (serve and review; the demo ignores them, so that
+// a setting meant for a workshop never opens the demo to the network).
+func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string, env bool) {
+	fs.StringVar(&s.listen, "listen", listen, a.t("adresse SSH d'écoute", "SSH address to listen on")+envNote(env, "REVUE_LISTEN"))
+	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining")+envNote(env, "REVUE_PASSCODE"))
+	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join")+envNote(env, "REVUE_AUTHORIZED_KEYS"))
+	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys")+envNote(env, "REVUE_FACILITATORS"))
+	s.fs, s.env = fs, env
+}
+
+func envNote(env bool, name string) string {
+	if !env {
+		return ""
+	}
+	return " [$" + name + "]"
+}
+
+// fromEnv fills the settings that no flag gave from the environment: a flag
+// wins over its variable.
+func (s *serverFlags) fromEnv() {
+	if !s.env {
+		return
+	}
+	for _, v := range []struct {
+		flag, env string
+		dst       *string
+	}{
+		{"listen", "REVUE_LISTEN", &s.listen},
+		{"passcode", "REVUE_PASSCODE", &s.passcode},
+		{"authorized-keys", "REVUE_AUTHORIZED_KEYS", &s.authorizedKeys},
+		{"facilitators", "REVUE_FACILITATORS", &s.facilitators},
+	} {
+		if val, ok := os.LookupEnv(v.env); ok && val != "" && !s.fs.Changed(v.flag) {
+			*v.dst = val
+		}
+	}
 }
 
 // startServer starts the SSH server of reg in the background and prints how
@@ -189,6 +224,10 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	}
 	fmt.Fprintf(a.stderr, a.t("Serveur SSH sur %s, empreinte de la clé d'hôte %s\nPour rejoindre : %s\n",
 		"SSH server on %s, host key fingerprint %s\nTo join: %s\n"), l.Addr(), srv.HostKeyFingerprint(), join)
+	if open := l.Addr().(*net.TCPAddr); !open.IP.IsLoopback() && sf.passcode == "" && sf.authorizedKeys == "" {
+		fmt.Fprintf(a.stderr, a.t("Attention : %s n'est pas limité à cette machine, et ni --passcode ni --authorized-keys n'est donné : toute personne qui peut joindre cette adresse peut entrer et voter. Pour restreindre : --passcode CODE (un code à dire dans la salle), --authorized-keys FICHIER (seules ces clés), ou --listen 127.0.0.1:%s.\n",
+			"Warning: %s is not limited to this machine, and neither --passcode nor --authorized-keys is given: anybody who can reach this address may join and vote. To restrict it: --passcode CODE (a code said in the room), --authorized-keys FILE (only these keys), or --listen 127.0.0.1:%s.\n"), l.Addr(), port)
+	}
 	return srv, errc, a.t("Pour rejoindre : ", "To join: ") + join, nil
 }
 
@@ -227,9 +266,10 @@ func (a *app) registry(st *store.Store, only string) *session.Registry {
 
 func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(a, fs, ":2222")
+	sf.add(a, fs, ":2222", true)
 	only := fs.String("session", "", a.t("ne servir que cette session", "serve only this session"))
 	return func(ctx context.Context, args []string) error {
+		sf.fromEnv()
 		if len(args) != 0 {
 			return usageError{a.t("serve ne prend pas d'argument ; --session NOM pour n'en servir qu'une", "serve takes no argument; --session NAME serves only one")}
 		}
@@ -262,8 +302,9 @@ func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error 
 
 func reviewFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(a, fs, "")
+	sf.add(a, fs, "", true)
 	return func(ctx context.Context, args []string) error {
+		sf.fromEnv()
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
@@ -335,7 +376,7 @@ func localActor() review.Actor {
 
 func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(a, fs, "127.0.0.1:2222")
+	sf.add(a, fs, "127.0.0.1:2222", false)
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("demo ne prend pas d'argument", "demo takes no argument")}
@@ -374,7 +415,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		}
 		res := corpus.Import(docs, criteria, corpus.Options{})
 		if len(res.Problems) > 0 {
-			return fmt.Errorf("demo sample: %v", res.Problems[0])
+			return fmt.Errorf(a.t("l'exemple de la démo : %v", "demo sample: %v"), a.localize(res.Problems[0]))
 		}
 		for i := range res.Documents {
 			res.Documents[i].Source = filepath.Join("sample", filepath.Base(res.Documents[i].Source))
