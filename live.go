@@ -36,10 +36,22 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, a.t("adresse d'Ollama, répétable pour répartir le travail (par défaut $OLLAMA_HOST, sinon ", "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else ")+propose.DefaultHost+")")
 	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
 	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, a.t("puissance de la machine en watts, pour estimer l'énergie", "the machine's power draw in watts, for the energy estimate"))
+	dryRun := fs.Bool("dry-run", false, a.t("dire combien de paires seraient jugées, les tokens et le temps attendus sur cette machine, et s'arrêter là", "say how many pairs would be judged, the expected tokens and time on this machine, and stop there"))
+	negatives := fs.Int("negatives", 0, a.t("ajouter N paires que le modèle a jugées sans lien, tirées au hasard, pour mesurer ce qu'il manque", "add N pairs the model judged unrelated, drawn at random, to measure what it misses"))
+	fs.Bool("yes", false, a.t("ne pas demander de confirmation, même pour un travail de plus d'une heure", "do not ask for confirmation, even for a run over an hour"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
+		}
+		if *negatives < 0 {
+			return usagef("--negatives %d: %s", *negatives, a.t("donnez un nombre positif de paires", "give a positive number of pairs"))
+		}
+		if *dryRun {
+			return a.notYet("--dry-run")
+		}
+		if *negatives > 0 {
+			return a.notYet("--negatives")
 		}
 		cfg.Lang = a.lang
 		cfg.EmbedCache = filepath.Join(a.data, "embeddings")
@@ -377,11 +389,27 @@ func localActor() review.Actor {
 func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
 	sf.add(a, fs, "127.0.0.1:2222", false)
+	reset := fs.Bool("reset", false, a.t("effacer la session d'exemple et la refaire", "delete the sample session and make it afresh"))
+	room := fs.Int("room", 0, a.t("faire entrer N participants simulés, par SSH, qui lisent et votent", "let N simulated participants join over SSH, read and vote"))
+	// Hidden until the simulated room is wired (package simroom).
+	fs.MarkHidden("room")
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("demo ne prend pas d'argument", "demo takes no argument")}
 		}
-		st, err := a.openStore()
+		if *room < 0 {
+			return usagef("--room %d: %s", *room, a.t("donnez un nombre de participants", "give a number of participants"))
+		}
+		if *room > 0 {
+			return a.notYet("--room")
+		}
+		dir := filepath.Join(a.data, "demo")
+		if *reset {
+			if err := a.resetDemo(dir); err != nil {
+				return err
+			}
+		}
+		st, err := store.Open(filepath.Join(dir, "revue.db"))
 		if err != nil {
 			return err
 		}
@@ -389,8 +417,23 @@ func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		if err := a.ensureDemo(ctx, st); err != nil {
 			return err
 		}
+		fmt.Fprintf(a.stderr, a.t("Données de la démo : %s (revue --data %s export demo ; revue demo --reset pour repartir de zéro)\n",
+			"Demo data: %s (revue --data %s export demo; revue demo --reset to start afresh)\n"), dir, dir)
 		return a.reviewLocal(ctx, st, demoSession, sf)
 	}
+}
+
+// resetDemo deletes the demo's own store. The demo lives in a directory of
+// its own because the trace is append-only (the store refuses DELETE): a
+// reset removes a whole file, and never touches a workshop's trace.
+func (a *app) resetDemo(dir string) error {
+	fmt.Fprintf(a.stderr, a.t("Effacement de la session d'exemple dans %s…\n", "Deleting the sample session in %s…\n"), dir)
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(filepath.Join(dir, "revue.db"+suffix)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 const demoSession = "demo"
@@ -404,6 +447,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	if !slices.Contains(names, demoSession) {
+		fmt.Fprintf(a.stderr, a.t("Création de la session d'exemple %q dans %s…\n", "Creating the sample session %q in %s…\n"), demoSession, filepath.Dir(st.Path()))
 		dir, err := os.MkdirTemp("", "revue-demo-")
 		if err != nil {
 			return err
@@ -436,7 +480,11 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 	if len(state.Runs) > 0 {
 		return nil
 	}
+	fmt.Fprintln(a.stderr, a.t("Propositions lexicales, sans modèle (--frugal)…", "Lexical proposals, no model (--frugal)…"))
 	sink := func(events []review.Event) error { _, err := st.Append(ctx, events...); return err }
-	_, err = propose.Run(ctx, state, propose.Config{Frugal: true, Lang: a.lang}, sink, nil)
+	run, err := propose.Run(ctx, state, propose.Config{Frugal: true, Lang: a.lang}, sink, nil)
+	if err == nil {
+		fmt.Fprintf(a.stderr, a.t("%d propositions faites.\n", "%d proposals made.\n"), run.Proposals)
+	}
 	return err
 }
