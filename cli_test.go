@@ -231,7 +231,7 @@ func TestManPage(t *testing.T) {
 	}
 }
 
-var verbs = regexp.MustCompile(`%[-+# 0-9.*]*[a-zA-Z%]`)
+var verbs = regexp.MustCompile(`%[-+# 0-9.*]*[vTtbcdoOqxXUeEfFgGsw%]`)
 
 // TestMessagesInBothLanguages walks the command line's catalogue, its
 // t(French, English) calls: each has both texts, written out, with the same
