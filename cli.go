@@ -267,13 +267,13 @@ func (a *app) completionCommand() *cobra.Command {
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: a.t("le script de complétion d'un shell", "a shell's completion script"),
 		Long: a.t(
-			"Écrit sur la sortie standard le script qui complète les commandes, options et noms de session de revue.\n"+
+			"Écrit sur la sortie standard le script qui complète les commandes et les options de revue.\n"+
 				"  bash :        revue completion bash > ~/.local/share/bash-completion/completions/revue\n"+
 				"  zsh :         revue completion zsh > \"${fpath[1]}/_revue\"\n"+
 				"  fish :        revue completion fish > ~/.config/fish/completions/revue.fish\n"+
 				"  PowerShell :  revue completion powershell | Out-String | Invoke-Expression\n"+
 				"Le paquet .deb les installe déjà.",
-			"Writes on the standard output the script that completes revue's commands, flags and session names.\n"+
+			"Writes on the standard output the script that completes revue's commands and flags.\n"+
 				"  bash:        revue completion bash > ~/.local/share/bash-completion/completions/revue\n"+
 				"  zsh:         revue completion zsh > \"${fpath[1]}/_revue\"\n"+
 				"  fish:        revue completion fish > ~/.config/fish/completions/revue.fish\n"+
