@@ -25,12 +25,12 @@ import (
 var systemActor = review.Actor{Name: "revue", Role: review.System}
 
 func init() {
-	register(command{name: "demo", args: "[--reset] [--listen ADDR]",
+	register(command{name: "demo", args: "[--room N] [--reset] [--listen ADDR]",
 		summary: [2]string{"une session d'exemple en une commande : l'interface en animation et le serveur SSH",
 			"a sample session in one command: the interface as facilitator and the SSH server"},
 		long: [2]string{"La session « demo » est faite une fois, à partir d'un corpus d'exemple inclus dans le programme, dans un dossier à elle (DATA/demo) : --reset l'efface et la refait, sans toucher aux sessions de vos ateliers.",
 			"The session \"demo\" is made once, from a sample corpus inside the program, in a directory of its own (DATA/demo): --reset deletes it and makes it afresh, without touching the sessions of your workshops."},
-		example: "revue demo   # " + "puis / then: ssh -t -p 2222 alice@127.0.0.1 demo\nrevue demo --reset",
+		example: "revue demo   # " + "puis / then: ssh -t -p 2222 alice@127.0.0.1 demo\nrevue demo --room 3\nrevue demo --reset",
 		flags:   demoFlags})
 	register(command{name: "init", args: "NAME --criteria FILE [--skip-invalid] DOC|DIR...  |  init --example-criteria [FILE|-]",
 		summary: [2]string{"créer une session à partir de documents et d'une liste de critères",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sample"
 	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/simroom"
 	"github.com/coopdescommuns/revue/store"
 	"github.com/coopdescommuns/revue/tui"
 )
@@ -220,6 +222,9 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
+	if a.onListen != nil {
+		defer a.onListen(l.Addr().String())
+	}
 	host, port, _ := net.SplitHostPort(l.Addr().String())
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = a.t("ADRESSE-DE-CE-PORTABLE", "THIS-LAPTOP-ADDRESS")
@@ -390,18 +395,13 @@ func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
 	sf.add(a, fs, "127.0.0.1:2222", false)
 	reset := fs.Bool("reset", false, a.t("effacer la session d'exemple et la refaire", "delete the sample session and make it afresh"))
-	room := fs.Int("room", 0, a.t("faire entrer N participants simulés, par SSH, qui lisent et votent", "let N simulated participants join over SSH, read and vote"))
-	// Hidden until the simulated room is wired (package simroom).
-	fs.MarkHidden("room")
+	room := fs.Int("room", 0, fmt.Sprintf(a.t("faire entrer N participants simulés (au plus %d), par SSH, qui lisent, votent et parfois ne sont pas d'accord", "let N simulated participants (at most %d) join over SSH, read, vote and sometimes disagree"), len(simroom.Names)))
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("demo ne prend pas d'argument", "demo takes no argument")}
 		}
-		if *room < 0 {
-			return usagef("--room %d: %s", *room, a.t("donnez un nombre de participants", "give a number of participants"))
-		}
-		if *room > 0 {
-			return a.notYet("--room")
+		if *room < 0 || *room > len(simroom.Names) {
+			return usagef("--room %d: %s %d", *room, a.t("donnez un nombre de participants, au plus", "give a number of participants, at most"), len(simroom.Names))
 		}
 		dir := filepath.Join(a.data, "demo")
 		if *reset {
@@ -419,8 +419,43 @@ func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		}
 		fmt.Fprintf(a.stderr, a.t("Données de la démo : %s (revue --data %s export demo ; revue demo --reset pour repartir de zéro)\n",
 			"Demo data: %s (revue --data %s export demo; revue demo --reset to start afresh)\n"), dir, dir)
-		return a.reviewLocal(ctx, st, demoSession, sf)
+		if *room == 0 {
+			return a.reviewLocal(ctx, st, demoSession, sf)
+		}
+		return a.demoWithRoom(ctx, st, sf, *room)
 	}
+}
+
+// demoWithRoom runs the demo with n simulated participants, who join the
+// server over SSH as soon as it listens and leave when the demo stops.
+// Their lines go to stderr only when no interface holds the terminal.
+func (a *app) demoWithRoom(ctx context.Context, st *store.Store, sf serverFlags, n int) error {
+	roomCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var out io.Writer
+	if !(term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())) {
+		out = a.stderr
+	}
+	roomErr := make(chan error, 1)
+	started := false
+	a.onListen = func(addr string) {
+		started = true
+		fmt.Fprintf(a.stderr, a.t("%d participants simulés entrent dans la salle…\n", "%d simulated participants join the room…\n"), n)
+		go func() {
+			roomErr <- simroom.Run(roomCtx, simroom.Config{Addr: addr, Session: demoSession, People: n,
+				Seed: simroom.DemoSeed, Lang: a.lang, Stdout: out, Passcode: sf.passcode})
+		}()
+	}
+	err := a.reviewLocal(ctx, st, demoSession, sf)
+	stop()
+	a.onListen = nil
+	if !started {
+		return err
+	}
+	if rerr := <-roomErr; rerr != nil && !errors.Is(rerr, context.Canceled) && err == nil {
+		return rerr
+	}
+	return err
 }
 
 // resetDemo deletes the demo's own store. The demo lives in a directory of
@@ -476,6 +511,17 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 	_, state, err := a.load(ctx, st, demoSession)
 	if err != nil {
 		return err
+	}
+	// The sample's hand-written links show what a good link looks like;
+	// ExampleEvents leaves out those the session holds already.
+	if examples := sample.ExampleEvents(state, demoSession, systemActor, time.Now()); len(examples) > 0 {
+		fmt.Fprintf(a.stderr, a.t("Ajout de %d liens d'exemple écrits à la main…\n", "Adding %d example links written by hand…\n"), len(examples))
+		if _, err := st.Append(ctx, examples...); err != nil {
+			return err
+		}
+		if _, state, err = a.load(ctx, st, demoSession); err != nil {
+			return err
+		}
 	}
 	if len(state.Runs) > 0 {
 		return nil

@@ -62,6 +62,10 @@ type app struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+
+	// onListen, when set, is told the SSH server's address once it
+	// listens (the demo's simulated room joins it there).
+	onListen func(addr string)
 }
 
 // command is one verb of the command line. Commands register themselves in
