@@ -75,6 +75,7 @@ var frenchCatalogue = [][2]string{
 	{"not a valid PDF (damaged or truncated?): open it in a PDF viewer and save or print it again", "pas un PDF valide (abîmé ou tronqué ?) : ouvrez-le dans un lecteur de PDF et enregistrez-le ou imprimez-le à nouveau"},
 	{"not a valid PDF: PDFium cannot read it", "pas un PDF valide : PDFium ne sait pas le lire"},
 	{"not a valid PDF: ", "pas un PDF valide : "},
+	{"a PDF without any page: is the file complete? export or download it again", "un PDF sans aucune page : le fichier est-il complet ? exportez-le ou téléchargez-le à nouveau"},
 	// corpus: criteria.
 	{"no criteria found: ", "aucun critère trouvé : "},
 	{"expected a header id,title,description then one row per criterion", "il faut un en-tête id,title,description puis une ligne par critère"},

@@ -70,7 +70,10 @@ func TestLibraryMessagesHaveFrench(t *testing.T) {
 		})
 		for _, e := range msgs {
 			for _, lit := range literalParts(e) {
-				if !isMessage(lit) || isInternal(lit) {
+				// "French / English" texts, sent as they are to an SSH
+				// client whose language the server does not know, are
+				// both already.
+				if !isMessage(lit) || isInternal(lit) || strings.Contains(lit, " / ") {
 					continue
 				}
 				seen++
