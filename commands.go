@@ -25,20 +25,24 @@ import (
 var systemActor = review.Actor{Name: "revue", Role: review.System}
 
 func init() {
-	register(command{name: "demo", args: "[--listen ADDR]",
+	register(command{name: "demo", args: "[--room N] [--reset] [--listen ADDR]",
 		summary: [2]string{"une session d'exemple en une commande : l'interface en animation et le serveur SSH",
 			"a sample session in one command: the interface as facilitator and the SSH server"},
-		example: "revue demo   # " + "puis / then: ssh -t -p 2222 alice@127.0.0.1 demo",
+		long: [2]string{"La session « demo » est faite une fois, à partir d'un corpus d'exemple inclus dans le programme, dans un dossier à elle (DATA/demo) : --reset l'efface et la refait, sans toucher aux sessions de vos ateliers.",
+			"The session \"demo\" is made once, from a sample corpus inside the program, in a directory of its own (DATA/demo): --reset deletes it and makes it afresh, without touching the sessions of your workshops."},
+		example: "revue demo   # " + "puis / then: ssh -t -p 2222 alice@127.0.0.1 demo\nrevue demo --room 3\nrevue demo --reset",
 		flags:   demoFlags})
-	register(command{name: "init", args: "NAME --criteria FILE [--skip-invalid] DOC|DIR...",
+	register(command{name: "init", args: "NAME --criteria FILE [--skip-invalid] DOC|DIR...  |  init --example-criteria [FILE|-]",
 		summary: [2]string{"créer une session à partir de documents et d'une liste de critères",
 			"create a session from documents and a list of criteria"},
-		example: "revue init atelier --criteria criteres.md rapports/ pads/",
+		long: [2]string{"Tout ou rien : si un fichier est invalide, rien n'est créé et chaque problème est listé ; --skip-invalid importe le reste. --example-criteria écrit un fichier de critères commenté pour commencer.",
+			"All or nothing: if one file is invalid, nothing is created and every problem is listed; --skip-invalid imports the rest. --example-criteria writes a commented criteria file to start from."},
+		example: "revue init --example-criteria criteres.md\nrevue init atelier --criteria criteres.md rapports/ pads/",
 		flags:   initFlags})
-	register(command{name: "propose", args: "NAME [--frugal] [--model M] [--embed-model E] [--per-criterion K] [--parallel P] [--ollama URL]...",
+	register(command{name: "propose", args: "NAME [--frugal] [--model M] [--embed-model E] [--dry-run] [--negatives N] [--yes] [--per-criterion K] [--parallel P] [--ollama URL]...",
 		summary: [2]string{"faire proposer des liens par un modèle local (Ollama), ou sans modèle avec --frugal",
 			"have a local model (Ollama) propose links, or no model with --frugal"},
-		example: "revue propose atelier --model qwen3:4b --embed-model bge-m3",
+		example: "revue propose atelier --model qwen3:4b --embed-model bge-m3\nrevue propose atelier --dry-run",
 		flags:   proposeFlags})
 	register(command{name: "serve", args: "[--listen ADDR] [--passcode CODE] [--authorized-keys FILE] [--facilitators FILE] [--session NAME]",
 		summary: [2]string{"accueillir les participants par SSH", "host the participants over SSH"},
@@ -48,16 +52,28 @@ func init() {
 		summary: [2]string{"l'interface dans ce terminal, en animation", "the interface in this terminal, as facilitator"},
 		example: "revue review atelier --listen :2222",
 		flags:   reviewFlags})
-	register(command{name: "export", args: "NAME [--format json|jsonl|csv|annotations] [--pseudonymize] [-o FILE]",
-		summary: [2]string{"exporter une session (JSON revue.export/v1, trace JSONL, CSV, annotations W3C)",
-			"export a session (JSON revue.export/v1, JSONL trace, CSV, W3C annotations)"},
-		example: "revue export atelier --pseudonymize -o atelier.json",
+	register(command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--pseudonymize] [-o FILE]",
+		summary: [2]string{"exporter une session (JSON revue.export/v1, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
+			"export a session (JSON revue.export/v1, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
+		example: "revue export atelier --pseudonymize -o atelier.json\nrevue export atelier --format csv -o atelier.csv",
 		flags:   exportFlags})
 	register(command{name: "report", args: "NAME",
 		summary: [2]string{"les chiffres d'une session : avancement, accord, acceptation de l'IA, temps, calcul",
 			"figures of a session: progress, agreement, AI acceptance, time, compute"},
 		example: "revue report atelier",
 		flags:   reportFlags})
+	register(command{name: "forget", args: "NAME --person WHO",
+		summary: [2]string{"retirer une personne : aucun export fait ensuite ne contient ce qu'elle a écrit",
+			"withdraw a person: no later export holds what they wrote"},
+		long: [2]string{"Le retrait est lui-même inscrit dans la trace ; WHO est le nom de la personne ou l'empreinte de sa clé (SHA256:…).",
+			"The withdrawal is itself recorded in the trace; WHO is the person's name or their key's fingerprint (SHA256:...)."},
+		example: "revue forget atelier --person camille",
+		flags:   forgetFlags})
+	register(command{name: "verify", args: "NAME",
+		summary: [2]string{"vérifier la chaîne d'empreintes de la trace et l'intégrité du fichier ; nommer le premier événement abîmé",
+			"check the trace's hash chain and the file's integrity; name the first bad event"},
+		example: "revue verify atelier",
+		flags:   verifyFlags})
 	register(command{name: "sessions", args: "",
 		summary: [2]string{"lister les sessions", "list sessions"},
 		example: "revue --data ~/revue sessions",
@@ -80,7 +96,7 @@ func (a *app) load(ctx context.Context, st *store.Store, name string) ([]review.
 	}
 	state, err := review.Replay(events)
 	if err != nil {
-		return nil, nil, fmt.Errorf("session %q: %w", name, err)
+		return nil, nil, fmt.Errorf(a.t("session %q : %w", "session %q: %w"), name, err)
 	}
 	return events, state, nil
 }
@@ -96,7 +112,12 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	criteria := fs.String("criteria", "", a.t("fichier des critères : .md, .csv, .yaml ou .json", "criteria file: .md, .csv, .yaml or .json"))
 	skip := fs.Bool("skip-invalid", false, a.t("importer les fichiers valides et lister les autres", "import the valid files and list the others"))
 	maxRunes := fs.Int("passage-size", 1200, a.t("passage le plus long, en caractères", "longest passage, in characters"))
+	example := fs.String("example-criteria", "", a.t("écrire un fichier de critères commenté dans FICHIER (ou « - » : la sortie standard), pour commencer", "write a commented criteria file to FILE (or \"-\": the standard output), to start from"))
+	fs.Lookup("example-criteria").NoOptDefVal = "-"
 	return func(ctx context.Context, args []string) error {
+		if fs.Changed("example-criteria") {
+			return a.writeExampleCriteria(*example, args)
+		}
 		if len(args) < 2 {
 			return usageError{a.t("il faut un nom de session et au moins un document ou dossier", "a session name and at least one document or directory are needed")}
 		}
@@ -127,17 +148,23 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
 		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes})
 		for _, w := range res.Warnings {
-			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(w.Error()))
+			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(a.localize(w)))
 		}
 		if len(res.Problems) > 0 {
 			if !*skip || len(res.Criteria) == 0 {
 				for _, p := range res.Problems {
-					fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(p.Error()))
+					fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(a.localize(p)))
+				}
+				if *skip {
+					// --skip-invalid skips documents, never the criteria:
+					// without one valid criterion there is nothing to review.
+					return fmt.Errorf(a.t("%d problème(s), dont aucun critère valide dans %s : rien n'a été créé ; corrigez le fichier des critères",
+						"%d problem(s), and no valid criterion in %s: nothing was created; fix the criteria file"), len(res.Problems), *criteria)
 				}
 				return fmt.Errorf(a.t("%d problème(s) : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid", "%d problem(s): nothing was created; fix them or run again with --skip-invalid"), len(res.Problems))
 			}
 			for _, p := range res.Problems {
-				fmt.Fprintf(a.stderr, "%s: %s\n", a.t("ignoré", "skipped"), sanitize.Line(p.Error()))
+				fmt.Fprintf(a.stderr, "%s: %s\n", a.t("ignoré", "skipped"), sanitize.Line(a.localize(p)))
 			}
 		}
 		if len(res.Documents) == 0 {
@@ -200,7 +227,7 @@ func withSeq(events []review.Event) []review.Event {
 }
 
 func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
-	format := fs.String("format", "json", a.t("json, jsonl, csv ou annotations", "json, jsonl, csv or annotations"))
+	format := fs.String("format", "json", a.t("json, jsonl, csv, votes, annotations ou qdpx", "json, jsonl, csv, votes, annotations or qdpx"))
 	pseudo := fs.Bool("pseudonymize", false, a.t("remplacer les noms et empreintes de clés des personnes par P1, P2…", "replace people's names and key fingerprints by P1, P2, ..."))
 	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
 	return func(ctx context.Context, args []string) error {
@@ -212,8 +239,11 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 		for _, f := range review.Formats {
 			known = known || f == *format
 		}
+		if !known && slices.Contains(plannedFormats, *format) {
+			return a.notYet("--format " + *format)
+		}
 		if !known {
-			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(review.Formats, ", "))
+			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(exportFormats(), ", "))
 		}
 		st, err := a.openStore()
 		if err != nil {
@@ -236,7 +266,7 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 func writeAtomically(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
@@ -244,7 +274,7 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := os.Chmod(f.Name(), 0o644); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sample"
 	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/simroom"
 	"github.com/coopdescommuns/revue/store"
 	"github.com/coopdescommuns/revue/tui"
 )
@@ -36,10 +38,22 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, a.t("adresse d'Ollama, répétable pour répartir le travail (par défaut $OLLAMA_HOST, sinon ", "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else ")+propose.DefaultHost+")")
 	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
 	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, a.t("puissance de la machine en watts, pour estimer l'énergie", "the machine's power draw in watts, for the energy estimate"))
+	dryRun := fs.Bool("dry-run", false, a.t("dire combien de paires seraient jugées, les tokens et le temps attendus sur cette machine, et s'arrêter là", "say how many pairs would be judged, the expected tokens and time on this machine, and stop there"))
+	negatives := fs.Int("negatives", 0, a.t("ajouter N paires que le modèle a jugées sans lien, tirées au hasard, pour mesurer ce qu'il manque", "add N pairs the model judged unrelated, drawn at random, to measure what it misses"))
+	fs.Bool("yes", false, a.t("ne pas demander de confirmation, même pour un travail de plus d'une heure", "do not ask for confirmation, even for a run over an hour"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
+		}
+		if *negatives < 0 {
+			return usagef("--negatives %d: %s", *negatives, a.t("donnez un nombre positif de paires", "give a positive number of pairs"))
+		}
+		if *dryRun {
+			return a.notYet("--dry-run")
+		}
+		if *negatives > 0 {
+			return a.notYet("--negatives")
 		}
 		cfg.Lang = a.lang
 		cfg.EmbedCache = filepath.Join(a.data, "embeddings")
@@ -131,13 +145,48 @@ func (p *progressLine) done() {
 // serverFlags are the SSH settings shared by serve, review and demo.
 type serverFlags struct {
 	listen, passcode, authorizedKeys, facilitators string
+
+	fs  *flag.FlagSet
+	env bool
 }
 
-func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string) {
-	fs.StringVar(&s.listen, "listen", listen, a.t("adresse SSH d'écoute", "SSH address to listen on"))
-	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining"))
-	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join"))
-	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys"))
+// add declares the flags. With env, the REVUE_* variables stand in for the
+// flags that are not given (serve and review; the demo ignores them, so that
+// a setting meant for a workshop never opens the demo to the network).
+func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string, env bool) {
+	fs.StringVar(&s.listen, "listen", listen, a.t("adresse SSH d'écoute", "SSH address to listen on")+envNote(env, "REVUE_LISTEN"))
+	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining")+envNote(env, "REVUE_PASSCODE"))
+	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join")+envNote(env, "REVUE_AUTHORIZED_KEYS"))
+	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys")+envNote(env, "REVUE_FACILITATORS"))
+	s.fs, s.env = fs, env
+}
+
+func envNote(env bool, name string) string {
+	if !env {
+		return ""
+	}
+	return " [$" + name + "]"
+}
+
+// fromEnv fills the settings that no flag gave from the environment: a flag
+// wins over its variable.
+func (s *serverFlags) fromEnv() {
+	if !s.env {
+		return
+	}
+	for _, v := range []struct {
+		flag, env string
+		dst       *string
+	}{
+		{"listen", "REVUE_LISTEN", &s.listen},
+		{"passcode", "REVUE_PASSCODE", &s.passcode},
+		{"authorized-keys", "REVUE_AUTHORIZED_KEYS", &s.authorizedKeys},
+		{"facilitators", "REVUE_FACILITATORS", &s.facilitators},
+	} {
+		if val, ok := os.LookupEnv(v.env); ok && val != "" && !s.fs.Changed(v.flag) {
+			*v.dst = val
+		}
+	}
 }
 
 // startServer starts the SSH server of reg in the background and prints how
@@ -173,6 +222,9 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
+	if a.onListen != nil {
+		defer a.onListen(l.Addr().String())
+	}
 	host, port, _ := net.SplitHostPort(l.Addr().String())
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = a.t("ADRESSE-DE-CE-PORTABLE", "THIS-LAPTOP-ADDRESS")
@@ -189,6 +241,10 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	}
 	fmt.Fprintf(a.stderr, a.t("Serveur SSH sur %s, empreinte de la clé d'hôte %s\nPour rejoindre : %s\n",
 		"SSH server on %s, host key fingerprint %s\nTo join: %s\n"), l.Addr(), srv.HostKeyFingerprint(), join)
+	if open := l.Addr().(*net.TCPAddr); !open.IP.IsLoopback() && sf.passcode == "" && sf.authorizedKeys == "" {
+		fmt.Fprintf(a.stderr, a.t("Attention : %s n'est pas limité à cette machine, et ni --passcode ni --authorized-keys n'est donné : toute personne qui peut joindre cette adresse peut entrer et voter. Pour restreindre : --passcode CODE (un code à dire dans la salle), --authorized-keys FICHIER (seules ces clés), ou --listen 127.0.0.1:%s.\n",
+			"Warning: %s is not limited to this machine, and neither --passcode nor --authorized-keys is given: anybody who can reach this address may join and vote. To restrict it: --passcode CODE (a code said in the room), --authorized-keys FILE (only these keys), or --listen 127.0.0.1:%s.\n"), l.Addr(), port)
+	}
 	return srv, errc, a.t("Pour rejoindre : ", "To join: ") + join, nil
 }
 
@@ -227,9 +283,10 @@ func (a *app) registry(st *store.Store, only string) *session.Registry {
 
 func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(a, fs, ":2222")
+	sf.add(a, fs, ":2222", true)
 	only := fs.String("session", "", a.t("ne servir que cette session", "serve only this session"))
 	return func(ctx context.Context, args []string) error {
+		sf.fromEnv()
 		if len(args) != 0 {
 			return usageError{a.t("serve ne prend pas d'argument ; --session NOM pour n'en servir qu'une", "serve takes no argument; --session NAME serves only one")}
 		}
@@ -262,8 +319,9 @@ func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error 
 
 func reviewFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(a, fs, "")
+	sf.add(a, fs, "", true)
 	return func(ctx context.Context, args []string) error {
+		sf.fromEnv()
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
@@ -335,12 +393,23 @@ func localActor() review.Actor {
 
 func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
-	sf.add(a, fs, "127.0.0.1:2222")
+	sf.add(a, fs, "127.0.0.1:2222", false)
+	reset := fs.Bool("reset", false, a.t("effacer la session d'exemple et la refaire", "delete the sample session and make it afresh"))
+	room := fs.Int("room", 0, fmt.Sprintf(a.t("faire entrer N participants simulés (au plus %d), par SSH, qui lisent, votent et parfois ne sont pas d'accord", "let N simulated participants (at most %d) join over SSH, read, vote and sometimes disagree"), len(simroom.Names)))
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("demo ne prend pas d'argument", "demo takes no argument")}
 		}
-		st, err := a.openStore()
+		if *room < 0 || *room > len(simroom.Names) {
+			return usagef("--room %d: %s %d", *room, a.t("donnez un nombre de participants, au plus", "give a number of participants, at most"), len(simroom.Names))
+		}
+		dir := filepath.Join(a.data, "demo")
+		if *reset {
+			if err := a.resetDemo(dir); err != nil {
+				return err
+			}
+		}
+		st, err := store.Open(filepath.Join(dir, "revue.db"))
 		if err != nil {
 			return err
 		}
@@ -348,8 +417,58 @@ func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		if err := a.ensureDemo(ctx, st); err != nil {
 			return err
 		}
-		return a.reviewLocal(ctx, st, demoSession, sf)
+		fmt.Fprintf(a.stderr, a.t("Données de la démo : %s (revue --data %s export demo ; revue demo --reset pour repartir de zéro)\n",
+			"Demo data: %s (revue --data %s export demo; revue demo --reset to start afresh)\n"), dir, dir)
+		if *room == 0 {
+			return a.reviewLocal(ctx, st, demoSession, sf)
+		}
+		return a.demoWithRoom(ctx, st, sf, *room)
 	}
+}
+
+// demoWithRoom runs the demo with n simulated participants, who join the
+// server over SSH as soon as it listens and leave when the demo stops.
+// Their lines go to stderr only when no interface holds the terminal.
+func (a *app) demoWithRoom(ctx context.Context, st *store.Store, sf serverFlags, n int) error {
+	roomCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var out io.Writer
+	if !(term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())) {
+		out = a.stderr
+	}
+	roomErr := make(chan error, 1)
+	started := false
+	a.onListen = func(addr string) {
+		started = true
+		fmt.Fprintf(a.stderr, a.t("%d participants simulés entrent dans la salle…\n", "%d simulated participants join the room…\n"), n)
+		go func() {
+			roomErr <- simroom.Run(roomCtx, simroom.Config{Addr: addr, Session: demoSession, People: n,
+				Seed: simroom.DemoSeed, Lang: a.lang, Stdout: out, Passcode: sf.passcode})
+		}()
+	}
+	err := a.reviewLocal(ctx, st, demoSession, sf)
+	stop()
+	a.onListen = nil
+	if !started {
+		return err
+	}
+	if rerr := <-roomErr; rerr != nil && !errors.Is(rerr, context.Canceled) && err == nil {
+		return rerr
+	}
+	return err
+}
+
+// resetDemo deletes the demo's own store. The demo lives in a directory of
+// its own because the trace is append-only (the store refuses DELETE): a
+// reset removes a whole file, and never touches a workshop's trace.
+func (a *app) resetDemo(dir string) error {
+	fmt.Fprintf(a.stderr, a.t("Effacement de la session d'exemple dans %s…\n", "Deleting the sample session in %s…\n"), dir)
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(filepath.Join(dir, "revue.db"+suffix)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 const demoSession = "demo"
@@ -363,6 +482,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	if !slices.Contains(names, demoSession) {
+		fmt.Fprintf(a.stderr, a.t("Création de la session d'exemple %q dans %s…\n", "Creating the sample session %q in %s…\n"), demoSession, filepath.Dir(st.Path()))
 		dir, err := os.MkdirTemp("", "revue-demo-")
 		if err != nil {
 			return err
@@ -374,7 +494,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		}
 		res := corpus.Import(docs, criteria, corpus.Options{})
 		if len(res.Problems) > 0 {
-			return fmt.Errorf("demo sample: %v", res.Problems[0])
+			return fmt.Errorf(a.t("l'exemple de la démo : %v", "demo sample: %v"), a.localize(res.Problems[0]))
 		}
 		for i := range res.Documents {
 			res.Documents[i].Source = filepath.Join("sample", filepath.Base(res.Documents[i].Source))
@@ -392,10 +512,25 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
+	// The sample's hand-written links show what a good link looks like;
+	// ExampleEvents leaves out those the session holds already.
+	if examples := sample.ExampleEvents(state, demoSession, systemActor, time.Now()); len(examples) > 0 {
+		fmt.Fprintf(a.stderr, a.t("Ajout de %d liens d'exemple écrits à la main…\n", "Adding %d example links written by hand…\n"), len(examples))
+		if _, err := st.Append(ctx, examples...); err != nil {
+			return err
+		}
+		if _, state, err = a.load(ctx, st, demoSession); err != nil {
+			return err
+		}
+	}
 	if len(state.Runs) > 0 {
 		return nil
 	}
+	fmt.Fprintln(a.stderr, a.t("Propositions lexicales, sans modèle (--frugal)…", "Lexical proposals, no model (--frugal)…"))
 	sink := func(events []review.Event) error { _, err := st.Append(ctx, events...); return err }
-	_, err = propose.Run(ctx, state, propose.Config{Frugal: true, Lang: a.lang}, sink, nil)
+	run, err := propose.Run(ctx, state, propose.Config{Frugal: true, Lang: a.lang}, sink, nil)
+	if err == nil {
+		fmt.Fprintf(a.stderr, a.t("%d propositions faites.\n", "%d proposals made.\n"), run.Proposals)
+	}
 	return err
 }

@@ -1,6 +1,12 @@
 // Command revue lets a group review, together and live, the links a local AI
 // proposes between documents and criteria. This file parses the command line
 // and wires the packages together; the work happens in them.
+//
+// The command line is built on cobra (completions, suggestions, the command
+// tree) with its own help, version and man page in French and English:
+// charm.land/fang/v2 would style the help, but it prints its section titles
+// ("USAGE", "EXAMPLES", "COMMANDS", "FLAGS") and its man page headings in
+// English only, and French users come first.
 package main
 
 import (
@@ -16,6 +22,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/spf13/cobra"
 	flag "github.com/spf13/pflag"
 )
 
@@ -40,6 +47,14 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// errNoCommand is `revue` alone: the usage is printed, the status is 2, and
+// there is nothing more to say.
+var errNoCommand error = noCommand{}
+
+type noCommand struct{}
+
+func (noCommand) Error() string { return "revue COMMAND" }
+
 // app is what every command shares: the global settings and the streams.
 type app struct {
 	data   string
@@ -47,14 +62,22 @@ type app struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+
+	// onListen, when set, is told the SSH server's address once it
+	// listens (the demo's simulated room joins it there).
+	onListen func(addr string)
 }
 
-// command is one verb of the command line.
+// command is one verb of the command line. Commands register themselves in
+// an init function; run turns them into cobra commands once the language is
+// known, so that every help text is in the user's language.
 type command struct {
 	name    string
 	args    string
 	summary [2]string // French, English
+	long    [2]string // optional: more than the summary, French, English
 	example string
+	hidden  bool
 	flags   func(a *app, fs *flag.FlagSet) func(ctx context.Context, args []string) error
 }
 
@@ -66,6 +89,7 @@ func register(c command) { commands = append(commands, c) }
 // can drive the whole command line.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a.lang = detectLang("", os.Getenv("LANG"), os.Getenv("LC_ALL"))
 	defer func() {
 		// No Go stack trace ever reaches a user: a bug becomes one sentence,
 		// and the trace goes to a file they can send.
@@ -77,108 +101,178 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			code = exitFail
 		}
 	}()
-
-	global := flag.NewFlagSet("revue", flag.ContinueOnError)
-	global.SetInterspersed(false)
-	global.SetOutput(io.Discard)
-	dataFlag := global.String("data", "", "")
-	langFlag := global.String("lang", "", "")
-	help := global.BoolP("help", "h", false, "")
-	a.lang = detectLang("", os.Getenv("LANG"), os.Getenv("LC_ALL"))
-	if err := global.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "revue: %v\n%s", err, a.usage())
-		return exitUsage
-	}
-	if *langFlag != "" && *langFlag != "fr" && *langFlag != "en" {
-		fmt.Fprintf(stderr, "revue: --lang %q: %s\n", *langFlag, a.t("choisissez fr ou en", "use fr or en"))
-		return exitUsage
-	}
-	a.lang = detectLang(*langFlag, os.Getenv("LANG"), os.Getenv("LC_ALL"))
-	rest := global.Args()
-	if *help || len(rest) == 0 || rest[0] == "help" {
-		if len(rest) > 1 {
-			rest = []string{rest[1], "--help"}
-		} else {
-			fmt.Fprint(stdout, a.usage())
-			if *help || len(rest) == 1 {
-				return exitOK
-			}
-			return exitUsage
-		}
-	}
-	var cmd *command
-	for i := range commands {
-		if commands[i].name == rest[0] {
-			cmd = &commands[i]
-		}
-	}
-	if cmd == nil {
-		fmt.Fprintf(stderr, "revue: %s %q\n%s", a.t("commande inconnue", "unknown command"), rest[0], a.usage())
-		return exitUsage
-	}
-	fs := flag.NewFlagSet("revue "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	cmdData := fs.String("data", "", a.t("dossier des données (sinon $REVUE_DATA, sinon ~/.local/share/revue)", "data directory (else $REVUE_DATA, else ~/.local/share/revue)"))
-	cmdLang := fs.String("lang", "", a.t("langue de l'interface : fr ou en", "interface language: fr or en"))
-	cmdHelp := fs.BoolP("help", "h", false, a.t("cette aide", "this help"))
-	do := cmd.flags(a, fs)
-	if err := fs.Parse(rest[1:]); err != nil {
-		fmt.Fprintf(stderr, "revue %s: %v\n%s", cmd.name, err, a.commandUsage(cmd, fs))
-		return exitUsage
-	}
-	if *cmdLang != "" {
-		if *cmdLang != "fr" && *cmdLang != "en" {
-			fmt.Fprintf(stderr, "revue: --lang %q: %s\n", *cmdLang, a.t("choisissez fr ou en", "use fr or en"))
-			return exitUsage
-		}
-		a.lang = *cmdLang
-	}
-	if *cmdHelp {
-		fmt.Fprint(stdout, a.commandUsage(cmd, fs))
-		return exitOK
-	}
-	dir, err := dataDir(firstNonEmpty(*cmdData, *dataFlag), os.Getenv("REVUE_DATA"))
+	lang, err := a.chooseLang(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "revue: %v\n", err)
-		return exitFail
+		return exitUsage
 	}
-	a.data = dir
-	if err := do(ctx, fs.Args()); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "revue %s: %v\n%s", cmd.name, err, a.commandUsage(cmd, fs))
-			return exitUsage
-		}
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "revue %s: %s\n", cmd.name, a.t("interrompu ; ce qui était enregistré est gardé", "interrupted; what was recorded is kept"))
-			return exitFail
-		}
-		fmt.Fprintf(stderr, "revue %s: %v\n", cmd.name, err)
-		return exitFail
+	a.lang = lang
+	if args == nil {
+		args = []string{} // cobra reads os.Args when given nil
 	}
-	return exitOK
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	return a.fail(cmd, err)
 }
 
-// t picks the French or the English text.
+// fail prints err as one sentence on stderr and returns the exit status.
+func (a *app) fail(cmd *cobra.Command, err error) int {
+	where := "revue"
+	if cmd != nil && cmd.HasParent() {
+		where = cmd.CommandPath()
+	}
+	var ue usageError
+	switch {
+	case errors.Is(err, errNoCommand):
+		return exitUsage
+	case errors.As(err, &ue):
+		fmt.Fprintf(a.stderr, "%s: %v\n%s %s --help\n", where, err, a.t("Aide :", "Help:"), where)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(a.stderr, "%s: %s\n", where, a.t("interrompu ; ce qui était enregistré est gardé", "interrupted; what was recorded is kept"))
+		return exitFail
+	}
+	fmt.Fprintf(a.stderr, "%s: %s\n", where, a.localize(err))
+	return exitFail
+}
+
+// chooseLang finds the interface language before the command line is
+// parsed, because the help texts and the parser's own messages depend on
+// it: --lang, else $REVUE_LANG, else the locale.
+func (a *app) chooseLang(args []string) (string, error) {
+	value, from := "", ""
+	for i := 0; i < len(args); i++ {
+		switch arg := args[i]; {
+		case arg == "--":
+			i = len(args)
+		case arg == "--lang" && i+1 < len(args):
+			value, from = args[i+1], "--lang"
+			i++
+		case strings.HasPrefix(arg, "--lang="):
+			value, from = strings.TrimPrefix(arg, "--lang="), "--lang"
+		}
+	}
+	if from == "" {
+		if env := os.Getenv("REVUE_LANG"); env != "" {
+			value, from = env, "REVUE_LANG"
+		}
+	}
+	if from != "" && value != "fr" && value != "en" {
+		return "", fmt.Errorf("%s %q: %s", from, value, a.t("choisissez fr ou en", "use fr or en"))
+	}
+	return detectLang(value, os.Getenv("LANG"), os.Getenv("LC_ALL")), nil
+}
+
+// rootCommand builds the command tree in a's language.
+func (a *app) rootCommand() *cobra.Command {
+	// The commands keep the order they were registered in, the order of a
+	// workshop (demo, init, propose, serve, review, export...).
+	cobra.EnableCommandSorting = false
+	root := &cobra.Command{
+		Use:   "revue",
+		Short: a.t("relire ensemble, en direct, les liens qu'une IA locale propose entre des documents et des critères", "review together, live, the links a local AI proposes between documents and criteria"),
+		Long: a.t(
+			"Revue : relire ensemble, en direct, les liens qu'une IA locale propose entre des documents et des critères.",
+			"Revue: review together, live, the links a local AI proposes between documents and criteria."),
+		Example:       "revue demo\nrevue init atelier --criteria criteres.md rapports/\nrevue propose atelier --frugal\nrevue review atelier --listen :2222",
+		Version:       a.versionText(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// revue alone prints the usage and exits 2; revue WORD, when WORD
+		// is no command, is a usage error with a suggestion.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return a.unknownCommand(cmd, args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a.help(cmd)
+			return errNoCommand
+		},
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetVersionTemplate("{{.Version}}")
+	pf := root.PersistentFlags()
+	pf.String("data", "", a.t("dossier des données (sinon $REVUE_DATA, sinon ~/.local/share/revue)", "data directory (else $REVUE_DATA, else ~/.local/share/revue)"))
+	pf.String("lang", "", a.t("langue de l'interface : fr ou en (sinon $REVUE_LANG, sinon $LANG)", "interface language: fr or en (else $REVUE_LANG, else $LANG)"))
+	pf.BoolP("help", "h", false, a.t("cette aide", "this help"))
+	root.Flags().BoolP("version", "v", false, a.t("la version et le commit de ce programme", "this program's version and commit"))
+	root.SetHelpFunc(func(cmd *cobra.Command, _ []string) { a.help(cmd) })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return a.flagError(cmd, err) })
+	root.SetHelpCommand(&cobra.Command{
+		Use:    "help [COMMAND]",
+		Short:  a.t("l'aide d'une commande", "help on a command"),
+		Hidden: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := cmd.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return a.unknownCommand(cmd.Root(), strings.Join(args, " "))
+			}
+			a.help(target)
+			return nil
+		},
+	})
+	for _, c := range commands {
+		root.AddCommand(a.cobraCommand(c))
+	}
+	root.AddCommand(a.completionCommand(), a.manCommand())
+	return root
+}
+
+// cobraCommand turns a registered command into a cobra command.
+func (a *app) cobraCommand(c command) *cobra.Command {
+	cc := &cobra.Command{
+		Use:                   strings.TrimSpace(c.name + " " + c.args),
+		Short:                 a.pick(c.summary),
+		Long:                  a.pick(c.long),
+		Example:               c.example,
+		Hidden:                c.hidden,
+		Args:                  cobra.ArbitraryArgs,
+		DisableFlagsInUseLine: true,
+	}
+	do := c.flags(a, cc.Flags())
+	cc.RunE = func(cmd *cobra.Command, args []string) error {
+		dir, err := a.dataDirOf(cmd)
+		if err != nil {
+			return err
+		}
+		a.data = dir
+		return do(cmd.Context(), args)
+	}
+	return cc
+}
+
+// dataDirOf resolves the data directory of a command about to run.
+func (a *app) dataDirOf(cmd *cobra.Command) (string, error) {
+	flagValue, _ := cmd.Flags().GetString("data")
+	if cmd.Flags().Changed("data") && strings.TrimSpace(flagValue) == "" {
+		def, _ := dataDir("", os.Getenv("REVUE_DATA"))
+		return "", usagef(a.t("--data est vide : donnez un dossier, par exemple --data ~/revue, ou retirez --data pour utiliser %s",
+			"--data is empty: give a directory, for example --data ~/revue, or leave --data out to use %s"), def)
+	}
+	dir, err := dataDir(flagValue, os.Getenv("REVUE_DATA"))
+	if err != nil {
+		return "", fmt.Errorf(a.t("pas de dossier des données : donnez --data DOSSIER ou REVUE_DATA (%v)", "no data directory: set --data DIR or REVUE_DATA (%v)"), err)
+	}
+	return dir, nil
+}
+
+// t picks the French or the English text. Every message of the command line
+// goes through it (TestMessagesInBothLanguages checks each pair).
 func (a *app) t(fr, en string) string {
 	if a.lang == "en" {
 		return en
 	}
 	return fr
-}
-
-func (a *app) usage() string {
-	var b strings.Builder
-	b.WriteString(a.t(
-		"Revue : relire ensemble, en direct, les liens qu'une IA locale propose entre des documents et des critères.\n\n",
-		"Revue: review together, live, the links a local AI proposes between documents and criteria.\n\n"))
-	b.WriteString(a.t("Usage : ", "Usage: ") + "revue [--data DIR] [--lang fr|en] COMMAND\n\n")
-	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-10s %s\n", c.name, a.pick(c.summary))
-	}
-	b.WriteString("\n" + a.t("Exemple : ", "Example: ") + "revue demo\n")
-	b.WriteString(a.t("Aide d'une commande : revue COMMAND --help\n", "Help on a command: revue COMMAND --help\n"))
-	return b.String()
 }
 
 func (a *app) pick(s [2]string) string {
@@ -188,37 +282,10 @@ func (a *app) pick(s [2]string) string {
 	return s[0]
 }
 
-func (a *app) commandUsage(c *command, fs *flag.FlagSet) string {
-	return fmt.Sprintf("%s\n\n%srevue %s %s\n\n%s\n%s\n  %s\n", a.pick(c.summary), a.t("Usage : ", "Usage: "), c.name, c.args,
-		flagUsages(fs), a.t("Exemple :", "Example:"), c.example)
-}
-
-// flagUsages lists a command's flags, one a line, with the value they take
-// and their default: pflag's own listing shows "[=true|false]" after every
-// boolean, which reads as noise to non-developers.
-func flagUsages(fs *flag.FlagSet) string {
-	var b strings.Builder
-	fs.VisitAll(func(f *flag.Flag) {
-		name := "--" + f.Name
-		if f.Shorthand != "" {
-			name = "-" + f.Shorthand + ", " + name
-		}
-		if f.Value.Type() != "bool" {
-			name += " " + metavar(f.Name)
-		}
-		usage := f.Usage
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" {
-			usage += " (" + f.DefValue + ")"
-		}
-		fmt.Fprintf(&b, "  %-28s %s\n", name, usage)
-	})
-	return b.String()
-}
-
 // metavar names what a flag takes, as the usage lines write it.
 func metavar(flagName string) string {
 	switch flagName {
-	case "criteria", "output", "authorized-keys", "facilitators":
+	case "criteria", "output", "authorized-keys", "facilitators", "example-criteria", "consent":
 		return "FILE"
 	case "data":
 		return "DIR"
@@ -236,6 +303,8 @@ func metavar(flagName string) string {
 		return "NAME"
 	case "format":
 		return "FORMAT"
+	case "person":
+		return "WHO"
 	}
 	return "N"
 }
@@ -274,7 +343,7 @@ func dataDir(flagValue, env string) (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("no data directory: set --data DIR or REVUE_DATA (%v)", err)
+		return "", err
 	}
 	return filepath.Join(home, ".local", "share", "revue"), nil
 }

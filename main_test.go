@@ -172,10 +172,18 @@ func TestDemoSessionIsMadeOnce(t *testing.T) {
 	if len(state.Runs) != 1 || len(state.Proposals) == 0 || len(state.Criteria) != 9 || len(state.Documents) != 7 {
 		t.Fatalf("demo: %d runs, %d proposals, %d criteria, %d documents", len(state.Runs), len(state.Proposals), len(state.Criteria), len(state.Documents))
 	}
+	examples := 0
 	for _, p := range state.Proposals {
+		if p.Origin.Kind == review.OriginExample {
+			examples++
+			continue
+		}
 		if !strings.Contains(p.Statement, "Mots du critère dans ce passage") {
 			t.Fatalf("a French demo proposal says %q", p.Statement)
 		}
+	}
+	if examples == 0 || examples == len(state.Proposals) {
+		t.Fatalf("the demo holds %d example links of %d proposals, want both kinds", examples, len(state.Proposals))
 	}
 }
 
