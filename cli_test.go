@@ -10,15 +10,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	flag "github.com/spf13/pflag"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/store"
 )
 
 // runLang runs the command line in one language, without a data directory
@@ -410,43 +411,80 @@ func TestExampleCriteria(t *testing.T) {
 	}
 }
 
-func TestAnnouncedButNotYetBuilt(t *testing.T) {
+// The commands that come after a workshop, end to end on a real store: a
+// person withdraws, the trace is verified, every format exports, and the
+// report and the list of sessions read what the store kept.
+func TestAftercareCommands(t *testing.T) {
 	data := t.TempDir()
 	docs, criteria := sampleFiles(t)
 	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
 		t.Fatal(errs)
 	}
+	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal", "--dry-run"); code != 0 || !strings.Contains(out, "Frugal mode") {
+		t.Fatalf("dry run: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := revue(t, data, "propose", "atelier", "--frugal"); code != 0 {
+		t.Fatal(errs)
+	}
+	// Camille votes, as a participant over SSH would.
+	st, err := store.Open(filepath.Join(data, "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := st.Replay(context.Background(), "atelier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := review.Replay(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	camille := review.Actor{Name: "camille", Fingerprint: "SHA256:camille", Role: review.Participant}
+	vote := review.MustEvent("atelier", "v1", time.Now(), camille, review.KindVoteCast,
+		review.VoteData{Proposal: state.Proposals[0].ID, Verdict: review.Reject, Reason: review.ReasonOther, Note: "camille pense autrement"})
+	if _, err := st.Append(context.Background(), vote); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
 	tests := []struct {
 		args []string
 		code int
 		want string
 	}{
-		{[]string{"propose", "atelier", "--dry-run"}, 1, "--dry-run: not available yet"},
-		{[]string{"propose", "atelier", "--frugal", "--negatives", "5"}, 1, "--negatives: not available yet"},
 		{[]string{"propose", "atelier", "--negatives", "-1"}, 2, "--negatives -1"},
 		{[]string{"forget", "atelier"}, 2, "--person WHO is required"},
 		{[]string{"forget", "nope", "--person", "camille"}, 1, `no session "nope"`},
+		{[]string{"forget", "atelier", "--person", "nobody"}, 1, `nobody named "nobody"`},
 		{[]string{"verify", "nope"}, 1, `no session "nope"`},
 		{[]string{"export", "atelier", "--format", "xml"}, 2, "votes"},
-	}
-	for _, f := range plannedFormats {
-		if !slices.Contains(review.Formats, f) {
-			tests = append(tests, struct {
-				args []string
-				code int
-				want string
-			}{[]string{"export", "atelier", "--format", f}, 1, "not available yet"})
-		}
 	}
 	for _, tt := range tests {
 		if code, _, errs := revue(t, data, tt.args...); code != tt.code || !strings.Contains(errs, tt.want) {
 			t.Errorf("revue %q = %d %s, want %d and %q", tt.args, code, errs, tt.code, tt.want)
 		}
 	}
-	// forget and verify are placeholders: once wired, these cases change.
-	for _, args := range [][]string{{"forget", "atelier", "--person", "camille"}, {"verify", "atelier"}} {
-		if code, _, errs := revue(t, data, args...); code != 1 || !strings.Contains(errs, "not available yet") {
-			t.Errorf("revue %q = %d %s", args, code, errs)
+	for _, f := range review.Formats {
+		code, out, errs := revue(t, data, "export", "atelier", "--format", f)
+		if code != 0 || !strings.Contains(out, "camille") && f != "qdpx" && f != "annotations" && f != "csv" {
+			t.Errorf("export %s before the withdrawal: %d %s", f, code, errs)
 		}
+	}
+	if code, out, errs := revue(t, data, "forget", "atelier", "--person", "camille"); code != 0 || !strings.Contains(out, "camille is withdrawn") {
+		t.Fatalf("forget: %d %s %s", code, out, errs)
+	}
+	for _, f := range review.Formats {
+		if code, out, errs := revue(t, data, "export", "atelier", "--format", f); code != 0 || strings.Contains(out, "camille") {
+			t.Errorf("export %s after the withdrawal: %d %s; holds camille: %v", f, code, errs, strings.Contains(out, "camille"))
+		}
+	}
+	if code, out, errs := revue(t, data, "verify", "atelier"); code != 0 || !strings.Contains(out, "chain and file intact") {
+		t.Fatalf("verify: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := revue(t, data, "sessions"); code != 0 || !strings.Contains(out, "atelier") {
+		t.Fatalf("sessions: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := revue(t, data, "report", "atelier"); code != 0 || out == "" {
+		t.Fatalf("report: %d %s %s", code, out, errs)
 	}
 }

@@ -85,6 +85,15 @@ func (a *app) openStore() (*store.Store, error) {
 	return store.Open(filepath.Join(a.data, "revue.db"))
 }
 
+// events reads a session's trace, naming the session that does not exist.
+func (a *app) events(ctx context.Context, st *store.Store, name string) ([]review.Event, error) {
+	events, err := st.Replay(ctx, name)
+	if errors.Is(err, store.ErrNoSession) {
+		return nil, fmt.Errorf(a.t("pas de session %q dans %s ; `revue sessions` les liste", "no session %q in %s; `revue sessions` lists them"), name, a.data)
+	}
+	return events, err
+}
+
 // load replays a session.
 func (a *app) load(ctx context.Context, st *store.Store, name string) ([]review.Event, *review.State, error) {
 	events, err := st.Replay(ctx, name)
@@ -114,6 +123,10 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	maxRunes := fs.Int("passage-size", 1200, a.t("passage le plus long, en caractères", "longest passage, in characters"))
 	example := fs.String("example-criteria", "", a.t("écrire un fichier de critères commenté dans FICHIER (ou « - » : la sortie standard), pour commencer", "write a commented criteria file to FILE (or \"-\": the standard output), to start from"))
 	fs.Lookup("example-criteria").NoOptDefVal = "-"
+	language := fs.String("language", "fr", a.t("langue de la session (fr ou en) : celle des énoncés du proposeur lexical, quelle que soit la langue de qui le lance",
+		"the session's language (fr or en): that of the lexical proposer's statements, whoever runs it"))
+	consent := fs.String("consent", "", a.t("texte de consentement (Markdown) que chaque personne lit et accepte ou refuse en arrivant",
+		"consent text (Markdown) that each person reads and agrees to or declines on arriving"))
 	return func(ctx context.Context, args []string) error {
 		if fs.Changed("example-criteria") {
 			return a.writeExampleCriteria(*example, args)
@@ -127,6 +140,13 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		}
 		if *criteria == "" {
 			return usageError{a.t("--criteria FICHIER est obligatoire", "--criteria FILE is required")}
+		}
+		if *language != "fr" && *language != "en" {
+			return usagef("--language %q: %s", *language, a.t("fr ou en", "fr or en"))
+		}
+		consentText, err := a.readConsent(*consent)
+		if err != nil {
+			return err
 		}
 		if *maxRunes < 200 {
 			return usagef("--passage-size %d: %s", *maxRunes, a.t("au moins 200", "at least 200"))
@@ -170,9 +190,14 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		if len(res.Documents) == 0 {
 			return errors.New(a.t("aucun document lisible : rien n'a été créé", "no readable document: nothing was created"))
 		}
-		events, err := sessionEvents(name, res.Documents, res.Criteria, time.Now())
+		now := time.Now()
+		events, err := sessionEvents(name, res.Documents, res.Criteria, now)
 		if err != nil {
 			return err
+		}
+		events[0] = review.MustEvent(name, events[0].ID, now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name, Language: *language})
+		if consentText != "" {
+			events = append(events, review.MustEvent(name, "consent-"+session.NewID(), now, systemActor, review.KindConsentSet, review.ConsentText{Text: consentText}))
 		}
 		if _, err := st.Append(ctx, events...); errors.Is(err, store.ErrSessionExists) {
 			return a.sessionExists(name)
@@ -188,6 +213,30 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			name, len(res.Documents), passages, len(res.Criteria), name)
 		return nil
 	}
+}
+
+// readConsent reads a consent text given to init: a regular file of at
+// most 64 KiB of text, cleaned like every text that reaches a terminal.
+func (a *app) readConsent(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf(a.t("--consent %s : fichier introuvable ou illisible", "--consent %s: file not found or unreadable"), path)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > 64<<10 {
+		return "", fmt.Errorf(a.t("--consent %s : donnez un fichier texte ordinaire de moins de 64 Kio", "--consent %s: give an ordinary text file under 64 KiB"), path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf(a.t("--consent %s : fichier illisible", "--consent %s: unreadable file"), path)
+	}
+	text := strings.TrimSpace(sanitize.Text(string(b)))
+	if text == "" {
+		return "", fmt.Errorf(a.t("--consent %s : le fichier est vide", "--consent %s: the file is empty"), path)
+	}
+	return text, nil
 }
 
 func (a *app) sessionExists(name string) error {
@@ -235,22 +284,17 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 		if err != nil {
 			return err
 		}
-		known := false
-		for _, f := range review.Formats {
-			known = known || f == *format
-		}
-		if !known && slices.Contains(plannedFormats, *format) {
-			return a.notYet("--format " + *format)
-		}
-		if !known {
-			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(exportFormats(), ", "))
+		if !slices.Contains(review.Formats, *format) {
+			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(review.Formats, ", "))
 		}
 		st, err := a.openStore()
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		events, _, err := a.load(ctx, st, name)
+		// The events alone, replayed once by the encoder: replaying them
+		// here as well would hold two states of a large session at once.
+		events, err := a.events(ctx, st, name)
 		if err != nil {
 			return err
 		}
@@ -292,25 +336,39 @@ func sessionsFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) err
 			return err
 		}
 		defer st.Close()
-		names, err := st.Sessions(ctx)
+		// The store's own counts, kept at each append: listing a hundred
+		// large sessions replays none of them.
+		sums, err := st.Summaries(ctx)
 		if err != nil {
 			return err
 		}
-		if len(names) == 0 {
+		if len(sums) == 0 {
 			fmt.Fprintln(a.stdout, a.t("Aucune session. Pour commencer : revue demo, ou revue init NOM --criteria FICHIER DOCUMENTS...",
 				"No session. To start: revue demo, or revue init NAME --criteria FILE DOCUMENTS..."))
 			return nil
 		}
 		w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(w, a.t("SESSION\tCRÉÉE\tDOCUMENTS\tCRITÈRES\tPROPOSITIONS\tDÉCIDÉES", "SESSION\tCREATED\tDOCUMENTS\tCRITERIA\tPROPOSALS\tDECIDED"))
-		for _, n := range names {
-			_, s, err := a.load(ctx, st, n)
-			if err != nil {
-				return err
+		var damaged []store.Summary
+		for _, s := range sums {
+			if s.Err != nil {
+				damaged = append(damaged, s)
+				continue
 			}
-			fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\n", n, s.CreatedAt.Local().Format("2006-01-02 15:04"), len(s.Documents), len(s.Criteria), len(s.Proposals), s.Decided())
+			fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\n", sanitize.Line(s.Name), s.Created.Local().Format("2006-01-02 15:04"), s.Documents, s.Criteria, s.Proposals, s.Decided)
 		}
-		return w.Flush()
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		for _, s := range damaged {
+			fmt.Fprintf(a.stderr, a.t("session %s : illisible (%s) ; lancez revue verify %s, puis remettez la dernière sauvegarde si le fichier est endommagé\n",
+				"session %s: unreadable (%s); run revue verify %s, then restore your last backup if the file is damaged\n"),
+				sanitize.Line(s.Name), sanitize.Line(a.localize(s.Err)), sanitize.Line(s.Name))
+		}
+		if len(damaged) > 0 {
+			return errSilent
+		}
+		return nil
 	}
 }
 
@@ -325,53 +383,15 @@ func reportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			return err
 		}
 		defer st.Close()
-		_, s, err := a.load(ctx, st, name)
+		events, err := a.events(ctx, st, name)
 		if err != nil {
 			return err
 		}
-		writeReport(a, s)
-		return nil
+		f, err := review.ReportTrace(events)
+		if err != nil {
+			return err
+		}
+		return review.WriteReport(a.stdout, f, a.lang)
 	}
 }
 
-func pct(n, d int) string {
-	if d == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.0f %%", 100*float64(n)/float64(d))
-}
-
-func writeReport(a *app, s *review.State) {
-	f := review.Report(s)
-	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	defer w.Flush()
-	decided := f.Accepted + f.Rejected + f.Rephrased
-	fmt.Fprintf(w, "%s\t%s\n", a.t("Session", "Session"), s.Name)
-	fmt.Fprintf(w, "%s\t%d documents, %d %s\n", a.t("Corpus", "Corpus"), len(s.Documents), len(s.Criteria), a.t("critères", "criteria"))
-	fmt.Fprintf(w, "%s\t%d / %d (%s)\n", a.t("Avancement", "Progress"), decided, f.Proposals, pct(decided, f.Proposals))
-	fmt.Fprintf(w, "  %s\t%d\n  %s\t%d\n  %s\t%d\n  %s\t%d\n", a.t("acceptées", "accepted"), f.Accepted, a.t("reformulées", "rephrased"), f.Rephrased,
-		a.t("rejetées", "rejected"), f.Rejected, a.t("en attente", "pending"), f.Pending)
-	fmt.Fprintf(w, "%s\t%s (%d/%d %s), %d %s\n", a.t("Accord entre personnes", "Agreement between people"), pct(f.AgreedPairs, f.VoterPairs),
-		f.AgreedPairs, f.VoterPairs, a.t("paires de votes", "vote pairs"), f.Conflicts, a.t("désaccords en cours", "open disagreements"))
-	for _, k := range []string{review.OriginModel, review.OriginLexical, review.OriginHuman, review.OriginExample} {
-		o, ok := f.ByOrigin[k]
-		if !ok {
-			continue
-		}
-		fmt.Fprintf(w, "%s %s\t%d %s, %d %s, %s %s (%d %s)\n", a.t("Origine", "Origin"), k, o.Proposals, a.t("proposées", "proposed"),
-			o.Decided, a.t("décidées", "decided"), pct(o.Kept, o.Decided), a.t("gardées", "kept"), o.Rephrased, a.t("reformulées", "rephrased"))
-	}
-	for _, r := range review.Reasons {
-		if n := f.Reasons[r]; n > 0 {
-			fmt.Fprintf(w, "%s %s\t%d\n", a.t("Rejet :", "Rejected:"), r, n)
-		}
-	}
-	fmt.Fprintf(w, "%s\t%d %s, %d votes, %d %s\n", a.t("Participation", "Participation"), f.People, a.t("personnes", "people"), f.Votes, f.Comments, a.t("commentaires", "comments"))
-	fmt.Fprintf(w, "%s\t%s %v, %s %v, %s %v\n", a.t("Temps", "Time"), a.t("médiane avant un vote", "median before a vote"), f.DwellP50.Round(time.Second),
-		"p90", f.DwellP90.Round(time.Second), a.t("durée de relecture", "review span"), f.Duration.Round(time.Second))
-	fmt.Fprintf(w, "%s\t%d %s, %d %s, %d tokens, %s %v, %.2f Wh %s\n", a.t("Calcul", "Compute"), f.Runs, a.t("passages de propose", "propose runs"),
-		f.Calls, a.t("appels au modèle", "model calls"), f.Tokens, a.t("temps modèle", "model time"), f.ModelTime.Round(time.Second), f.EnergyWh, a.t("estimés", "estimated"))
-	if f.Failures > 0 {
-		fmt.Fprintf(w, "%s\t%d\n", a.t("Paires en échec", "Failed pairs"), f.Failures)
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +41,7 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, a.t("puissance de la machine en watts, pour estimer l'énergie", "the machine's power draw in watts, for the energy estimate"))
 	dryRun := fs.Bool("dry-run", false, a.t("dire combien de paires seraient jugées, les tokens et le temps attendus sur cette machine, et s'arrêter là", "say how many pairs would be judged, the expected tokens and time on this machine, and stop there"))
 	negatives := fs.Int("negatives", 0, a.t("ajouter N paires que le modèle a jugées sans lien, tirées au hasard, pour mesurer ce qu'il manque", "add N pairs the model judged unrelated, drawn at random, to measure what it misses"))
-	fs.Bool("yes", false, a.t("ne pas demander de confirmation, même pour un travail de plus d'une heure", "do not ask for confirmation, even for a run over an hour"))
+	yes := fs.Bool("yes", false, a.t("ne pas demander de confirmation, même pour un travail de plus d'une heure", "do not ask for confirmation, even for a run over an hour"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
@@ -49,12 +50,7 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 		if *negatives < 0 {
 			return usagef("--negatives %d: %s", *negatives, a.t("donnez un nombre positif de paires", "give a positive number of pairs"))
 		}
-		if *dryRun {
-			return a.notYet("--dry-run")
-		}
-		if *negatives > 0 {
-			return a.notYet("--negatives")
-		}
+		cfg.Negatives = *negatives
 		cfg.Lang = a.lang
 		cfg.EmbedCache = filepath.Join(a.data, "embeddings")
 		st, err := a.openStore()
@@ -65,6 +61,28 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 		_, state, err := a.load(ctx, st, name)
 		if err != nil {
 			return err
+		}
+		if !cfg.Frugal {
+			// The cost is said before it is paid: pairs, tokens, time on
+			// this machine (from earlier runs, or one measured call).
+			pl, err := propose.Estimate(ctx, state, cfg, propose.EstimateOptions{WarmUp: true})
+			if err != nil {
+				return err
+			}
+			for _, l := range pl.Lines(a.lang) {
+				fmt.Fprintln(a.stdout, l)
+			}
+			if *dryRun {
+				return nil
+			}
+			in, _ := a.stdin.(*os.File)
+			if !propose.Confirm(pl, propose.DefaultConfirmAbove, *yes, in, a.stderr, a.lang) {
+				return errors.New(a.t("Arrêté avant de commencer : rien n'a été demandé au modèle.", "Stopped before starting: nothing was asked of the model."))
+			}
+			cfg.Estimate = pl.Duration
+		} else if *dryRun {
+			fmt.Fprintln(a.stdout, a.t("Mode frugal : aucun modèle, quelques secondes de calcul lexical.", "Frugal mode: no model, a few seconds of lexical computing."))
+			return nil
 		}
 		bar := newProgressLine(a, term.IsTerminal(os.Stderr.Fd()) && a.stderr == os.Stderr)
 		// The sink outlives Ctrl-C: the answers already paid for and the run's
@@ -92,11 +110,20 @@ func printRun(a *app, r review.ProposeRun) {
 	if r.Mode == "lexical" {
 		mode = a.t("lexical, sans modèle", "lexical, no model")
 	}
+	energy := a.t("estimation", "estimate")
+	if strings.HasPrefix(r.EnergySource, "rapl:") {
+		energy = a.t("mesuré", "measured") + " (" + r.EnergySource + ")"
+	} else if r.EnergyFormula != "" {
+		energy += " : " + r.EnergyFormula
+	}
 	fmt.Fprintf(a.stdout, a.t(
-		"Propositions (%s) : %d nouvelles ; %d paires jugées sur %d possibles, %d déjà faites, %d en échec.\nCalcul : %d appels, %d tokens lus, %d écrits, %v de modèle, environ %.2f Wh.\n",
-		"Proposals (%s): %d new; %d pairs judged of %d possible, %d done before, %d failed.\nCompute: %d calls, %d tokens read, %d written, %v of model time, about %.2f Wh.\n"),
+		"Propositions (%s) : %d nouvelles ; %d paires jugées sur %d possibles, %d déjà faites, %d en échec.\nCalcul : %d appels, %d tokens envoyés (cache compris), %d écrits, %v de modèle, %s Wh (%s).\n",
+		"Proposals (%s): %d new; %d pairs judged of %d possible, %d done before, %d failed.\nCompute: %d calls, %d tokens sent (cached ones included), %d written, %v of model time, %s Wh (%s).\n"),
 		mode, r.Proposals, r.Pairs, r.Exhaustive, r.Skipped, r.Failed, r.Calls, r.PromptTokens, r.OutputTokens,
-		time.Duration(r.ModelNanos).Round(time.Second), r.EnergyWh)
+		time.Duration(r.ModelNanos).Round(time.Second), a.decimal(r.EnergyWh), energy)
+	if r.Negatives > 0 {
+		fmt.Fprintf(a.stdout, a.t("Réponses « pas de lien » ajoutées pour être jugées : %d (tirage %d).\n", "\"No link\" answers added to be judged: %d (seed %d).\n"), r.Negatives, r.NegativeSeed)
+	}
 }
 
 // progressLine shows propose's progress: a bar redrawn in place on a
@@ -125,6 +152,12 @@ func (p *progressLine) update(pr propose.Progress) {
 	if pr.Failed > 0 {
 		line += fmt.Sprintf(" · %d %s", pr.Failed, p.a.t("en échec", "failed"))
 	}
+	switch {
+	case pr.Phase == propose.PhaseEmbed && pr.TextsPerSec > 0:
+		line += " · " + p.a.decimal(pr.TextsPerSec) + p.a.t(" textes/s", " texts/s")
+	case pr.Phase == propose.PhaseJudge && pr.OutputTokensPerSec > 0:
+		line += " · " + p.a.decimal(pr.OutputTokensPerSec) + " tok/s"
+	}
 	if pr.Left > 0 {
 		line += fmt.Sprintf(" · %s %v", p.a.t("reste", "left"), pr.Left.Round(time.Second))
 	}
@@ -145,9 +178,24 @@ func (p *progressLine) done() {
 // serverFlags are the SSH settings shared by serve, review and demo.
 type serverFlags struct {
 	listen, passcode, authorizedKeys, facilitators string
+	theme                                          string // of the local screen: dark, light or "" to guess
 
 	fs  *flag.FlagSet
 	env bool
+}
+
+// addTheme declares --theme, for the screen in this terminal: tmux and
+// many projectors never answer the terminal's background query.
+func (s *serverFlags) addTheme(a *app, fs *flag.FlagSet) {
+	fs.StringVar(&s.theme, "theme", "", a.t("fond de l'écran : dark (sombre) ou light (clair) ; par défaut, COLORFGBG ou la réponse du terminal",
+		"the screen's background: dark or light; by default COLORFGBG or the terminal's answer"))
+}
+
+func (s *serverFlags) checkTheme(a *app) error {
+	if s.theme != "" && s.theme != "dark" && s.theme != "light" {
+		return usagef("--theme %q: %s", s.theme, a.t("dark ou light", "dark or light"))
+	}
+	return nil
 }
 
 // add declares the flags. With env, the REVUE_* variables stand in for the
@@ -320,8 +368,12 @@ func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error 
 func reviewFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
 	sf.add(a, fs, "", true)
+	sf.addTheme(a, fs)
 	return func(ctx context.Context, args []string) error {
 		sf.fromEnv()
+		if err := sf.checkTheme(a); err != nil {
+			return err
+		}
 		name, err := oneName(a, args)
 		if err != nil {
 			return err
@@ -368,7 +420,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 		return errors.Join(err, srv.Shutdown(sctx))
 	}
 	seat := &session.Seat{}
-	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join})
+	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, runErr := p.Run()
 	seat.Leave(context.Background())
@@ -394,11 +446,15 @@ func localActor() review.Actor {
 func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
 	sf.add(a, fs, "127.0.0.1:2222", false)
+	sf.addTheme(a, fs)
 	reset := fs.Bool("reset", false, a.t("effacer la session d'exemple et la refaire", "delete the sample session and make it afresh"))
 	room := fs.Int("room", 0, fmt.Sprintf(a.t("faire entrer N participants simulés (au plus %d), par SSH, qui lisent, votent et parfois ne sont pas d'accord", "let N simulated participants (at most %d) join over SSH, read, vote and sometimes disagree"), len(simroom.Names)))
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 0 {
 			return usageError{a.t("demo ne prend pas d'argument", "demo takes no argument")}
+		}
+		if err := sf.checkTheme(a); err != nil {
+			return err
 		}
 		if *room < 0 || *room > len(simroom.Names) {
 			return usagef("--room %d: %s %d", *room, a.t("donnez un nombre de participants, au plus", "give a number of participants, at most"), len(simroom.Names))
@@ -533,4 +589,13 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		fmt.Fprintf(a.stderr, a.t("%d propositions faites.\n", "%d proposals made.\n"), run.Proposals)
 	}
 	return err
+}
+
+// decimal writes a figure with two decimals, a comma in French.
+func (a *app) decimal(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 2, 64)
+	if a.lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

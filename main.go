@@ -122,6 +122,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return a.fail(cmd, err)
 }
 
+// errSilent is a failure whose sentences the command already printed (a
+// damaged session among healthy ones, a broken chain): only the exit
+// status remains to be given.
+var errSilent error = silentError{}
+
+type silentError struct{}
+
+func (silentError) Error() string { return "" }
+
 // fail prints err as one sentence on stderr and returns the exit status.
 func (a *app) fail(cmd *cobra.Command, err error) int {
 	where := "revue"
@@ -135,6 +144,8 @@ func (a *app) fail(cmd *cobra.Command, err error) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(a.stderr, "%s: %v\n%s %s --help\n", where, err, a.t("Aide :", "Help:"), where)
 		return exitUsage
+	case errors.Is(err, errSilent):
+		return exitFail
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(a.stderr, "%s: %s\n", where, a.t("interrompu ; ce qui était enregistré est gardé", "interrupted; what was recorded is kept"))
 		return exitFail
