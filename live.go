@@ -383,13 +383,17 @@ func reviewFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			return err
 		}
 		defer st.Close()
-		return a.reviewLocal(ctx, st, name, sf)
+		return a.reviewLocal(ctx, st, name, sf, true)
 	}
 }
 
 // reviewLocal opens the interface in this terminal as facilitator, and with
 // a listen address serves the same hub over SSH.
-func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf serverFlags) error {
+//
+// With stay, closing this screen leaves the participants connected: the
+// server goes on until the last of them leaves or Ctrl+C, and then tells
+// every screen that the facilitator ended the session.
+func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf serverFlags, stay bool) error {
 	tty := term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
 	if !tty && sf.listen == "" {
 		return errors.New(a.t("l'interface a besoin d'un terminal ; pour un projecteur sans clavier, lancez revue serve et rejoignez-le par ssh",
@@ -425,9 +429,14 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 	_, runErr := p.Run()
 	seat.Leave(context.Background())
 	if srv != nil {
+		reason := session.ReasonStopped
+		if stay && runErr == nil && ctx.Err() == nil {
+			a.serveTheRest(ctx, hub, errc)
+			reason = session.ReasonEnded
+		}
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil && runErr == nil {
+		if err := srv.ShutdownFor(sctx, reason); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
@@ -435,6 +444,32 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 		return nil
 	}
 	return runErr
+}
+
+// serveTheRest keeps the server for the people still connected once the
+// facilitator's own screen has closed, until the last one leaves or Ctrl+C.
+func (a *app) serveTheRest(ctx context.Context, hub *session.Hub, errc <-chan error) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	said := false
+	for {
+		n := len(hub.Snapshot().Online)
+		if n == 0 {
+			return
+		}
+		if !said {
+			fmt.Fprintf(a.stderr, a.t("Votre écran est fermé ; le serveur continue pour les %d personne(s) encore connectée(s). Ctrl+C termine la séance pour tout le monde.\n",
+				"Your screen is closed; the server goes on for the %d person(s) still connected. Ctrl+C ends the session for everybody.\n"), n)
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-errc:
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // localActor is the facilitator at this laptop's keyboard.
@@ -476,7 +511,7 @@ func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		fmt.Fprintf(a.stderr, a.t("Données de la démo : %s (revue --data %s export demo ; revue demo --reset pour repartir de zéro)\n",
 			"Demo data: %s (revue --data %s export demo; revue demo --reset to start afresh)\n"), dir, dir)
 		if *room == 0 {
-			return a.reviewLocal(ctx, st, demoSession, sf)
+			return a.reviewLocal(ctx, st, demoSession, sf, false)
 		}
 		return a.demoWithRoom(ctx, st, sf, *room)
 	}
@@ -502,7 +537,7 @@ func (a *app) demoWithRoom(ctx context.Context, st *store.Store, sf serverFlags,
 				Seed: simroom.DemoSeed, Lang: a.lang, Stdout: out, Passcode: sf.passcode})
 		}()
 	}
-	err := a.reviewLocal(ctx, st, demoSession, sf)
+	err := a.reviewLocal(ctx, st, demoSession, sf, false)
 	stop()
 	a.onListen = nil
 	if !started {
