@@ -394,4 +394,3 @@ func reportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 		return review.WriteReport(a.stdout, f, a.lang)
 	}
 }
-
