@@ -1,0 +1,366 @@
+package session_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/coopdescommuns/revue/review"
+)
+
+// The study of issue 8, scripted through real SSH connections: a consent
+// text and conditions set before anybody joins (as `revue init --consent`
+// does), a facilitator, three participants who agree, one who declines, a
+// spectator, blind voting with origin and confidence hidden at random, a
+// rephrasing sealed after the reveal, and a withdrawal (as `revue forget`
+// does). The export then answers each question of a study with one short
+// query. Nothing waits on a clock: every step waits for a screen or for
+// the trace.
+
+const studyConsent = "Vos votes servent à une étude ; vous pouvez vous retirer à tout moment."
+
+// waitTrace waits until the stored trace of "jardin" satisfies ok, woken by
+// the hub's signals (exposures signal the subscribers that watch all), and
+// returns it.
+func (w *world) waitTrace(t *testing.T, what string, ok func([]review.Event) bool) []review.Event {
+	t.Helper()
+	h, err := w.reg.Open(context.Background(), "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := h.Subscribe()
+	defer sub.Close()
+	timer := time.NewTimer(waitLimit)
+	defer timer.Stop()
+	for {
+		events := w.events(t, "jardin")
+		if ok(events) {
+			return events
+		}
+		select {
+		case <-sub.C:
+		case <-timer.C:
+			t.Fatalf("%v passed before the trace held %s", waitLimit, what)
+		}
+	}
+}
+
+// exposed reports whether every one of people has a closed exposure
+// interval on each of proposals in events.
+func exposed(events []review.Event, people []string, proposals ...string) bool {
+	seen := map[[2]string]bool{}
+	for _, e := range events {
+		var x review.Exposure
+		if e.Kind == review.KindExposure && e.Decode(&x) == nil {
+			seen[[2]string{e.Actor.Name, x.Proposal}] = true
+		}
+	}
+	for _, who := range people {
+		for _, p := range proposals {
+			if !seen[[2]string{who, p}] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// csvRows reads a CSV export as one map per row, by header.
+func csvRows(t *testing.T, b []byte) []map[string]string {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("read the CSV export: %v", err)
+	}
+	var rows []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		rows = append(rows, m)
+	}
+	return rows
+}
+
+// pick keeps the rows whose columns have the values given in pairs.
+func pick(rows []map[string]string, pairs ...string) []map[string]string {
+	var out []map[string]string
+	for _, r := range rows {
+		ok := true
+		for i := 0; i < len(pairs); i += 2 {
+			ok = ok && r[pairs[i]] == pairs[i+1]
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between two texts, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+func TestStudyScriptedOverSSH(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	sys := review.Actor{Name: "revue", Role: review.System}
+	at := time.Date(2026, 11, 29, 9, 30, 0, 0, time.UTC)
+	cond := review.Conditions{Blind: true, Random: &review.Random{Seed: 7, Factors: []string{review.FactorOrigin, review.FactorConfidence}}}
+	if _, err := w.store.Append(context.Background(),
+		review.MustEvent("jardin", "consent-study", at, sys, review.KindConsentSet, review.ConsentText{Text: studyConsent}),
+		review.MustEvent("jardin", "conditions-study", at, sys, review.KindConditionsSet, cond),
+	); err != nil {
+		t.Fatal(err)
+	}
+
+	fac := newKey(t)
+	cfg := tuiConfig(w)
+	cfg.Facilitators = writeKeys(t, fac.AuthorizedKey())
+	srv := serve(t, cfg)
+	anouk := dial(t, srv, clientConfig(srv, "anouk", gossh.PublicKeys(fac.Signer())), termOpts{command: "jardin"})
+	anouk.waitText("anouk", "│ 1/3")
+	join := func(name, command string) *term {
+		return dial(t, srv, clientConfig(srv, name, passcode(new(int), "")), termOpts{command: command})
+	}
+	agreeing := []string{"bruno", "chloe", "dorothee"}
+	people := map[string]*term{}
+	for _, name := range agreeing {
+		tm := join(name, "jardin")
+		tm.waitText("Before we start: your consent", "Vos votes servent")
+		tm.press("a")
+		tm.waitText("Thank you: your agreement is recorded.", "│ 1/3")
+		people[name] = tm
+	}
+	zelie := join("zelie", "jardin")
+	zelie.waitText("Before we start: your consent")
+	zelie.press("n")
+	zelie.waitText("You declined")
+	projo := join("projecteur", "jardin --watch")
+	projo.waitText("link 1 of 3") // a spectator's screen is the wall
+
+	// L1, blind: bruno accepts, chloe rejects as too vague, dorothee
+	// rephrases.
+	bruno, chloe, dorothee := people["bruno"], people["chloe"], people["dorothee"]
+	bruno.press("a")
+	bruno.waitText("Vote recorded: accept.")
+	chloe.press("r")
+	chloe.waitText("Why reject this link?")
+	chloe.press("3\r") // too vague
+	chloe.waitText("Vote recorded: reject.")
+	dorothee.press("e")
+	dorothee.waitText("Rephrase the link")
+	dorothee.press(" Tout le jardin.\x13") // ctrl+s saves
+	dorothee.waitText("Vote recorded: rephrase.")
+	anouk.waitText("bruno ✓", "chloe ✗")
+	// Blind: until the reveal, a participant's terminal never received
+	// another's verdict.
+	for _, leak := range []string{"chloe ✗", "too vague"} {
+		if bytes.Contains(bruno.rawBytes(), []byte(leak)) {
+			t.Errorf("bruno's terminal received %q before the reveal", leak)
+		}
+	}
+	anouk.press("R")
+	bruno.waitText("chloe ✗", "anouk (facilitator) revealed this link's votes.")
+	anouk.waitText("version 2 · dorothee")
+	anouk.press("v")
+	anouk.waitText("Seal a wording")
+	anouk.press("\r")
+	anouk.waitText("Link sealed with the version 2 · dorothee.")
+	anouk.press("j")
+	for _, tm := range []*term{bruno, chloe, dorothee} {
+		tm.waitText("│ 2/3")
+	}
+	// Who declined watches the wall, as the spectator does.
+	zelie.waitText("link 2 of 3")
+	projo.waitText("link 2 of 3")
+	// L2: everybody who agreed accepts; then help covers the link, which
+	// closes every exposure interval of L2.
+	for _, tm := range []*term{bruno, chloe, dorothee} {
+		tm.press("a")
+	}
+	anouk.waitText("bruno ✓", "chloe ✓", "dorothee ✓")
+	for _, tm := range []*term{bruno, chloe, dorothee} {
+		tm.press("?")
+		tm.waitText("Your choices are votes")
+	}
+	w.waitTrace(t, "the exposures of L1 and L2", func(events []review.Event) bool {
+		return exposed(events, agreeing, "L1", "L2")
+	})
+
+	// bruno withdraws, as `revue forget jardin --person bruno` records it.
+	if _, err := w.store.Append(context.Background(), review.ForgetEvent("jardin", "bruno", "", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	events := w.events(t, "jardin")
+	export := func(format string, pseudo bool) []byte {
+		var b bytes.Buffer
+		if err := review.Export(&b, events, format, pseudo); err != nil {
+			t.Fatalf("export %s (pseudonymised %v): %v", format, pseudo, err)
+		}
+		return b.Bytes()
+	}
+	rows := csvRows(t, export("votes", false))
+	votes := pick(rows, "row", "vote", "in_force", "true")
+	seen := pick(rows, "row", "exposure")
+	var doc struct {
+		Session struct {
+			Conditions review.Conditions `json:"conditions"`
+			Consent    struct {
+				Answers []struct {
+					Person review.Actor `json:"person"`
+					Agreed bool         `json:"agreed"`
+				} `json:"answers"`
+			} `json:"consent"`
+		} `json:"session"`
+		Proposals []struct {
+			ID       string `json:"id"`
+			Final    string `json:"final_statement"`
+			Versions []struct {
+				Statement string `json:"statement"`
+			} `json:"versions"`
+		} `json:"proposals"`
+		Withdrawals []review.Withdrawal `json:"withdrawals"`
+	}
+	if err := json.Unmarshal(export("json", false), &doc); err != nil {
+		t.Fatal(err)
+	}
+
+	// Acceptance per person, with the proposals they saw as denominators.
+	for _, who := range []string{"chloe", "dorothee"} {
+		var props []string
+		for _, r := range pick(seen, "person", who) {
+			props = append(props, r["proposal"])
+		}
+		slices.Sort(props)
+		got := [2]int{len(pick(votes, "person", who, "verdict", "accept")), len(slices.Compact(props))}
+		if got != [2]int{1, 2} {
+			t.Errorf("%s accepted %d of the %d proposals seen; want 1 of 2", who, got[0], got[1])
+		}
+	}
+	// Reasons counted.
+	reasons := map[string]int{}
+	for _, r := range pick(votes, "verdict", "reject") {
+		reasons[r["reason"]]++
+	}
+	if len(reasons) != 1 || reasons[review.ReasonTooVague] != 1 {
+		t.Errorf("rejection reasons %v, want chloe's one too_vague", reasons)
+	}
+	// The time from first seen to vote, median per person who voted.
+	for _, who := range []string{"chloe", "dorothee"} {
+		var ms []int
+		for _, r := range pick(votes, "person", who) {
+			n, err := strconv.Atoi(r["first_seen_to_vote_ms"])
+			if err != nil {
+				t.Fatalf("%s's vote on %s has no first-seen-to-vote time: %q", who, r["proposal"], r["first_seen_to_vote_ms"])
+			}
+			ms = append(ms, n)
+		}
+		slices.Sort(ms)
+		if len(ms) != 2 || ms[len(ms)/2] < 0 {
+			t.Errorf("%s's first-seen-to-vote times %v", who, ms)
+		}
+	}
+	// The rewording's edit distance from the AI's text, and the seal
+	// chose it.
+	for _, p := range doc.Proposals {
+		if p.ID != "L1" {
+			continue
+		}
+		if len(p.Versions) != 2 || editDistance(p.Versions[0].Statement, p.Versions[1].Statement) != len([]rune(" Tout le jardin.")) || p.Final != p.Versions[1].Statement {
+			t.Errorf("L1's versions %+v, final %q", p.Versions, p.Final)
+		}
+	}
+	// The conditions of each vote are in its row: blind, and the arms
+	// drawn for that person.
+	st, err := review.Replay(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arms := map[string]bool{}
+	for _, r := range append(pick(rows, "row", "vote"), pick(rows, "row", "decision")...) {
+		c := st.ConditionsFor(review.Actor{Name: r["person"], Fingerprint: r["fingerprint"]})
+		got := r["blind"] + r["hide_origin"] + r["hide_confidence"]
+		if want := "true" + strconv.FormatBool(c.HideOrigin) + strconv.FormatBool(c.HideConfidence); got != want {
+			t.Errorf("%s's vote on %s: conditions %s, want %s", r["person"], r["proposal"], got, want)
+		}
+		arms[r["hide_origin"]+r["hide_confidence"]] = true
+	}
+	if c := doc.Session.Conditions; !c.Blind || c.Random == nil || c.Random.Seed != 7 {
+		t.Errorf("the session's conditions %+v", c)
+	}
+	// With seed 7, chloe and dorothee share an arm; the facilitator's
+	// depends on her key, new at each run: the equality above is the check.
+	t.Logf("arms drawn among the votes and decisions: %d", len(arms))
+	// The decliner and the spectator left nothing but their coming: no
+	// vote, no exposure; the decliner's answer is kept.
+	for _, who := range []string{"zelie", "projecteur"} {
+		if r := pick(rows, "person", who); len(r) != 0 {
+			t.Errorf("%s has %d rows in the votes table", who, len(r))
+		}
+	}
+	var answers []string
+	for _, a := range doc.Session.Consent.Answers {
+		answers = append(answers, a.Person.Name+"="+strconv.FormatBool(a.Agreed))
+	}
+	if strings.Join(answers, " ") != "chloe=true dorothee=true zelie=false" {
+		t.Errorf("consent answers %v", answers)
+	}
+	// The withdrawal is counted, never named; nothing of bruno in any
+	// format, and no real name or key in a pseudonymised one.
+	if len(doc.Withdrawals) != 1 || doc.Withdrawals[0].Person != "W1" || doc.Withdrawals[0].Removed[review.KindVoteCast] != 2 {
+		t.Errorf("withdrawals %+v", doc.Withdrawals)
+	}
+	fp := ""
+	for _, e := range events {
+		if e.Actor.Name == "anouk" && e.Actor.Fingerprint != "" {
+			fp = e.Actor.Fingerprint
+		}
+	}
+	if fp == "" {
+		t.Fatal("the facilitator's key is not in the trace")
+	}
+	for _, format := range []string{"json", "votes", "csv", "jsonl", "annotations"} {
+		for _, pseudo := range []bool{false, true} {
+			out := strings.ToLower(string(export(format, pseudo)))
+			if !pseudo && !strings.Contains(out, "anouk") {
+				t.Errorf("%s does not name anouk, who sealed L1: the search below would prove nothing", format)
+			}
+			secrets := []string{"bruno"}
+			if pseudo {
+				secrets = append(secrets, "anouk", "chloe", "dorothee", "zelie", "projecteur", strings.ToLower(fp))
+			}
+			for _, s := range secrets {
+				if i := strings.Index(out, s); i >= 0 {
+					t.Errorf("%s (pseudonymised %v) holds %q: …%s…", format, pseudo, s, out[max(0, i-60):min(len(out), i+60)])
+				}
+			}
+		}
+	}
+}
