@@ -488,3 +488,34 @@ func TestAftercareCommands(t *testing.T) {
 		t.Fatalf("report: %d %s %s", code, out, errs)
 	}
 }
+
+// A study's conditions and consent text are set at init and land in the
+// trace, so that the export says what everybody could see and agreed to.
+func TestInitRecordsConditionsAndConsent(t *testing.T) {
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	consent := filepath.Join(t.TempDir(), "consentement.md")
+	if err := os.WriteFile(consent, []byte("Vos votes sont étudiés par une équipe de recherche.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"init", "etude", "--criteria", criteria, "--language", "en", "--blind", "--hide", "origin", "--random", "confidence", "--seed", "7", "--consent", consent}, docs...)
+	if code, _, errs := revue(t, data, args...); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := revue(t, data, "export", "etude")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	for _, want := range []string{`"blind":true`, `"hide_origin":true`, `"seed":7`, `"factors":["confidence"]`, "Vos votes sont étudiés", `"language":"en"`} {
+		squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+		if !strings.Contains(squeeze(out), squeeze(want)) {
+			t.Errorf("the export lacks %s", want)
+		}
+	}
+	for _, bad := range [][]string{{"--hide", "colour"}, {"--random", "mood"}, {"--language", "de"}} {
+		args := append(append([]string{"init", "autre", "--criteria", criteria}, bad...), docs...)
+		if code, _, errs := revue(t, data, args...); code != 2 {
+			t.Errorf("init %v = %d %s, want a usage error", bad, code, errs)
+		}
+	}
+}

@@ -125,6 +125,13 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	fs.Lookup("example-criteria").NoOptDefVal = "-"
 	language := fs.String("language", "fr", a.t("langue de la session (fr ou en) : celle des énoncés du proposeur lexical, quelle que soit la langue de qui le lance",
 		"the session's language (fr or en): that of the lexical proposer's statements, whoever runs it"))
+	blind := fs.Bool("blind", false, a.t("vote à l'aveugle : chacun ne voit les votes des autres qu'une fois révélés (l'animation peut changer en séance avec b)",
+		"blind voting: people see the others' votes only once revealed (the facilitator can change it live with b)"))
+	hide := fs.StringSlice("hide", nil, a.t("ce que les participants ne voient pas : origin, confidence, rationale (séparés par des virgules)",
+		"what participants do not see: origin, confidence, rationale (comma-separated)"))
+	random := fs.StringSlice("random", nil, a.t("conditions tirées au hasard par personne, pour une étude A/B : origin, confidence, rationale",
+		"conditions drawn at random per person, for an A/B study: origin, confidence, rationale"))
+	seed := fs.Int64("seed", 1, a.t("graine du tirage de --random, inscrite dans la trace", "seed of --random's draw, recorded in the trace"))
 	consent := fs.String("consent", "", a.t("texte de consentement (Markdown) que chaque personne lit et accepte ou refuse en arrivant",
 		"consent text (Markdown) that each person reads and agrees to or declines on arriving"))
 	return func(ctx context.Context, args []string) error {
@@ -143,6 +150,10 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		}
 		if *language != "fr" && *language != "en" {
 			return usagef("--language %q: %s", *language, a.t("fr ou en", "fr or en"))
+		}
+		cond, err := a.conditions(*blind, *hide, *random, *seed)
+		if err != nil {
+			return err
 		}
 		consentText, err := a.readConsent(*consent)
 		if err != nil {
@@ -196,6 +207,9 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			return err
 		}
 		events[0] = review.MustEvent(name, events[0].ID, now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name, Language: *language})
+		if cond != (review.Conditions{}) {
+			events = append(events, review.MustEvent(name, "conditions-"+session.NewID(), now, systemActor, review.KindConditionsSet, cond))
+		}
 		if consentText != "" {
 			events = append(events, review.MustEvent(name, "consent-"+session.NewID(), now, systemActor, review.KindConsentSet, review.ConsentText{Text: consentText}))
 		}
@@ -213,6 +227,26 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			name, len(res.Documents), passages, len(res.Criteria), name)
 		return nil
 	}
+}
+
+// conditions builds the session's experimental conditions from init's
+// flags; they are recorded in the trace, so that the export says what
+// everybody could see.
+func (a *app) conditions(blind bool, hide, random []string, seed int64) (review.Conditions, error) {
+	c := review.Conditions{Blind: blind}
+	known := []string{review.FactorOrigin, review.FactorConfidence, review.FactorRationale}
+	for _, f := range append(slices.Clone(hide), random...) {
+		if !slices.Contains(known, f) {
+			return c, usagef("%q: %s %s", f, a.t("choisissez parmi", "use one of"), strings.Join(known, ", "))
+		}
+	}
+	c.HideOrigin = slices.Contains(hide, review.FactorOrigin)
+	c.HideConfidence = slices.Contains(hide, review.FactorConfidence)
+	c.HideRationale = slices.Contains(hide, review.FactorRationale)
+	if len(random) > 0 {
+		c.Random = &review.Random{Seed: seed, Factors: random}
+	}
+	return c, nil
 }
 
 // readConsent reads a consent text given to init: a regular file of at

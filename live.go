@@ -427,6 +427,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, runErr := p.Run()
+	m.Flush(context.Background())
 	seat.Leave(context.Background())
 	if srv != nil {
 		reason := session.ReasonStopped

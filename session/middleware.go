@@ -179,7 +179,8 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 		c := v.(*conn)
 		req := &c.req
 		opts := append([]tea.ProgramOption{tea.WithoutSignalHandler()}, bubbletea.MakeOptions(sess)...)
-		p := tea.NewProgram(&lightFrames{Model: s.cfg.NewModel(*req)}, opts...)
+		model := s.cfg.NewModel(*req)
+		p := tea.NewProgram(&lightFrames{Model: model}, opts...)
 		if !s.track(p) {
 			_, _ = fmt.Fprintln(sess.Stderr(), msg(req.Lang, msgClosing))
 			c.exit = 1
@@ -207,6 +208,14 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 		}()
 		_, err := p.Run()
 		p.Kill() // restores the terminal if Run left early
+		if f, ok := model.(interface{ Flush(context.Context) }); ok {
+			// A dropped connection ends the program without its quit
+			// path: what was still on the screen is recorded now
+			// (the interface's last exposure interval), before leaving.
+			fctx, fcancel := context.WithTimeout(context.Background(), 10*time.Second)
+			f.Flush(fctx)
+			fcancel()
+		}
 		switch {
 		case errors.Is(err, tea.ErrProgramPanic):
 			s.log.Error("the interface panicked", "user", req.Actor.Name, "err", err)

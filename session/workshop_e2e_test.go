@@ -232,3 +232,23 @@ func TestWorkshopReconnectKeepsDraft(t *testing.T) {
 		t.Fatalf("the kept draft was not the rephrasing recorded: %+v", p.Versions)
 	}
 }
+
+// A laptop that closes its lid ends the program without its quit path:
+// the link still on screen gets its last exposure interval all the same,
+// ended by the departure.
+func TestDroppedConnectionRecordsItsLastExposure(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	join, _ := workshop(t, w)
+	bob := join("bob")
+	bob.waitText("bob", "│ 1/3")
+	bob.close()
+	w.waitTrace(t, "bob's last exposure, ended by leaving", func(events []review.Event) bool {
+		for _, e := range events {
+			var x review.Exposure
+			if e.Kind == review.KindExposure && e.Actor.Name == "bob" && e.Decode(&x) == nil && x.End == review.EndLeft {
+				return true
+			}
+		}
+		return false
+	})
+}
