@@ -7,6 +7,33 @@ import "strings"
 // researcher reads how people rephrase the AI from it, so it favours
 // readability over minimality.
 func WordDiff(a, b string) string {
+	var out []string
+	for _, op := range WordOps(a, b) {
+		switch op.Op {
+		case '-':
+			out = append(out, "[-"+op.Text+"-]")
+		case '+':
+			out = append(out, "{+"+op.Text+"+}")
+		default:
+			out = append(out, op.Text)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// DiffOp is one run of words of a rewording, for screens that show it in
+// plain words (struck through, or "before / after") rather than in
+// WordDiff's notation, which a statement could itself contain.
+type DiffOp struct {
+	Op   byte // '=' kept, '-' removed, '+' added
+	Text string
+}
+
+// WordOps returns, in order, the words that b keeps from a (one run per
+// word) and the runs of words it removes and adds, from the longest common
+// subsequence of their words; within a change, the removed run comes
+// before the added one.
+func WordOps(a, b string) []DiffOp {
 	x, y := strings.Fields(a), strings.Fields(b)
 	// Longest common subsequence of words; statements are short.
 	lcs := make([][]int, len(x)+1)
@@ -22,14 +49,14 @@ func WordDiff(a, b string) string {
 			}
 		}
 	}
-	var out []string
+	var ops []DiffOp
 	var del, add []string
 	flush := func() {
 		if len(del) > 0 {
-			out = append(out, "[-"+strings.Join(del, " ")+"-]")
+			ops = append(ops, DiffOp{'-', strings.Join(del, " ")})
 		}
 		if len(add) > 0 {
-			out = append(out, "{+"+strings.Join(add, " ")+"+}")
+			ops = append(ops, DiffOp{'+', strings.Join(add, " ")})
 		}
 		del, add = nil, nil
 	}
@@ -38,7 +65,7 @@ func WordDiff(a, b string) string {
 		switch {
 		case i < len(x) && j < len(y) && x[i] == y[j]:
 			flush()
-			out = append(out, x[i])
+			ops = append(ops, DiffOp{'=', x[i]})
 			i, j = i+1, j+1
 		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
 			add = append(add, y[j])
@@ -49,48 +76,5 @@ func WordDiff(a, b string) string {
 		}
 	}
 	flush()
-	return strings.Join(out, " ")
-}
-
-// DiffOp is one run of words of a WordDiff, for screens that show a
-// rewording in plain words (struck through, or "before / after") rather
-// than in WordDiff's notation.
-type DiffOp struct {
-	Op   byte // '=' kept, '-' removed, '+' added
-	Text string
-}
-
-// WordOps returns the runs of words that b keeps, removes and adds from a,
-// in order: the same comparison as WordDiff.
-func WordOps(a, b string) []DiffOp {
-	var ops []DiffOp
-	d := WordDiff(a, b)
-	for d != "" {
-		switch {
-		case strings.HasPrefix(d, "[-"):
-			end := strings.Index(d, "-]")
-			if end < 0 {
-				end = len(d) - 2
-			}
-			ops = append(ops, DiffOp{'-', d[2:end]})
-			d = strings.TrimPrefix(d[end+2:], " ")
-		case strings.HasPrefix(d, "{+"):
-			end := strings.Index(d, "+}")
-			if end < 0 {
-				end = len(d) - 2
-			}
-			ops = append(ops, DiffOp{'+', d[2:end]})
-			d = strings.TrimPrefix(d[end+2:], " ")
-		default:
-			next := len(d)
-			for _, m := range []string{" [-", " {+"} {
-				if i := strings.Index(d, m); i >= 0 && i < next {
-					next = i
-				}
-			}
-			ops = append(ops, DiffOp{'=', d[:next]})
-			d = strings.TrimPrefix(d[next:], " ")
-		}
-	}
 	return ops
 }

@@ -349,8 +349,8 @@ func TestWordOps(t *testing.T) {
 		a, b string
 		want string
 	}{
-		{"les règles sont votées", "les règles sont décidées ensemble", "=les règles sont|-votées|+décidées ensemble"},
-		{"a b", "a b", "=a b"},
+		{"les règles sont votées", "les règles sont décidées ensemble", "=les|=règles|=sont|-votées|+décidées ensemble"},
+		{"a b", "a b", "=a|=b"},
 		{"", "tout neuf", "+tout neuf"},
 		{"tout part", "", "-tout part"},
 	}

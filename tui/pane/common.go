@@ -311,48 +311,16 @@ func RoleMark(r review.Role) string {
 // rather than reading review.WordDiff's [-…-] {+…+} notation, which a
 // statement could contain. Text is sanitized here.
 func BeforeAfter(a, b string, del, add func(string) string) (before, after string) {
-	x, y := strings.Fields(sanitize.Line(a)), strings.Fields(sanitize.Line(b))
-	// Longest common subsequence of words; statements are short.
-	lcs := make([][]int, len(x)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(y)+1)
-	}
-	for i := len(x) - 1; i >= 0; i-- {
-		for j := len(y) - 1; j >= 0; j-- {
-			if x[i] == y[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
 	var bs, as []string
-	var gone, come []string
-	flush := func() {
-		if len(gone) > 0 {
-			bs = append(bs, del(strings.Join(gone, " ")))
-			gone = gone[:0]
-		}
-		if len(come) > 0 {
-			as = append(as, add(strings.Join(come, " ")))
-			come = come[:0]
-		}
-	}
-	i, j := 0, 0
-	for i < len(x) || j < len(y) {
-		switch {
-		case i < len(x) && j < len(y) && x[i] == y[j]:
-			flush()
-			bs, as = append(bs, x[i]), append(as, y[j])
-			i, j = i+1, j+1
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			come = append(come, y[j])
-			j++
+	for _, op := range review.WordOps(sanitize.Line(a), sanitize.Line(b)) {
+		switch op.Op {
+		case '-':
+			bs = append(bs, del(op.Text))
+		case '+':
+			as = append(as, add(op.Text))
 		default:
-			gone = append(gone, x[i])
-			i++
+			bs, as = append(bs, op.Text), append(as, op.Text)
 		}
 	}
-	flush()
 	return strings.Join(bs, " "), strings.Join(as, " ")
 }
