@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -517,5 +518,36 @@ func TestInitRecordsConditionsAndConsent(t *testing.T) {
 		if code, _, errs := revue(t, data, args...); code != 2 {
 			t.Errorf("init %v = %d %s, want a usage error", bad, code, errs)
 		}
+	}
+}
+
+// propose says when a running server will show its proposals, and ignores
+// the mark a dead server left.
+func TestProposeSaysASessionIsServed(t *testing.T) {
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
+		t.Fatal(errs)
+	}
+	a := &app{data: data}
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(data, "serving"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	gone := fmt.Sprintf(`{"pid":%d,"addr":"127.0.0.1:2299"}`, dead.Process.Pid)
+	if err := os.WriteFile(filepath.Join(data, "serving", "gone.json"), []byte(gone), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, out, _ := revue(t, data, "propose", "atelier", "--frugal"); strings.Contains(out, "is serving") {
+		t.Fatalf("a dead server's mark was believed:\n%s", out)
+	}
+	unmark := a.markServing("127.0.0.1:2222", "")
+	defer unmark()
+	_, out, errs := revue(t, data, "propose", "atelier", "--frugal")
+	if !strings.Contains(out, fmt.Sprintf("A server is serving this session (process %d, 127.0.0.1:2222)", os.Getpid())) {
+		t.Fatalf("propose did not say the session is served:\n%s%s", out, errs)
 	}
 }

@@ -62,6 +62,7 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 		if err != nil {
 			return err
 		}
+		a.sayServed(name)
 		if !cfg.Frugal {
 			// The cost is said before it is paid: pairs, tokens, time on
 			// this machine (from earlier runs, or one measured call).
@@ -269,7 +270,8 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 			"--listen %s: %v; choose another address, for example --listen 127.0.0.1:2223"), sf.listen, err)
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	unmark := a.markServing(l.Addr().String(), joinSession)
+	go func() { errc <- srv.Serve(l); unmark() }()
 	if a.onListen != nil {
 		defer a.onListen(l.Addr().String())
 	}
