@@ -437,6 +437,9 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 			a.serveTheRest(ctx, hub, errc)
 			reason = session.ReasonEnded
 		}
+		if a.beforeShutdown != nil {
+			a.beforeShutdown()
+		}
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.ShutdownFor(sctx, reason); err != nil && runErr == nil {
@@ -540,13 +543,20 @@ func (a *app) demoWithRoom(ctx context.Context, st *store.Store, sf serverFlags,
 				Seed: simroom.DemoSeed, Lang: a.lang, Stdout: out, Passcode: sf.passcode})
 		}()
 	}
-	err := a.reviewLocal(ctx, st, demoSession, sf, false)
-	stop()
-	a.onListen = nil
-	if !started {
-		return err
+	// The simulated people leave before the server stops: shutting it
+	// down first would wait for their sessions until its deadline.
+	var rerr error
+	a.beforeShutdown = func() {
+		stop()
+		if started {
+			rerr = <-roomErr
+			started = false
+		}
 	}
-	if rerr := <-roomErr; rerr != nil && !errors.Is(rerr, context.Canceled) && err == nil {
+	err := a.reviewLocal(ctx, st, demoSession, sf, false)
+	a.beforeShutdown()
+	a.onListen, a.beforeShutdown = nil, nil
+	if rerr != nil && !errors.Is(rerr, context.Canceled) && err == nil {
 		return rerr
 	}
 	return err

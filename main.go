@@ -66,6 +66,9 @@ type app struct {
 	// onListen, when set, is told the SSH server's address once it
 	// listens (the demo's simulated room joins it there).
 	onListen func(addr string)
+	// beforeShutdown, when set, runs just before the SSH server stops:
+	// the demo lets its simulated room leave first.
+	beforeShutdown func()
 }
 
 // command is one verb of the command line. Commands register themselves in

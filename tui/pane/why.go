@@ -159,7 +159,13 @@ func (c *Common) WhyLines(p *review.ProposalState, w int, blind bool, self strin
 				}
 			}
 			if d.Verdict == review.Rephrase {
-				extra = Quoted(sanitize.Line(d.Statement))
+				stmt := d.Statement
+				if stmt == "" && d.Version > 0 && d.Version <= len(p.Versions) {
+					// A seal that chose a competing version names it by
+					// number: its wording is that version's.
+					stmt = p.Versions[d.Version-1].Statement
+				}
+				extra = Quoted(sanitize.Line(stmt))
 			}
 			if d.DwellMS > 0 {
 				line += c.St.Faint.Render(" · " + fmt.Sprintf(c.T.HistDwell, c.Dur(d.DwellMS*int64(time.Millisecond))))
