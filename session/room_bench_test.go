@@ -230,8 +230,13 @@ func roomRun(b *testing.B, n int, follow bool) {
 	passage := func(k int) string { return fmt.Sprintf("Passage %d:", k+1) }
 
 	// Each participant starts on a link of its own among the first forty.
+	// The room browses freely: the facilitator, who leads a room from the
+	// start, frees it first (F), as in a workshop's free-browsing phase.
 	pos := make([]int, n)
 	if !follow {
+		terms[0].waitText("★ room")
+		terms[0].press("F")
+		terms[0].waitText("Free browsing")
 		for i := 1; i < n; i++ {
 			wg.Go(func() {
 				pos[i] = i % 40
@@ -306,10 +311,9 @@ func roomRun(b *testing.B, n int, follow bool) {
 	var errs atomic.Int64
 
 	if follow {
-		// The facilitator takes the lead (F), then only the facilitator
-		// moves; every screen follows.
-		terms[0].press("F")
-		terms[0].waitText("You lead the room")
+		// The facilitator leads the room from the start; only the
+		// facilitator moves; every screen follows.
+		terms[0].waitText("★ room")
 		k := 0
 		for time.Now().Before(deadline) {
 			k++

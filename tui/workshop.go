@@ -125,12 +125,17 @@ func (m *Model) userShow(id string) tea.Cmd {
 	return cmd
 }
 
+//
+// A move before anybody leads breaks away too, silently: otherwise the
+// first facilitator's arrival would take back a reader who had already
+// gone elsewhere (seen with 300 clients: a move lost under the reader).
 func (m *Model) breakAway(id string) bool {
-	if m.following() && id != m.current {
-		m.follow = false
-		return true
+	if m.isFacilitator() || id == m.current || !m.follow {
+		return false
 	}
-	return false
+	told := m.following()
+	m.follow = false
+	return told
 }
 
 // rejoin is `f`: follow the room again, and go where it is.
