@@ -125,8 +125,9 @@ func (m *Model) userShow(id string) tea.Cmd {
 	return cmd
 }
 
-//
-// A move before anybody leads breaks away too, silently: otherwise the
+// breakAway stops following the room when the person moves on their own,
+// and reports whether to tell them so (they were following a leader). A
+// move before anybody leads breaks away too, silently: otherwise the
 // first facilitator's arrival would take back a reader who had already
 // gone elsewhere (seen with 300 clients: a move lost under the reader).
 func (m *Model) breakAway(id string) bool {
