@@ -7,6 +7,7 @@ import (
 
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/tui/theme"
 )
 
 // Layout: a wall of at least wallWidth content cells shows the link on the
@@ -571,15 +572,15 @@ func newPassageView(p *review.ProposalState, text string, limit int) *passageVie
 	}
 	pv.qe = min(pv.qe, len(pv.runes))
 	pv.qs = min(pv.qs, pv.qe)
-	for pv.qs > 0 && joins(pv.runes, pv.qs) {
+	for pv.qs > 0 && theme.Joins(pv.runes, pv.qs) {
 		pv.qs--
 	}
-	for pv.qe < len(pv.runes) && joins(pv.runes, pv.qe) {
+	for pv.qe < len(pv.runes) && theme.Joins(pv.runes, pv.qe) {
 		pv.qe++
 	}
 	pv.lines = wrapRunes(pv.runes, limit)
 	for i, l := range pv.lines {
-		if pv.qe > pv.qs && l.end > pv.qs {
+		if pv.qe > pv.qs && l.End > pv.qs {
 			pv.quoteRow = i
 			break
 		}
@@ -590,17 +591,17 @@ func newPassageView(p *review.ProposalState, text string, limit int) *passageVie
 // render draws line i, the quote in its style.
 func (pv *passageView) render(i int, body, quote func(...string) string) string {
 	l := pv.lines[i]
-	if pv.qe <= pv.qs || l.end <= pv.qs || l.start >= pv.qe {
-		return body(string(pv.runes[l.start:l.end]))
+	if pv.qe <= pv.qs || l.End <= pv.qs || l.Start >= pv.qe {
+		return body(string(pv.runes[l.Start:l.End]))
 	}
-	a, z := max(l.start, pv.qs), min(l.end, pv.qe)
+	a, z := max(l.Start, pv.qs), min(l.End, pv.qe)
 	var b strings.Builder
-	if a > l.start {
-		b.WriteString(body(string(pv.runes[l.start:a])))
+	if a > l.Start {
+		b.WriteString(body(string(pv.runes[l.Start:a])))
 	}
 	b.WriteString(quote(string(pv.runes[a:z])))
-	if z < l.end {
-		b.WriteString(body(string(pv.runes[z:l.end])))
+	if z < l.End {
+		b.WriteString(body(string(pv.runes[z:l.End])))
 	}
 	return b.String()
 }
