@@ -272,6 +272,12 @@ func loadHostKey(path string) (ssh.Signer, error) {
 func (s *Server) Serve(l net.Listener) error {
 	g := newGate(l, s.cfg.MaxPendingPerAddr, s.cfg.AuthStartTimeout, s.log)
 	s.mu.Lock()
+	if s.closing {
+		// Shut down before it served: nothing to wait for.
+		s.mu.Unlock()
+		_ = l.Close()
+		return ssh.ErrServerClosed
+	}
 	s.addr = l.Addr()
 	s.gate = g
 	s.mu.Unlock()
@@ -378,7 +384,18 @@ func (s *Server) ShutdownFor(ctx context.Context, reason Reason) error {
 			p.Kill()
 		}
 	}
-	if err := s.srv.Shutdown(ctx); err != nil {
+	// The listener is closed here too: a Shutdown that comes before the
+	// SSH server has registered its listener would otherwise wait for an
+	// Accept that never returns, until its deadline.
+	s.mu.Lock()
+	g := s.gate
+	s.mu.Unlock()
+	if g != nil {
+		_ = g.Close()
+	}
+	// Closing the listener again is what Shutdown reports as net.ErrClosed,
+	// after waiting as it should: not a failure.
+	if err := s.srv.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
 		_ = s.srv.Close()
 		return fmt.Errorf("stop the SSH server: %w", err)
 	}
