@@ -53,8 +53,8 @@ func init() {
 		example: "revue review atelier --listen :2222",
 		flags:   reviewFlags})
 	register(command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--pseudonymize] [-o FILE]",
-		summary: [2]string{"exporter une session (JSON revue.export/v1, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
-			"export a session (JSON revue.export/v1, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
+		summary: [2]string{"exporter une session (JSON revue.export/v2, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
+			"export a session (JSON revue.export/v2, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
 		example: "revue export atelier --pseudonymize -o atelier.json\nrevue export atelier --format csv -o atelier.csv",
 		flags:   exportFlags})
 	register(command{name: "report", args: "NAME",
