@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
 	"github.com/coopdescommuns/revue/tui/i18n"
@@ -56,31 +54,30 @@ func (c *Common) StatusWord(s review.Status) string {
 	return c.T.StatusPending
 }
 
-// StatusMark is a status as one symbol, for lists.
-func (c *Common) StatusMark(s review.Status) string {
+// statusLook is a status's style and symbol: the list's mark and the
+// label's share them.
+func (c *Common) statusLook(s review.Status) (theme.Paint, string) {
 	switch s {
 	case review.Accepted:
-		return c.St.Accepted.Render("✓")
+		return c.St.Accepted, "✓"
 	case review.Rejected:
-		return c.St.Rejected.Render("✗")
+		return c.St.Rejected, "✗"
 	case review.Rephrased:
-		return c.St.Rephrased.Render("✎")
+		return c.St.Rephrased, "✎"
 	}
-	return c.St.Pending.Render("○")
+	return c.St.Pending, "○"
+}
+
+// StatusMark is a status as one symbol, for lists.
+func (c *Common) StatusMark(s review.Status) string {
+	style, mark := c.statusLook(s)
+	return style.Render(mark)
 }
 
 // StatusLabel is a status as a mark and a word.
 func (c *Common) StatusLabel(s review.Status) string {
-	style := c.St.Pending
-	switch s {
-	case review.Accepted:
-		style = c.St.Accepted
-	case review.Rejected:
-		style = c.St.Rejected
-	case review.Rephrased:
-		style = c.St.Rephrased
-	}
-	return style.Render(ansi.Strip(c.StatusMark(s)) + " " + c.StatusWord(s))
+	style, mark := c.statusLook(s)
+	return style.Render(mark + " " + c.StatusWord(s))
 }
 
 func (c *Common) VerdictMark(v review.Verdict) string {
