@@ -3,14 +3,13 @@ package tui
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize/sanitizetest"
 	"github.com/coopdescommuns/revue/session"
 )
 
@@ -21,33 +20,12 @@ import (
 const evil = "Début \x1b]52;c;ZXZpbA==\x07 \x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b\\clic\x1b]8;;\x1b\\ " +
 	"\x1b[2J\x1b[H \u202eesrever\u202c \u009b31m rouge \x9b[1m \r écrasé \x08\x07 \x1bP+q\x1b\\ fin"
 
-// sgr is the only escape sequence a screen may contain: colours and
-// attributes, which Revue's own styles write.
-var sgr = regexp.MustCompile(`^\x1b\[[0-9;:]*m`)
-
 // checkClean fails if s holds anything but text, newlines and SGR.
 func checkClean(t *testing.T, where, s string) {
 	t.Helper()
-	if !utf8.ValidString(s) {
-		t.Fatalf("%s: invalid UTF-8", where)
+	if leak := sanitizetest.Leak(s); leak != "" {
+		t.Fatalf("%s: %s", where, leak)
 	}
-	for i, r := range s {
-		switch {
-		case r == 0x1b:
-			if !sgr.MatchString(s[i:]) {
-				t.Fatalf("%s: escape sequence at byte %d: %q", where, i, s[i:min(i+24, len(s))])
-			}
-		case r == '\n':
-		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-			t.Fatalf("%s: control U+%04X at byte %d: %q", where, r, i, s[max(i-20, 0):min(i+20, len(s))])
-		case isBidi(r):
-			t.Fatalf("%s: bidi control U+%04X at byte %d", where, r, i)
-		}
-	}
-}
-
-func isBidi(r rune) bool {
-	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') || r == '\u200e' || r == '\u200f' || r == '\u061c'
 }
 
 // evilEvents is the fixture with every outside string poisoned.

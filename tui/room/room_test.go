@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/vt"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize/sanitizetest"
 	"github.com/coopdescommuns/revue/session"
 )
 
@@ -173,32 +173,11 @@ func TestHostileTextCannotReachTheTerminal(t *testing.T) {
 	bad := review.Actor{Name: "m" + evil, Role: review.Participant}
 	w.vote(bad, "p1", review.Accept)
 	out := render(t, w.snapshot(bad), Options{Lang: "fr", Dark: true}, 160, 48)
-	if seq := leak(out, "\x1b[2J", "\u202e"); seq != "" {
-		t.Errorf("the wall passes %q to the terminal", seq)
+	if leak := sanitizetest.Leak(out); leak != "" {
+		t.Errorf("the wall passes to the terminal: %s", leak)
 	}
 }
 
-// leak returns the first thing in out a terminal could take for a command
-// of the text's: an OSC, DCS or BEL, a carriage return, a C1 control (the
-// one-rune CSI U+009B among them), a byte that is not UTF-8 (a raw 0x9b is
-// CSI to a terminal in 8-bit mode), or one of more. It looks at runes, not
-// bytes: 0x9b is also the last byte of « Û » and of many other letters.
-func leak(out string, more ...string) string {
-	for _, seq := range append([]string{"\x1b]", "\x1bP", "\x07", "\r"}, more...) {
-		if strings.Contains(out, seq) {
-			return seq
-		}
-	}
-	for i, r := range out {
-		if r == utf8.RuneError && !strings.HasPrefix(out[i:], "\ufffd") {
-			return out[i : i+1]
-		}
-		if r >= 0x80 && r <= 0x9f {
-			return string(r)
-		}
-	}
-	return ""
-}
 
 // TestEmptyAndTooSmall: a session without proposals, one where all is
 // decided, and a screen too small say so in one sentence.
@@ -492,8 +471,8 @@ func FuzzRender(f *testing.F) {
 				t.Fatalf("%dx%d: line %d is %d cells: %q", w, h, i, n, l)
 			}
 		}
-		if seq := leak(out); seq != "" {
-			t.Fatalf("%q reaches the terminal", seq)
+		if leak := sanitizetest.Leak(out); leak != "" {
+			t.Fatalf("%dx%d: %s", w, h, leak)
 		}
 	})
 }
