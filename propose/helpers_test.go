@@ -164,9 +164,9 @@ func (tr *trace) judged(t testing.TB) []review.PairJudged {
 // promptParts reads back the criterion id and the passage from a judge
 // prompt, as a model would see them.
 func promptParts(user string) (criterion, passage string) {
-	criterion, _, _ = strings.Cut(strings.TrimPrefix(user, "Critère "), " ")
 	_, rest, _ := strings.Cut(user, passageMarkOpen+"\n")
-	passage, _, _ = strings.Cut(rest, "\n"+passageMarkClose)
+	passage, rest, _ = strings.Cut(rest, "\n"+passageMarkClose+"\n\nCritère ")
+	criterion, _, _ = strings.Cut(rest, " ")
 	return criterion, passage
 }
 

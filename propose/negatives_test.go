@@ -130,9 +130,10 @@ func TestNegativesInARun(t *testing.T) {
 	}
 }
 
-// TestCallsGoCriterionByCriterion: the calls of one slot follow each
-// other criterion by criterion, so that Ollama's cache keeps the prefix.
-func TestCallsGoCriterionByCriterion(t *testing.T) {
+// TestCallsGoPassageByPassage: the calls follow each other passage by
+// passage, so that Ollama's cache keeps the instructions and the passage;
+// the criterion, each call's own part, comes last.
+func TestCallsGoPassageByPassage(t *testing.T) {
 	f := newFake(t)
 	f.SetAnswer(keywordJudge(testKeywords))
 	var p pauses
@@ -140,20 +141,38 @@ func TestCallsGoCriterionByCriterion(t *testing.T) {
 	if _, err := Run(context.Background(), tr.st.Snapshot(), testConfig(&p, f.URL), tr.sink, nil); err != nil {
 		t.Fatal(err)
 	}
-	var order []string
+	perCrit := map[string]int{}
+	seen := map[string]bool{}
+	last := ""
 	for _, c := range f.Calls() {
-		crit, _ := promptParts(c.User)
-		if len(order) == 0 || order[len(order)-1] != crit {
-			order = append(order, crit)
-		}
-		if !strings.HasPrefix(c.User, "Critère "+crit) || c.System != systemPrompt["fr"] {
-			t.Fatalf("the prompt does not start with what calls share: %.60q", c.User)
+		crit, passage := promptParts(c.User)
+		perCrit[crit]++
+		if !strings.HasPrefix(c.User, "Passage (document « ") || !strings.Contains(c.User, ">>>\n\nCritère "+crit+" — ") || c.System != systemPrompt["fr"] {
+			t.Fatalf("the prompt is not instructions, passage, criterion: %q", c.User)
 		}
 		if c.Request.KeepAlive == nil || c.Request.KeepAlive.Duration != keepAlive {
 			t.Fatalf("keep_alive %v", c.Request.KeepAlive)
 		}
+		if passage != last {
+			if seen[passage] {
+				t.Fatalf("passage %.30q comes back after others", passage)
+			}
+			seen[passage], last = true, passage
+		}
 	}
-	if len(order) != len(testCriteria) {
-		t.Fatalf("criteria in the order of calls: %v, want each once", order)
+	if len(perCrit) != len(testCriteria) || len(seen) >= len(f.Calls()) {
+		t.Fatalf("calls per criterion %v, %d passages for %d calls", perCrit, len(seen), len(f.Calls()))
+	}
+}
+
+// TestByPassage: a slot is handed all the pairs of a passage at once.
+func TestByPassage(t *testing.T) {
+	j := func(pos, crit int) job { return job{cand: Candidate{Pos: pos, Criterion: crit}} }
+	got := byPassage([]job{j(4, 0), j(4, 2), j(1, 1), j(7, 0), j(7, 1), j(7, 2)})
+	if len(got) != 3 || len(got[0]) != 2 || len(got[1]) != 1 || len(got[2]) != 3 || got[2][0].cand.Pos != 7 {
+		t.Fatalf("groups %v", got)
+	}
+	if byPassage(nil) != nil {
+		t.Fatal("no jobs, no groups")
 	}
 }

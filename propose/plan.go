@@ -152,51 +152,42 @@ type speeds struct {
 // promptChars is the size of one call's prompt, by part: the parts shared
 // with the previous call of the same slot are read from Ollama's cache.
 type promptChars struct {
-	criterion string
-	system    int // the instructions
-	crit      int // the criterion's part of the user message
-	passage   int // the passage's part
+	passage string // the passage's id: calls of one passage share a prefix
+	system  int    // the instructions
+	shared  int    // the passage's part of the user message
+	own     int    // the criterion's part, this call's own
 }
 
 func (r *runner) promptChars(j job) promptChars {
 	ref := r.refs[j.cand.Pos]
 	c := r.st.Criteria[j.cand.Criterion]
-	user := userPrompt(c, ref.p, ref.title, r.cfg.NumCtx)
-	critPart := utf8.RuneCountInString(fmt.Sprintf("Critère %s — %s\n%s\n\n", c.ID, c.Title, c.Description))
-	return promptChars{criterion: c.ID, system: utf8.RuneCountInString(systemPrompt[r.cfg.Lang]),
-		crit: critPart, passage: utf8.RuneCountInString(user) - critPart}
+	return promptChars{passage: ref.p.ID, system: utf8.RuneCountInString(systemPrompt[r.cfg.Lang]),
+		shared: utf8.RuneCountInString(passagePart(ref.p, ref.title, r.cfg.NumCtx)),
+		own:    utf8.RuneCountInString(criterionPart(c))}
 }
 
 // planTokens is the plan's arithmetic. Every call sends the instructions,
-// the criterion and the passage (PromptTokensSent). Ollama evaluates only
+// the passage and the criterion (PromptTokensSent). Ollama evaluates only
 // what differs from the cached prompt of the slot it runs on: the
-// instructions once per slot, each criterion once per slot that works on
-// it (the calls go criterion by criterion, so each slot meets each
-// criterion about once when it has at least as many pairs as there are
-// slots), and every passage. The time is the evaluated tokens at the
-// prompt speed plus the written tokens at the output speed, divided by the
-// hosts: parallel calls on one host share its cores and are counted as no
-// faster (on a CPU they are not, much). A trace's prompt speed is an
+// instructions once per slot, each passage once (a slot takes all the
+// pairs of a passage, one after the other), and every criterion with the
+// template's few tokens. The time is the evaluated tokens at the prompt
+// speed plus the written tokens at the output speed, divided by the hosts:
+// parallel calls on one host share its cores and are counted as no faster
+// (on a CPU they are not: BENCHMARKS.md). A trace's prompt speed is an
 // effective one (cached tokens counted), so it applies to the tokens sent.
 func planTokens(pl *Plan, sp *speeds, calls []promptChars) {
 	tok := func(chars int) int64 { return int64(math.Ceil(float64(chars) / sp.charsPerToken)) }
-	slots := max(pl.Slots, 1)
-	perCrit := map[string]int{}
+	seen := map[string]bool{}
 	for _, c := range calls {
-		perCrit[c.criterion]++
-	}
-	seenCrit := map[string]bool{}
-	for i, c := range calls {
-		pl.PromptTokensSent += tok(c.system) + tok(c.crit) + tok(c.passage) + templateTokens
-		pl.PromptTokens += tok(c.passage) + templateTokens
-		if i < slots {
-			pl.PromptTokens += tok(c.system)
-		}
-		if !seenCrit[c.criterion] {
-			seenCrit[c.criterion] = true
-			pl.PromptTokens += tok(c.crit) * int64(min(slots, perCrit[c.criterion]))
+		pl.PromptTokensSent += tok(c.system) + tok(c.shared) + tok(c.own) + templateTokens
+		pl.PromptTokens += tok(c.own) + templateTokens
+		if !seen[c.passage] {
+			seen[c.passage] = true
+			pl.PromptTokens += tok(c.shared)
 		}
 	}
+	pl.PromptTokens += tok(systemChars(calls)) * int64(min(max(pl.Slots, 1), len(seen)))
 	pl.OutputPerPair = sp.outputPerPair
 	pl.OutputTokens = int64(math.Round(sp.outputPerPair * float64(len(calls))))
 	pl.CharsPerToken, pl.PromptTokensPerSec, pl.OutputTokensPerSec = sp.charsPerToken, sp.promptTPS, sp.outputTPS
@@ -214,6 +205,13 @@ func planTokens(pl *Plan, sp *speeds, calls []promptChars) {
 	}
 	secs /= float64(max(pl.Hosts, 1))
 	pl.Duration = time.Duration(secs*float64(time.Second)) + pl.Load + pl.EmbedDuration
+}
+
+func systemChars(calls []promptChars) int {
+	if len(calls) == 0 {
+		return 0
+	}
+	return calls[0].system
 }
 
 // speedsFromTrace returns the speeds of the last run of this model (same

@@ -14,46 +14,46 @@ import (
 )
 
 // TestPlanArithmetic checks the estimate's sums on a case worked by hand:
-// 2 slots, 3 calls on criterion A and 1 on B, 3 characters a token.
+// 2 slots, 3 calls on passage A and 1 on B, 3 characters a token.
 func TestPlanArithmetic(t *testing.T) {
 	calls := []promptChars{
-		{criterion: "A", system: 300, crit: 60, passage: 900},
-		{criterion: "A", system: 300, crit: 60, passage: 600},
-		{criterion: "A", system: 300, crit: 60, passage: 300},
-		{criterion: "B", system: 300, crit: 90, passage: 30},
+		{passage: "A", system: 300, shared: 900, own: 60},
+		{passage: "A", system: 300, shared: 900, own: 90},
+		{passage: "A", system: 300, shared: 900, own: 30},
+		{passage: "B", system: 300, shared: 30, own: 60},
 	}
 	sp := &speeds{source: SpeedsWarmUp, promptTPS: 20, outputTPS: 5, charsPerToken: 3, outputPerPair: 40, load: 2 * time.Second}
 	pl := Plan{Slots: 2, Hosts: 1}
 	planTokens(&pl, sp, calls)
 	// Sent: every call sends everything, plus the template's 8 tokens.
-	// (100+20+300+8) + (100+20+200+8) + (100+20+100+8) + (100+30+10+8) = 1,132.
-	if pl.PromptTokensSent != 1132 {
-		t.Errorf("sent %d, want 1132", pl.PromptTokensSent)
+	// (100+300+20+8) + (100+300+30+8) + (100+300+10+8) + (100+10+20+8) = 1,422.
+	if pl.PromptTokensSent != 1422 {
+		t.Errorf("sent %d, want 1422", pl.PromptTokensSent)
 	}
-	// Evaluated: the passages and the template (300+200+100+10 + 4×8 =
-	// 642), the instructions once per slot (2×100), criterion A on both
-	// slots (2×20), criterion B on one (its one call): 642+200+40+30 = 912.
-	if pl.PromptTokens != 912 {
-		t.Errorf("evaluated %d, want 912", pl.PromptTokens)
+	// Evaluated: every criterion and the template (20+30+10+20 + 4×8 =
+	// 112), each passage once (300+10), the instructions once on each of
+	// the two slots (2×100): 112+310+200 = 622.
+	if pl.PromptTokens != 622 {
+		t.Errorf("evaluated %d, want 622", pl.PromptTokens)
 	}
 	if pl.OutputTokens != 160 {
 		t.Errorf("output %d, want 4 × 40", pl.OutputTokens)
 	}
-	// 912/20 + 160/5 = 45.6 + 32 = 77.6 s, plus 2 s of loading.
-	if want := 79600 * time.Millisecond; pl.Duration != want {
+	// 622/20 + 160/5 = 31.1 + 32 = 63.1 s, plus 2 s of loading.
+	if want := 65100 * time.Millisecond; pl.Duration != want {
 		t.Errorf("duration %v, want %v", pl.Duration, want)
 	}
 	// Two hosts share the judging, not the loading (each loads at once).
 	pl2 := Plan{Slots: 2, Hosts: 2}
 	planTokens(&pl2, sp, calls)
-	if want := 38800*time.Millisecond + 2*time.Second; pl2.Duration != want {
+	if want := 31550*time.Millisecond + 2*time.Second; pl2.Duration != want {
 		t.Errorf("two hosts: %v, want %v", pl2.Duration, want)
 	}
 	// A trace's prompt speed counts cached tokens: it applies to the sent.
 	sp.effective = true
 	pl3 := Plan{Slots: 2, Hosts: 1}
 	planTokens(&pl3, sp, calls)
-	if want := time.Duration((1132.0/20+32)*float64(time.Second)) + 2*time.Second; pl3.Duration != want {
+	if want := time.Duration((1422.0/20+32)*float64(time.Second)) + 2*time.Second; pl3.Duration != want {
 		t.Errorf("effective speed: %v, want %v", pl3.Duration, want)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sort"
 	"sync"
 	"time"
 
@@ -350,7 +351,9 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobCh := make(chan job)
+	// A slot takes a passage's pairs together: given to two slots at once,
+	// the passage would be read twice.
+	jobCh := make(chan []job)
 	workers := len(hosts) * cfg.Parallel
 	results := make(chan outcome, workers)
 	var wg sync.WaitGroup
@@ -359,25 +362,27 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for j := range jobCh {
-					if wctx.Err() != nil {
-						results <- outcome{job: j, cancelled: true}
-						continue
+				for group := range jobCh {
+					for _, j := range group {
+						if wctx.Err() != nil {
+							results <- outcome{job: j, cancelled: true}
+							continue
+						}
+						o := r.judgePair(wctx, h, j)
+						if o.fatal != nil {
+							cancel() // before anyone takes another pair
+						}
+						results <- o
 					}
-					o := r.judgePair(wctx, h, j)
-					if o.fatal != nil {
-						cancel() // before anyone takes another pair
-					}
-					results <- o
 				}
 			}()
 		}
 	}
 	go func() {
 		defer close(jobCh)
-		for _, j := range jobs {
+		for _, group := range byPassage(jobs) {
 			select {
-			case jobCh <- j:
+			case jobCh <- group:
 			case <-wctx.Done():
 				return
 			}
@@ -464,21 +469,23 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 	return run, err
 }
 
-// jobs lists the pairs to ask, criterion by criterion, best candidates
-// first within each: consecutive calls then share the instructions and the
-// criterion, which Ollama's prompt cache does not evaluate again (each
-// parallel slot keeps the prefix of its last prompt, and a request goes to
-// the slot with the longest common prefix). An interrupted run has then
-// looked at whole criteria, not at the best pairs of every criterion.
-// known gathers the answers already in the trace for these pairs, for the
-// negatives' draw.
+// jobs lists the pairs to ask passage by passage: the pairs of one passage
+// follow each other, in the order of the criteria, so that consecutive calls
+// share the instructions and the passage, which Ollama's prompt cache does
+// not evaluate again (each parallel slot keeps the prefix of its last
+// prompt, and a request goes to the slot with the longest common prefix).
+// The passages come best first: by their best rank for any criterion, then
+// by their place in the corpus. An interrupted run has then looked at whole
+// passages, the most promising ones. known gathers the answers already in
+// the trace for these pairs, for the negatives' draw.
 func (r *runner) jobs(cands [][]Candidate, digest string) ([]job, map[string]review.PairJudged) {
 	opts := judgeOptions(r.cfg)
 	version := promptKey(r.cfg.Lang)
 	var jobs []job
 	keys := map[string]bool{}
+	best := map[int]int{} // passage position → its best rank (0 is best)
 	for ci := range cands {
-		for _, cd := range cands[ci] {
+		for rank, cd := range cands[ci] {
 			key := PairKey(r.refs[cd.Pos].p.ID, r.st.Criteria[ci].ID, digest, version, opts)
 			keys[key] = true
 			r.run.Pairs++
@@ -486,9 +493,22 @@ func (r *runner) jobs(cands [][]Candidate, digest string) ([]job, map[string]rev
 				r.run.Skipped++
 				continue
 			}
+			if b, ok := best[cd.Pos]; !ok || rank < b {
+				best[cd.Pos] = rank
+			}
 			jobs = append(jobs, job{cand: cd, key: key})
 		}
 	}
+	sort.SliceStable(jobs, func(i, k int) bool {
+		a, b := jobs[i].cand, jobs[k].cand
+		if best[a.Pos] != best[b.Pos] {
+			return best[a.Pos] < best[b.Pos]
+		}
+		if a.Pos != b.Pos {
+			return a.Pos < b.Pos
+		}
+		return a.Criterion < b.Criterion
+	})
 	known := map[string]review.PairJudged{}
 	for _, e := range r.st.Events {
 		if e.Kind != review.KindPairJudged {
@@ -500,6 +520,20 @@ func (r *runner) jobs(cands [][]Candidate, digest string) ([]job, map[string]rev
 		}
 	}
 	return jobs, known
+}
+
+// byPassage cuts the jobs, in the order of jobs(), into runs of one passage.
+func byPassage(jobs []job) [][]job {
+	var groups [][]job
+	for i := 0; i < len(jobs); {
+		k := i + 1
+		for k < len(jobs) && jobs[k].cand.Pos == jobs[i].cand.Pos {
+			k++
+		}
+		groups = append(groups, jobs[i:k])
+		i = k
+	}
+	return groups
 }
 
 // promptKey is the prompt's part of a pair key: its version and the
