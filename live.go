@@ -35,7 +35,7 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	fs.StringVar(&cfg.Model, "model", propose.DefaultModel, a.t("modèle Ollama qui juge", "Ollama judge model"))
 	fs.StringVar(&cfg.EmbedModel, "embed-model", "", a.t("modèle Ollama d'embeddings pour une recherche hybride, par exemple bge-m3 (par défaut : recherche lexicale seule)", "Ollama embedding model for hybrid retrieval, e.g. bge-m3 (default: lexical retrieval only)"))
 	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf(a.t("passages jugés par critère (par défaut %d, %d avec --frugal)", "passages judged per criterion (default %d, %d with --frugal)"), propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
-	fs.IntVar(&cfg.Parallel, "parallel", 1, a.t("appels simultanés par machine Ollama", "concurrent judge calls per Ollama host"))
+	fs.IntVar(&cfg.Parallel, "parallel", 1, a.t("appels simultanés par machine Ollama (il lui faut autant de OLLAMA_NUM_PARALLEL ; sur un processeur sans GPU, 2 ne va pas plus vite que 1)", "concurrent judge calls per Ollama host (it needs as many OLLAMA_NUM_PARALLEL; on a CPU without a GPU, 2 is no faster than 1)"))
 	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, a.t("adresse d'Ollama, répétable pour répartir le travail (par défaut $OLLAMA_HOST, sinon ", "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else ")+propose.DefaultHost+")")
 	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
 	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, a.t("puissance de la machine en watts, pour estimer l'énergie", "the machine's power draw in watts, for the energy estimate"))

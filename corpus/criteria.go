@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,7 +174,7 @@ func parseCriteriaMarkdown(path, s string) ([]criterionAt, []Problem) {
 	cur := -1
 	flush := func() {
 		if cur >= 0 {
-			items[cur].Description = strings.TrimSpace(strings.Join(desc, "\n"))
+			items[cur].Description = unwrap(desc)
 		}
 		desc = desc[:0]
 	}
@@ -205,6 +206,35 @@ func parseCriteriaMarkdown(path, s string) ([]criterionAt, []Problem) {
 	flush()
 	return items, probs
 }
+
+// unwrap joins the lines of a Markdown paragraph with spaces, as Markdown
+// reads them: a criterion file wrapped at 72 columns must not show its
+// line breaks on a screen 160 wide, nor send them to the judge. A blank
+// line stays a paragraph break, and a list item starts a line of its own.
+func unwrap(lines []string) string {
+	var b strings.Builder
+	blank := false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "":
+			blank = true
+			continue
+		case b.Len() == 0:
+		case blank:
+			b.WriteString("\n\n")
+		case listItem.MatchString(t):
+			b.WriteString("\n")
+		default:
+			b.WriteString(" ")
+		}
+		blank = false
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+var listItem = regexp.MustCompile(`^([-*+]|\d+[.)])\s`)
 
 // cutIDTitle splits a heading "ID — Title" at its first em dash, en dash or
 // " - ". A heading of a single word is an id with an empty title (reported

@@ -31,6 +31,13 @@ func TestReadCriteria(t *testing.T) {
 			want: wantCriteria,
 		},
 		{
+			name: "markdown wrapped at 40 columns reads as one paragraph, lists keep their lines", file: "wrapped.md",
+			data: "## C1 — Participation\nLes personnes concernées par les règles\n  participent à leur élaboration.\n" +
+				"## C2 — Résolution des conflits\nLes conflits sont résolus\nvite et à faible coût.\n\n\nPar une médiation interne :\n- écoute ;\n2. accord.\n",
+			want: []review.Criterion{wantCriteria[0], {ID: "C2", Title: "Résolution des conflits",
+				Description: "Les conflits sont résolus vite et à faible coût.\n\nPar une médiation interne :\n- écoute ;\n2. accord."}},
+		},
+		{
 			name: "markdown errors name their lines", file: "criteres.markdown",
 			data: "## C1 — Participation\nLes personnes concernées par les règles participent à leur élaboration.\n" +
 				"## C2 —\nsans titre\n" +

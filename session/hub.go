@@ -146,8 +146,6 @@ type Hub struct {
 	drafts map[string]Draft  // by person key
 	focus  map[string]string // each person's last proposal on screen, by key
 
-	shared *Shared
-
 	polled   int64 // the highest seq folded from the store
 	pollErr  error // the last failure to read or fold another process's events
 	stopPoll chan struct{}
@@ -158,7 +156,7 @@ func NewHub(store Appender, st *review.State) *Hub {
 	h := &Hub{
 		store: store, now: time.Now, state: st, online: map[uint64]Presence{}, moved: true,
 		subs: map[*Subscription]struct{}{}, looked: map[string]struct{}{}, changedAt: map[string]uint64{},
-		drafts: map[string]Draft{}, focus: map[string]string{}, shared: newShared(MaxParts),
+		drafts: map[string]Draft{}, focus: map[string]string{},
 	}
 	h.source, _ = store.(Source)
 	if n := len(st.Events); n > 0 {
@@ -184,9 +182,6 @@ func (h *Hub) Snapshot() *Snapshot {
 	}
 	return h.snap.Load()
 }
-
-// Shared is the cache of the parts the hub's screens draw alike.
-func (h *Hub) Shared() *Shared { return h.shared }
 
 // Stats returns the counts so far.
 func (h *Hub) Stats() Stats {

@@ -271,7 +271,7 @@ func (m *Model) noticeChanges(old, nu *session.Snapshot) {
 	if f == "" || !ok || who.Key() == m.opts.Actor.Key() {
 		return
 	}
-	m.setInfo(fmt.Sprintf(f, sanitize.Line(who.Name)+" ("+m.cm.RoleWord(who.Role)+")"))
+	m.setInfo(fmt.Sprintf(f, m.cm.NameWithRole(who)))
 }
 
 // keyFacilitator handles the facilitator's own keys; for anybody else they

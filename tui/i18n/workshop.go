@@ -1,10 +1,14 @@
 package i18n
 
+import "fmt"
+
 // Workshop holds the strings of the workshop (the room following the
 // facilitator, sealing, blind voting, parking, timers), of the research
 // instruments shown on screen (consent) and of moving through the work. It
 // is embedded in Text, so that they read m.t.Alone like the others.
 type Workshop struct {
+	zeroIsSingular bool // French says « 0 vote », English "0 votes"
+
 	// Following the room.
 	Alone       string
 	AloneShort  string
@@ -38,8 +42,10 @@ type Workshop struct {
 	SealedAs        string // %s the version
 	BlindOn         string
 	BlindOff        string
+	BlindVote       string // %d: one vote (French: 0 or 1)
 	BlindVotes      string // %d votes
 	BlindLabel      string
+	BlindVersion    string // %d: one other wording (French: 0 or 1)
 	BlindVersions   string // %d other wordings
 	Revealed        string
 	Parked          string
@@ -99,14 +105,15 @@ type Workshop struct {
 }
 
 var frenchWorkshop = Workshop{
-	Alone:       "vous naviguez seul·e — f pour rejoindre la salle",
-	AloneShort:  "seul·e · f",
-	LeadOn:      "Vous menez la salle : elle suit vos déplacements.",
-	LeadOff:     "Navigation libre : la salle ne suit plus personne.",
-	Rejoined:    "Vous suivez à nouveau la salle.",
-	NoLeader:    "Personne ne mène la salle pour l'instant : vous naviguez librement.",
-	FollowFree:  "L'animation a libéré la salle : naviguez librement.",
-	FollowLabel: "salle",
+	zeroIsSingular: true,
+	Alone:          "vous naviguez seul·e — f pour rejoindre la salle",
+	AloneShort:     "seul·e · f",
+	LeadOn:         "Vous menez la salle : elle suit vos déplacements.",
+	LeadOff:        "Navigation libre : la salle ne suit plus personne.",
+	Rejoined:       "Vous suivez à nouveau la salle.",
+	NoLeader:       "Personne ne mène la salle pour l'instant : vous naviguez librement.",
+	FollowFree:     "L'animation a libéré la salle : naviguez librement.",
+	FollowLabel:    "salle",
 
 	ErrSealed:       "Ce lien est scellé ; l'animation peut le rouvrir (o).",
 	Reopened:        "Lien rouvert : les votes reprennent.",
@@ -130,9 +137,11 @@ var frenchWorkshop = Workshop{
 	SealedAs:        "Lien scellé avec la %s.",
 	BlindOn:         "Vote à l'aveugle : les participant·es ne voient que le nombre de votes.",
 	BlindOff:        "Vote ouvert : chacun·e voit les votes au fil de l'eau.",
-	BlindVotes:      "%d vote(s), masqués jusqu'à la révélation",
+	BlindVote:       "%d vote, masqué jusqu'à la révélation",
+	BlindVotes:      "%d votes, masqués jusqu'à la révélation",
 	BlindLabel:      "à l'aveugle",
-	BlindVersions:   "%d autre(s) formulation(s) proposée(s), masquée(s) jusqu'à la révélation",
+	BlindVersion:    "%d autre formulation proposée, masquée jusqu'à la révélation",
+	BlindVersions:   "%d autres formulations proposées, masquées jusqu'à la révélation",
 	Revealed:        "Votes révélés à la salle.",
 	Parked:          "Lien mis de côté pour y revenir (P pour la liste).",
 	Unparked:        "Lien retiré des liens mis de côté.",
@@ -219,9 +228,11 @@ var englishWorkshop = Workshop{
 	SealedAs:        "Link sealed with the %s.",
 	BlindOn:         "Blind voting: participants see only how many voted.",
 	BlindOff:        "Open voting: everybody sees the votes as they come.",
-	BlindVotes:      "%d vote(s), hidden until revealed",
+	BlindVote:       "%d vote, hidden until revealed",
+	BlindVotes:      "%d votes, hidden until revealed",
 	BlindLabel:      "blind",
-	BlindVersions:   "%d other wording(s) proposed, hidden until revealed",
+	BlindVersion:    "%d other wording proposed, hidden until revealed",
+	BlindVersions:   "%d other wordings proposed, hidden until revealed",
 	Revealed:        "Votes revealed to the room.",
 	Parked:          "Link parked to come back to (P for the list).",
 	Unparked:        "Link taken off the parked list.",
@@ -279,4 +290,14 @@ var englishWorkshop = Workshop{
 func init() {
 	French.Workshop = frenchWorkshop
 	English.Workshop = englishWorkshop
+}
+
+// Count writes n with the singular or the plural format: French takes the
+// singular for 0 and 1, English for 1 only, which the language's texts
+// tell by their own singular.
+func (w Workshop) Count(n int, one, many string) string {
+	if n == 1 || (n == 0 && w.zeroIsSingular) {
+		return fmt.Sprintf(one, n)
+	}
+	return fmt.Sprintf(many, n)
 }

@@ -104,6 +104,17 @@ func (c *Common) VerdictWord(v review.Verdict) string {
 	return c.T.VerdictSkip
 }
 
+// NameWithRole is "Name (role)", or the name alone when it already says
+// the role (a facilitator who joined as « animation »), so that a notice
+// never reads « animation (animation) ». The name is sanitized here.
+func (c *Common) NameWithRole(a review.Actor) string {
+	name, role := sanitize.Line(a.Name), c.RoleWord(a.Role)
+	if strings.EqualFold(strings.TrimSpace(name), role) {
+		return name
+	}
+	return name + " (" + role + ")"
+}
+
 func (c *Common) RoleWord(r review.Role) string {
 	switch r {
 	case review.Facilitator:

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/tui/i18n"
 	"github.com/coopdescommuns/revue/tui/theme"
 )
 
@@ -39,5 +41,24 @@ func TestClip(t *testing.T) {
 	}
 	if got, cut := Clip(lines[:2], 2, 20); cut || len(got) != 2 {
 		t.Fatalf("Clip of what fits = %q, %v", got, cut)
+	}
+}
+
+// A notice names who did it with their role, once: « animation » who
+// joined as facilitator is not « animation (animation) ».
+func TestNameWithRole(t *testing.T) {
+	fr := &Common{T: &i18n.French}
+	for _, tc := range []struct {
+		a    review.Actor
+		want string
+	}{
+		{review.Actor{Name: "Claire", Role: review.Facilitator}, "Claire (animation)"},
+		{review.Actor{Name: "Animation", Role: review.Facilitator}, "Animation"},
+		{review.Actor{Name: "animation", Role: review.Participant}, "animation (participant·e)"},
+		{review.Actor{Name: "a\x1b[2Jb", Role: review.Participant}, "ab (participant·e)"},
+	} {
+		if got := fr.NameWithRole(tc.a); got != tc.want {
+			t.Errorf("NameWithRole(%+v) = %q, want %q", tc.a, got, tc.want)
+		}
 	}
 }

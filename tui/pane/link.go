@@ -55,7 +55,7 @@ func (l Link) Render(head []string, w, h int, compact bool) []string {
 		add("")
 		add(c.St.Faint.Render(c.T.Votes))
 		if l.Blind {
-			add(c.St.Faint.Render(fmt.Sprintf(c.T.BlindVotes, len(votes))))
+			add(c.St.Faint.Render(c.T.Count(len(votes), c.T.BlindVote, c.T.BlindVotes)))
 		}
 		for _, v := range votes {
 			if !l.Blind || v.Actor.Key() == l.Self || v.Decides {
@@ -148,7 +148,7 @@ func (l Link) Head(w int, compact bool) []string {
 		if v, others := l.competing(); v != nil {
 			add(c.St.Rephrased.Render(theme.Cut(fmt.Sprintf(c.T.VersionN, v.N, sanitize.Line(v.Author.Name))+c.T.Colon+Quoted(sanitize.Line(v.Statement)), w)))
 		} else if others > 0 {
-			add(c.St.Faint.Render(theme.Cut(fmt.Sprintf(c.T.BlindVersions, others), w)))
+			add(c.St.Faint.Render(theme.Cut(c.T.Count(others, c.T.BlindVersion, c.T.BlindVersions), w)))
 		}
 		return out
 	}
@@ -171,10 +171,10 @@ func (l Link) Head(w int, compact bool) []string {
 			add(c.St.Rephrased.Render(line))
 		}
 		if others > 0 {
-			add(c.St.Faint.Render(fmt.Sprintf(c.T.BlindVersions, others)))
+			add(c.St.Faint.Render(c.T.Count(others, c.T.BlindVersion, c.T.BlindVersions)))
 		}
 	} else if others > 0 {
-		add(c.St.Faint.Render(fmt.Sprintf(c.T.BlindVersions, others)))
+		add(c.St.Faint.Render(c.T.Count(others, c.T.BlindVersion, c.T.BlindVersions)))
 	}
 	if cut {
 		add(c.St.Faint.Render(c.T.MoreText))
