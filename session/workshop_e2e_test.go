@@ -139,9 +139,9 @@ func TestWorkshopBlindThenReveal(t *testing.T) {
 	carol.waitText("Why reject this link?")
 	carol.press("3\r") // too vague
 	anna.waitText("carol ✗")
-	bob.waitText("1 vote(s), hidden until revealed")
+	bob.waitText("1 vote, hidden until revealed")
 	bob.press("a")
-	bob.waitText("2 vote(s), hidden until revealed", "bob ✓")
+	bob.waitText("2 votes, hidden until revealed", "bob ✓")
 	bob.press("w")
 	bob.waitText("Why this link?")
 	bob.press("w")

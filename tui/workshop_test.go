@@ -216,7 +216,7 @@ func TestBlindThenReveal(t *testing.T) {
 			}
 		}
 	}
-	if got := par.screen(); !strings.Contains(got, "2 vote(s), masqués") || !strings.Contains(got, "Malik a accepté") {
+	if got := par.screen(); !strings.Contains(got, "2 votes, masqués") || !strings.Contains(got, "Malik a accepté") {
 		t.Errorf("the participant should see the count and their own vote:\n%s", got)
 	}
 	if got := fac.screen(); !strings.Contains(got, "Zoé a reformulé") || !strings.Contains(got, "Texte de Zoé") {

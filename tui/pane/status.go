@@ -110,7 +110,8 @@ func (c *Common) Votes(p *review.ProposalState, vv VotesView) string {
 	case len(votes) == 0:
 		s = c.St.Faint.Render(c.T.NoVotes)
 	case vv.Blind:
-		s = c.St.Faint.Render(c.T.Votes+" ") + c.T.Count(len(votes), c.T.BlindVote, c.T.BlindVotes)
+		// « 2 votes, masqués… » says what it counts: no « votes » label.
+		s = c.T.Count(len(votes), c.T.BlindVote, c.T.BlindVotes)
 		for _, v := range votes {
 			if v.Actor.Key() == vv.Self {
 				s += c.St.Faint.Render(" — ") + sanitize.Line(v.Actor.Name) + " " + c.VerdictMark(v.Verdict)
