@@ -146,6 +146,8 @@ var frenchCatalogue = [][2]string{
 	{"saving the run's summary: ", "enregistrement du bilan du passage : "},
 	{"saving proposals: ", "enregistrement des propositions : "},
 	{"answer cut after {} tokens (done_reason length)", "réponse coupée après {} tokens (done_reason length)"},
+	{"Ollama's answer ended without its final message", "la réponse d'Ollama s'est arrêtée sans son dernier message"},
+	{"Ollama stopped the answer before its end, without its final message (it does so when the same token comes more than 30 times in a row)", "Ollama a arrêté la réponse avant sa fin, sans son dernier message (il le fait quand le même token revient plus de 30 fois de suite)"},
 	// session.
 	{`read key list {}: {}; give a file in authorized_keys format (one "ssh-ed25519 AAAA... name" a line)`, "lecture de la liste de clés {} : {} ; donnez un fichier au format authorized_keys (une ligne « ssh-ed25519 AAAA... nom » par clé)"},
 	{"read key list {}: ", "lecture de la liste de clés {} : "},

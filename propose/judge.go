@@ -301,9 +301,16 @@ type chatResult struct {
 	metrics    api.Metrics
 }
 
-// errNoDone is a stream that ended without its final message: an empty body,
-// or a connection cut. The client returns nil in that case.
+// errNoDone is a stream that ended without its final message and without
+// any token: an empty body, or a connection cut. The client returns nil in
+// that case, and the pair is asked again.
 var errNoDone = errors.New("Ollama's answer ended without its final message")
+
+// errStopped is a stream of tokens that ended without its final message:
+// what Ollama 0.17 sends when it stops an answer whose same token came more
+// than 30 times in a row (llm/server.go). At temperature 0 the model would
+// write the same tokens again, so the pair is not asked again.
+var errStopped = errors.New("Ollama stopped the answer before its end, without its final message (it does so when the same token comes more than 30 times in a row)")
 
 // chat makes one judge call, with its own deadline, and insists on the final
 // `done` message: only it carries done_reason and the metrics.
@@ -328,6 +335,9 @@ func chat(ctx context.Context, h *host, req *api.ChatRequest, timeout time.Durat
 			return res, fmt.Errorf("no answer within %v: %w", timeout, context.DeadlineExceeded)
 		}
 		return res, err
+	}
+	if !done && res.content != "" {
+		return res, errStopped
 	}
 	if !done {
 		return res, errNoDone

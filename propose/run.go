@@ -609,6 +609,10 @@ func (r *runner) judgePair(ctx context.Context, h *host, j job) outcome {
 			o.cancelled = true
 			return o
 		}
+		if errors.Is(err, errStopped) {
+			lastErr, raw = err, res.content
+			break
+		}
 		switch classify(err) {
 		case callFatal:
 			o.fatal = fatalError(h, cfg.Model, err)

@@ -223,6 +223,7 @@ func TestFailures(t *testing.T) {
 		// temperature 0 and a fixed seed it would come back the same.
 		{"malformed", ollamafake.Malformed, false, 1, true, 0},
 		{"cut by length", ollamafake.Length, false, 1, true, 0},
+		{"stopped by the token repeat limit", ollamafake.Repeat, false, 1, true, 0},
 		{"confidence overflows", ollamafake.Overflow, false, 1, true, 0},
 		{"confidence out of range", ollamafake.OutOfRange, false, 1, true, 0},
 		{"confidence as a string", ollamafake.StringNumber, false, 1, true, 0},
@@ -308,6 +309,7 @@ func TestFailures(t *testing.T) {
 var failReason = map[ollamafake.Fault]string{
 	ollamafake.Malformed:    "not a JSON object",
 	ollamafake.Length:       "cut after",
+	ollamafake.Repeat:       "Ollama stopped the answer before its end",
 	ollamafake.Overflow:     "confidence -3883883883883883e3883883883883883 overflows",
 	ollamafake.OutOfRange:   "confidence 250 is not between 0 and 100",
 	ollamafake.StringNumber: `confidence is "80" where a number`,
