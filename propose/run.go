@@ -19,8 +19,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 

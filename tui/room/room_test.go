@@ -178,7 +178,6 @@ func TestHostileTextCannotReachTheTerminal(t *testing.T) {
 	}
 }
 
-
 // TestEmptyAndTooSmall: a session without proposals, one where all is
 // decided, and a screen too small say so in one sentence.
 func TestEmptyAndTooSmall(t *testing.T) {
