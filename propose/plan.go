@@ -68,6 +68,11 @@ type Plan struct {
 	OutputTokensPerSec             float64
 	Speeds                         string // SpeedsTrace, SpeedsWarmUp or SpeedsGuess
 	Load                           time.Duration
+	// PerCall is what a call costs besides reading and writing tokens:
+	// Ollama's total_duration less its load, prompt and eval durations
+	// (building the grammar of the schema, sampling under it). 3.1 s a
+	// call with the qwen3:4b stand-in here, a tenth of the run.
+	PerCall time.Duration
 	// EmbedTexts is the number of texts to embed (those not in the cache),
 	// EmbedTextsPerSec the speed used (0: unknown, no estimate).
 	EmbedTexts       int
@@ -147,6 +152,7 @@ type speeds struct {
 	// (a trace's figure), so it applies to the tokens sent, not evaluated.
 	effective bool
 	load      time.Duration
+	perCall   time.Duration // a call's time that is neither reading nor writing
 }
 
 // promptChars is the size of one call's prompt, by part: the parts shared
@@ -191,7 +197,7 @@ func planTokens(pl *Plan, sp *speeds, calls []promptChars) {
 	pl.OutputPerPair = sp.outputPerPair
 	pl.OutputTokens = int64(math.Round(sp.outputPerPair * float64(len(calls))))
 	pl.CharsPerToken, pl.PromptTokensPerSec, pl.OutputTokensPerSec = sp.charsPerToken, sp.promptTPS, sp.outputTPS
-	pl.Speeds, pl.Load = sp.source, sp.load
+	pl.Speeds, pl.Load, pl.PerCall = sp.source, sp.load, sp.perCall
 	prompt := pl.PromptTokens
 	if sp.effective {
 		prompt = pl.PromptTokensSent
@@ -203,6 +209,7 @@ func planTokens(pl *Plan, sp *speeds, calls []promptChars) {
 	if sp.outputTPS > 0 {
 		secs += float64(pl.OutputTokens) / sp.outputTPS
 	}
+	secs += sp.perCall.Seconds() * float64(len(calls))
 	secs /= float64(max(pl.Hosts, 1))
 	pl.Duration = time.Duration(secs*float64(time.Second)) + pl.Load + pl.EmbedDuration
 }
@@ -232,6 +239,12 @@ func speedsFromTrace(st *review.State, model, digest string) *speeds {
 			charsPerToken: guessCharsPerToken}
 		if run.PromptChars > 0 {
 			sp.charsPerToken = float64(run.PromptChars) / float64(run.PromptTokens)
+		}
+		// The run's model time less reading and writing, a call's share;
+		// its loads are in it, spread over the calls. Embedding time is in
+		// model_ns too, so a run that embedded does not tell.
+		if rest := run.ModelNanos - run.PromptNanos - run.EvalNanos; run.EmbedTexts == 0 && rest > 0 {
+			sp.perCall = time.Duration(rest / int64(run.Calls))
 		}
 		return sp
 	}
@@ -282,6 +295,7 @@ func (r *runner) warmUp(ctx context.Context, h *host, j job) (*speeds, error) {
 		outputPerPair: float64(m.EvalCount),
 		charsPerToken: float64(requestChars(req)) / float64(m.PromptEvalCount),
 		load:          m.LoadDuration,
+		perCall:       max(m.TotalDuration-m.LoadDuration-m.PromptEvalDuration-m.EvalDuration, 0),
 	}, nil
 }
 

@@ -49,6 +49,16 @@ func TestPlanArithmetic(t *testing.T) {
 	if want := 31550*time.Millisecond + 2*time.Second; pl2.Duration != want {
 		t.Errorf("two hosts: %v, want %v", pl2.Duration, want)
 	}
+	// What a call costs besides its tokens (the grammar, mostly) is paid
+	// once per call: 4 calls of 1.5 s, shared by the hosts.
+	sp.perCall = 1500 * time.Millisecond
+	pl4, pl5 := Plan{Slots: 2, Hosts: 1}, Plan{Slots: 2, Hosts: 2}
+	planTokens(&pl4, sp, calls)
+	planTokens(&pl5, sp, calls)
+	if pl4.Duration != pl.Duration+6*time.Second || pl5.Duration != pl2.Duration+3*time.Second || pl4.PerCall != sp.perCall {
+		t.Errorf("per call: %v and %v, want %v and %v", pl4.Duration, pl5.Duration, pl.Duration+6*time.Second, pl2.Duration+3*time.Second)
+	}
+	sp.perCall = 0
 	// A trace's prompt speed counts cached tokens: it applies to the sent.
 	sp.effective = true
 	pl3 := Plan{Slots: 2, Hosts: 1}
@@ -70,6 +80,11 @@ func TestEstimateFromTraceAndWarmUp(t *testing.T) {
 	pl, err := Estimate(context.Background(), tr.st.Snapshot(), cfg, EstimateOptions{WarmUp: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The fake's total_duration is 7/60 more than its load, prompt and
+	// eval durations: that is the call's own cost.
+	if pl.PerCall <= 0 {
+		t.Errorf("the warm-up measured no cost per call: %v", pl.PerCall)
 	}
 	if f.Chats() != 1 || pl.Speeds != SpeedsWarmUp || len(tr.events) != 0 {
 		t.Fatalf("warm-up: %d calls, speeds %q, %d events", f.Chats(), pl.Speeds, len(tr.events))
