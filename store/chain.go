@@ -305,55 +305,32 @@ func (s *Store) Verify(ctx context.Context, session string) (VerifyReport, error
 // the raw columns, not events, so that a row a decoder would refuse (a bad
 // time) is still checked.
 func (s *Store) chain(ctx context.Context, session string, fn func(seq int64, id, stored, want string) bool) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
+	str := func(v driver.Value) string {
+		switch v := v.(type) {
+		case string:
+			return v
+		case []byte:
+			return string(v)
+		}
+		return ""
 	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		q, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return fmt.Errorf("the SQLite driver %T cannot run queries directly", dc)
+	prev := ""
+	return s.rawRows(ctx, eventColumns+" ORDER BY seq", []any{session}, func(row []driver.Value) error {
+		seq, _ := row[0].(int64)
+		var data []byte
+		switch v := row[7].(type) {
+		case []byte:
+			data = v
+		case string:
+			data = []byte(v)
 		}
-		rows, err := q.QueryContext(ctx,
-			"SELECT seq, at, id, actor_name, actor_fingerprint, actor_role, kind, data, hash FROM events WHERE session = ? ORDER BY seq",
-			[]driver.NamedValue{{Ordinal: 1, Value: session}})
-		if err != nil {
-			return err
+		id, stored := str(row[2]), str(row[8])
+		want := ChainHash(prev, seq, str(row[1]), id, str(row[3]), str(row[4]), str(row[5]), str(row[6]), data)
+		if !fn(seq, id, stored, want) {
+			return errStopRows
 		}
-		defer rows.Close()
-		row := make([]driver.Value, 9)
-		prev := ""
-		for {
-			if err := rows.Next(row); err == io.EOF {
-				return nil
-			} else if err != nil {
-				return err
-			}
-			seq, _ := row[0].(int64)
-			str := func(v driver.Value) string {
-				switch v := v.(type) {
-				case string:
-					return v
-				case []byte:
-					return string(v)
-				}
-				return ""
-			}
-			var data []byte
-			switch v := row[7].(type) {
-			case []byte:
-				data = v
-			case string:
-				data = []byte(v)
-			}
-			id, stored := str(row[2]), str(row[8])
-			want := ChainHash(prev, seq, str(row[1]), id, str(row[3]), str(row[4]), str(row[5]), str(row[6]), data)
-			if !fn(seq, id, stored, want) {
-				return nil
-			}
-			prev = stored
-		}
+		prev = stored
+		return nil
 	})
 }
 

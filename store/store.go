@@ -982,6 +982,27 @@ func (s *Store) scan(ctx context.Context, session string, after int64, fn func(r
 	if err := s.open(); err != nil {
 		return err
 	}
+	return s.rawRows(ctx, eventColumns+" AND seq > ? ORDER BY seq", []any{session, after}, func(row []driver.Value) error {
+		e, err := decodeRow(session, row)
+		if err != nil {
+			return err
+		}
+		return fn(e)
+	})
+}
+
+// eventColumns selects a session's events in the order decodeRow and
+// the chain read them; the caller adds the rest of the WHERE and ORDER BY.
+const eventColumns = "SELECT seq, at, id, actor_name, actor_fingerprint, actor_role, kind, data, hash FROM events WHERE session = ?"
+
+// errStopRows ends rawRows early without an error.
+var errStopRows = errors.New("stop reading rows")
+
+// rawRows runs query on one connection through the driver's own rows and
+// calls fn with each row, whose slice is reused (no database/sql Scan and
+// its copies on a replay of every event). fn returning errStopRows stops
+// the reading without an error.
+func (s *Store) rawRows(ctx context.Context, query string, args []any, fn func([]driver.Value) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -992,25 +1013,25 @@ func (s *Store) scan(ctx context.Context, session string, after int64, fn func(r
 		if !ok {
 			return fmt.Errorf("the SQLite driver %T cannot run queries directly", dc)
 		}
-		rows, err := q.QueryContext(ctx,
-			"SELECT seq, at, id, actor_name, actor_fingerprint, actor_role, kind, data, hash FROM events WHERE session = ? AND seq > ? ORDER BY seq",
-			[]driver.NamedValue{{Ordinal: 1, Value: session}, {Ordinal: 2, Value: after}})
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rows, err := q.QueryContext(ctx, query, named)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		row := make([]driver.Value, 9)
+		row := make([]driver.Value, len(rows.Columns()))
 		for {
 			if err := rows.Next(row); err == io.EOF {
 				return nil
 			} else if err != nil {
 				return err
 			}
-			e, err := decodeRow(session, row)
-			if err != nil {
-				return err
-			}
-			if err := fn(e); err != nil {
+			if err := fn(row); errors.Is(err, errStopRows) {
+				return nil
+			} else if err != nil {
 				return err
 			}
 		}
