@@ -1,13 +1,9 @@
 package session_test
 
 import (
-	"bufio"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +15,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/coopdescommuns/revue/session"
-	"github.com/coopdescommuns/revue/store"
 )
 
 // roomProposals is the size of the room's session: enough links that
@@ -131,45 +126,8 @@ func roomRun(b *testing.B, n int, follow bool) {
 	if v, err := strconv.Atoi(os.Getenv("REVUE_ROOM_SECONDS")); err == nil && v > 0 {
 		seconds = v
 	}
-	dir := b.TempDir()
-	path := filepath.Join(dir, "trace.db")
-	st, err := store.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := st.Append(context.Background(), corpus("jardin", "", roomProposals)...); err != nil {
-		b.Fatal(err)
-	}
-	st.Close()
-	fac := newKey(b)
-	facPath := filepath.Join(dir, "facilitators")
-	if err := os.WriteFile(facPath, []byte(fac.AuthorizedKey()+"\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	gogc := "GOGC=200"
-	if v := os.Getenv("GOGC"); v != "" {
-		gogc = "GOGC=" + v
-	}
-	cmd.Env = append(os.Environ(), gogc, "REVUE_BENCH_SERVER=1", "REVUE_BENCH_STORE="+path, "REVUE_BENCH_FACILITATORS="+facPath, "REVUE_BENCH_UI=tui")
-	cmd.Stderr = os.Stderr
-	c := &child{cmd: cmd}
-	if c.in, err = cmd.StdinPipe(); err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	c.out = bufio.NewScanner(stdout)
-	if !c.out.Scan() || !strings.HasPrefix(c.out.Text(), "ADDR ") {
-		b.Fatalf("the server process did not start: %q", c.out.Text())
-	}
-	c.addr = strings.TrimPrefix(c.out.Text(), "ADDR ")
+	c, _, fac := startBenchServer(b, "tui", roomProposals)
+	cmd := c.cmd
 	heap0, rss0, _, _ := c.mem(b)
 	stats := func() (rev, srev, flushes, signals, drawn, differing int64) {
 		fmt.Fprintln(c.in, "STATS")
