@@ -115,7 +115,7 @@ func printRun(a *app, r review.ProposeRun) {
 	if strings.HasPrefix(r.EnergySource, "rapl:") {
 		energy = a.t("mesuré", "measured") + " (" + r.EnergySource + ")"
 	} else if r.EnergyFormula != "" {
-		energy += " : " + r.EnergyFormula
+		energy += " : " + a.localizeText(r.EnergyFormula)
 	}
 	fmt.Fprintf(a.stdout, a.t(
 		"Propositions (%s) : %d nouvelles ; %d paires jugées sur %d possibles, %d déjà faites, %d en échec.\nCalcul : %d appels, %d tokens envoyés (cache compris), %d écrits, %v de modèle, %s Wh (%s).\n",

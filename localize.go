@@ -16,11 +16,15 @@ import (
 // permission denied"); a piece it does not know stays in English.
 // TestLibraryMessagesHaveFrench walks those packages' messages and fails on
 // one the catalogue misses.
-func (a *app) localize(err error) string {
+func (a *app) localize(err error) string { return a.localizeText(err.Error()) }
+
+// localizeText is localize for a library's text that is not an error,
+// such as the formula of an energy estimate recorded in the trace.
+func (a *app) localizeText(s string) string {
 	if a.lang != "fr" {
-		return err.Error()
+		return s
 	}
-	return toFrench(err.Error())
+	return toFrench(s)
 }
 
 // toFrench translates every known piece of an English message.
@@ -146,6 +150,8 @@ var frenchCatalogue = [][2]string{
 	{"saving the run's summary: ", "enregistrement du bilan du passage : "},
 	{"saving proposals: ", "enregistrement des propositions : "},
 	{"answer cut after {} tokens (done_reason length)", "réponse coupée après {} tokens (done_reason length)"},
+	{"stop reading rows", "lecture des lignes arrêtée"},
+	{"{} W × {} machine(s) × wall time (h)", "{} W × {} machine(s) × durée (h)"},
 	{"Ollama's answer ended without its final message", "la réponse d'Ollama s'est arrêtée sans son dernier message"},
 	{"Ollama stopped the answer before its end, without its final message (it does so when the same token comes more than 30 times in a row)", "Ollama a arrêté la réponse avant sa fin, sans son dernier message (il le fait quand le même token revient plus de 30 fois de suite)"},
 	// session.
