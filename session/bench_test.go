@@ -240,7 +240,7 @@ func startBenchServer(b *testing.B, ui string, proposals int) (*child, string, *
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	// The server collects garbage as `revue serve` does (GOGC=200, set in
-	// live.go), unless the caller chose otherwise.
+	// internal/cli/server.go), unless the caller chose otherwise.
 	gogc := "GOGC=200"
 	if v := os.Getenv("GOGC"); v != "" {
 		gogc = "GOGC=" + v

@@ -78,7 +78,7 @@ type Config struct {
 	// connects within the same minute, but each handshake takes a second.
 	MaxPendingPerAddr int
 	Registry          *Registry
-	// NewModel builds the interface of one session; main.go wires it to
+	// NewModel builds the interface of one session; internal/cli wires it to
 	// tui.New, which keeps session free of any import of tui.
 	NewModel func(ModelRequest) tea.Model
 	Logger   *log.Logger // nil: discard

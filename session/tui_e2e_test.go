@@ -15,7 +15,7 @@ import (
 )
 
 // These tests run the real interface (package tui) through real SSH
-// connections, wired as main.go wires it.
+// connections, wired as internal/cli wires it.
 
 func tuiConfig(w *world) session.Config {
 	return session.Config{Registry: w.reg, NewModel: newTUI}

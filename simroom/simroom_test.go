@@ -76,7 +76,7 @@ func load(t *testing.T, st *store.Store, name string) *review.State {
 }
 
 // serve starts a real Revue SSH server on a loopback port, wired to the
-// real interface as live.go wires it, and stops it at the end of the test.
+// real interface as internal/cli wires it, and stops it at the end of the test.
 func serve(t *testing.T, st *store.Store, passcode string) string {
 	t.Helper()
 	loadState := func(ctx context.Context, name string) (*review.State, error) {

@@ -1,4 +1,8 @@
-package main
+package cli
+
+// This file holds the help in the user's language: --version, the help of
+// the root and of each command, the environment, and the parser's errors
+// translated, with the command or flag that was probably meant.
 
 import (
 	"errors"
@@ -7,25 +11,18 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/muesli/roff"
 	"github.com/spf13/cobra"
 	flag "github.com/spf13/pflag"
 )
 
-// version and commit are set by the release build:
-// -ldflags "-X main.version=1.2.3 -X main.commit=abc…" (.goreleaser.yaml).
-// Without them the build information Go records stands in.
-var version, commit string
-
-// buildVersion returns the module version and the VCS commit of this binary.
-func buildVersion() (v, c string) {
+// buildVersion returns the module version and the VCS commit of this binary:
+// those the release build set (-X main.version, main.commit), else the
+// build information Go records.
+func buildVersion(version, commit string) (v, c string) {
 	v, c = version, commit
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -53,7 +50,7 @@ func buildVersion() (v, c string) {
 
 // versionText is what --version prints.
 func (a *app) versionText() string {
-	v, c := buildVersion()
+	v, c := buildVersion(a.version, a.commit)
 	if v == "" {
 		v = a.t("(version de développement)", "(development build)")
 	}
@@ -161,6 +158,33 @@ func flagUsages(fs *flag.FlagSet) string {
 	return b.String()
 }
 
+// metavar names what a flag takes, as the usage lines write it.
+func metavar(flagName string) string {
+	switch flagName {
+	case "criteria", "output", "authorized-keys", "facilitators", "example-criteria", "consent":
+		return "FILE"
+	case "data":
+		return "DIR"
+	case "lang":
+		return "fr|en"
+	case "model", "embed-model":
+		return "MODEL"
+	case "ollama":
+		return "URL"
+	case "listen":
+		return "ADDR"
+	case "passcode":
+		return "CODE"
+	case "session":
+		return "NAME"
+	case "format":
+		return "FORMAT"
+	case "person":
+		return "WHO"
+	}
+	return "N"
+}
+
 // unknownCommand is the usage error of `revue WORD` when WORD is no command,
 // with the commands it resembles.
 func (a *app) unknownCommand(root *cobra.Command, word string) error {
@@ -256,147 +280,4 @@ func levenshtein(s, t string) int {
 		prev = cur
 	}
 	return prev[len(b)]
-}
-
-var shells = []string{"bash", "zsh", "fish", "powershell"}
-
-// completionCommand writes a completion script; cobra's own command has
-// English texts only.
-func (a *app) completionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "completion bash|zsh|fish|powershell",
-		Short: a.t("le script de complétion d'un shell", "a shell's completion script"),
-		Long: a.t(
-			"Écrit sur la sortie standard le script qui complète les commandes et les options de revue.\n"+
-				"  bash :        revue completion bash > ~/.local/share/bash-completion/completions/revue\n"+
-				"  zsh :         revue completion zsh > \"${fpath[1]}/_revue\"\n"+
-				"  fish :        revue completion fish > ~/.config/fish/completions/revue.fish\n"+
-				"  PowerShell :  revue completion powershell | Out-String | Invoke-Expression\n"+
-				"Le paquet .deb les installe déjà.",
-			"Writes on the standard output the script that completes revue's commands and flags.\n"+
-				"  bash:        revue completion bash > ~/.local/share/bash-completion/completions/revue\n"+
-				"  zsh:         revue completion zsh > \"${fpath[1]}/_revue\"\n"+
-				"  fish:        revue completion fish > ~/.config/fish/completions/revue.fish\n"+
-				"  PowerShell:  revue completion powershell | Out-String | Invoke-Expression\n"+
-				"The .deb package installs them already."),
-		Example:               "revue completion bash > ~/.local/share/bash-completion/completions/revue",
-		ValidArgs:             shells,
-		DisableFlagsInUseLine: true,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 || !slices.Contains(shells, args[0]) {
-				return usageError{a.t("il faut un shell : bash, zsh, fish ou powershell", "one shell is needed: bash, zsh, fish or powershell")}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			root, out := cmd.Root(), cmd.OutOrStdout()
-			switch args[0] {
-			case "bash":
-				return root.GenBashCompletionV2(out, true)
-			case "zsh":
-				return root.GenZshCompletion(out)
-			case "fish":
-				return root.GenFishCompletion(out, true)
-			}
-			return root.GenPowerShellCompletionWithDesc(out)
-		},
-	}
-}
-
-// manCommand writes the man page, in roff, in the user's language: the
-// release writes it once in each language into the .deb.
-func (a *app) manCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:    "man",
-		Short:  a.t("la page de manuel (roff) sur la sortie standard", "the man page (roff) on the standard output"),
-		Hidden: true,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 0 {
-				return usageError{a.t("man ne prend pas d'argument", "man takes no argument")}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := io.WriteString(cmd.OutOrStdout(), a.manPage(cmd.Root()))
-			return err
-		},
-	}
-}
-
-// manPage renders the whole command tree as a section 1 man page.
-func (a *app) manPage(root *cobra.Command) string {
-	doc := roff.NewDocument()
-	doc.Heading(1, "revue", a.t("Manuel de revue", "revue manual"), manDate())
-	doc.Section(a.t("Nom", "Name"))
-	doc.Text("revue - " + root.Short)
-	doc.Section(a.t("Synopsis", "Synopsis"))
-	doc.TextBold("revue")
-	doc.Text(" [--data DIR] [--lang fr|en] COMMAND [--help]")
-	doc.Section(a.t("Description", "Description"))
-	doc.Text(root.Long)
-	doc.Section(a.t("Commandes", "Commands"))
-	for _, c := range root.Commands() {
-		if c.Hidden {
-			continue
-		}
-		doc.TaggedParagraph(-1)
-		doc.TextBold("revue " + c.Use)
-		doc.Text("\n" + c.Short)
-		if c.Long != "" {
-			doc.Text("\n" + c.Long)
-		}
-		c.LocalNonPersistentFlags().VisitAll(func(f *flag.Flag) {
-			if f.Hidden {
-				return
-			}
-			doc.Indent(-1)
-			doc.TaggedParagraph(-1)
-			doc.TextBold("--" + f.Name)
-			doc.Text("\n" + f.Usage)
-			doc.IndentEnd()
-		})
-		if c.Example != "" {
-			doc.Text("\n" + a.t("Exemple : ", "Example: ") + strings.ReplaceAll(c.Example, "\n", " ; "))
-		}
-	}
-	doc.Section(a.t("Options communes", "Common options"))
-	root.Flags().VisitAll(func(f *flag.Flag) {
-		doc.TaggedParagraph(-1)
-		name := "--" + f.Name
-		if f.Shorthand != "" {
-			name = "-" + f.Shorthand + ", " + name
-		}
-		doc.TextBold(name)
-		doc.Text("\n" + f.Usage)
-	})
-	doc.Section(a.t("Environnement", "Environment"))
-	for _, e := range a.environment() {
-		doc.TaggedParagraph(-1)
-		doc.TextBold(e[0])
-		doc.Text("\n" + e[1])
-	}
-	doc.Section(a.t("Code de retour", "Exit status"))
-	doc.Text(a.t("0 en cas de succès, 1 en cas d'échec, 2 pour une erreur d'utilisation.", "0 on success, 1 on failure, 2 on a usage error."))
-	doc.Section(a.t("Fichiers", "Files"))
-	doc.Text(a.t("~/.local/share/revue/revue.db : la trace de chaque session (SQLite) ; ssh_host_ed25519 : la clé d'hôte du serveur SSH.",
-		"~/.local/share/revue/revue.db: the trace of every session (SQLite); ssh_host_ed25519: the SSH server's host key."))
-	return doc.String()
-}
-
-// manDate is the date on the man page: SOURCE_DATE_EPOCH when the build
-// sets it (reproducible packages), else the commit's time, else today.
-func manDate() time.Time {
-	if s, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
-		return time.Unix(s, 0).UTC()
-	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.time" {
-				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
-					return t
-				}
-			}
-		}
-	}
-	return time.Now().UTC()
 }

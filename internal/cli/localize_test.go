@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -20,10 +20,10 @@ import (
 // userFacing are the files of other packages whose messages reach a user
 // through the command line.
 var userFacing = []string{
-	"corpus/corpus.go", "corpus/criteria.go", "corpus/pdf.go", "corpus/text.go",
-	"store/store.go",
-	"propose/config.go", "propose/ollama.go", "propose/run.go", "propose/retrieve.go", "propose/embedcache.go",
-	"session/auth.go", "session/registry.go", "session/server.go",
+	"../../corpus/corpus.go", "../../corpus/criteria.go", "../../corpus/pdf.go", "../../corpus/text.go",
+	"../../store/store.go",
+	"../../propose/config.go", "../../propose/ollama.go", "../../propose/run.go", "../../propose/retrieve.go", "../../propose/embedcache.go",
+	"../../session/auth.go", "../../session/registry.go", "../../session/server.go",
 }
 
 // internalMessages are messages of those files that only a bug can show
@@ -62,7 +62,7 @@ func TestLibraryMessagesHaveFrench(t *testing.T) {
 					msgs = append(msgs, n.Value)
 				}
 			case *ast.ReturnStmt:
-				if strings.HasPrefix(name, "corpus/") {
+				if strings.HasPrefix(name, "../../corpus/") {
 					msgs = append(msgs, n.Results...)
 				}
 			}

@@ -1,10 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,11 @@ import (
 	"github.com/coopdescommuns/revue/sample"
 	"github.com/coopdescommuns/revue/store"
 )
+
+// run is Main without the process, on the given streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return (&app{stdin: stdin, stdout: stdout, stderr: stderr}).run(ctx, args)
+}
 
 // revue runs the whole command line in-process against a data directory.
 func revue(t *testing.T, data string, args ...string) (code int, stdout, stderr string) {

@@ -1,4 +1,7 @@
-package main
+package cli
+
+// This file holds the translation of other packages' messages, at the
+// command line's boundary.
 
 import (
 	"fmt"

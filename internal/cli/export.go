@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/coopdescommuns/revue/review"
+)
+
+// exportCommand is `revue export`: a session in one of review.Formats,
+// written whole or not at all.
+var exportCommand = command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--pseudonymize] [-o FILE]",
+	summary: [2]string{"exporter une session (JSON revue.export/v2, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
+		"export a session (JSON revue.export/v2, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
+	example: "revue export atelier --pseudonymize -o atelier.json\nrevue export atelier --format csv -o atelier.csv",
+	flags:   exportFlags}
+
+func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	format := fs.String("format", "json", a.t("json, jsonl, csv, votes, annotations ou qdpx", "json, jsonl, csv, votes, annotations or qdpx"))
+	pseudo := fs.Bool("pseudonymize", false, a.t("remplacer les noms et empreintes de clés des personnes par P1, P2…", "replace people's names and key fingerprints by P1, P2, ..."))
+	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
+	return func(ctx context.Context, args []string) error {
+		name, err := oneName(a, args)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(review.Formats, *format) {
+			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(review.Formats, ", "))
+		}
+		return a.withSession(name, func(s *sessionStore) error {
+			// The events alone, replayed once by the encoder: replaying them
+			// here as well would hold two states of a large session at once.
+			events, err := s.events(ctx)
+			if err != nil {
+				return err
+			}
+			if *out == "" {
+				return review.Export(a.stdout, events, *format, *pseudo)
+			}
+			return writeAtomically(*out, func(w io.Writer) error { return review.Export(w, events, *format, *pseudo) })
+		})
+	}
+}
+
+// writeAtomically writes a file through a temporary one, so that an
+// interrupted export never leaves half a file where a whole one was.
+func writeAtomically(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

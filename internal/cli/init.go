@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/coopdescommuns/revue/corpus"
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sample"
+	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/store"
+)
+
+// initCommand is `revue init`: a session from documents and criteria, all
+// or nothing, or an example criteria file to start from.
+var initCommand = command{name: "init", args: "NAME --criteria FILE [--skip-invalid] DOC|DIR...  |  init --example-criteria [FILE|-]",
+	summary: [2]string{"créer une session à partir de documents et d'une liste de critères",
+		"create a session from documents and a list of criteria"},
+	long: [2]string{"Tout ou rien : si un fichier est invalide, rien n'est créé et chaque problème est listé ; --skip-invalid importe le reste. --example-criteria écrit un fichier de critères commenté pour commencer.",
+		"All or nothing: if one file is invalid, nothing is created and every problem is listed; --skip-invalid imports the rest. --example-criteria writes a commented criteria file to start from."},
+	example: "revue init --example-criteria criteres.md\nrevue init atelier --criteria criteres.md rapports/ pads/",
+	flags:   initFlags}
+
+func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	criteria := fs.String("criteria", "", a.t("fichier des critères : .md, .csv, .yaml ou .json", "criteria file: .md, .csv, .yaml or .json"))
+	skip := fs.Bool("skip-invalid", false, a.t("importer les fichiers valides et lister les autres", "import the valid files and list the others"))
+	maxRunes := fs.Int("passage-size", 1200, a.t("passage le plus long, en caractères", "longest passage, in characters"))
+	example := fs.String("example-criteria", "", a.t("écrire un fichier de critères commenté dans FICHIER (ou « - » : la sortie standard), pour commencer", "write a commented criteria file to FILE (or \"-\": the standard output), to start from"))
+	fs.Lookup("example-criteria").NoOptDefVal = "-"
+	language := fs.String("language", "fr", a.t("langue de la session (fr ou en) : celle des énoncés du proposeur lexical, quelle que soit la langue de qui le lance",
+		"the session's language (fr or en): that of the lexical proposer's statements, whoever runs it"))
+	blind := fs.Bool("blind", false, a.t("vote à l'aveugle : chacun ne voit les votes des autres qu'une fois révélés (l'animation peut changer en séance avec b)",
+		"blind voting: people see the others' votes only once revealed (the facilitator can change it live with b)"))
+	hide := fs.StringSlice("hide", nil, a.t("ce que les participants ne voient pas : origin, confidence, rationale (séparés par des virgules)",
+		"what participants do not see: origin, confidence, rationale (comma-separated)"))
+	random := fs.StringSlice("random", nil, a.t("conditions tirées au hasard par personne, pour une étude A/B : origin, confidence, rationale",
+		"conditions drawn at random per person, for an A/B study: origin, confidence, rationale"))
+	seed := fs.Int64("seed", 1, a.t("graine du tirage de --random, inscrite dans la trace", "seed of --random's draw, recorded in the trace"))
+	consent := fs.String("consent", "", a.t("texte de consentement (Markdown) que chaque personne lit et accepte ou refuse en arrivant",
+		"consent text (Markdown) that each person reads and agrees to or declines on arriving"))
+	return func(ctx context.Context, args []string) error {
+		if fs.Changed("example-criteria") {
+			return a.writeExampleCriteria(*example, args)
+		}
+		if len(args) < 2 {
+			return usageError{a.t("il faut un nom de session et au moins un document ou dossier", "a session name and at least one document or directory are needed")}
+		}
+		name := args[0]
+		if err := a.checkName(name); err != nil {
+			return err
+		}
+		if *criteria == "" {
+			return usageError{a.t("--criteria FICHIER est obligatoire", "--criteria FILE is required")}
+		}
+		if *language != "fr" && *language != "en" {
+			return usagef("--language %q: %s", *language, a.t("fr ou en", "fr or en"))
+		}
+		cond, err := a.conditions(*blind, *hide, *random, *seed)
+		if err != nil {
+			return err
+		}
+		consentText, err := a.readConsent(*consent)
+		if err != nil {
+			return err
+		}
+		if *maxRunes < 200 {
+			return usagef("--passage-size %d: %s", *maxRunes, a.t("au moins 200", "at least 200"))
+		}
+		st, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		names, err := st.Sessions(ctx)
+		if err != nil {
+			return err
+		}
+		// Checked now, before reading a corpus for nothing; the store
+		// refuses a second creation anyway (see sessionEvents).
+		if slices.Contains(names, name) {
+			return a.sessionExists(name)
+		}
+		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
+		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes})
+		for _, w := range res.Warnings {
+			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(a.localize(w)))
+		}
+		if len(res.Problems) > 0 {
+			if !*skip || len(res.Criteria) == 0 {
+				for _, p := range res.Problems {
+					fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(a.localize(p)))
+				}
+				if *skip {
+					// --skip-invalid skips documents, never the criteria:
+					// without one valid criterion there is nothing to review.
+					return fmt.Errorf(a.t("%d problème(s), dont aucun critère valide dans %s : rien n'a été créé ; corrigez le fichier des critères",
+						"%d problem(s), and no valid criterion in %s: nothing was created; fix the criteria file"), len(res.Problems), *criteria)
+				}
+				return fmt.Errorf(a.t("%d problème(s) : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid", "%d problem(s): nothing was created; fix them or run again with --skip-invalid"), len(res.Problems))
+			}
+			for _, p := range res.Problems {
+				fmt.Fprintf(a.stderr, "%s: %s\n", a.t("ignoré", "skipped"), sanitize.Line(a.localize(p)))
+			}
+		}
+		if len(res.Documents) == 0 {
+			return errors.New(a.t("aucun document lisible : rien n'a été créé", "no readable document: nothing was created"))
+		}
+		now := time.Now()
+		events, err := sessionEvents(name, res.Documents, res.Criteria, now)
+		if err != nil {
+			return err
+		}
+		events[0] = review.MustEvent(name, events[0].ID, now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name, Language: *language})
+		if cond != (review.Conditions{}) {
+			events = append(events, review.MustEvent(name, "conditions-"+session.NewID(), now, systemActor, review.KindConditionsSet, cond))
+		}
+		if consentText != "" {
+			events = append(events, review.MustEvent(name, "consent-"+session.NewID(), now, systemActor, review.KindConsentSet, review.ConsentText{Text: consentText}))
+		}
+		if _, err := st.Append(ctx, events...); errors.Is(err, store.ErrSessionExists) {
+			return a.sessionExists(name)
+		} else if err != nil {
+			return err
+		}
+		passages := 0
+		for _, d := range res.Documents {
+			passages += len(d.Passages)
+		}
+		fmt.Fprintf(a.stdout, a.t("Session %q créée : %d documents, %d passages, %d critères.\nÉtape suivante : revue propose %s --frugal (sans modèle) ou --model qwen3:4b\n",
+			"Session %q created: %d documents, %d passages, %d criteria.\nNext: revue propose %s --frugal (no model) or --model qwen3:4b\n"),
+			name, len(res.Documents), passages, len(res.Criteria), name)
+		return nil
+	}
+}
+
+// writeExampleCriteria is `init --example-criteria [FILE|-]`: the FILE may
+// follow the flag as its value (--example-criteria=FILE) or as the one
+// argument. It never overwrites a file.
+func (a *app) writeExampleCriteria(value string, args []string) error {
+	path := value
+	switch {
+	case len(args) == 1 && value == "-":
+		path = args[0]
+	case len(args) > 0:
+		return usageError{a.t("--example-criteria prend un seul FICHIER, ou « - » pour la sortie standard", "--example-criteria takes one FILE, or \"-\" for the standard output")}
+	}
+	text := sample.ExampleCriteria(a.lang)
+	if path == "-" {
+		_, err := a.stdout.Write(text)
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if os.IsExist(err) {
+		return fmt.Errorf(a.t("%s existe déjà : choisissez un autre nom, rien n'a été écrit", "%s already exists: choose another name; nothing was written"), path)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(text); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, a.t("Critères d'exemple écrits dans %s. Modifiez-les, puis : revue init NOM --criteria %s DOCUMENTS...\n",
+		"Example criteria written to %s. Edit them, then: revue init NAME --criteria %s DOCUMENTS...\n"), path, path)
+	return nil
+}
+
+// conditions builds the session's experimental conditions from init's
+// flags; they are recorded in the trace, so that the export says what
+// everybody could see.
+func (a *app) conditions(blind bool, hide, random []string, seed int64) (review.Conditions, error) {
+	c := review.Conditions{Blind: blind}
+	known := []string{review.FactorOrigin, review.FactorConfidence, review.FactorRationale}
+	for _, f := range append(slices.Clone(hide), random...) {
+		if !slices.Contains(known, f) {
+			return c, usagef("%q: %s %s", f, a.t("choisissez parmi", "use one of"), strings.Join(known, ", "))
+		}
+	}
+	c.HideOrigin = slices.Contains(hide, review.FactorOrigin)
+	c.HideConfidence = slices.Contains(hide, review.FactorConfidence)
+	c.HideRationale = slices.Contains(hide, review.FactorRationale)
+	if len(random) > 0 {
+		c.Random = &review.Random{Seed: seed, Factors: random}
+	}
+	return c, nil
+}
+
+// readConsent reads a consent text given to init: a regular file of at
+// most 64 KiB of text, cleaned like every text that reaches a terminal.
+func (a *app) readConsent(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf(a.t("--consent %s : fichier introuvable ou illisible", "--consent %s: file not found or unreadable"), path)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > 64<<10 {
+		return "", fmt.Errorf(a.t("--consent %s : donnez un fichier texte ordinaire de moins de 64 Kio", "--consent %s: give an ordinary text file under 64 KiB"), path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf(a.t("--consent %s : fichier illisible", "--consent %s: unreadable file"), path)
+	}
+	text := strings.TrimSpace(sanitize.Text(string(b)))
+	if text == "" {
+		return "", fmt.Errorf(a.t("--consent %s : le fichier est vide", "--consent %s: the file is empty"), path)
+	}
+	return text, nil
+}
+
+func (a *app) sessionExists(name string) error {
+	return fmt.Errorf(a.t("la session %q existe déjà dans %s ; choisissez un autre nom", "session %q already exists in %s; choose another name"), name, a.data)
+}
+
+// sessionEvents builds the events that create a session. The creation's ID
+// is new each time, so that the store refuses a second session of the same
+// name (store.ErrSessionExists) instead of taking it for a retry of the
+// first; the other IDs derive from the content.
+func sessionEvents(name string, docs []review.Document, criteria []review.Criterion, now time.Time) ([]review.Event, error) {
+	events := []review.Event{review.MustEvent(name, "session-"+session.NewID(), now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name})}
+	for _, d := range docs {
+		e, err := review.NewEvent(name, "doc-"+d.SHA256, now, systemActor, review.KindDocumentAdded, d)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+	}
+	for _, c := range criteria {
+		events = append(events, review.MustEvent(name, "criterion-"+c.ID, now, systemActor, review.KindCriterionAdded, c))
+	}
+	// Check the whole session before anything is written.
+	if _, err := review.Replay(withSeq(events)); err != nil {
+		return nil, err
+	}
+	return events, nil
+}
+
+func withSeq(events []review.Event) []review.Event {
+	out := make([]review.Event, len(events))
+	for i, e := range events {
+		e.Seq = int64(i + 1)
+		out[i] = e
+	}
+	return out
+}

@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	flag "github.com/spf13/pflag"
+
+	"github.com/coopdescommuns/revue/propose"
+	"github.com/coopdescommuns/revue/review"
+)
+
+// proposeCommand is `revue propose`: links proposed by a local model or,
+// with --frugal, by lexical retrieval, their cost said before it is paid.
+var proposeCommand = command{name: "propose", args: "NAME [--frugal] [--model M] [--embed-model E] [--dry-run] [--negatives N] [--yes] [--per-criterion K] [--parallel P] [--ollama URL]...",
+	summary: [2]string{"faire proposer des liens par un modèle local (Ollama), ou sans modèle avec --frugal",
+		"have a local model (Ollama) propose links, or no model with --frugal"},
+	example: "revue propose atelier --model qwen3:4b --embed-model bge-m3\nrevue propose atelier --dry-run",
+	flags:   proposeFlags}
+
+func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	var cfg propose.Config
+	fs.BoolVar(&cfg.Frugal, "frugal", false, a.t("sans aucun modèle : propositions lexicales (BM25), origine « lexical »", "no model at all: lexical proposals (BM25), origin \"lexical\""))
+	fs.StringVar(&cfg.Model, "model", propose.DefaultModel, a.t("modèle Ollama qui juge", "Ollama judge model"))
+	fs.StringVar(&cfg.EmbedModel, "embed-model", "", a.t("modèle Ollama d'embeddings pour une recherche hybride, par exemple bge-m3 (par défaut : recherche lexicale seule)", "Ollama embedding model for hybrid retrieval, e.g. bge-m3 (default: lexical retrieval only)"))
+	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf(a.t("passages jugés par critère (par défaut %d, %d avec --frugal)", "passages judged per criterion (default %d, %d with --frugal)"), propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
+	fs.IntVar(&cfg.Parallel, "parallel", 1, a.t("appels simultanés par machine Ollama (il lui faut autant de OLLAMA_NUM_PARALLEL ; sur un processeur sans GPU, 2 ne va pas plus vite que 1)", "concurrent judge calls per Ollama host (it needs as many OLLAMA_NUM_PARALLEL; on a CPU without a GPU, 2 is no faster than 1)"))
+	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, a.t("adresse d'Ollama, répétable pour répartir le travail (par défaut $OLLAMA_HOST, sinon ", "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else ")+propose.DefaultHost+")")
+	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
+	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, a.t("puissance de la machine en watts, pour estimer l'énergie", "the machine's power draw in watts, for the energy estimate"))
+	dryRun := fs.Bool("dry-run", false, a.t("dire combien de paires seraient jugées, les tokens et le temps attendus sur cette machine, et s'arrêter là", "say how many pairs would be judged, the expected tokens and time on this machine, and stop there"))
+	negatives := fs.Int("negatives", 0, a.t("ajouter N paires que le modèle a jugées sans lien, tirées au hasard, pour mesurer ce qu'il manque", "add N pairs the model judged unrelated, drawn at random, to measure what it misses"))
+	yes := fs.Bool("yes", false, a.t("ne pas demander de confirmation, même pour un travail de plus d'une heure", "do not ask for confirmation, even for a run over an hour"))
+	return func(ctx context.Context, args []string) error {
+		name, err := oneName(a, args)
+		if err != nil {
+			return err
+		}
+		if *negatives < 0 {
+			return usagef("--negatives %d: %s", *negatives, a.t("donnez un nombre positif de paires", "give a positive number of pairs"))
+		}
+		cfg.Negatives = *negatives
+		cfg.Lang = a.lang
+		cfg.EmbedCache = filepath.Join(a.data, "embeddings")
+		return a.withSession(name, func(s *sessionStore) error { return a.propose(ctx, s, cfg, *dryRun, *yes) })
+	}
+}
+
+// propose runs propose on an open session: the cost said and confirmed
+// first, then the run with its progress line and its summary.
+func (a *app) propose(ctx context.Context, s *sessionStore, cfg propose.Config, dryRun, yes bool) error {
+	state, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	a.sayServed(s.name)
+	if !cfg.Frugal {
+		// The cost is said before it is paid: pairs, tokens, time on
+		// this machine (from earlier runs, or one measured call).
+		pl, err := propose.Estimate(ctx, state, cfg, propose.EstimateOptions{WarmUp: true})
+		if err != nil {
+			return err
+		}
+		for _, l := range pl.Lines(a.lang) {
+			fmt.Fprintln(a.stdout, l)
+		}
+		if dryRun {
+			return nil
+		}
+		in, _ := a.stdin.(*os.File)
+		if !propose.Confirm(pl, propose.DefaultConfirmAbove, yes, in, a.stderr, a.lang) {
+			return errors.New(a.t("Arrêté avant de commencer : rien n'a été demandé au modèle.", "Stopped before starting: nothing was asked of the model."))
+		}
+		cfg.Estimate = pl.Duration
+	} else if dryRun {
+		fmt.Fprintln(a.stdout, a.t("Mode frugal : aucun modèle, quelques secondes de calcul lexical.", "Frugal mode: no model, a few seconds of lexical computing."))
+		return nil
+	}
+	bar := newProgressLine(a, term.IsTerminal(os.Stderr.Fd()) && a.stderr == os.Stderr)
+	// The sink outlives Ctrl-C: the answers already paid for and the run's
+	// cost are still written after an interrupt.
+	sink := func(events []review.Event) error {
+		_, err := s.Append(context.WithoutCancel(ctx), events...)
+		return err
+	}
+	run, err := propose.Run(ctx, state, cfg, sink, bar.update)
+	bar.done()
+	if run.Calls > 0 || run.Proposals > 0 || err == nil {
+		printRun(a, run)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, a.t("Étape suivante : revue review %s   (ou revue serve pour accueillir les participants)\n",
+		"Next: revue review %s   (or revue serve to host the participants)\n"), s.name)
+	return nil
+}
+
+func printRun(a *app, r review.ProposeRun) {
+	mode := r.Model
+	if r.Mode == "lexical" {
+		mode = a.t("lexical, sans modèle", "lexical, no model")
+	}
+	energy := a.t("estimation", "estimate")
+	if strings.HasPrefix(r.EnergySource, "rapl:") {
+		energy = a.t("mesuré", "measured") + " (" + r.EnergySource + ")"
+	} else if r.EnergyFormula != "" {
+		energy += " : " + a.localizeText(r.EnergyFormula)
+	}
+	fmt.Fprintf(a.stdout, a.t(
+		"Propositions (%s) : %d nouvelles ; %d paires jugées sur %d possibles, %d déjà faites, %d en échec.\nCalcul : %d appels, %d tokens envoyés (cache compris), %d écrits, %v de modèle, %s Wh (%s).\n",
+		"Proposals (%s): %d new; %d pairs judged of %d possible, %d done before, %d failed.\nCompute: %d calls, %d tokens sent (cached ones included), %d written, %v of model time, %s Wh (%s).\n"),
+		mode, r.Proposals, r.Pairs, r.Exhaustive, r.Skipped, r.Failed, r.Calls, r.PromptTokens, r.OutputTokens,
+		time.Duration(r.ModelNanos).Round(time.Second), a.decimal(r.EnergyWh), energy)
+	if r.Negatives > 0 {
+		fmt.Fprintf(a.stdout, a.t("Réponses « pas de lien » ajoutées pour être jugées : %d (tirage %d).\n", "\"No link\" answers added to be judged: %d (seed %d).\n"), r.Negatives, r.NegativeSeed)
+	}
+}
+
+// progressLine shows propose's progress: a bar redrawn in place on a
+// terminal, a plain line every ten seconds otherwise (a log file).
+type progressLine struct {
+	a        *app
+	tty      bool
+	last     time.Time
+	lastLine int
+}
+
+func newProgressLine(a *app, tty bool) *progressLine { return &progressLine{a: a, tty: tty} }
+
+func (p *progressLine) update(pr propose.Progress) {
+	if pr.Total == 0 {
+		return
+	}
+	now := time.Now()
+	if !p.tty && now.Sub(p.last) < 10*time.Second && pr.Done != pr.Total {
+		return
+	}
+	p.last = now
+	const width = 30
+	filled := width * pr.Done / pr.Total
+	line := fmt.Sprintf("[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat("-", width-filled), pr.Done, pr.Total)
+	if pr.Failed > 0 {
+		line += fmt.Sprintf(" · %d %s", pr.Failed, p.a.t("en échec", "failed"))
+	}
+	switch {
+	case pr.Phase == propose.PhaseEmbed && pr.TextsPerSec > 0:
+		line += " · " + p.a.decimal(pr.TextsPerSec) + p.a.t(" textes/s", " texts/s")
+	case pr.Phase == propose.PhaseJudge && pr.OutputTokensPerSec > 0:
+		line += " · " + p.a.decimal(pr.OutputTokensPerSec) + " tok/s"
+	}
+	if pr.Left > 0 {
+		line += fmt.Sprintf(" · %s %v", p.a.t("reste", "left"), pr.Left.Round(time.Second))
+	}
+	if p.tty {
+		fmt.Fprintf(p.a.stderr, "\r%-*s", p.lastLine, line)
+		p.lastLine = len(line)
+	} else {
+		fmt.Fprintln(p.a.stderr, line)
+	}
+}
+
+func (p *progressLine) done() {
+	if p.tty && p.lastLine > 0 {
+		fmt.Fprintln(p.a.stderr)
+	}
+}
+
+// decimal writes a figure with two decimals, a comma in French.
+func (a *app) decimal(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 2, 64)
+	if a.lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}

@@ -1,0 +1,240 @@
+package cli
+
+// This file holds the SSH server's settings and start, shared by serve,
+// review and demo: --listen, --passcode, --authorized-keys, --facilitators
+// and their REVUE_* variables, --theme, and the mark that tells propose a
+// server is running.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	flag "github.com/spf13/pflag"
+
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/store"
+	"github.com/coopdescommuns/revue/tui"
+)
+
+// serverFlags are the SSH settings shared by serve, review and demo.
+type serverFlags struct {
+	listen, passcode, authorizedKeys, facilitators string
+	theme                                          string // of the local screen: dark, light or "" to guess
+
+	fs  *flag.FlagSet
+	env bool
+}
+
+// add declares the flags. With env, the REVUE_* variables stand in for the
+// flags that are not given (serve and review; the demo ignores them, so that
+// a setting meant for a workshop never opens the demo to the network).
+func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string, env bool) {
+	fs.StringVar(&s.listen, "listen", listen, a.t("adresse SSH d'écoute", "SSH address to listen on")+envNote(env, "REVUE_LISTEN"))
+	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining")+envNote(env, "REVUE_PASSCODE"))
+	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join")+envNote(env, "REVUE_AUTHORIZED_KEYS"))
+	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys")+envNote(env, "REVUE_FACILITATORS"))
+	s.fs, s.env = fs, env
+}
+
+func envNote(env bool, name string) string {
+	if !env {
+		return ""
+	}
+	return " [$" + name + "]"
+}
+
+// fromEnv fills the settings that no flag gave from the environment: a flag
+// wins over its variable.
+func (s *serverFlags) fromEnv() {
+	if !s.env {
+		return
+	}
+	for _, v := range []struct {
+		flag, env string
+		dst       *string
+	}{
+		{"listen", "REVUE_LISTEN", &s.listen},
+		{"passcode", "REVUE_PASSCODE", &s.passcode},
+		{"authorized-keys", "REVUE_AUTHORIZED_KEYS", &s.authorizedKeys},
+		{"facilitators", "REVUE_FACILITATORS", &s.facilitators},
+	} {
+		if val, ok := os.LookupEnv(v.env); ok && val != "" && !s.fs.Changed(v.flag) {
+			*v.dst = val
+		}
+	}
+}
+
+// addTheme declares --theme, for the screen in this terminal: tmux and
+// many projectors never answer the terminal's background query.
+func (s *serverFlags) addTheme(a *app, fs *flag.FlagSet) {
+	fs.StringVar(&s.theme, "theme", "", a.t("fond de l'écran : dark (sombre) ou light (clair) ; par défaut, COLORFGBG ou la réponse du terminal",
+		"the screen's background: dark or light; by default COLORFGBG or the terminal's answer"))
+}
+
+func (s *serverFlags) checkTheme(a *app) error {
+	if s.theme != "" && s.theme != "dark" && s.theme != "light" {
+		return usagef("--theme %q: %s", s.theme, a.t("dark ou light", "dark or light"))
+	}
+	return nil
+}
+
+// startServer starts the SSH server of reg in the background and prints how
+// to join; it returns the join command too, for the facilitator's screen.
+// The caller shuts the server down.
+func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession string) (*session.Server, <-chan error, string, error) {
+	if os.Getenv("GOGC") == "" {
+		// Every vote redraws every screen, and the slowest rounds of the
+		// SSH load test fell on garbage collections: collecting half as
+		// often took the p99 at 200 clients from ~150 ms to ~95 ms, for
+		// about 0.2 MB more resident memory per session (BENCHMARKS.md).
+		debug.SetGCPercent(serveGCPercent)
+	}
+	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "revue"})
+	logger.SetLevel(log.WarnLevel)
+	srv, err := session.NewServer(session.Config{
+		Listen:         sf.listen,
+		HostKeyPath:    filepath.Join(a.data, "ssh_host_ed25519"),
+		Passcode:       sf.passcode,
+		AuthorizedKeys: sf.authorizedKeys,
+		Facilitators:   sf.facilitators,
+		Registry:       reg,
+		NewModel:       newModel,
+		Logger:         logger,
+	})
+	if err != nil {
+		return nil, nil, "", err
+	}
+	l, err := net.Listen("tcp", sf.listen)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf(a.t("--listen %s : %v ; choisissez une autre adresse, par exemple --listen 127.0.0.1:2223",
+			"--listen %s: %v; choose another address, for example --listen 127.0.0.1:2223"), sf.listen, err)
+	}
+	errc := make(chan error, 1)
+	unmark := a.markServing(l.Addr().String(), joinSession)
+	go func() { errc <- srv.Serve(l); unmark() }()
+	if a.onListen != nil {
+		defer a.onListen(l.Addr().String())
+	}
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = a.t("ADRESSE-DE-CE-PORTABLE", "THIS-LAPTOP-ADDRESS")
+		if lan := lanAddress(); lan != "" {
+			host = lan
+		}
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	join := fmt.Sprintf("ssh -t -p %s %s@%s", port, a.t("VOTRE-NOM", "YOUR-NAME"), host)
+	if joinSession != "" {
+		join += " " + joinSession
+	}
+	fmt.Fprintf(a.stderr, a.t("Serveur SSH sur %s, empreinte de la clé d'hôte %s\nPour rejoindre : %s\n",
+		"SSH server on %s, host key fingerprint %s\nTo join: %s\n"), l.Addr(), srv.HostKeyFingerprint(), join)
+	if open := l.Addr().(*net.TCPAddr); !open.IP.IsLoopback() && sf.passcode == "" && sf.authorizedKeys == "" {
+		fmt.Fprintf(a.stderr, a.t("Attention : %s n'est pas limité à cette machine, et ni --passcode ni --authorized-keys n'est donné : toute personne qui peut joindre cette adresse peut entrer et voter. Pour restreindre : --passcode CODE (un code à dire dans la salle), --authorized-keys FICHIER (seules ces clés), ou --listen 127.0.0.1:%s.\n",
+			"Warning: %s is not limited to this machine, and neither --passcode nor --authorized-keys is given: anybody who can reach this address may join and vote. To restrict it: --passcode CODE (a code said in the room), --authorized-keys FILE (only these keys), or --listen 127.0.0.1:%s.\n"), l.Addr(), port)
+	}
+	return srv, errc, a.t("Pour rejoindre : ", "To join: ") + join, nil
+}
+
+// serveGCPercent is the collector's setting while serving; session's load
+// benchmark runs its server with the same.
+const serveGCPercent = 200
+
+// lanAddress is this machine's first private IPv4 address, the one that
+// people in the same room can usually reach, or "" if it has none.
+func lanAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, addr := range addrs {
+		if n, ok := addr.(*net.IPNet); ok && n.IP.To4() != nil && n.IP.IsPrivate() {
+			return n.IP.String()
+		}
+	}
+	return ""
+}
+
+// newModel wires the SSH server to the interface.
+func newModel(req session.ModelRequest) tea.Model {
+	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh", Environ: req.Environ})
+}
+
+// registry serves the sessions of st.
+func (a *app) registry(st *store.Store, only string) *session.Registry {
+	load := func(ctx context.Context, name string) (*review.State, error) {
+		_, s, err := a.load(ctx, st, name)
+		return s, err
+	}
+	return session.NewRegistry(st, st.Sessions, load, only)
+}
+
+// servingMark says that a process serves sessions of the data directory,
+// so that `revue propose` can tell the facilitator that a running server
+// will show the new proposals (it reads the store about every second). The
+// mark is a file, DATA/serving/PID.json, removed when the server stops; a
+// mark left by a process that died is recognised and ignored.
+type servingMark struct {
+	PID     int    `json:"pid"`
+	Addr    string `json:"addr"`
+	Session string `json:"session,omitempty"` // "" serves every session
+}
+
+// markServing writes this process's mark and returns what removes it.
+func (a *app) markServing(addr, only string) func() {
+	dir := filepath.Join(a.data, "serving")
+	path := filepath.Join(dir, strconv.Itoa(os.Getpid())+".json")
+	b, _ := json.Marshal(servingMark{PID: os.Getpid(), Addr: addr, Session: only})
+	if os.MkdirAll(dir, 0o700) != nil || os.WriteFile(path, b, 0o600) != nil {
+		return func() {} // a hint only: serving goes on without it
+	}
+	return func() { _ = os.Remove(path) }
+}
+
+// servers returns the live marks of processes that serve this session.
+func (a *app) servers(session string) []servingMark {
+	paths, _ := filepath.Glob(filepath.Join(a.data, "serving", "*.json"))
+	var out []servingMark
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		var m servingMark
+		if err != nil || json.Unmarshal(b, &m) != nil || (m.Session != "" && m.Session != session) || !alive(m.PID) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// alive reports whether a process runs. Windows has no signal 0: there a
+// process that can be opened counts as running.
+func alive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	return runtime.GOOS == "windows" || p.Signal(syscall.Signal(0)) == nil
+}
+
+// sayServed tells the person running propose that a server will show its
+// proposals to the room as they come.
+func (a *app) sayServed(session string) {
+	for _, m := range a.servers(session) {
+		fmt.Fprintf(a.stdout, a.t("Un serveur sert cette session (processus %d, %s) : les écrans de la salle montreront les nouvelles propositions dans les 2 secondes.\n",
+			"A server is serving this session (process %d, %s): the room's screens will show the new proposals within 2 seconds.\n"), m.PID, m.Addr)
+	}
+}
