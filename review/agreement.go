@@ -172,7 +172,10 @@ func CohenKappa(a, b []string) Coefficient {
 		}
 	}
 	c := Coefficient{N: n, Method: "Cohen 1960 SE"}
-	if n == 0 {
+	// A rater who gave one value only leaves chance nothing to explain:
+	// kappa is 0 by construction whatever the other did, which is no
+	// measurement. It is undefined, as with no common unit.
+	if n == 0 || len(ma) < 2 || len(mb) < 2 {
 		return c
 	}
 	po := float64(agree) / float64(n)

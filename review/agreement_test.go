@@ -177,3 +177,14 @@ func TestBootstrapStable(t *testing.T) {
 		t.Errorf("one unit cannot give an interval: %+v", f)
 	}
 }
+
+// TestCohenUndefinedForOneValue: a rater who gave one value only makes
+// kappa 0 by construction; the report says "undefined" instead of 0.000.
+func TestCohenUndefinedForOneValue(t *testing.T) {
+	if c := CohenKappa([]string{"accept", "accept", "accept"}, []string{"accept", "reject", "accept"}); c.Defined {
+		t.Errorf("kappa %+v with a constant rater", c)
+	}
+	if c := CohenKappa([]string{"accept", "reject"}, []string{"accept", "reject"}); !c.Defined || c.Value != 1 {
+		t.Errorf("kappa %+v for perfect agreement", c)
+	}
+}

@@ -14,10 +14,13 @@ import (
 )
 
 // ExportFormat is the format tag of Revue's JSON export. A reader checks it
-// before reading anything else. Version 2 changed the meaning of a field:
-// final_statement and status follow sealing (the statement in force, ""
-// once rejected), where v1 gave the latest wording; schema/ keeps both.
-const ExportFormat = "revue.export/v2"
+// before reading anything else. Version 3 changed the meaning of votes[]:
+// the participants' votes only, each with its standing (decisions are in
+// decisions[]), where v2 mixed in decisions and superseded votes without a
+// mark. Version 2 changed final_statement and status, which follow sealing
+// (the statement in force, "" once rejected), where v1 gave the latest
+// wording. schema/ keeps all three.
+const ExportFormat = "revue.export/v3"
 
 // Formats lists the export formats, the default first.
 var Formats = []string{"json", "jsonl", "csv", "votes", "annotations", "qdpx"}
@@ -34,13 +37,17 @@ func Export(w io.Writer, events []Event, format string, pseudonymize bool) error
 	if n := len(events); n > 0 {
 		meta.head = events[n-1].Hash
 	}
+	stored := events
 	events, meta.withdrawals = Withdraw(slices.Clone(events))
+	// The study facts are read before any pseudonym is given: a random
+	// arm is drawn from the person, never from their pseudonym.
+	meta.study = NewStudy(events, nil)
 	if pseudonymize {
 		placeholders := map[string]bool{}
 		for _, w := range meta.withdrawals {
 			placeholders[w.Person] = true
 		}
-		events = pseudonymizeInPlace(events, false, placeholders)
+		events = pseudonymizeInPlace(events, false, placeholders, stored)
 	}
 	st, err := Replay(events)
 	if err != nil {
@@ -63,7 +70,8 @@ func Export(w io.Writer, events []Event, format string, pseudonymize bool) error
 type exportMeta struct {
 	head        string
 	withdrawals []Withdrawal
-	paths       bool // replace file paths by file names in document.added payloads
+	study       *Study // standings, conditions and blindness, read before pseudonyms
+	paths       bool   // replace file paths by file names in document.added payloads
 }
 
 // event is an event as the trace of an export shows it.
@@ -91,6 +99,9 @@ func writeState(w io.Writer, st *State, format string) error {
 }
 
 func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
+	if meta.study == nil {
+		meta.study = NewStudy(st.Events, st.IsForgotten)
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch format {
@@ -105,9 +116,9 @@ func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
 			}
 		}
 	case "csv":
-		err = exportCSV(bw, st)
+		err = exportCSV(bw, st, meta.study)
 	case "votes":
-		err = exportVotes(bw, st)
+		err = exportVotes(bw, st, meta.study)
 	case "annotations":
 		err = streamAnnotations(bw, st)
 	case "qdpx":
@@ -181,35 +192,35 @@ type exportDocument struct {
 }
 
 type exportProposal struct {
-	ID           string        `json:"id"`
-	Document     string        `json:"document"`
-	Passage      exportPassage `json:"passage"`
-	Criterion    string        `json:"criterion"`
-	Statement    string        `json:"statement"`
-	Quote        string        `json:"quote"`
-	QuoteFound   bool          `json:"quote_found"`
-	QuoteStart   int           `json:"quote_start"`
-	QuoteEnd     int           `json:"quote_end"`
-	Confidence   float64       `json:"confidence"`
-	Origin       Origin        `json:"origin"`
-	Negative     bool          `json:"negative"`
-	CreatedAt    time.Time     `json:"created_at"`
-	CreatedBy    Actor         `json:"created_by"`
-	Status       Status        `json:"status"`
-	Final        string        `json:"final_statement"`
-	FinalAuthor  *Actor        `json:"final_author"`
-	FinalVersion int           `json:"final_version"`
-	Outcome      string        `json:"outcome"`
-	Sealed       bool          `json:"sealed"`
-	Reopened     int           `json:"reopened"`
-	Conflict     bool          `json:"conflict"`
-	Revealed     bool          `json:"revealed"`
-	Parked       bool          `json:"parked"`
-	Decision     *Vote         `json:"decision"`
-	Decisions    []Vote        `json:"decisions"`
-	Votes        []Vote        `json:"votes"`
-	Versions     []Version     `json:"versions"`
-	Comments     []Comment     `json:"comments"`
+	ID           string          `json:"id"`
+	Document     string          `json:"document"`
+	Passage      exportPassage   `json:"passage"`
+	Criterion    string          `json:"criterion"`
+	Statement    string          `json:"statement"`
+	Quote        string          `json:"quote"`
+	QuoteFound   bool            `json:"quote_found"`
+	QuoteStart   int             `json:"quote_start"`
+	QuoteEnd     int             `json:"quote_end"`
+	Confidence   float64         `json:"confidence"`
+	Origin       Origin          `json:"origin"`
+	Negative     bool            `json:"negative"`
+	CreatedAt    time.Time       `json:"created_at"`
+	CreatedBy    Actor           `json:"created_by"`
+	Status       Status          `json:"status"`
+	Final        string          `json:"final_statement"`
+	FinalAuthor  *Actor          `json:"final_author"`
+	FinalVersion int             `json:"final_version"`
+	Outcome      string          `json:"outcome"`
+	Sealed       bool            `json:"sealed"`
+	Reopened     int             `json:"reopened"`
+	Conflict     bool            `json:"conflict"`
+	Revealed     bool            `json:"revealed"`
+	Parked       bool            `json:"parked"`
+	Decision     *exportVote     `json:"decision"`
+	Decisions    []exportVote    `json:"decisions"`
+	Votes        []exportVote    `json:"votes"`
+	Versions     []exportVersion `json:"versions"`
+	Comments     []Comment       `json:"comments"`
 }
 
 type exportCompute struct {
@@ -313,16 +324,51 @@ func exportDocumentOf(doc *Document) exportDocument {
 	return ed
 }
 
-// exportProposalOf is one proposal as the export shows it.
-func exportProposalOf(st *State, p *ProposalState) exportProposal {
+// exportVote is a vote or a decision as the export shows it: with its
+// standing, so that nobody counts a superseded vote, and, for a vote,
+// whether it was cast blind.
+type exportVote struct {
+	Vote
+	Standing Standing `json:"standing"`
+	Blind    bool     `json:"blind"`
+}
+
+// exportVersion is a wording with its distance from the AI's statement.
+type exportVersion struct {
+	Version
+	EditDistance
+}
+
+// exportProposalOf is one proposal as the export shows it. votes[] holds
+// the participants' votes (superseded ones marked so), decisions[] the
+// facilitator's seals: a vote and a decision are never in one list.
+func exportProposalOf(st *State, p *ProposalState, study *Study) exportProposal {
 	pa, _ := st.Passage(p.Passage)
 	ep := exportProposal{
 		ID: p.ID, Document: p.Document, Passage: toExportPassage(*pa), Criterion: p.Criterion,
 		Statement: p.Statement, Quote: p.Quote, QuoteFound: p.QuoteStart >= 0, QuoteStart: p.QuoteStart, QuoteEnd: p.QuoteEnd,
 		Confidence: p.Confidence, Origin: p.Origin, Negative: p.Negative, CreatedAt: p.AddedAt.UTC(), CreatedBy: p.AddedBy,
 		Status: p.Status, Final: p.Final, FinalVersion: p.FinalVersion, Outcome: p.Outcome, Sealed: p.Sealed, Reopened: p.Reopened,
-		Conflict: p.Conflict, Revealed: p.Revealed, Parked: p.Parked, Decision: p.Decision, Decisions: nonNil(p.Decisions),
-		Votes: nonNil(p.Votes), Versions: nonNil(p.Versions), Comments: nonNil(p.Comments),
+		Conflict: p.Conflict, Revealed: p.Revealed, Parked: p.Parked,
+		Decisions: []exportVote{}, Votes: []exportVote{}, Versions: []exportVersion{}, Comments: nonNil(p.Comments),
+	}
+	mark := func(v Vote) exportVote {
+		return exportVote{Vote: v, Standing: study.Standing(v.EventID), Blind: !v.Decides && study.Blind(v.Seq)}
+	}
+	for _, v := range p.Votes {
+		if !v.Decides {
+			ep.Votes = append(ep.Votes, mark(v))
+		}
+	}
+	for _, v := range p.Decisions {
+		ep.Decisions = append(ep.Decisions, mark(v))
+	}
+	if p.Decision != nil {
+		d := mark(*p.Decision)
+		ep.Decision = &d
+	}
+	for _, v := range p.Versions {
+		ep.Versions = append(ep.Versions, exportVersion{Version: v, EditDistance: EditDistanceOf(p.Statement, v.Statement)})
 	}
 	if p.FinalAuthor != (Actor{}) {
 		a := p.FinalAuthor
@@ -375,7 +421,7 @@ func streamDoc(w *bufio.Writer, st *State, meta exportMeta) error {
 	s.key("documents")
 	streamArray(s, st.Documents, func(d *Document) any { return exportDocumentOf(d) })
 	s.key("proposals")
-	streamArray(s, st.Proposals, func(p *ProposalState) any { return exportProposalOf(st, p) })
+	streamArray(s, st.Proposals, func(p *ProposalState) any { return exportProposalOf(st, p, meta.study) })
 	s.field("failures", nonNil(st.Failures))
 	s.field("compute", exportComputeOf(st))
 	s.field("withdrawals", nonNil(meta.withdrawals))
@@ -496,12 +542,18 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func exportCSV(w io.Writer, st *State) error {
+// CSVHeader is the header of `--format csv`, one row per link.
+// accept, reject, rephrase and skip count the participants' votes in force
+// (Study.Counts): the facilitator's decision is status and decided_by,
+// never one more vote.
+var CSVHeader = []string{"id", "document_id", "document_title", "passage_id", "page", "section", "criterion_id", "criterion_title",
+	"statement", "final_statement", "quote", "quote_found", "confidence", "origin_kind", "origin_name",
+	"status", "decided_by", "reason", "accept", "reject", "rephrase", "skip", "conflict", "comments",
+	"negative", "final_author", "final_version", "sealed", "reopened", "outcome", "final_edit_chars", "final_edit_words"}
+
+func exportCSV(w io.Writer, st *State, study *Study) error {
 	cw := csv.NewWriter(w)
-	header := []string{"id", "document_id", "document_title", "passage_id", "page", "section", "criterion_id", "criterion_title",
-		"statement", "final_statement", "quote", "quote_found", "confidence", "origin_kind", "origin_name",
-		"status", "decided_by", "reason", "accept", "reject", "rephrase", "skip", "conflict", "comments",
-		"negative", "final_author", "final_version", "sealed", "reopened", "outcome"}
+	header := CSVHeader
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -509,7 +561,19 @@ func exportCSV(w io.Writer, st *State) error {
 		doc, _ := st.Document(p.Document)
 		pa, _ := st.Passage(p.Passage)
 		cr, _ := st.Criterion(p.Criterion)
-		t := p.Tally()
+		t := map[Verdict]int{}
+		for _, v := range p.Votes {
+			if study.Counts(v) {
+				t[v.Verdict]++
+			}
+		}
+		edit := EditDistanceOf(p.Statement, p.Final)
+		editChars, editWords := "", ""
+		if p.Status == Rephrased {
+			editChars, editWords = strconv.Itoa(edit.Chars), strconv.Itoa(edit.Words)
+		} else if p.Status == Accepted {
+			editChars, editWords = "0", "0"
+		}
 		decidedBy, reason := "", ""
 		if p.Decision != nil {
 			decidedBy, reason = p.Decision.Actor.Name, p.Decision.Reason
@@ -527,7 +591,7 @@ func exportCSV(w io.Writer, st *State) error {
 			strconv.Itoa(t[Accept]), strconv.Itoa(t[Reject]), strconv.Itoa(t[Rephrase]), strconv.Itoa(t[Skip]),
 			strconv.FormatBool(p.Conflict), strconv.Itoa(len(p.Comments)),
 			strconv.FormatBool(p.Negative), cell(p.FinalAuthor.Name), strconv.Itoa(p.FinalVersion), strconv.FormatBool(p.Sealed),
-			strconv.Itoa(p.Reopened), cell(p.Outcome)}
+			strconv.Itoa(p.Reopened), cell(p.Outcome), editChars, editWords}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ func exportDocWhole(st *State) exportDocumentV2 {
 		d.Documents = append(d.Documents, exportDocumentOf(doc))
 	}
 	for _, p := range st.Proposals {
-		d.Proposals = append(d.Proposals, exportProposalOf(st, p))
+		d.Proposals = append(d.Proposals, exportProposalOf(st, p, NewStudy(st.Events, st.IsForgotten)))
 	}
 	for _, e := range st.Events {
 		d.Trace = append(d.Trace, traceEvent(e))
@@ -75,10 +75,10 @@ func referenceExport(t *testing.T, st *State, format string) []byte {
 			}
 		}
 	case "csv":
-		err = exportCSV(&buf, st)
+		err = exportCSV(&buf, st, NewStudy(st.Events, st.IsForgotten))
 	case "votes":
 		bw := bufio.NewWriter(&buf)
-		if err = exportVotes(bw, st); err == nil {
+		if err = exportVotes(bw, st, NewStudy(st.Events, st.IsForgotten)); err == nil {
 			err = bw.Flush()
 		}
 	default:

@@ -14,7 +14,8 @@ import (
 // can be published:
 //   - people's names and key fingerprints, in actors and wherever the trace
 //     names a person (a person's proposal's origin, a withdrawal), by stable
-//     pseudonyms P1, P2, ... in order of first appearance;
+//     pseudonyms P1, P2, ... in order of first appearance in the whole
+//     trace as stored, people who withdrew included (see Export);
 //   - file paths by the file's name (/home/anna/pads/x.md → x.md: a home
 //     directory names its owner);
 //   - participants' names typed inside free text (comments, notes,
@@ -26,7 +27,7 @@ import (
 // says so). The system's own actor (init, propose) keeps its name: it is no
 // person. Passages and quotes are the documents' own text and are kept.
 func Pseudonymize(events []Event) []Event {
-	return pseudonymizeInPlace(slices.Clone(events), true, nil)
+	return pseudonymizeInPlace(slices.Clone(events), true, nil, events)
 }
 
 // pseudonymizeInPlace is Pseudonymize rewriting the events it is given,
@@ -39,9 +40,12 @@ func Pseudonymize(events []Event) []Event {
 // payload of a large corpus would hold its text twice in memory.
 //
 // Names in keep (the placeholders W1, W2... of withdrawals) are no
-// person's and are left as they are.
-func pseudonymizeInPlace(events []Event, paths bool, keep map[string]bool) []Event {
-	p := newPseudonyms(events, keep)
+// person's and are left as they are. The pseudonyms are numbered from
+// numbering, the whole trace as stored: a person keeps their number
+// whoever withdraws after them, and a withdrawn person's number is
+// retired, never given to someone else.
+func pseudonymizeInPlace(events []Event, paths bool, keep map[string]bool, numbering []Event) []Event {
+	p := newPseudonyms(numbering, keep)
 	p.paths = paths
 	for i := range events {
 		e := &events[i]
@@ -237,4 +241,12 @@ func (p *pseudonyms) data(e Event) (json.RawMessage, bool) {
 		return nil, false
 	}
 	return raw, true
+}
+
+// PseudonymMap returns the pseudonym of each person of a trace as stored,
+// by Actor.Key: the map every pseudonymised export and report of the
+// session uses. No export holds it; the file's holder can rebuild it, and
+// a test joins the plain and the pseudonymised exports through it.
+func PseudonymMap(events []Event) map[string]string {
+	return newPseudonyms(events, nil).byKey
 }

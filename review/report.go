@@ -23,13 +23,23 @@ type Figures struct {
 	VoterPairs  int
 	// ByOrigin counts decided proposals and kept ones (accepted or
 	// rephrased) per origin kind: how much of the AI the group took up.
+	// Sampled negatives are not among them: they are in Negatives, by the
+	// origin that answered "no link".
 	ByOrigin  map[string]OriginFigures
+	Negatives map[string]OriginFigures
 	Reasons   map[string]int // rejection reasons of the decisions
 	People    int            // distinct people who voted, decided or commented
+	// Votes counts the participants' votes in force (Study.Counts);
+	// Decisions the facilitator's seals in force. They are never added up.
 	Votes     int
+	Decisions int
 	Comments  int
-	DwellP50  time.Duration // median time on screen before a vote
+	// DwellP50 is the median (R's median()) of the time on screen before
+	// each vote in force, DwellP90 its 90th percentile (R's quantile(),
+	// type 7); DwellN is how many votes they rest on, 0 when undefined.
+	DwellP50  time.Duration
 	DwellP90  time.Duration
+	DwellN    int
 	Duration  time.Duration // from the first to the last human action
 	Runs      int
 	Calls     int
@@ -67,8 +77,10 @@ type EnergyFigures struct {
 
 // PersonFigures are one person's figures. Seen counts the proposals that
 // were on their screen at least once (an exposure interval), the
-// denominator of their rates; the verdicts are their latest vote in force
-// on each proposal.
+// denominator of their rates; the verdicts are their vote in force on each
+// proposal. A facilitator has their own line (Role), with the seals in
+// force they made (Decided); their exposures and votes are in no
+// participants' denominator.
 type PersonFigures struct {
 	Person    string
 	Role      Role
@@ -79,9 +91,11 @@ type PersonFigures struct {
 	Rejected  int
 	Rephrased int
 	Skipped   int
-	// MedianToVote is the median, over the proposals they voted on after
-	// seeing them, of the time from first seen to their first vote in
-	// force; ToVoteN is how many proposals it rests on.
+	Decided   int
+	// MedianToVote is the median (R's median(): the mean of the two middle
+	// values for an even count), over the proposals they voted on after
+	// seeing them, of the time from first seen to their vote in force;
+	// ToVoteN is how many proposals it rests on, 0 when it is undefined.
 	MedianToVote time.Duration
 	ToVoteN      int
 }
@@ -95,10 +109,12 @@ type CriterionFigures struct {
 	SeenPairs, Votes, AcceptVotes                     int
 }
 
-// OriginFigures counts the decisions on proposals of one origin.
+// OriginFigures counts the decisions on proposals of one origin (or on
+// the negatives it answered). The seen pairs and votes are the
+// participants' only.
 type OriginFigures struct {
 	Proposals, Decided, Kept, Rephrased int
-	Negatives                           int // sampled "no link" answers among Proposals
+	Negatives                           int // sampled "no link" answers among Proposals (in Figures.Negatives only)
 	SeenPairs, Votes, AcceptVotes       int // as in CriterionFigures
 }
 
@@ -107,7 +123,28 @@ type OriginFigures struct {
 // report` counts exactly what the exports contain. The events are not
 // changed.
 func ReportTrace(events []Event) (Figures, error) {
-	kept, _ := Withdraw(slices.Clone(events))
+	return ReportTraceWith(events, ReportOptions{})
+}
+
+// ReportOptions change what ReportTraceWith shows.
+type ReportOptions struct {
+	// Pseudonymize names people by the pseudonyms the exports give them
+	// (P1, P2... by first appearance in the whole trace, see Export).
+	Pseudonymize bool
+}
+
+// ReportTraceWith is ReportTrace with options.
+func ReportTraceWith(events []Event, o ReportOptions) (Figures, error) {
+	kept, withdrawals := Withdraw(slices.Clone(events))
+	if o.Pseudonymize {
+		placeholders := map[string]bool{}
+		for _, w := range withdrawals {
+			placeholders[w.Person] = true
+		}
+		// The state replayed from the pseudonymised trace is only counted,
+		// never asked for anybody's arm: the figures need no conditions.
+		kept = pseudonymizeInPlace(kept, true, placeholders, events)
+	}
 	st, err := Replay(kept)
 	if err != nil {
 		return Figures{}, err
@@ -122,13 +159,18 @@ func ReportTrace(events []Event) (Figures, error) {
 // them (a link they proposed, a decision that chose their wording):
 // ReportTrace leaves those out too.
 func Report(st *State) Figures {
-	f := Figures{ByOrigin: map[string]OriginFigures{}, Reasons: map[string]int{}}
+	f := Figures{ByOrigin: map[string]OriginFigures{}, Negatives: map[string]OriginFigures{}, Reasons: map[string]int{}}
+	study := NewStudy(st.Events, st.IsForgotten)
 	people := map[string]bool{}
-	var dwell []int64
+	var dwell []float64
 	var first, last time.Time
 	for _, p := range st.Proposals {
 		f.Proposals++
-		o := f.ByOrigin[p.Origin.Kind]
+		byOrigin := f.ByOrigin
+		if p.Negative {
+			byOrigin = f.Negatives
+		}
+		o := byOrigin[p.Origin.Kind]
 		o.Proposals++
 		switch p.Status {
 		case Pending:
@@ -149,13 +191,13 @@ func Report(st *State) Figures {
 			o.Kept++
 			o.Rephrased++
 		}
-		f.ByOrigin[p.Origin.Kind] = o
+		byOrigin[p.Origin.Kind] = o
 		if p.Conflict {
 			f.Conflicts++
 		}
 		var cur []Vote
-		for _, v := range p.Current() {
-			if v.Verdict != Skip && !st.IsForgotten(v.Actor) {
+		for _, v := range p.Votes {
+			if study.Counts(v) && v.Verdict != Skip {
 				cur = append(cur, v)
 			}
 		}
@@ -171,12 +213,18 @@ func Report(st *State) Figures {
 			if st.IsForgotten(v.Actor) {
 				continue
 			}
-			f.Votes++
 			people[v.Actor.Key()] = true
-			if v.DwellMS > 0 {
-				dwell = append(dwell, v.DwellMS)
-			}
 			first, last = span(first, last, v.At)
+			if v.Decides && study.Standing(v.EventID) == InForce {
+				f.Decisions++
+			}
+			if !study.Counts(v) {
+				continue
+			}
+			f.Votes++
+			if v.DwellMS > 0 {
+				dwell = append(dwell, float64(v.DwellMS))
+			}
 		}
 		for _, c := range p.Comments {
 			if st.IsForgotten(c.Actor) {
@@ -195,9 +243,9 @@ func Report(st *State) Figures {
 		f.Duration = last.Sub(first)
 	}
 	if len(dwell) > 0 {
-		slices.Sort(dwell)
-		f.DwellP50 = time.Duration(dwell[len(dwell)/2]) * time.Millisecond
-		f.DwellP90 = time.Duration(dwell[len(dwell)*9/10]) * time.Millisecond
+		f.DwellN = len(dwell)
+		f.DwellP50 = msDuration(Quantile(dwell, 0.5))
+		f.DwellP90 = msDuration(Quantile(dwell, 0.9))
 	}
 	f.Runs = len(st.Runs)
 	var prompt, output, nanos int64
@@ -207,9 +255,11 @@ func Report(st *State) Figures {
 	f.Failures = len(st.Failures)
 	f.Session, f.Documents, f.Criteria = st.Name, len(st.Documents), len(st.Criteria)
 	f.Energy = energyOf(st)
-	research(st, &f)
+	research(st, study, &f)
 	return f
 }
+
+func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 func span(first, last, at time.Time) (time.Time, time.Time) {
 	if first.IsZero() || at.Before(first) {
@@ -224,7 +274,7 @@ func span(first, last, at time.Time) (time.Time, time.Time) {
 // research adds the figures of issue 8 to f: per person, per criterion, per
 // origin, the agreement coefficients and the machine against the group.
 // Forgotten people are left out of all of them (only their number stays).
-func research(st *State, f *Figures) {
+func research(st *State, study *Study, f *Figures) {
 	keep := func(a Actor) bool { return a.Role != System && !st.IsForgotten(a) }
 	f.Withdrawn = len(st.Forgotten)
 	type pair = [2]string // person key, proposal
@@ -264,16 +314,18 @@ func research(st *State, f *Figures) {
 			pf.ActiveMS += x.To.Sub(x.From).Milliseconds()
 		}
 	}
+	// The participants' exposures only: a facilitator's screen is no
+	// participant's view, and their line is their own.
 	seenBy := func(pid string) int {
 		n := 0
 		for _, k := range order {
-			if _, ok := firstSeen[pair{k, pid}]; ok {
+			if _, ok := firstSeen[pair{k, pid}]; ok && persons[k].Role != Facilitator {
 				n++
 			}
 		}
 		return n
 	}
-	toVote := map[string][]int64{}
+	toVote := map[string][]float64{}
 	byCrit := map[string]*CriterionFigures{}
 	for _, c := range st.Criteria {
 		byCrit[c.ID] = &CriterionFigures{Criterion: c.ID}
@@ -297,35 +349,42 @@ func research(st *State, f *Figures) {
 		}
 		seen := seenBy(p.ID)
 		cf.SeenPairs += seen
-		o := f.ByOrigin[p.Origin.Kind]
+		byOrigin := f.ByOrigin
+		if p.Negative {
+			byOrigin = f.Negatives
+		}
+		o := byOrigin[p.Origin.Kind]
 		o.SeenPairs += seen
 		if p.Negative {
 			o.Negatives++
 		}
-		// The first vote in force of each person, for the time to vote.
-		first := map[string]bool{}
 		for _, v := range p.Votes {
-			if v.Decides || !keep(v.Actor) || first[v.Actor.Key()] {
-				continue
-			}
-			first[v.Actor.Key()] = true
-			if t, ok := firstSeen[pair{v.Actor.Key(), p.ID}]; ok && !v.At.Before(t) {
-				toVote[v.Actor.Key()] = append(toVote[v.Actor.Key()], v.At.Sub(t).Milliseconds())
-			}
-		}
-		for _, v := range p.Current() {
-			if v.Decides || !keep(v.Actor) {
+			if !keep(v.Actor) || study.Standing(v.EventID) != InForce {
 				continue
 			}
 			pf := person(v.Actor)
+			if v.Decides {
+				pf.Decided++
+				continue
+			}
+			// The time to vote is to the vote in force: an earlier one
+			// the person changed is not what they settled on.
+			if t, ok := firstSeen[pair{v.Actor.Key(), p.ID}]; ok && !v.At.Before(t) {
+				toVote[v.Actor.Key()] = append(toVote[v.Actor.Key()], float64(v.At.Sub(t))/float64(time.Millisecond))
+			}
 			pf.Voted++
-			cf.Votes++
-			o.Votes++
+			counted := study.Counts(v)
+			if counted {
+				cf.Votes++
+				o.Votes++
+			}
 			switch v.Verdict {
 			case Accept:
 				pf.Accepted++
-				cf.AcceptVotes++
-				o.AcceptVotes++
+				if counted {
+					cf.AcceptVotes++
+					o.AcceptVotes++
+				}
 			case Reject:
 				pf.Rejected++
 			case Rephrase:
@@ -334,12 +393,12 @@ func research(st *State, f *Figures) {
 				pf.Skipped++
 			}
 		}
-		f.ByOrigin[p.Origin.Kind] = o
+		byOrigin[p.Origin.Kind] = o
 	}
 	for _, k := range order {
 		pf := persons[k]
 		if d := toVote[k]; len(d) > 0 {
-			pf.MedianToVote, pf.ToVoteN = time.Duration(median(d))*time.Millisecond, len(d)
+			pf.MedianToVote, pf.ToVoteN = msDuration(Quantile(d, 0.5)), len(d)
 		}
 		f.Persons = append(f.Persons, *pf)
 	}
@@ -361,12 +420,19 @@ func research(st *State, f *Figures) {
 	}
 }
 
-// median of a non-empty slice, the lower middle for an even count (so that
-// it is always a value that occurred).
-func median(x []int64) int64 {
+// Quantile is R's quantile(x, p) of its default type 7: the order
+// statistics interpolated linearly at (n−1)p; for p = 0.5 it is R's
+// median(), the mean of the two middle values for an even count. x must
+// not be empty.
+func Quantile(x []float64, p float64) float64 {
 	s := slices.Clone(x)
 	slices.Sort(s)
-	return s[(len(s)-1)/2]
+	h := float64(len(s)-1) * p
+	lo := int(h)
+	if lo+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
 }
 
 // energyOf reads how each run's energy was obtained. The runs' records
@@ -448,13 +514,27 @@ func fmtInt(lang string, n int64) string { return fmtFloat(lang, float64(n), 0) 
 
 func fmtPct(lang string, n, d int) string {
 	if d == 0 {
-		return "—"
+		return undefined(lang)
 	}
 	v := fmtFloat(lang, 100*float64(n)/float64(d), 0)
 	if lang == "en" {
 		return v + "%"
 	}
 	return v + nnbsp + "%"
+}
+
+// undefined is what every format says of a statistic the data cannot
+// give (a rate over nothing, a median of nothing): never 0, never a dash.
+func undefined(lang string) string {
+	if lang == "en" {
+		return "undefined"
+	}
+	return "non défini"
+}
+
+// fmtSeconds writes a duration in seconds with one decimal: 12,5 s.
+func fmtSeconds(lang string, d time.Duration) string {
+	return fmtFloat(lang, d.Seconds(), 1) + "\u00a0s"
 }
 
 func fmtDur(d time.Duration) string {
@@ -527,14 +607,21 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 			t("liens trouvés parmi les « pas de lien » échantillonnés", "links found among the sampled \"no link\""), fmtCoef(lang, h.Missed))
 	}
 	for _, k := range []string{OriginModel, OriginLexical, OriginHuman, OriginExample} {
-		o, ok := f.ByOrigin[k]
-		if !ok {
-			continue
+		for _, neg := range []bool{false, true} {
+			o, ok := f.ByOrigin[k]
+			label := t("Origine ", "Origin ") + k
+			if neg {
+				o, ok = f.Negatives[k]
+				label = t("Négatifs de ", "Negatives of ") + k
+			}
+			if !ok {
+				continue
+			}
+			line(label, "%s %s, %s %s, %s %s (%s %s) ; %s %s / %s %s",
+				n(o.Proposals), t("proposées", "proposed"), n(o.Decided), t("décidées", "decided"),
+				fmtPct(lang, o.Kept, o.Decided), t("gardées", "kept"), n(o.Rephrased), t("reformulées", "rephrased"),
+				n(o.AcceptVotes), t("votes « accepter »", "accept votes"), n(o.SeenPairs), t("vues (participant·es)", "views (participants)"))
 		}
-		line(t("Origine ", "Origin ")+k, "%s %s (%s %s), %s %s, %s %s (%s %s) ; %s %s / %s %s",
-			n(o.Proposals), t("proposées", "proposed"), n(o.Negatives), t("négatifs", "negatives"), n(o.Decided), t("décidées", "decided"),
-			fmtPct(lang, o.Kept, o.Decided), t("gardées", "kept"), n(o.Rephrased), t("reformulées", "rephrased"),
-			n(o.AcceptVotes), t("votes « accepter »", "accept votes"), n(o.SeenPairs), t("vues", "views"))
 	}
 	for _, c := range f.ByCriterion {
 		line(t("Critère ", "Criterion ")+c.Criterion, "%s %s : %s %s, %s %s, %s %s, %s %s ; %s %s / %s %s",
@@ -547,21 +634,32 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 			line(t("Rejet : ", "Rejected: ")+reason, "%s", n(k))
 		}
 	}
-	line(t("Participation", "Participation"), "%s %s, %s votes, %s %s", n(f.People), t("personnes", "people"), n(f.Votes), n(f.Comments), t("commentaires", "comments"))
+	line(t("Participation", "Participation"), "%s %s, %s %s, %s %s, %s %s", n(f.People), t("personnes", "people"),
+		n(f.Votes), t("votes en vigueur des participant·es", "participants' votes in force"), n(f.Decisions), t("décisions en vigueur", "decisions in force"),
+		n(f.Comments), t("commentaires", "comments"))
 	for _, p := range f.Persons {
-		med := "—"
+		med := undefined(lang)
 		if p.ToVoteN > 0 {
-			med = fmtDur(p.MedianToVote) + fmt.Sprintf(" (n = %d)", p.ToVoteN)
+			med = fmtSeconds(lang, p.MedianToVote) + fmt.Sprintf(" (n = %d)", p.ToVoteN)
 		}
-		line("  "+p.Person, "%s %s, %s %s, %s %s / %s %s / %s %s / %s %s ; %s %s",
+		who := "  " + p.Person
+		if p.Role == Facilitator {
+			who += t(" (animation)", " (facilitator)")
+		}
+		line(who, "%s %s, %s %s, %s %s / %s %s / %s %s / %s %s, %s %s ; %s %s",
 			n(p.Seen), t("vues", "seen"), n(p.Voted), t("votées", "voted"),
 			n(p.Accepted), t("acceptées", "accepted"), n(p.Rejected), t("rejetées", "rejected"), n(p.Rephrased), t("reformulées", "rephrased"),
-			n(p.Skipped), t("passées", "skipped"), t("médiane de la première vue au vote", "median from first seen to vote"), med)
+			n(p.Skipped), t("passées", "skipped"), n(p.Decided), t("décisions", "decisions"),
+			t("médiane de la première vue au vote en vigueur", "median from first seen to the vote in force"), med)
 	}
 	if f.Withdrawn > 0 {
 		line(t("Retraits", "Withdrawals"), "%s %s", n(f.Withdrawn), t("personne(s) retirée(s), absentes de tous les chiffres", "person(s) withdrawn, left out of every figure"))
 	}
-	line(t("Temps", "Time"), "%s %s, p90 %s, %s %s", t("médiane avant un vote", "median before a vote"), fmtDur(f.DwellP50), fmtDur(f.DwellP90),
+	dwell50, dwell90 := undefined(lang), undefined(lang)
+	if f.DwellN > 0 {
+		dwell50, dwell90 = fmtSeconds(lang, f.DwellP50), fmtSeconds(lang, f.DwellP90)
+	}
+	line(t("Temps", "Time"), "%s %s, p90 %s (n = %d), %s %s", t("médiane avant un vote", "median before a vote"), dwell50, dwell90, f.DwellN,
 		t("durée de relecture", "review span"), fmtDur(f.Duration))
 	energy := fmtFloat(lang, f.EnergyWh, 2) + nnbsp + "Wh"
 	switch {

@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestNumberFormatting(t *testing.T) {
 			t.Errorf("fmtFloat(%s, %v, %d) = %q; want %q", tc.lang, tc.x, tc.dec, got, tc.want)
 		}
 	}
-	if fmtPct("fr", 2, 3) != "67\u202f%" || fmtPct("en", 2, 3) != "67%" || fmtPct("fr", 1, 0) != "—" {
+	if fmtPct("fr", 2, 3) != "67\u202f%" || fmtPct("en", 2, 3) != "67%" || fmtPct("fr", 1, 0) != "non défini" || fmtPct("en", 1, 0) != "undefined" {
 		t.Error("percent")
 	}
 	if fmtDur(95*time.Second) != "1\u00a0min 35\u00a0s" || fmtDur(3*time.Hour+4*time.Minute) != "3\u00a0h 04\u00a0min" {
@@ -96,4 +97,26 @@ func FuzzPseudonymText(f *testing.F) {
 			t.Fatalf("a name left in %q: %q", out, again)
 		}
 	})
+}
+
+// TestQuantileIsRs checks Quantile against R 4.x: median(c(1, 2, 3, 4))
+// is 2.5 (the lower middle, 2, was what the report gave before), and
+// quantile(c(1, 2, 3, 4, 10), 0.9, type = 7) is 7.6.
+func TestQuantileIsRs(t *testing.T) {
+	for _, c := range []struct {
+		x    []float64
+		p    float64
+		want float64
+	}{
+		{[]float64{4, 1, 3, 2}, 0.5, 2.5},
+		{[]float64{5}, 0.5, 5},
+		{[]float64{3, 1, 2}, 0.5, 2},
+		{[]float64{1, 2, 3, 4, 10}, 0.9, 7.6},
+		{[]float64{1, 2}, 0.9, 1.9},
+		{[]float64{1500.5, 200.25}, 0.5, 850.375},
+	} {
+		if got := Quantile(c.x, c.p); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("Quantile(%v, %v) = %v; R says %v", c.x, c.p, got, c.want)
+		}
+	}
 }

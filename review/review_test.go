@@ -356,7 +356,7 @@ func TestExportJSONContent(t *testing.T) {
 }
 
 func TestExportMatchesSchema(t *testing.T) {
-	f, err := os.Open("../schema/revue.export.v2.json")
+	f, err := os.Open("../schema/revue.export.v3.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,10 +367,10 @@ func TestExportMatchesSchema(t *testing.T) {
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	if err := c.AddResource("revue.export.v2.json", schemaDoc); err != nil {
+	if err := c.AddResource("revue.export.v3.json", schemaDoc); err != nil {
 		t.Fatal(err)
 	}
-	sch, err := c.Compile("revue.export.v2.json")
+	sch, err := c.Compile("revue.export.v3.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,9 +494,9 @@ func TestReport(t *testing.T) {
 	if f.Proposals != 3 || f.Accepted != 1 || f.Rejected != 1 || f.Rephrased != 1 || f.Pending != 0 {
 		t.Errorf("statuses %+v", f)
 	}
-	// P1: bruno accept, chloé rephrase, anna rephrase → 3 pairs, 1 agreeing.
-	// P2: anna reject, bruno accept → 1 pair, 0 agreeing.
-	if f.VoterPairs != 4 || f.AgreedPairs != 1 || f.Agreement != 0.25 {
+	// P1: bruno accept, chloé rephrase → 1 pair, 0 agreeing; anna's
+	// rephrasing is her decision, never a vote. P2: bruno alone.
+	if f.VoterPairs != 1 || f.AgreedPairs != 0 || f.Votes != 3 || f.Decisions != 3 {
 		t.Errorf("agreement %d/%d = %v", f.AgreedPairs, f.VoterPairs, f.Agreement)
 	}
 	if o := f.ByOrigin[OriginModel]; o.Decided != 1 || o.Kept != 1 || o.Rephrased != 1 {
@@ -508,7 +508,8 @@ func TestReport(t *testing.T) {
 	if f.Reasons[ReasonQuoteInexact] != 1 || f.People != 3 || f.Comments != 1 || f.Calls != 5 || f.Tokens != 4300 {
 		t.Errorf("figures %+v", f)
 	}
-	if f.DwellP50 != 5300*time.Millisecond {
+	// R: median(c(5300, 1000)) = 3150.
+	if f.DwellP50 != 3150*time.Millisecond || f.DwellN != 2 {
 		t.Errorf("dwell p50 %v", f.DwellP50)
 	}
 }

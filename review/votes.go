@@ -8,13 +8,14 @@ import (
 )
 
 // VotesHeader is the header of `--format votes`: one row per vote or
-// decision (in force or undone) and one per exposure interval, with the
-// conditions that person saw under at that moment — the table a
-// statistician opens first. docs/codebook.md describes every column.
+// decision (in force, superseded or undone: standing says which) and one
+// per exposure interval, with the conditions that person saw under at that
+// moment — the table a statistician opens first. docs/codebook.md
+// describes every column.
 var VotesHeader = []string{
 	"row", "seq", "event_id", "person", "fingerprint", "role",
 	"proposal", "document", "criterion", "origin", "negative",
-	"verdict", "reason", "note", "version", "undone", "in_force",
+	"verdict", "reason", "note", "version", "undone", "in_force", "standing", "edit_chars", "edit_words",
 	"at", "from", "to", "duration_ms", "exposure_state", "exposure_end", "following",
 	"first_seen", "first_seen_to_vote_ms", "dwell_ms",
 	"blind", "hide_origin", "hide_confidence", "hide_rationale",
@@ -27,55 +28,35 @@ func csvTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// exportVotes writes the votes table, reading the trace in order so that
-// the conditions of each row are those in force when it happened.
-func exportVotes(w *bufio.Writer, st *State) error {
+// exportVotes writes the votes table, reading the trace in order. The
+// standing of each vote and the conditions of each row come from study,
+// which read them from the people themselves: a pseudonymised table gives
+// everybody the arm they really had.
+func exportVotes(w *bufio.Writer, st *State, study *Study) error {
 	// First time each person saw each proposal, from the exposures.
 	firstSeen := map[[2]string]time.Time{}
-	undone := map[string]bool{}
 	for _, e := range st.Events {
-		if e.Kind == KindActionUndone {
-			var u UndoData
-			if e.Decode(&u) == nil {
-				undone[u.Target] = true
-			}
+		if e.Kind != KindExposure {
+			continue
 		}
-	}
-	// Each person's last vote not undone, per proposal: the one in force.
-	last := map[[2]string]string{}
-	for _, e := range st.Events {
-		switch e.Kind {
-		case KindVoteCast, KindDecisionMade:
-			var v VoteData
-			if !undone[e.ID] && e.Decode(&v) == nil {
-				last[[2]string{e.Actor.Key() + "\x00" + string(e.Kind), v.Proposal}] = e.ID
-			}
-		case KindExposure:
-			var x Exposure
-			if e.Decode(&x) != nil {
-				continue
-			}
-			k := [2]string{e.Actor.Key(), x.Proposal}
-			if f, ok := firstSeen[k]; !ok || x.From.Before(f) {
-				firstSeen[k] = x.From
-			}
+		var x Exposure
+		if e.Decode(&x) != nil {
+			continue
+		}
+		k := [2]string{e.Actor.Key(), x.Proposal}
+		if f, ok := firstSeen[k]; !ok || x.From.Before(f) {
+			firstSeen[k] = x.From
 		}
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(VotesHeader); err != nil {
 		return err
 	}
-	cond := &State{}
 	b := strconv.FormatBool
 	for _, e := range st.Events {
 		var row []string
+		blind := false
 		switch e.Kind {
-		case KindConditionsSet:
-			var c Conditions
-			if e.Decode(&c) == nil {
-				cond.Conditions = c
-			}
-			continue
 		case KindVoteCast, KindDecisionMade:
 			var v VoteData
 			if e.Decode(&v) != nil {
@@ -86,14 +67,24 @@ func exportVotes(w *bufio.Writer, st *State) error {
 				continue
 			}
 			kind := "vote"
-			inForce := last[[2]string{e.Actor.Key() + "\x00" + string(e.Kind), v.Proposal}] == e.ID
 			if e.Kind == KindDecisionMade {
-				// A decision is in force until a reopening lifts it.
-				kind, inForce = "decision", p.Decision != nil && p.Decision.EventID == e.ID
+				kind = "decision"
+			} else {
+				blind = study.Blind(e.Seq)
 			}
+			standing := study.Standing(e.ID)
 			version := v.Version
 			if version == 0 && v.Verdict == Rephrase {
 				version = p.version(v.Statement)
+			}
+			editChars, editWords := "", ""
+			if v.Verdict == Rephrase {
+				statement := v.Statement
+				if statement == "" && version > 0 && version <= len(p.Versions) {
+					statement = p.Versions[version-1].Statement
+				}
+				d := EditDistanceOf(p.Statement, statement)
+				editChars, editWords = strconv.Itoa(d.Chars), strconv.Itoa(d.Words)
 			}
 			first, toVote := "", ""
 			if f, ok := firstSeen[[2]string{e.Actor.Key(), v.Proposal}]; ok {
@@ -108,8 +99,8 @@ func exportVotes(w *bufio.Writer, st *State) error {
 			}
 			row = []string{kind, strconv.FormatInt(e.Seq, 10), e.ID, cell(e.Actor.Name), cell(e.Actor.Fingerprint), string(e.Actor.Role),
 				p.ID, p.Document, p.Criterion, p.Origin.Kind, b(p.Negative),
-				string(v.Verdict), v.Reason, cell(v.Note), strconv.Itoa(version), b(undone[e.ID]),
-				b(inForce),
+				string(v.Verdict), v.Reason, cell(v.Note), strconv.Itoa(version), b(standing == Undone),
+				b(standing == InForce), string(standing), editChars, editWords,
 				csvTime(e.At), "", "", "", "", "", "",
 				first, toVote, dwell}
 		case KindExposure:
@@ -121,16 +112,17 @@ func exportVotes(w *bufio.Writer, st *State) error {
 			if !ok {
 				continue
 			}
+			blind = study.ConditionsAt(e.Seq).Blind && !study.Facilitator(e.Actor)
 			row = []string{"exposure", strconv.FormatInt(e.Seq, 10), e.ID, cell(e.Actor.Name), cell(e.Actor.Fingerprint), string(e.Actor.Role),
 				p.ID, p.Document, p.Criterion, p.Origin.Kind, b(p.Negative),
-				"", "", "", "", "", "",
+				"", "", "", "", "", "", "", "", "",
 				csvTime(e.At), csvTime(x.From), csvTime(x.To), strconv.FormatInt(x.To.Sub(x.From).Milliseconds(), 10), x.State, x.End, b(x.Following),
 				csvTime(firstSeen[[2]string{e.Actor.Key(), x.Proposal}]), "", ""}
 		default:
 			continue
 		}
-		c := cond.ConditionsFor(e.Actor)
-		row = append(row, b(c.Blind), b(c.HideOrigin), b(c.HideConfidence), b(c.HideRationale))
+		c := study.ConditionsAt(e.Seq)
+		row = append(row, b(blind), b(c.HideOrigin), b(c.HideConfidence), b(c.HideRationale))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
