@@ -214,18 +214,22 @@ func TestStudyScriptedOverSSH(t *testing.T) {
 		return exposed(events, agreeing, "L1", "L2")
 	})
 
-	// bruno withdraws, as `revue forget jardin --person bruno` records it.
-	if _, err := w.store.Append(context.Background(), review.ForgetEvent("jardin", "bruno", "", time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	events := w.events(t, "jardin")
-	export := func(format string, pseudo bool) []byte {
+	exportOf := func(events []review.Event, format string, pseudo bool) []byte {
 		var b bytes.Buffer
 		if err := review.Export(&b, events, format, pseudo); err != nil {
 			t.Fatalf("export %s (pseudonymised %v): %v", format, pseudo, err)
 		}
 		return b.Bytes()
 	}
+	// The pseudonymised votes table before anybody withdraws.
+	pseudoBefore := csvRows(t, exportOf(w.events(t, "jardin"), "votes", true))
+
+	// bruno withdraws, as `revue forget jardin --person bruno` records it.
+	if _, err := w.store.Append(context.Background(), review.ForgetEvent("jardin", "bruno", "", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	events := w.events(t, "jardin")
+	export := func(format string, pseudo bool) []byte { return exportOf(events, format, pseudo) }
 	rows := csvRows(t, export("votes", false))
 	votes := pick(rows, "row", "vote", "in_force", "true")
 	seen := pick(rows, "row", "exposure")
@@ -307,10 +311,81 @@ func TestStudyScriptedOverSSH(t *testing.T) {
 	for _, r := range append(pick(rows, "row", "vote"), pick(rows, "row", "decision")...) {
 		c := st.ConditionsFor(review.Actor{Name: r["person"], Fingerprint: r["fingerprint"]})
 		got := r["blind"] + r["hide_origin"] + r["hide_confidence"]
-		if want := "true" + strconv.FormatBool(c.HideOrigin) + strconv.FormatBool(c.HideConfidence); got != want {
-			t.Errorf("%s's vote on %s: conditions %s, want %s", r["person"], r["proposal"], got, want)
+		// Every participant's vote here was cast before its link's
+		// reveal: blind. The facilitator's seal never is.
+		blind := r["row"] == "vote" && r["role"] != "facilitator"
+		if want := strconv.FormatBool(blind) + strconv.FormatBool(c.HideOrigin) + strconv.FormatBool(c.HideConfidence); got != want {
+			t.Errorf("%s's %s on %s: conditions %s, want %s", r["person"], r["row"], r["proposal"], got, want)
 		}
 		arms[r["hide_origin"]+r["hide_confidence"]] = true
+	}
+	// The pseudonymised votes table gives everybody the arm the plain one
+	// does, joined through the session's pseudonym map (held here, in no
+	// export).
+	names := review.PseudonymMap(events)
+	pseudoRows := csvRows(t, export("votes", true))
+	if len(pseudoRows) != len(rows) {
+		t.Fatalf("%d rows pseudonymised, %d plain", len(pseudoRows), len(rows))
+	}
+	for i, r := range rows {
+		q := pseudoRows[i]
+		alias := names[r["person"]+"\x00"+r["fingerprint"]]
+		if alias == "" || q["person"] != alias || q["event_id"] != r["event_id"] {
+			t.Fatalf("row %d: %s is %q pseudonymised, the map says %q", i, r["person"], q["person"], alias)
+		}
+		for _, c := range []string{"blind", "hide_origin", "hide_confidence", "hide_rationale", "standing"} {
+			if q[c] != r[c] {
+				t.Errorf("row %d (%s's %s on %s): %s %s plain, %s pseudonymised", i, r["person"], r["row"], r["proposal"], c, r[c], q[c])
+			}
+		}
+	}
+	// Pseudonyms before and after bruno's withdrawal are the same for
+	// everybody who stayed, and bruno's is given to nobody.
+	before := map[string]string{} // event → pseudonym
+	for _, r := range pseudoBefore {
+		before[r["event_id"]] = r["person"]
+	}
+	for _, q := range pseudoRows {
+		if p, ok := before[q["event_id"]]; !ok || p != q["person"] {
+			t.Errorf("event %s: %q before the withdrawal, %q after", q["event_id"], p, q["person"])
+		}
+		if q["person"] == names["bruno\x00"] {
+			t.Errorf("bruno's pseudonym %s names someone after his withdrawal", q["person"])
+		}
+	}
+	// Votes in force counted three ways: votes[] in the JSON, the votes
+	// table, the report.
+	var full struct {
+		Proposals []struct {
+			Votes []struct {
+				Standing review.Standing `json:"standing"`
+				Actor    review.Actor    `json:"actor"`
+			} `json:"votes"`
+		} `json:"proposals"`
+	}
+	if err := json.Unmarshal(export("json", false), &full); err != nil {
+		t.Fatal(err)
+	}
+	inForce := 0
+	for _, p := range full.Proposals {
+		for _, v := range p.Votes {
+			if v.Standing == review.InForce && v.Actor.Role != review.Facilitator {
+				inForce++
+			}
+		}
+	}
+	fromTable := 0
+	for _, r := range votes {
+		if r["role"] != "facilitator" {
+			fromTable++
+		}
+	}
+	f, err := review.ReportTrace(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inForce == 0 || inForce != fromTable || inForce != f.Votes {
+		t.Errorf("votes in force: %d in votes[], %d in the votes table, %d in the report", inForce, fromTable, f.Votes)
 	}
 	if c := doc.Session.Conditions; !c.Blind || c.Random == nil || c.Random.Seed != 7 {
 		t.Errorf("the session's conditions %+v", c)
