@@ -471,6 +471,12 @@ func TestAftercareCommands(t *testing.T) {
 			t.Errorf("export %s before the withdrawal: %d %s", f, code, errs)
 		}
 	}
+	if code, out, errs := revue(t, data, "report", "atelier"); code != 0 || !strings.Contains(out, "camille") {
+		t.Errorf("report names nobody: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := revue(t, data, "report", "atelier", "--pseudonymize"); code != 0 || strings.Contains(out, "camille") || !strings.Contains(out, "P1") {
+		t.Errorf("report --pseudonymize: %d %s %s", code, out, errs)
+	}
 	if code, out, errs := revue(t, data, "forget", "atelier", "--person", "camille"); code != 0 || !strings.Contains(out, "camille is withdrawn") {
 		t.Fatalf("forget: %d %s %s", code, out, errs)
 	}

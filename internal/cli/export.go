@@ -17,8 +17,8 @@ import (
 // exportCommand is `revue export`: a session in one of review.Formats,
 // written whole or not at all.
 var exportCommand = command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--pseudonymize] [-o FILE]",
-	summary: [2]string{"exporter une session (JSON revue.export/v2, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
-		"export a session (JSON revue.export/v2, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
+	summary: [2]string{"exporter une session (JSON revue.export/v3, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
+		"export a session (JSON revue.export/v3, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
 	example: "revue export atelier --pseudonymize -o atelier.json\nrevue export atelier --format csv -o atelier.csv",
 	flags:   exportFlags}
 
