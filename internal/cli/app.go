@@ -7,6 +7,12 @@
 // the command table, the errors and their exit statuses, and the one way a
 // command opens the store for a session (withSession).
 //
+// A new command is a file named after it that declares its command, and one
+// entry in commands. Every text written here is a.t(French, English) where
+// it is used (TestMessagesInBothLanguages checks it); the packages below
+// write English only, and keep the French of their messages beside their
+// code, in their messages.go, which localize.go applies.
+//
 // The command line is built on cobra (completions, suggestions, the command
 // tree) with its own help, version and man page in French and English:
 // charm.land/fang/v2 would style the help, but it prints its section titles
@@ -404,8 +410,7 @@ func (s *sessionStore) events(ctx context.Context) ([]review.Event, error) {
 
 // state replays the session.
 func (s *sessionStore) state(ctx context.Context) (*review.State, error) {
-	_, state, err := s.a.load(ctx, s.Store, s.name)
-	return state, err
+	return s.a.load(ctx, s.Store, s.name)
 }
 
 // events reads a session's trace, naming the session that does not exist.
@@ -417,18 +422,15 @@ func (a *app) events(ctx context.Context, st *store.Store, name string) ([]revie
 	return events, err
 }
 
-// load replays a session.
-func (a *app) load(ctx context.Context, st *store.Store, name string) ([]review.Event, *review.State, error) {
-	events, err := st.Replay(ctx, name)
-	if errors.Is(err, store.ErrNoSession) {
-		return nil, nil, fmt.Errorf(a.t("pas de session %q dans %s ; `revue sessions` les liste", "no session %q in %s; `revue sessions` lists them"), name, a.data)
-	}
+// load replays a session into its state.
+func (a *app) load(ctx context.Context, st *store.Store, name string) (*review.State, error) {
+	events, err := a.events(ctx, st, name)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	state, err := review.Replay(events)
 	if err != nil {
-		return nil, nil, fmt.Errorf(a.t("session %q : %w", "session %q: %w"), name, err)
+		return nil, fmt.Errorf(a.t("session %q : %w", "session %q: %w"), name, err)
 	}
-	return events, state, nil
+	return state, nil
 }

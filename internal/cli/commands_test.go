@@ -171,7 +171,7 @@ func TestDemoSessionIsMadeOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, state, err := a.load(ctx, st, demoSession)
+	state, err := a.load(ctx, st, demoSession)
 	if err != nil {
 		t.Fatal(err)
 	}

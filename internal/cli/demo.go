@@ -159,7 +159,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 			return err
 		}
 	}
-	_, state, err := a.load(ctx, st, demoSession)
+	state, err := a.load(ctx, st, demoSession)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		if _, err := st.Append(ctx, examples...); err != nil {
 			return err
 		}
-		if _, state, err = a.load(ctx, st, demoSession); err != nil {
+		if state, err = a.load(ctx, st, demoSession); err != nil {
 			return err
 		}
 	}

@@ -80,7 +80,7 @@ func TestLibraryMessagesHaveFrench(t *testing.T) {
 				sample := sampleOf(lit)
 				fr := toFrench(sample)
 				if left := englishLeft(sample, fr); left != "" {
-					t.Errorf("%s: %q has no French in localize.go's catalogue (%q is left in %q)", fset.Position(e.Pos()), lit, left, fr)
+					t.Errorf("%s: %q has no French in its package's messages.go (%q is left in %q)", fset.Position(e.Pos()), lit, left, fr)
 				}
 			}
 		}

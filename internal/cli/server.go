@@ -177,8 +177,7 @@ func newModel(req session.ModelRequest) tea.Model {
 // registry serves the sessions of st.
 func (a *app) registry(st *store.Store, only string) *session.Registry {
 	load := func(ctx context.Context, name string) (*review.State, error) {
-		_, s, err := a.load(ctx, st, name)
-		return s, err
+		return a.load(ctx, st, name)
 	}
 	return session.NewRegistry(st, st.Sessions, load, only)
 }

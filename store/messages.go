@@ -1,0 +1,35 @@
+package store
+
+// French pairs the English templates of this package's user-facing
+// messages, the errors of Open, Append, Replay, Sessions and Backup, with their
+// French. {} stands for a value (a file, a number, a quoted name); the
+// longer and more specific templates come first, as they are applied in
+// this order. The English template is the message's code: the package
+// writes its messages in English only, and the command line, which knows
+// the user's language, translates them with this catalogue (internal/cli,
+// localize.go). A message added here without its French fails the command
+// line's TestLibraryMessagesHaveFrench.
+var French = [][2]string{
+	{"open store {}: create its directory: ", "ouverture de la trace {} : création de son dossier : "},
+	{"open store {}: ", "ouverture de la trace {} : "},
+	{"cannot open the store {} for writing ({}): check that it and its directory belong to you and are writable", "impossible d'ouvrir la trace {} en écriture ({}) : vérifiez qu'elle et son dossier vous appartiennent et sont modifiables"},
+	{"the store {} stayed locked by another process for {} ({}): wait for that revue command to finish, then try again", "la trace {} est restée verrouillée par un autre processus pendant {} ({}) : attendez que cette commande revue finisse, puis réessayez"},
+	{"{} is not a Revue store or is damaged ({}): move it aside with its -wal and -shm files, then put your last backup copy in its place or start afresh without it", "{} n'est pas une trace de Revue ou est abîmé ({}) : déplacez-le avec ses fichiers -wal et -shm, puis mettez à sa place votre dernière copie de sauvegarde, ou repartez sans lui"},
+	{"cannot put the store {} in WAL mode (journal mode {}, {}): check that the file is on a local disk", "impossible de mettre la trace {} en mode WAL (mode de journal {}, {}) : vérifiez que le fichier est sur un disque local"},
+	{"{} is a SQLite database of another program, not a Revue store: give revue another data directory (--data) or move that file away", "{} est une base SQLite d'un autre programme, pas une trace de Revue : donnez à revue un autre dossier des données (--data) ou déplacez ce fichier"},
+	{"{} was written by a newer revue (schema {}, this one knows {}): upgrade revue before opening it", "{} a été écrit par une version plus récente de revue (schéma {}, celle-ci connaît {}) : mettez revue à jour avant de l'ouvrir"},
+	{"append to {}: another process kept the store locked for more than {} ({}); try again when it has finished", "écriture dans {} : un autre processus a gardé la trace verrouillée plus de {} ({}) ; réessayez quand il aura fini"},
+	{"append to {}: the disk is full ({}); free some space and try again", "écriture dans {} : le disque est plein ({}) ; libérez de la place et réessayez"},
+	{"append to {}: ", "écriture dans {} : "},
+	{"close store {}: ", "fermeture de la trace {} : "},
+	{"list sessions of {}: ", "liste des sessions de {} : "},
+	{"replay session {} from {}: ", "relecture de la session {} depuis {} : "},
+	{"store is closed", "la trace est fermée"},
+	{"no such session", "pas de session"},
+	{"session already exists", "la session existe déjà"},
+	{"replay from {}: ", "relecture depuis {} : "},
+	{"(see `revue sessions` for the list)", "(`revue sessions` les liste)"},
+	{"back up {} to {}: create its directory: ", "copie de {} vers {} : création de son dossier : "},
+	{"back up {}: {} already exists; choose a new file name or move the old copy away", "copie de {} : {} existe déjà ; choisissez un autre nom de fichier ou déplacez l'ancienne copie"},
+	{"back up {} to {}: ", "copie de {} vers {} : "},
+}
