@@ -29,9 +29,9 @@ var names = []string{"Anna", "Bruno", "Chloé", "Dede", "Émile", "annakey", "br
 var (
 	keptStatements = []string{
 		"Les habitants décident ensemble des règles du jardin.",
-		"Chaque membre du jardin a une voix dans l'assemblée.",         // Chloé's rewording of p2
+		"Chaque membre du jardin a une voix dans l'assemblée.",             // Chloé's rewording of p2
 		"La charte dit qui entretient quoi, & les <outils> sont partagés.", // created by Bruno
-		"L'assemblée vote le budget de l'eau.",                           // a negative the group kept
+		"L'assemblée vote le budget de l'eau.",                             // a negative the group kept
 	}
 	keptQuotes = []string{
 		"les habitants votent les règles",
