@@ -240,3 +240,22 @@ func odtText(t *testing.T, b []byte) string {
 	}
 	return files["content.xml"]
 }
+
+// odtFile returns one file of an ODT package.
+func odtFile(t *testing.T, b []byte, name string) string {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := z.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	body, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
+}

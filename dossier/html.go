@@ -57,10 +57,11 @@ code { overflow-wrap: anywhere; font-size: .85em; }
   .chapter, #annex { break-before: page; }
   h2, h3 { break-after: avoid; }
   .src { display: none; }
-  .fn { display: inline; font-size: .75em; vertical-align: super; line-height: 0; }
+  .fn { display: inline; font-size: .7em; vertical-align: super; line-height: 0; font-style: normal; margin-left: .15em; }
   .notes { display: block; font-size: 9pt; border-top: 1px solid #999; margin-top: 1.5rem; padding-top: .4rem; }
   .scroll { overflow: visible; }
   .link { border-left-width: 2px; }
+  .matrix td { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 `
 
@@ -135,15 +136,23 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 			if l.Proposed != "" {
 				p("<p class=\"proposed\">%s %s</p>\n", e(d.t("Énoncé proposé :", "Proposed statement:")), e(d.quote(l.Proposed)))
 			}
-			if l.QuoteFound && l.Quote != "" {
-				p("<blockquote>%s</blockquote>\n", e(d.quote(l.Quote)))
-			} else {
-				p("<p class=\"note\">%s</p>\n", e(d.t("La citation proposée ne se trouve pas telle quelle dans le passage : elle n'est pas reproduite.",
-					"The proposed quote is not found as such in the passage: it is not reproduced.")))
-			}
-			if src := d.source(l); src != "" {
+			// The source's note mark follows the quote (or what stands
+			// for it); the source itself is on screen below, and in print
+			// in the chapter's notes.
+			src := d.source(l)
+			mark := ""
+			if src != "" {
 				notes = append(notes, src)
-				p("<p class=\"src\">%s</p>\n<p class=\"cite\"><span class=\"fn\">%d</span></p>\n", e(src), len(notes))
+				mark = fmt.Sprintf("<span class=\"fn\">%d</span>", len(notes))
+			}
+			if l.QuoteFound && l.Quote != "" {
+				p("<blockquote>%s%s</blockquote>\n", e(d.quote(l.Quote)), mark)
+			} else {
+				p("<p class=\"note\">%s%s</p>\n", e(d.t("La citation proposée ne se trouve pas telle quelle dans le passage : elle n'est pas reproduite.",
+					"The proposed quote is not found as such in the passage: it is not reproduced.")), mark)
+			}
+			if src != "" {
+				p("<p class=\"src\">%s</p>\n", e(src))
 			}
 			p("<p class=\"how\">%s</p>\n<p class=\"votes\">%s</p>\n", e(d.how(l)), e(d.votes(l)))
 			if l.Outcome != "" {

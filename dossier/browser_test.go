@@ -1,0 +1,219 @@
+package dossier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tool returns the path of an external program a test needs. Without it
+// the test is skipped with a message naming the program and its Debian
+// package, except in CI (CI=true), where a missing tool is a failure:
+// .ci/run installs them.
+func tool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed (Debian package %s); .ci/run installs it", name, pkg)
+		}
+		t.Skipf("%s is not installed (Debian package %s): skipped", name, pkg)
+	}
+	return path
+}
+
+// axeScript returns axe-core's source, from $REVUE_AXE, the global npm
+// modules or a node_modules beside the test.
+func axeScript(t *testing.T) []byte {
+	t.Helper()
+	candidates := []string{os.Getenv("REVUE_AXE")}
+	if npm, err := exec.LookPath("npm"); err == nil {
+		if out, err := exec.Command(npm, "root", "-g").Output(); err == nil {
+			candidates = append(candidates, filepath.Join(strings.TrimSpace(string(out)), "axe-core", "axe.min.js"))
+		}
+	}
+	candidates = append(candidates, "node_modules/axe-core/axe.min.js", "../node_modules/axe-core/axe.min.js")
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		if b, err := os.ReadFile(c); err == nil {
+			return b
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("axe-core is not installed (npm install -g axe-core); .ci/run installs it")
+	}
+	t.Skip("axe-core is not installed (npm install -g axe-core, or REVUE_AXE=path/to/axe.min.js): skipped")
+	return nil
+}
+
+// chromium runs Debian's chromium headless on a page, offline: a fresh
+// profile, no background traffic, and every host name resolving nowhere
+// through a proxy that does not exist, so that a page asking any server
+// for anything gets nothing.
+func chromium(t *testing.T, args ...string) []byte {
+	t.Helper()
+	bin := tool(t, "chromium", "chromium")
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+		"--user-data-dir=" + t.TempDir(), "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.Bytes())
+	}
+	return out
+}
+
+func writeFile(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func dossierHTML(t *testing.T, opt Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := build(t, opt).WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestHTMLAsksNoServer reads the page as a browser would fetch it: no
+// script, stylesheet, image, font or frame from anywhere.
+func TestHTMLAsksNoServer(t *testing.T) {
+	page := string(dossierHTML(t, Options{}))
+	for _, re := range []string{`(?i)<(script|link|img|iframe|object|embed|video|audio|source)\b`, `(?i)\bsrc=`, `(?i)url\(`, `(?i)@import`} {
+		if m := regexp.MustCompile(re).FindString(page); m != "" {
+			t.Errorf("the page would load something: %q", m)
+		}
+	}
+}
+
+// TestHTMLPrintsEveryKeptStatement prints the dossier to PDF in chromium,
+// offline, and reads the PDF back with pdftotext.
+func TestHTMLPrintsEveryKeptStatement(t *testing.T) {
+	pdftotext := tool(t, "pdftotext", "poppler-utils")
+	page := writeFile(t, "dossier.html", dossierHTML(t, Options{}))
+	pdf := filepath.Join(t.TempDir(), "dossier.pdf")
+	chromium(t, "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+page)
+	text := pdfText(t, pdftotext, pdf)
+	for _, s := range append(keptStatements, keptQuotes...) {
+		if !strings.Contains(text, s) {
+			t.Errorf("the printed dossier lacks %q", s)
+		}
+	}
+	// The sources are printed as notes at the end of each chapter.
+	if !strings.Contains(text, "jardins-2019.pdf") {
+		t.Error("the printed dossier lacks its sources")
+	}
+}
+
+// pdfText is the text of a PDF, every run of white space one space.
+func pdfText(t *testing.T, pdftotext, pdf string) string {
+	t.Helper()
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", pdf, err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// probe is a page that shows the dossier in frames of a phone's and a
+// laptop's width and writes, once they are laid out, each frame's own
+// measure of its content's width against its viewport's: a page wider
+// than its viewport scrolls sideways.
+const probe = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>probe</title></head><body style="margin:0">
+<iframe id="f390" style="width:390px;height:800px;border:0;display:block" srcdoc="%s"></iframe>
+<iframe id="f1280" style="width:1280px;height:800px;border:0;display:block" srcdoc="%s"></iframe>
+<script>
+window.addEventListener('load', function () {
+  var out = {};
+  ['f390', 'f1280'].forEach(function (id) {
+    var d = document.getElementById(id).contentDocument.documentElement;
+    out[id] = [d.scrollWidth, d.clientWidth];
+  });
+  document.body.setAttribute('data-widths', JSON.stringify(out));
+});
+</script></body></html>`
+
+// TestHTMLHasNoSidewaysScroll measures the dossier at 390 px (a phone)
+// and 1280 px, in chromium: the content is never wider than the screen.
+func TestHTMLHasNoSidewaysScroll(t *testing.T) {
+	for _, opt := range []Options{{}, {Lang: "en", Names: true, IncludeRejected: true}} {
+		src := html.EscapeString(string(dossierHTML(t, opt)))
+		page := writeFile(t, "probe.html", []byte(strings.ReplaceAll(probe, "%s", src)))
+		dom := chromium(t, "--window-size=1400,1000", "--virtual-time-budget=10000", "--dump-dom", "file://"+page)
+		widths := map[string][2]int{}
+		if err := json.Unmarshal([]byte(attr(t, dom, "data-widths")), &widths); err != nil {
+			t.Fatal(err)
+		}
+		for id, w := range widths {
+			if w[1] == 0 || w[0] > w[1] {
+				t.Errorf("%s: content %d px wide in a %d px viewport: it scrolls sideways", id, w[0], w[1])
+			}
+		}
+		if len(widths) != 2 {
+			t.Errorf("measured %v", widths)
+		}
+	}
+}
+
+// TestHTMLAccessibility runs axe-core in chromium on the dossier: no
+// serious or critical violation.
+func TestHTMLAccessibility(t *testing.T) {
+	axe := axeScript(t)
+	for _, opt := range []Options{{}, {Lang: "en", Names: true, IncludeRejected: true}} {
+		page := dossierHTML(t, opt)
+		run := `<script>` + string(axe) + `</script><script>
+axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+  document.body.setAttribute('data-axe', JSON.stringify(r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(function (n) { return n.html; }).slice(0, 3)};
+  })));
+});
+</script></body>`
+		path := writeFile(t, "axe.html", bytes.Replace(page, []byte("</body>"), []byte(run), 1))
+		dom := chromium(t, "--window-size=1280,1000", "--virtual-time-budget=30000", "--dump-dom", "file://"+path)
+		var violations []struct {
+			ID, Impact, Help string
+			Nodes            []string
+		}
+		if err := json.Unmarshal([]byte(attr(t, dom, "data-axe")), &violations); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range violations {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("axe: %s (%s): %s, e.g. %v", v.ID, v.Impact, v.Help, v.Nodes)
+			} else {
+				t.Logf("axe: %s (%s): %s", v.ID, v.Impact, v.Help)
+			}
+		}
+	}
+}
+
+// attr returns an attribute the probe's script set on the body.
+func attr(t *testing.T, dom []byte, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(name + `="([^"]*)"`).FindSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the page's script did not write %s:\n%.2000s", name, dom)
+	}
+	return html.UnescapeString(string(m[1]))
+}

@@ -1,0 +1,73 @@
+package dossier
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestODTOpensInLibreOffice converts the ODT to PDF with LibreOffice
+// headless (a fresh profile) and reads every kept statement in the PDF,
+// the sources included, which the ODT holds as footnotes.
+func TestODTOpensInLibreOffice(t *testing.T) {
+	soffice := tool(t, "soffice", "libreoffice-writer-nogui")
+	pdftotext := tool(t, "pdftotext", "poppler-utils")
+	for _, lang := range []string{"fr", "en"} {
+		var buf bytes.Buffer
+		if err := build(t, Options{Lang: lang}).WriteODT(&buf); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		odt := filepath.Join(dir, "dossier.odt")
+		if err := os.WriteFile(odt, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		out, err := exec.CommandContext(ctx, soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+			"--convert-to", "pdf", "--outdir", dir, odt).CombinedOutput()
+		cancel()
+		pdf := filepath.Join(dir, "dossier.pdf")
+		if _, statErr := os.Stat(pdf); err != nil || statErr != nil {
+			t.Fatalf("soffice --convert-to pdf: %v\n%s", err, out)
+		}
+		text := pdfText(t, pdftotext, pdf)
+		for _, s := range append(append(keptStatements, keptQuotes...), "jardins-2019.pdf", "https://pad.lamyne.org/p/assemblee-2021") {
+			if !strings.Contains(text, s) {
+				t.Errorf("%s: LibreOffice's PDF lacks %q", lang, s)
+			}
+		}
+		if strings.Contains(text, rejectedStatement) {
+			t.Errorf("%s: the rejected link is printed", lang)
+		}
+	}
+}
+
+// TestODTValidates checks the ODT against the OpenDocument RELAX NG
+// schema with jing. Neither Debian nor the Go module proxy ships the
+// schema (OASIS publishes it), so the test needs its path in
+// REVUE_ODF_SCHEMA, and says so when it is not set.
+func TestODTValidates(t *testing.T) {
+	schema := os.Getenv("REVUE_ODF_SCHEMA")
+	if schema == "" {
+		t.Skip("REVUE_ODF_SCHEMA is not set: the OpenDocument RELAX NG schema (OASIS OpenDocument-v1.3-schema.rng) is not shipped by Debian; set it to validate with jing")
+	}
+	jing := tool(t, "jing", "jing")
+	var buf bytes.Buffer
+	if err := build(t, Options{Names: true, IncludeRejected: true}).WriteODT(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"content.xml", "styles.xml", "meta.xml"} {
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, []byte(odtFile(t, buf.Bytes(), name)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(jing, schema, path).CombinedOutput(); err != nil {
+			t.Errorf("jing %s: %v\n%s", name, err, out)
+		}
+	}
+}
