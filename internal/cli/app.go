@@ -1,6 +1,6 @@
 // Package cli is Revue's command line: one file per command, named after it
 // (demo.go, init.go, propose.go, serve.go, review.go, export.go, report.go,
-// forget.go, verify.go, sessions.go), server.go for the SSH settings that
+// dossier.go, forget.go, verify.go, sessions.go), server.go for the SSH settings that
 // serve, review and demo share, help.go and completion.go for the help, the
 // man page and the completion scripts, localize.go for the other packages'
 // messages in French, and this file for what every command shares: the app,
@@ -106,7 +106,7 @@ type command struct {
 // lists them in (demo, init, propose, serve, review, export...). A new
 // command is a new file declaring its command, and one entry here.
 var commands = []command{demoCommand, initCommand, proposeCommand, serveCommand, reviewCommand,
-	exportCommand, reportCommand, forgetCommand, verifyCommand, sessionsCommand}
+	exportCommand, reportCommand, dossierCommand, forgetCommand, verifyCommand, sessionsCommand}
 
 // Main runs the command line as the process revue, with the release
 // build's version and commit, and returns the exit status. Ctrl-C and

@@ -349,7 +349,8 @@ func TestDemoSaysWhatItDoesAndResets(t *testing.T) {
 	data := t.TempDir()
 	demo := []string{"--data", data, "--lang", "en", "demo", "--listen", "127.0.0.1:0"}
 	code, errs := serveUntilJoinable(t, demo...)
-	for _, step := range []string{"Creating the sample session", "Lexical proposals", "proposals made", "SSH server on", "Demo data: " + filepath.Join(data, "demo")} {
+	for _, step := range []string{"Creating the sample session", "Lexical proposals", "proposals made", "SSH server on", "Demo data: " + filepath.Join(data, "demo"),
+		"The demo's dossier, to read or print: revue --data " + filepath.Join(data, "demo") + " dossier demo -o demo.html"} {
 		if code != 0 || !strings.Contains(errs, step) {
 			t.Errorf("first demo: %d, no %q in:\n%s", code, step, errs)
 		}

@@ -64,9 +64,16 @@ func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		fmt.Fprintf(a.stderr, a.t("Données de la démo : %s (revue --data %s export demo ; revue demo --reset pour repartir de zéro)\n",
 			"Demo data: %s (revue --data %s export demo; revue demo --reset to start afresh)\n"), dir, dir)
 		if *room == 0 {
-			return a.reviewLocal(ctx, st, demoSession, sf, false)
+			err = a.reviewLocal(ctx, st, demoSession, sf, false)
+		} else {
+			err = a.demoWithRoom(ctx, st, sf, *room)
 		}
-		return a.demoWithRoom(ctx, st, sf, *room)
+		if err == nil {
+			// What a workshop ends with: the dossier for the people.
+			fmt.Fprintf(a.stderr, a.t("Le dossier de la démo, à lire ou imprimer : revue --data %s dossier demo -o demo.html (--format odt ou md aussi)\n",
+				"The demo's dossier, to read or print: revue --data %s dossier demo -o demo.html (--format odt or md too)\n"), dir)
+		}
+		return err
 	}
 }
 

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/coopdescommuns/revue/dossier"
+)
+
+var dossierCommand = command{name: "dossier", args: "NAME [-o FILE] [--format html|md|odt] [--include rejected] [--names]",
+	summary: [2]string{"le dossier de la séance, à lire, imprimer ou publier : par critère, les énoncés retenus avec leurs citations et leurs sources",
+		"the session's dossier, to read, print or publish: per criterion, the kept statements with their quotes and sources"},
+	long: [2]string{"Un fichier HTML autonome (imprimable en A4), du Markdown pour un wiki ou un pad, ou un document ODT à retoucher dans LibreOffice. Personne n'y est nommé, sauf avec --names, et alors seulement les personnes qui ont consenti ; les personnes retirées n'y figurent jamais.",
+		"A self-contained HTML file (printable on A4), Markdown for a wiki or a pad, or an ODT document to edit in LibreOffice. Nobody is named, except with --names, and then only the people who consented; people who withdrew never appear."},
+	example: "revue dossier atelier -o atelier.html\nrevue dossier atelier --format odt -o atelier.odt\nrevue --lang en dossier atelier --format md -o atelier.md",
+	flags:   dossierFlags}
+
+func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	format := fs.String("format", "html", a.t("html, md ou odt (sinon d'après l'extension de -o)", "html, md or odt (else from -o's extension)"))
+	include := fs.String("include", "", a.t("rejected : montrer aussi les liens rejetés, à part", "rejected: also show the rejected links, apart"))
+	names := fs.Bool("names", false, a.t("nommer les personnes qui y ont consenti", "name the people who consented to it"))
+	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
+	return func(ctx context.Context, args []string) error {
+		name, err := oneName(a, args)
+		if err != nil {
+			return err
+		}
+		f := *format
+		if !fs.Changed("format") && *out != "" {
+			switch ext := strings.ToLower(filepath.Ext(*out)); ext {
+			case ".md", ".markdown":
+				f = "md"
+			case ".odt":
+				f = "odt"
+			}
+		}
+		if !slices.Contains(dossier.Formats, f) {
+			return usagef("--format %q: %s %s", f, a.t("choisissez parmi", "use one of"), strings.Join(dossier.Formats, ", "))
+		}
+		if *include != "" && *include != "rejected" {
+			return usagef("--include %q: %s", *include, a.t("seul « rejected » est possible", "only \"rejected\" is possible"))
+		}
+		if f == "odt" && *out == "" {
+			return usageError{a.t("un ODT est un fichier binaire : donnez -o FICHIER.odt", "an ODT is a binary file: give -o FILE.odt")}
+		}
+		return a.withSession(name, func(s *sessionStore) error {
+			events, err := s.events(ctx)
+			if err != nil {
+				return err
+			}
+			d, err := dossier.Build(events, dossier.Options{Lang: a.lang, IncludeRejected: *include == "rejected", Names: *names})
+			if err != nil {
+				return fmt.Errorf(a.t("session %q : %w", "session %q: %w"), name, err)
+			}
+			if *names && len(d.People.Named) == 0 {
+				fmt.Fprintln(a.stderr, a.t("Personne n'a consenti à être nommé : le dossier ne nomme personne.",
+					"Nobody consented to be named: the dossier names nobody."))
+			}
+			if *out == "" {
+				return d.Write(a.stdout, f)
+			}
+			if err := writeAtomically(*out, func(w io.Writer) error { return d.Write(w, f) }); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, a.t("Dossier écrit dans %s : %d liens retenus, %d critères.\n", "Dossier written to %s: %d links kept, %d criteria.\n"),
+				*out, d.Kept, len(d.Chapters))
+			return nil
+		})
+	}
+}

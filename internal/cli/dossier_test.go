@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDossierCommand(t *testing.T) {
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
+		t.Fatalf("init: %s", errs)
+	}
+	if code, _, errs := revue(t, data, "propose", "atelier", "--frugal"); code != 0 {
+		t.Fatalf("propose: %s", errs)
+	}
+	dir := t.TempDir()
+	for _, c := range []struct{ file, args, want string }{
+		{"d.html", "", "<!DOCTYPE html>"},
+		{"d.md", "", "# Dossier of the session atelier"},
+		{"d.odt", "", "mimetypeapplication/vnd.oasis.opendocument.text"},
+		{"d.txt", "--format md --names", "No link kept for this criterion"},
+	} {
+		path := filepath.Join(dir, c.file)
+		args := append([]string{"dossier", "atelier", "-o", path}, strings.Fields(c.args)...)
+		code, out, errs := revue(t, data, args...)
+		if code != 0 || !strings.Contains(out, "Dossier written to "+path+": 0 links kept") {
+			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errs)
+		}
+		if b, err := os.ReadFile(path); err != nil || !strings.Contains(string(b), c.want) {
+			t.Errorf("%s lacks %q: %v", path, c.want, err)
+		}
+		if strings.Contains(c.args, "--names") != strings.Contains(errs, "Nobody consented to be named") {
+			t.Errorf("%v: stderr %q", args, errs)
+		}
+	}
+	if code, out, _ := revue(t, data, "dossier", "atelier"); code != 0 || !strings.Contains(out, "</html>") {
+		t.Errorf("dossier to stdout: %d", code)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"dossier", "atelier", "--include", "pending"}, `--include "pending": only "rejected" is possible`},
+		{[]string{"dossier", "atelier", "--format", "odt"}, "an ODT is a binary file: give -o FILE.odt"},
+		{[]string{"dossier", "atelier", "--format", "pdf"}, `--format "pdf": use one of html, md, odt`},
+		{[]string{"dossier", "nulle-part"}, `no session "nulle-part"`},
+	} {
+		code, _, errs := revue(t, data, c.args...)
+		if code == 0 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: %d %q, want %q", c.args, code, errs, c.want)
+		}
+	}
+}
