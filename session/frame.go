@@ -20,9 +20,15 @@ import (
 type lightFrames struct {
 	tea.Model
 	in, out string // the last frame and what it became, often asked again
+	// scr, when not nil, draws the frames instead of Bubble Tea's renderer
+	// (see screen).
+	scr *screen
 }
 
 func (l *lightFrames) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if w, ok := msg.(tea.WindowSizeMsg); ok && l.scr != nil {
+		l.scr.resize(w.Width, w.Height)
+	}
 	m, cmd := l.Model.Update(msg)
 	l.Model = m
 	return l, cmd
@@ -41,6 +47,9 @@ func (l *lightFrames) View() tea.View {
 		l.in, l.out = v.Content, trimBlanks(v.Content)
 	}
 	v.Content = l.out
+	if l.scr != nil {
+		l.scr.show(v.Content, v.WindowTitle)
+	}
 	return v
 }
 

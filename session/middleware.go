@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
 )
 
 // The sentences the server itself says to a person, before or after the
@@ -167,8 +168,8 @@ func (s *Server) presence(next ssh.Handler) ssh.Handler {
 // program runs the session's Bubble Tea program. It is Wish's
 // bubbletea.Middleware loop (bubbletea.MakeOptions for input, output,
 // colour profile, environment and size; window changes forwarded), with
-// four differences: the frames reach the renderer without their trailing
-// blanks (lightFrames); every program gets tea.WithoutSignalHandler, so that
+// five differences: the frames are drawn by screen, not by Bubble Tea's
+// renderer, and reach it without their trailing blanks (lightFrames); every program gets tea.WithoutSignalHandler, so that
 // none reacts to the server's own SIGINT; the program is tracked for
 // Shutdown; and the error Run returns is kept, so that a panic in the
 // interface (which Bubble Tea catches, restoring the terminal) is told to
@@ -178,10 +179,17 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 		v, _ := s.conns.Load(sess)
 		c := v.(*conn)
 		req := &c.req
-		opts := append([]tea.ProgramOption{tea.WithoutSignalHandler()}, bubbletea.MakeOptions(sess)...)
+		// The frames are drawn by a screen of our own, only when one
+		// changes (see screen). Without its renderer Bubble Tea still
+		// writes its terminal queries on a ticker: once a second is enough
+		// for them, and wakes a quiet program once a second instead of 60
+		// times.
+		opts := append([]tea.ProgramOption{tea.WithoutSignalHandler(), tea.WithoutRenderer(), tea.WithFPS(1)}, bubbletea.MakeOptions(sess)...)
 		model := s.cfg.NewModel(*req)
-		p := tea.NewProgram(&lightFrames{Model: model}, opts...)
+		scr := sessionScreen(sess)
+		p := tea.NewProgram(&lightFrames{Model: model, scr: scr}, opts...)
 		if !s.track(p) {
+			scr.close()
 			_, _ = fmt.Fprintln(sess.Stderr(), msg(req.Lang, msgClosing))
 			c.exit = 1
 			return
@@ -208,6 +216,7 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 		}()
 		_, err := p.Run()
 		p.Kill() // restores the terminal if Run left early
+		scr.close()
 		if f, ok := model.(interface{ Flush(context.Context) }); ok {
 			// A dropped connection ends the program without its quit
 			// path: what was still on the screen is recorded now
@@ -337,4 +346,16 @@ func (l *limiter) pruneLocked(now time.Time) {
 			delete(l.buckets, k)
 		}
 	}
+}
+
+// sessionScreen is the screen of an SSH session: its output, its colour
+// profile and its size as Wish's bubbletea.MakeOptions gives them to a
+// program.
+func sessionScreen(sess ssh.Session) *screen {
+	pty, _, _ := sess.Pty()
+	env := append(sess.Environ(), "TERM="+pty.Term)
+	if !sess.EmulatedPty() && pty.Slave != nil {
+		return newScreen(pty.Slave, colorprofile.Detect(pty.Slave, env), pty.Window.Width, pty.Window.Height)
+	}
+	return newScreen(sess, colorprofile.Env(env), pty.Window.Width, pty.Window.Height)
 }
