@@ -28,3 +28,10 @@ func PendingFrom(s *Server, ip string) int {
 // FrameCounts returns how many frames the interfaces drew, and how many of
 // them differed from their screen's last one.
 func FrameCounts() (drawn, differing uint64) { return views.Load(), changed.Load() }
+
+// ScreenCounts returns how many times the sessions' screens woke up to
+// draw, how many frame changes they computed, and how many they took from
+// the cache shared by every screen.
+func ScreenCounts() (wakeups, renders, hits uint64) {
+	return screenWakeups.Load(), frames.renders.Load(), frames.hits.Load()
+}

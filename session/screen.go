@@ -106,9 +106,14 @@ func (s *screen) close() {
 	<-s.stopped
 }
 
+// screenWakeups counts the times a screen's goroutine woke up to draw: a
+// test checks that a quiet screen never does.
+var screenWakeups atomic.Uint64
+
 func (s *screen) loop() {
 	defer close(s.stopped)
 	for range s.wake {
+		screenWakeups.Add(1)
 		s.draw()
 	}
 	s.draw()
