@@ -53,16 +53,19 @@ const (
 // Config is what `revue propose` may change. The zero value of each field
 // means its default.
 type Config struct {
-	Model        string        // default "qwen3:4b"
-	EmbedModel   string        // "" = lexical retrieval only; e.g. "bge-m3"
-	PerCriterion int           // candidates judged per criterion, default 12 (4 in frugal mode)
-	Parallel     int           // concurrent judge calls per host, default 1
-	Hosts        []string      // default: from OLLAMA_HOST, else http://127.0.0.1:11434
-	Frugal       bool          // no model at all: lexical proposals
-	NumCtx       int           // default 4096
-	Seed         int           // default 42
-	PowerWatts   float64       // for the energy estimate, default 30 W
-	CallTimeout  time.Duration // default 5 min per call
+	Model        string // default "qwen3:4b"
+	EmbedModel   string // "" = lexical retrieval only; e.g. "bge-m3"
+	PerCriterion int    // candidates judged per criterion, default 12 (4 in frugal mode)
+	// Knowledge says which sources of words beside the criterion's own a
+	// frugal run leaves out (the zero value uses them all).
+	Knowledge   Knowledge
+	Parallel    int           // concurrent judge calls per host, default 1
+	Hosts       []string      // default: from OLLAMA_HOST, else http://127.0.0.1:11434
+	Frugal      bool          // no model at all: lexical proposals
+	NumCtx      int           // default 4096
+	Seed        int           // default 42
+	PowerWatts  float64       // for the energy estimate, default 30 W
+	CallTimeout time.Duration // default 5 min per call
 	// Lang is the language of the statements when the session does not
 	// say: the session's language (session.created "language", French by
 	// default) wins, so that a facilitator's English locale does not make

@@ -1,8 +1,10 @@
 package propose
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,7 +18,16 @@ import (
 // they name the passage's section or first words, in the session's
 // language), because a new version would give the same pairs new keys and
 // a rerun would propose them twice.
-const FrugalVersion = "frugal/1"
+//
+// frugal/2 (issue 19) searches with the people's keywords and the
+// thesaurus's synonyms, quotes the sentence (or two) carrying the most
+// weight of them, and says why in plain words. Its pairs keep frugal/1's
+// keys (frugalKeyVersion), so that a rerun after adding keywords or a new
+// version proposes a pair already proposed only once.
+const FrugalVersion = "frugal/2"
+
+// frugalKeyVersion is the version in every lexical pair key, frozen.
+const frugalKeyVersion = "frugal/1"
 
 // Frugal selection: a lexical proposal needs at least this many distinct
 // criterion terms, and a score at least this share of the criterion's best,
@@ -45,17 +56,44 @@ func frugalConfidence(score float64) float64 {
 	return math.Round(100*score/(score+confidenceScale)) / 100
 }
 
-// frugalPick keeps the hits worth proposing without a judge.
-func frugalPick(hits []Hit, k int) []Hit {
+// frugalPick keeps the hits worth proposing without a judge: at most k,
+// each matching criterion terms worth at least frugalMinTerms own words
+// (a synonym counts for its weight), and scoring at least frugalMinShare
+// of the criterion's best.
+func frugalPick(hits []Hit, k int, weight map[string]float64) []Hit {
 	var out []Hit
 	for _, h := range hits {
 		if len(out) == k {
 			break
 		}
-		if len(h.Terms) < frugalMinTerms || h.Score < frugalMinShare*hits[0].Score {
+		if matchedWeight(h.Terms, weight) < frugalMinTerms || h.Score < frugalMinShare*hits[0].Score {
 			continue
 		}
 		out = append(out, h)
+	}
+	return out
+}
+
+// matchedWeight sums the weights of matched terms (1 each without weights).
+func matchedWeight(terms []string, weight map[string]float64) float64 {
+	n := 0.0
+	for _, t := range terms {
+		if weight == nil {
+			n++
+		} else {
+			n += weight[t]
+		}
+	}
+	return n
+}
+
+// frugalSelect searches every criterion with its expansion and keeps, for
+// each, the hits worth proposing (at most k).
+func frugalSelect(ix *Index, exps []*expansion, k int) [][]Hit {
+	out := make([][]Hit, len(exps))
+	for i, e := range exps {
+		terms, w := e.weights(ix)
+		out[i] = frugalPick(ix.search(terms, w, k*poolFactor), k, w)
 	}
 	return out
 }
@@ -93,52 +131,66 @@ func sentences(text string) []span {
 	return out
 }
 
-// bestQuote returns the sentence of text that holds the most informative
-// criterion terms (by the sum of their idf), cut to a window of at most
-// frugalQuoteRunes around them when it is long, as a byte span; and the
-// words of the text that matched, as written, most informative first.
-func (ix *Index) bestQuote(text string, terms []string) (span, []string) {
-	want := map[string]float64{}
-	for _, t := range terms {
-		want[t] = ix.idf(t)
-	}
-	var toks []token
-	analyze(text, func(t token) { toks = append(toks, t) })
-	surface := map[string]string{}
-	for _, t := range toks {
-		if _, ok := want[t.term]; ok && surface[t.term] == "" {
-			surface[t.term] = t.surface
-		}
-	}
-	var words []string
-	for _, t := range terms {
-		if s := surface[t]; s != "" && len(words) < frugalShownTerms {
-			words = append(words, s)
-		}
-	}
-	best, bestScore := span{0, 0}, -1.0
-	for _, s := range sentences(text) {
-		score := 0.0
-		seen := map[string]bool{}
+// frugalPairRunes bounds a quote of two sentences: a second sentence joins
+// the best one only when it brings terms the first lacks and the two stay
+// short enough to read on a projected screen.
+const frugalPairRunes = 360
+
+// quoteSpan returns the sentence of text that holds the most weight of the
+// criterion's terms (each distinct term counted once, by its weight times
+// its idf), joined with its neighbour when that brings terms it lacks,
+// cut to a window of at most frugalQuoteRunes around them when it is long,
+// as a byte span.
+func quoteSpan(text string, toks []token, want map[string]float64) span {
+	score := func(s span) (float64, map[string]bool) {
+		v, seen := 0.0, map[string]bool{}
 		for _, t := range toks {
-			if t.start >= s.start && t.end <= s.end && !seen[t.term] {
+			if t.start >= s.start && t.end <= s.end && !seen[t.term] && want[t.term] > 0 {
 				seen[t.term] = true
-				score += want[t.term]
+				v += want[t.term]
 			}
 		}
+		return v, seen
+	}
+	sents := sentences(text)
+	best, bestScore, bestAt := span{0, 0}, -1.0, -1
+	for i, s := range sents {
+		v, _ := score(s)
 		// A heading or a fragment of three words is a poor piece of
 		// evidence: short lines weigh less than full sentences.
 		if n := len(strings.Fields(text[s.start:s.end])); n < frugalFullSentence {
-			score *= float64(n) / frugalFullSentence
+			v *= float64(n) / frugalFullSentence
 		}
-		if score > bestScore {
-			best, bestScore = s, score
+		if v > bestScore {
+			best, bestScore, bestAt = s, v, i
 		}
+	}
+	if bestAt < 0 {
+		return best
+	}
+	// A second sentence, before or after, when it carries terms the best
+	// one lacks: the evidence often spans "D'abord… Puis…".
+	v0, _ := score(best)
+	pair, pairGain := best, 0.0
+	for _, j := range []int{bestAt - 1, bestAt + 1} {
+		if j < 0 || j >= len(sents) {
+			continue
+		}
+		joined := span{min(best.start, sents[j].start), max(best.end, sents[j].end)}
+		if utf8.RuneCountInString(text[joined.start:joined.end]) > frugalPairRunes {
+			continue
+		}
+		if v, _ := score(joined); v-v0 > pairGain {
+			pair, pairGain = joined, v-v0
+		}
+	}
+	if pairGain > 0 {
+		best = pair
 	}
 	if utf8.RuneCountInString(text[best.start:best.end]) > frugalQuoteRunes {
 		best = window(text, best, toks, want)
 	}
-	return best, words
+	return best
 }
 
 // window finds, inside a long sentence, the stretch of at most
@@ -194,26 +246,117 @@ func window(text string, s span, toks []token, want map[string]float64) span {
 	return best
 }
 
-// frugalStatement says honestly what the lexical proposer saw: the
-// criterion's words it found, as written in the passage, and where (the
-// passage's section, or its first words), so that two lexical proposals
-// read differently; in the session's language.
-func frugalStatement(lang string, words []string, p *review.Passage) string {
+// bestQuote returns the quote span of text for plain criterion terms, each
+// weighted by its idf, and the words of the text that matched, as written,
+// most informative first (used for the model's sampled negatives).
+func (ix *Index) bestQuote(text string, terms []string) (span, []string) {
+	var toks []token
+	analyze(text, func(t token) { toks = append(toks, t) })
+	want := map[string]float64{}
+	for _, t := range terms {
+		want[t] = ix.idf(t)
+	}
+	surface := map[string]string{}
+	for _, t := range toks {
+		if _, ok := want[t.term]; ok && surface[t.term] == "" {
+			surface[t.term] = t.surface
+		}
+	}
+	var words []string
+	for _, t := range terms {
+		if s := surface[t]; s != "" && len(words) < frugalShownTerms {
+			words = append(words, s)
+		}
+	}
+	return quoteSpan(text, toks, want), words
+}
+
+// frugalStatement says in plain words why the lexical proposer linked the
+// passage to the criterion: the criterion's words it found, the keywords,
+// and the synonyms with the word each stands for, as the passage writes
+// them, and where (the passage's section, or its first words), so that two
+// lexical proposals read differently; in the session's language.
+func frugalStatement(lang string, found []foundTerm, p *review.Passage) string {
 	where := truncateRunes(p.Section, 60)
 	if where == "" {
 		where = firstWords(p.Text, frugalStatementWords)
 	}
-	list := strings.Join(words, ", ")
-	if lang == "en" {
-		if where == "" {
-			return "Words of the criterion in this passage: " + list + "."
+	en := lang == "en"
+	q := func(w string) string {
+		if en {
+			return "“" + w + "”"
 		}
-		return fmt.Sprintf("Words of the criterion in this passage (%s): %s.", where, list)
+		return "« " + w + " »"
+	}
+	list := func(ws []string) string {
+		for i := range ws {
+			ws[i] = q(ws[i])
+		}
+		and := " et "
+		if en {
+			and = " and "
+		}
+		if len(ws) == 1 {
+			return ws[0]
+		}
+		return strings.Join(ws[:len(ws)-1], ", ") + and + ws[len(ws)-1]
+	}
+	var own, kws []string
+	var fromOrder []string
+	syn := map[string][]string{}
+	for _, f := range found {
+		switch f.source {
+		case SourceCriterion:
+			own = append(own, f.word)
+		case SourceKeyword:
+			kws = append(kws, f.word)
+		default:
+			if syn[f.from] == nil {
+				fromOrder = append(fromOrder, f.from)
+			}
+			syn[f.from] = append(syn[f.from], f.word)
+		}
+	}
+	var parts []string
+	if len(own) > 0 {
+		if en {
+			parts = append(parts, list(own)+pl(len(own), ", a word of the criterion", ", words of the criterion"))
+		} else {
+			parts = append(parts, list(own)+pl(len(own), ", un mot du critère", ", des mots du critère"))
+		}
+	}
+	if len(kws) > 0 {
+		if en {
+			parts = append(parts, list(kws)+pl(len(kws), ", a keyword given for it", ", keywords given for it"))
+		} else {
+			parts = append(parts, list(kws)+pl(len(kws), ", un mot-clé donné pour lui", ", des mots-clés donnés pour lui"))
+		}
+	}
+	for _, from := range fromOrder {
+		ws := syn[from]
+		if en {
+			parts = append(parts, list(ws)+", close to "+q(from))
+		} else {
+			parts = append(parts, list(ws)+pl(len(ws), ", proche de ", ", proches de ")+q(from))
+		}
+	}
+	if en {
+		if where == "" {
+			return "The passage speaks of " + strings.Join(parts, "; of ") + "."
+		}
+		return fmt.Sprintf("The passage (%s) speaks of %s.", where, strings.Join(parts, "; of "))
 	}
 	if where == "" {
-		return "Mots du critère dans ce passage : " + list + "."
+		return "Le passage parle de " + strings.Join(parts, " ; de ") + "."
 	}
-	return fmt.Sprintf("Mots du critère dans ce passage (%s) : %s.", where, list)
+	return fmt.Sprintf("Le passage (%s) parle de %s.", where, strings.Join(parts, " ; de "))
+}
+
+func pl(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // frugalStatementWords is how many first words of a passage without a
@@ -229,9 +372,72 @@ func firstWords(text string, n int) string {
 	return "« " + strings.Join(f[:n], " ") + "… »"
 }
 
+// foundTerm is a criterion term found in a passage, as the passage writes
+// it.
+type foundTerm struct {
+	queryTerm
+	inQuote bool
+}
+
+// foundTerms lists the matched terms of a passage with the word the passage
+// uses for each, those inside the quote first, then by weight times idf:
+// the words the statement names.
+func (ix *Index) foundTerms(toks []token, e *expansion, matched []string, quote span) []foundTerm {
+	var out []foundTerm
+	for _, term := range matched {
+		i, ok := e.by[term]
+		if !ok {
+			continue
+		}
+		f := foundTerm{queryTerm: e.terms[i]}
+		f.word = ""
+		for _, t := range toks {
+			if t.term != term {
+				continue
+			}
+			in := t.start >= quote.start && t.end <= quote.end
+			if f.word == "" || (in && !f.inQuote) {
+				f.word, f.inQuote = t.surface, in
+			}
+		}
+		if f.word != "" {
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b foundTerm) int {
+		if a.inQuote != b.inQuote {
+			if a.inQuote {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(b.weight*ix.idf(b.term), a.weight*ix.idf(a.term))
+	})
+	return out
+}
+
 // frugalProposal builds the lexical proposal for one hit.
-func frugalProposal(ix *Index, cfg Config, c review.Criterion, p *review.Passage, h Hit, key string) review.Proposal {
-	sp, words := ix.bestQuote(p.Text, h.Terms)
+func frugalProposal(ix *Index, cfg Config, c review.Criterion, e *expansion, p *review.Passage, h Hit, key string) review.Proposal {
+	var toks []token
+	analyze(p.Text, func(t token) { toks = append(toks, t) })
+	_, w := e.weights(ix)
+	want := make(map[string]float64, len(h.Terms))
+	for _, t := range h.Terms {
+		want[t] = w[t] * ix.idf(t)
+	}
+	sp := quoteSpan(p.Text, toks, want)
+	found := ix.foundTerms(toks, e, h.Terms, sp)
+	if len(found) > frugalShownTerms {
+		found = found[:frugalShownTerms]
+	}
+	var words []string
+	var expanded []review.ExpandedTerm
+	for _, f := range found {
+		words = append(words, f.word)
+		if f.source != SourceCriterion {
+			expanded = append(expanded, review.ExpandedTerm{Word: f.word, Source: f.source, From: f.from, Weight: f.weight})
+		}
+	}
 	qs := utf8.RuneCountInString(p.Text[:sp.start])
 	quote := p.Text[sp.start:sp.end]
 	return review.Proposal{
@@ -239,7 +445,7 @@ func frugalProposal(ix *Index, cfg Config, c review.Criterion, p *review.Passage
 		Document:   p.Document,
 		Passage:    p.ID,
 		Criterion:  c.ID,
-		Statement:  frugalStatement(cfg.Lang, words, p),
+		Statement:  frugalStatement(cfg.Lang, found, p),
 		Quote:      quote,
 		QuoteStart: qs,
 		QuoteEnd:   qs + utf8.RuneCountInString(quote),
@@ -249,6 +455,7 @@ func frugalProposal(ix *Index, cfg Config, c review.Criterion, p *review.Passage
 			Retrieval:     &review.Retrieval{LexicalScore: h.Score, LexicalRank: h.Rank},
 			QuoteMatch:    QuoteExact,
 			MatchedTerms:  words,
+			Expansions:    expanded,
 		}},
 	}
 }
@@ -256,7 +463,7 @@ func frugalProposal(ix *Index, cfg Config, c review.Criterion, p *review.Passage
 // frugalKey identifies a lexical proposal as PairKey identifies a judged
 // pair, so that a rerun makes the same proposal IDs and skips them.
 func frugalKey(passage, criterion string) string {
-	return PairKey(passage, criterion, "lexical", FrugalVersion, nil)
+	return PairKey(passage, criterion, "lexical", frugalKeyVersion, nil)
 }
 
 // proposalID derives a proposal's ID from its pair key: a rerun makes the

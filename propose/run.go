@@ -214,11 +214,21 @@ func (r *runner) finish() (review.ProposeRun, error) {
 func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, error) {
 	start := r.cfg.now()
 	var batch []review.Event
+	// Each criterion is expanded once, and the expansion recorded in the
+	// run, so that a researcher sees which words were searched.
+	exps := make([]*expansion, len(r.st.Criteria))
+	r.run.Knowledge = r.cfg.Knowledge.sources()
+	for ci, c := range r.st.Criteria {
+		exps[ci] = expand(c, r.cfg.Knowledge)
+		if rec := exps[ci].record(c.ID); len(rec.Terms) > 0 {
+			r.run.Expansions = append(r.run.Expansions, rec)
+		}
+	}
 	for ci, c := range r.st.Criteria {
 		if err := ctx.Err(); err != nil {
 			break
 		}
-		picks := frugalPick(ix.Search(criterionQuery(c), r.cfg.PerCriterion*poolFactor), r.cfg.PerCriterion)
+		picks := frugalSelect(ix, exps[ci:ci+1], r.cfg.PerCriterion)[0]
 		for _, h := range picks {
 			ref := r.refs[h.Pos]
 			key := frugalKey(ref.p.ID, c.ID)
@@ -227,7 +237,7 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 				r.run.Skipped++
 				continue
 			}
-			p := frugalProposal(ix, r.cfg, c, ref.p, h, key)
+			p := frugalProposal(ix, r.cfg, c, exps[ci], ref.p, h, key)
 			batch = append(batch, r.event("e-"+key+"-proposal", review.KindProposalAdded, p))
 			r.run.Proposals++
 		}

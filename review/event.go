@@ -294,6 +294,11 @@ type ProposeRun struct {
 	// marked negative (issue 8), drawn with NegativeSeed.
 	Negatives    int   `json:"negatives,omitempty"`
 	NegativeSeed int64 `json:"negative_seed,omitempty"`
+	// Knowledge names the sources of terms a frugal run used ("keyword",
+	// "thesaurus"), and Expansions the words each criterion was searched
+	// with besides its own (issue 19).
+	Knowledge  []string             `json:"knowledge,omitempty"`
+	Expansions []CriterionExpansion `json:"expansions,omitempty"`
 }
 
 // ProposeFailed records a pair the judge could not answer, so that a failure
@@ -368,4 +373,21 @@ func (k Kind) Live() bool {
 		return true
 	}
 	return false
+}
+
+// CriterionExpansion lists the words a frugal run searched for a criterion
+// besides its own: the people's keywords and the thesaurus's synonyms, so
+// that a researcher sees why a link was proposed.
+type CriterionExpansion struct {
+	Criterion string         `json:"criterion"`
+	Terms     []ExpandedTerm `json:"terms,omitempty"`
+}
+
+// ExpandedTerm is one word searched for a criterion besides its own words.
+// In a proposal's provenance, Word is the word as the passage writes it.
+type ExpandedTerm struct {
+	Word   string  `json:"word"`
+	Source string  `json:"source"`         // "keyword" or "thesaurus"
+	From   string  `json:"from,omitempty"` // the criterion's word or the keyword it came from
+	Weight float64 `json:"weight"`
 }

@@ -39,6 +39,10 @@ type Criterion struct {
 	ID          string `json:"id"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
+	// Keywords are words and phrases that the people say signal the
+	// criterion ("avertissement", "rappel à l'ordre"): the frugal proposer
+	// searches for them as for the criterion's own words.
+	Keywords []string `json:"keywords,omitempty"`
 }
 
 // Origin kinds say who proposed a link.
@@ -59,18 +63,21 @@ type Origin struct {
 // Provenance is everything needed to redo a proposal and to question it.
 // Durations are in nanoseconds, as Ollama reports them.
 type Provenance struct {
-	OllamaVersion  string         `json:"ollama_version,omitempty"`
-	Host           string         `json:"host,omitempty"`
-	Model          string         `json:"model,omitempty"`
-	ModelDigest    string         `json:"model_digest,omitempty"`
-	EmbedModel     string         `json:"embed_model,omitempty"`
-	PromptVersion  string         `json:"prompt_version,omitempty"`
-	PromptHash     string         `json:"prompt_hash,omitempty"`
-	SchemaHash     string         `json:"schema_hash,omitempty"`
-	Options        map[string]any `json:"options,omitempty"`
-	Retrieval      *Retrieval     `json:"retrieval,omitempty"`
-	QuoteMatch     string         `json:"quote_match,omitempty"`
-	MatchedTerms   []string       `json:"matched_terms,omitempty"`
+	OllamaVersion string         `json:"ollama_version,omitempty"`
+	Host          string         `json:"host,omitempty"`
+	Model         string         `json:"model,omitempty"`
+	ModelDigest   string         `json:"model_digest,omitempty"`
+	EmbedModel    string         `json:"embed_model,omitempty"`
+	PromptVersion string         `json:"prompt_version,omitempty"`
+	PromptHash    string         `json:"prompt_hash,omitempty"`
+	SchemaHash    string         `json:"schema_hash,omitempty"`
+	Options       map[string]any `json:"options,omitempty"`
+	Retrieval     *Retrieval     `json:"retrieval,omitempty"`
+	QuoteMatch    string         `json:"quote_match,omitempty"`
+	MatchedTerms  []string       `json:"matched_terms,omitempty"`
+	// Expansions are the matched words that are not the criterion's own
+	// (keywords, synonyms), with where each came from.
+	Expansions     []ExpandedTerm `json:"expansions,omitempty"`
 	PromptTokens   int            `json:"prompt_tokens,omitempty"`
 	OutputTokens   int            `json:"output_tokens,omitempty"`
 	TotalDuration  int64          `json:"total_duration_ns,omitempty"`
