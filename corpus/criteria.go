@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +41,12 @@ type criterionAt struct {
 //     any order; description may be missing), then one criterion a row.
 //   - .yaml, .yml, .json: a list of {id, title, description}, or an object
 //     whose "criteria" key holds that list.
+//
+// Each format may give a criterion's keywords, the words that the people
+// say signal it: a line "Mots-clés : a, b" or "Keywords: a, b" under a
+// Markdown heading, a CSV column "keywords" or "mots-clés", a YAML or JSON
+// field "keywords" holding a list or a text; a text is split at commas and
+// semicolons.
 //
 // A duplicate id (both lines are named), an empty id or an empty title is
 // a Problem naming its line (for YAML and JSON, the item's line and index).
@@ -200,11 +207,52 @@ func parseCriteriaMarkdown(path, s string) ([]criterionAt, []Problem) {
 			continue
 		}
 		if cur >= 0 {
+			if kw, ok := keywordLine(trimmed); ok {
+				items[cur].Keywords = append(items[cur].Keywords, splitKeywords(kw)...)
+				continue
+			}
 			desc = append(desc, strings.TrimRight(line, " \t"))
 		}
 	}
 	flush()
 	return items, probs
+}
+
+// keywordPrefix matches a Markdown line that gives a criterion's keywords:
+// "Mots-clés : …" or "Keywords: …", possibly as a list item or in bold.
+var keywordPrefix = regexp.MustCompile(`(?i)^(?:[-*+]\s+)?(?:\*\*|__)?(mots?[- ]cl[ée]s?|keywords?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*`)
+
+// keywordLine returns what follows "Mots-clés :" or "Keywords:" on a line.
+func keywordLine(line string) (string, bool) {
+	m := keywordPrefix.FindStringIndex(line)
+	if m == nil {
+		return "", false
+	}
+	return line[m[1]:], true
+}
+
+// splitKeywords splits a list of keywords at commas and semicolons,
+// trimming spaces and leaving out empty and repeated ones: the people write
+// "avertissement, rappel à l'ordre ; médiation".
+func splitKeywords(s string) []string {
+	var out []string
+	for _, k := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		k = oneLine(k)
+		if k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// isKeywordsKey reports whether a CSV header, YAML key or JSON key names
+// the keywords: "keywords" or "mots-clés" (with or without accent or dash).
+func isKeywordsKey(k string) bool {
+	switch strings.ToLower(strings.TrimSpace(k)) {
+	case "keywords", "keyword", "mots-clés", "mots-cles", "mots clés", "mots cles", "motsclés", "motscles":
+		return true
+	}
+	return false
 }
 
 // unwrap joins the lines of a Markdown paragraph with spaces, as Markdown
@@ -260,9 +308,12 @@ func parseCriteriaCSV(path, s string) ([]criterionAt, []Problem) {
 	if err != nil {
 		return nil, []Problem{csvProblem(path, err)}
 	}
-	col := map[string]int{"id": -1, "title": -1, "description": -1}
+	col := map[string]int{"id": -1, "title": -1, "description": -1, "keywords": -1}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
+		if isKeywordsKey(h) {
+			h = "keywords"
+		}
 		if j, ok := col[h]; ok && j < 0 {
 			col[h] = i
 		}
@@ -295,7 +346,8 @@ func parseCriteriaCSV(path, s string) ([]criterionAt, []Problem) {
 			}
 			return ""
 		}
-		items = append(items, criterionAt{Criterion: review.Criterion{ID: field("id"), Title: field("title"), Description: field("description")}, line: line})
+		items = append(items, criterionAt{Criterion: review.Criterion{ID: field("id"), Title: field("title"), Description: field("description"),
+			Keywords: splitKeywords(field("keywords"))}, line: line})
 	}
 	return items, probs
 }
@@ -352,6 +404,16 @@ func parseCriteriaYAML(path, s string) ([]criterionAt, []Problem) {
 		c := criterionAt{line: it.Line, index: i + 1}
 		for k := 0; k+1 < len(it.Content); k += 2 {
 			key, val := it.Content[k].Value, it.Content[k+1]
+			if isKeywordsKey(key) && val.Kind == yaml.SequenceNode {
+				for _, v := range val.Content {
+					if v.Kind != yaml.ScalarNode {
+						probs = append(probs, Problem{File: path, Line: v.Line, Reason: fmt.Sprintf("criterion #%d: each keyword must be text", i+1)})
+						continue
+					}
+					c.Keywords = append(c.Keywords, splitKeywords(v.Value)...)
+				}
+				continue
+			}
 			if val.Kind != yaml.ScalarNode {
 				probs = append(probs, Problem{File: path, Line: val.Line, Reason: fmt.Sprintf("criterion #%d: %s must be text", i+1, key)})
 				continue
@@ -363,6 +425,10 @@ func parseCriteriaYAML(path, s string) ([]criterionAt, []Problem) {
 				c.Title = val.Value
 			case "description":
 				c.Description = val.Value
+			default:
+				if isKeywordsKey(key) {
+					c.Keywords = append(c.Keywords, splitKeywords(val.Value)...)
+				}
 			}
 		}
 		items = append(items, c)
@@ -463,6 +529,16 @@ func parseCriteriaJSON(path, s string) ([]criterionAt, []Problem) {
 		}
 		c := criterionAt{line: line, index: i}
 		for k, v := range raw {
+			if list, ok := v.([]any); ok && isKeywordsKey(k) {
+				for _, e := range list {
+					if w, ok := e.(string); ok {
+						c.Keywords = append(c.Keywords, splitKeywords(w)...)
+					} else {
+						probs = append(probs, Problem{File: path, Line: line, Reason: fmt.Sprintf("criterion #%d: each keyword must be text", i)})
+					}
+				}
+				continue
+			}
 			var text string
 			switch v := v.(type) {
 			case string:
@@ -481,6 +557,10 @@ func parseCriteriaJSON(path, s string) ([]criterionAt, []Problem) {
 				c.Title = text
 			case "description":
 				c.Description = text
+			default:
+				if isKeywordsKey(k) {
+					c.Keywords = append(c.Keywords, splitKeywords(text)...)
+				}
 			}
 		}
 		items = append(items, c)
