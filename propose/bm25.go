@@ -21,6 +21,7 @@ const (
 // read, so Search may be called from several goroutines.
 type Index struct {
 	ids   []string
+	docs  []string // each passage's document, for the frugal budget per document
 	lens  []int32
 	avg   float64
 	post  map[string][]posting
@@ -47,11 +48,13 @@ type Hit struct {
 func NewIndex(passages []review.Passage) *Index {
 	ix := &Index{post: map[string][]posting{}}
 	ix.ids = make([]string, len(passages))
+	ix.docs = make([]string, len(passages))
 	ix.lens = make([]int32, len(passages))
 	var sum int64
 	tf := map[string]int32{}
 	for i, p := range passages {
 		ix.ids[i] = p.ID
+		ix.docs[i] = p.Document
 		clear(tf)
 		n := int32(0)
 		analyze(p.Text, func(t token) { tf[t.term]++; n++ })

@@ -25,10 +25,15 @@ const (
 	// gets; a criterion where a few passages stand out gets fewer. See
 	// BENCHMARKS.md, "propose: the cost of the AI step".
 	DefaultPerCriterion = 12
-	// DefaultFrugalPerCriterion is how many lexical proposals each criterion
-	// gets without a model: with no judge to filter them, every one reaches
-	// the group, and a meeting cannot review hundreds.
-	DefaultFrugalPerCriterion = 4
+	// DefaultFrugalPerCriterion bounds the lexical proposals of a criterion
+	// without a model. The frugal budget's rule is one passage per document
+	// and criterion, the best, when it matches well enough (frugalSelect):
+	// a criterion gets as many proposals as documents speak of it, and on a
+	// large corpus at most this many, the best, since with no judge to
+	// filter them every one reaches the group and a meeting cannot review
+	// hundreds. On the sample (7 documents) the cap does not bind: 0.90
+	// proposals per criterion and document, recall 0.82 (BENCHMARKS.md).
+	DefaultFrugalPerCriterion = 12
 	DefaultNumCtx             = 4096
 	DefaultSeed               = 42
 	// DefaultPowerWatts is a laptop's draw under load, for the energy estimate.
@@ -55,10 +60,14 @@ const (
 type Config struct {
 	Model        string // default "qwen3:4b"
 	EmbedModel   string // "" = lexical retrieval only; e.g. "bge-m3"
-	PerCriterion int    // candidates judged per criterion, default 12 (4 in frugal mode)
+	PerCriterion int    // candidates judged per criterion, default 12 (frugal: at most, one a document)
 	// Knowledge says which sources of words beside the criterion's own a
 	// frugal run leaves out (the zero value uses them all).
-	Knowledge   Knowledge
+	Knowledge Knowledge
+	// Keywords adds, per criterion ID, keywords to those the criteria file
+	// gave at `revue init`: a facilitator may add some between two runs.
+	// The run records them with its expansions.
+	Keywords    map[string][]string
 	Parallel    int           // concurrent judge calls per host, default 1
 	Hosts       []string      // default: from OLLAMA_HOST, else http://127.0.0.1:11434
 	Frugal      bool          // no model at all: lexical proposals

@@ -26,6 +26,10 @@ const (
 	weightThesaurus = 0.35
 )
 
+// thesaurusMinSeeds is how many distinct words of a criterion (or of its
+// keywords) must list a synonym for it to be searched.
+const thesaurusMinSeeds = 2
+
 // Knowledge says which sources of terms a frugal run leaves out; the zero
 // value uses them all. Leaving one out serves to measure what it adds.
 type Knowledge struct {
@@ -114,11 +118,31 @@ func expand(c review.Criterion, k Knowledge) *expansion {
 		}
 	}
 	if !k.NoThesaurus {
+		// A synonym counts only when several of the criterion's words lead
+		// to it: the thesaurus merges every sense of a word, and the sense
+		// the criterion means is the one its other words share.
+		type reach struct {
+			t     queryTerm
+			seeds map[string]bool
+		}
+		found := map[string]*reach{}
+		var order []string
 		for _, s := range seeds {
 			for _, w := range lexicon.Synonyms(s.term) {
 				analyze(w, func(t token) {
-					e.add(queryTerm{term: t.term, weight: weightThesaurus * s.weight, source: SourceThesaurus, word: t.surface, from: s.word})
+					r := found[t.term]
+					if r == nil {
+						r = &reach{t: queryTerm{term: t.term, weight: weightThesaurus * s.weight, source: SourceThesaurus, word: t.surface, from: s.word}, seeds: map[string]bool{}}
+						found[t.term] = r
+						order = append(order, t.term)
+					}
+					r.seeds[s.term] = true
 				})
+			}
+		}
+		for _, term := range order {
+			if r := found[term]; len(r.seeds) >= thesaurusMinSeeds {
+				e.add(r.t)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -33,10 +34,13 @@ const frugalKeyVersion = "frugal/1"
 // criterion terms, and a score at least this share of the criterion's best,
 // so that a passage sharing one common word is not put before the group.
 const (
-	frugalMinTerms   = 2
-	frugalMinShare   = 0.35
-	frugalQuoteRunes = 280
-	frugalShownTerms = 6
+	frugalMinTerms = 2
+	frugalMinShare = 0.35
+	// frugalPerDocument is how many passages of one document a criterion
+	// gets at most: the best one (see frugalSelect).
+	frugalPerDocument = 1
+	frugalQuoteRunes  = 280
+	frugalShownTerms  = 6
 	// frugalFullSentence is the number of words from which a line counts
 	// as a full sentence when choosing the quote.
 	frugalFullSentence = 8
@@ -56,47 +60,46 @@ func frugalConfidence(score float64) float64 {
 	return math.Round(100*score/(score+confidenceScale)) / 100
 }
 
-// frugalPick keeps the hits worth proposing without a judge: at most k,
-// each matching criterion terms worth at least frugalMinTerms own words
-// (a synonym counts for its weight), and scoring at least frugalMinShare
-// of the criterion's best.
-func frugalPick(hits []Hit, k int, weight map[string]float64) []Hit {
-	var out []Hit
-	for _, h := range hits {
-		if len(out) == k {
-			break
-		}
-		if matchedWeight(h.Terms, weight) < frugalMinTerms || h.Score < frugalMinShare*hits[0].Score {
-			continue
-		}
-		out = append(out, h)
-	}
-	return out
-}
-
-// matchedWeight sums the weights of matched terms (1 each without weights).
+// matchedWeight sums the weights of matched terms.
 func matchedWeight(terms []string, weight map[string]float64) float64 {
 	n := 0.0
 	for _, t := range terms {
-		if weight == nil {
-			n++
-		} else {
-			n += weight[t]
-		}
+		n += weight[t]
 	}
 	return n
 }
 
-// frugalSelect searches every criterion with its expansion and keeps, for
-// each, the hits worth proposing (at most k).
-func frugalSelect(ix *Index, exps []*expansion, k int) [][]Hit {
+// frugalSelect chooses the lexical proposals of every criterion by the
+// frugal budget's rule: in each document, the passage that best matches
+// the criterion (perDoc of them), when it holds criterion terms worth at
+// least frugalMinTerms of the criterion's own words (a synonym counts for
+// its weight) and scores at least frugalMinShare of the criterion's best;
+// at most k for a criterion in all, the best first. A group reads a
+// criterion document by document: one passage each is what a person
+// looking for the criterion would point at, and a criterion gets as many
+// proposals as there are documents that speak of it, not a fixed number.
+func frugalSelect(ix *Index, exps []*expansion, perDoc, k int) [][]Hit {
 	out := make([][]Hit, len(exps))
 	for i, e := range exps {
 		terms, w := e.weights(ix)
-		out[i] = frugalPick(ix.search(terms, w, k*poolFactor), k, w)
+		hits := ix.search(terms, w, ix.total)
+		n := map[string]int{}
+		for _, h := range hits {
+			if len(out[i]) == k {
+				break
+			}
+			if matchedWeight(h.Terms, w) < frugalMinTerms || h.Score < frugalMinShare*hits[0].Score || n[ix.docs[h.Pos]] >= perDoc {
+				continue
+			}
+			n[ix.docs[h.Pos]]++
+			out[i] = append(out[i], h)
+		}
 	}
 	return out
 }
+
+// listMarker matches the marker of a list item at the start of a line.
+var listMarker = regexp.MustCompile(`^(?:[-*+•–—]|\d{1,3}[.)])\s+`)
 
 // span is a part of a text, in bytes.
 type span struct{ start, end int }
@@ -109,6 +112,10 @@ func sentences(text string) []span {
 	emit := func(end int) {
 		s := text[start:end]
 		l := len(s) - len(strings.TrimLeftFunc(s, unicode.IsSpace))
+		// A list's marker is not part of the quote.
+		if m := listMarker.FindStringIndex(s[l:]); m != nil {
+			l += m[1]
+		}
 		r := len(strings.TrimRightFunc(s, unicode.IsSpace))
 		if r > l {
 			out = append(out, span{start + l, start + r})
@@ -180,7 +187,9 @@ func quoteSpan(text string, toks []token, want map[string]float64) span {
 		if utf8.RuneCountInString(text[joined.start:joined.end]) > frugalPairRunes {
 			continue
 		}
-		if v, _ := score(joined); v-v0 > pairGain {
+		// The neighbour must bring a third of the best sentence's weight:
+		// one weak synonym does not make a quote twice as long.
+		if v, _ := score(joined); v-v0 > pairGain && v-v0 >= v0/3 {
 			pair, pairGain = joined, v-v0
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -219,6 +220,9 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 	exps := make([]*expansion, len(r.st.Criteria))
 	r.run.Knowledge = r.cfg.Knowledge.sources()
 	for ci, c := range r.st.Criteria {
+		if extra := r.cfg.Keywords[c.ID]; len(extra) > 0 {
+			c.Keywords = append(slices.Clip(c.Keywords), extra...)
+		}
 		exps[ci] = expand(c, r.cfg.Knowledge)
 		if rec := exps[ci].record(c.ID); len(rec.Terms) > 0 {
 			r.run.Expansions = append(r.run.Expansions, rec)
@@ -228,7 +232,7 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 		if err := ctx.Err(); err != nil {
 			break
 		}
-		picks := frugalSelect(ix, exps[ci:ci+1], r.cfg.PerCriterion)[0]
+		picks := frugalSelect(ix, exps[ci:ci+1], frugalPerDocument, r.cfg.PerCriterion)[0]
 		for _, h := range picks {
 			ref := r.refs[h.Pos]
 			key := frugalKey(ref.p.ID, c.ID)

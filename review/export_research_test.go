@@ -50,6 +50,19 @@ func researchTrace(t *testing.T) *trace {
 		Origin: Origin{Kind: OriginModel, Name: "qwen3:4b"}})
 	tr.add("run", sys, KindProposeRun, ProposeRun{Mode: "model", Model: "qwen3:4b", Hosts: []string{"localhost"}, Started: t0, Finished: t0.Add(90 * time.Second),
 		Criteria: 2, Passages: 2, Pairs: 4, Calls: 4, Proposals: 2, PromptTokens: 3000, OutputTokens: 200, ModelNanos: 6e9, PowerWatts: 30, EnergyWh: 0.75})
+	// A criterion with the people's keywords, a frugal run that searched
+	// them and a synonym, and its proposal naming what it matched.
+	tr.add("c3", sys, KindCriterionAdded, Criterion{ID: "C3", Title: "Sanctions graduées", Description: "D'abord un rappel.",
+		Keywords: []string{"avertissement", "rappel à l'ordre"}})
+	expanded := []ExpandedTerm{{Word: "avertissement", Source: "keyword", From: "avertissement", Weight: 1},
+		{Word: "contravention", Source: "thesaurus", From: "sanctions", Weight: 0.35}}
+	tr.add("p4", sys, KindProposalAdded, Proposal{ID: "P4", Document: docSHA, Passage: "0123456789ab-p1", Criterion: "C3",
+		Statement: "Le passage parle de « avertissement », un mot-clé donné pour lui.", Quote: "Les règles", QuoteStart: 0, QuoteEnd: 10, Confidence: 0.4,
+		Origin: Origin{Kind: OriginLexical, Name: "bm25", Provenance: &Provenance{PromptVersion: "frugal/2", MatchedTerms: []string{"avertissement"},
+			Expansions: expanded[:1]}}})
+	tr.add("frugal", sys, KindProposeRun, ProposeRun{Mode: "lexical", Started: t0, Finished: t0.Add(time.Second), Criteria: 3, Passages: 2,
+		Pairs: 1, Proposals: 1, Knowledge: []string{"criterion", "keyword", "thesaurus"},
+		Expansions: []CriterionExpansion{{Criterion: "C3", Terms: expanded}}})
 	tr.add("fail", sys, KindProposeFailed, ProposeFailed{Passage: "0123456789ab-p1", Criterion: "C1", Model: "qwen3:4b", Reason: "timeout", Attempts: 2})
 	tr.add("judged", sys, KindPairJudged, PairJudged{Key: "k-p2-c1", Passage: "0123456789ab-p2", Criterion: "C1", Relevant: false, Answer: `{"relevant":false}`})
 
@@ -498,6 +511,8 @@ func TestSchemaChecksEachKindsData(t *testing.T) {
         "fro"`},
 		{"unknown verdict", `"verdict": "accept"`, `"verdict": "maybe"`},
 		{"unknown kind", `"kind": "pane.opened"`, `"kind": "pane.closed"`},
+		{"unknown source of an expansion", `"source": "thesaurus"`, `"source": "wordnet"`},
+		{"keywords not a list", `"keywords": [`, `"keywords": "avertissement", "x": [`},
 	} {
 		if !bytes.Contains(base, []byte(tc.from)) {
 			t.Fatalf("%s: %q is not in the export", tc.name, tc.from)
