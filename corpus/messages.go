@@ -57,6 +57,7 @@ var French = [][2]string{
 	{"at line {}", "à la ligne {}"},
 	{"as criterion #{}", "par le critère n° {}"},
 	{"criterion #{} is not an object with id, title and description", "le critère n° {} n'est pas un objet avec id, title et description"},
+	{"criterion #{}: each keyword must be text", "critère n° {} : chaque mot-clé doit être du texte"},
 	{"criterion #{}: {} must be text", "critère n° {} : {} doit être du texte"},
 	{"criterion #{}: ", "critère n° {} : "},
 	{`heading {} has no id: write "## ID — Title"`, "le titre {} n'a pas d'identifiant : écrivez « ## ID — Titre »"},

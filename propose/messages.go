@@ -22,6 +22,7 @@ var French = [][2]string{
 	{"budget share {}: give a share of the best score between 0 and 1 (0 = fixed budget)", "part du budget {} : donnez une part du meilleur score entre 0 et 1 (0 = budget fixe)"},
 	{`--negatives {}: give how many "no link" answers to show the group, 0 or more`, "--negatives {} : donnez combien de réponses « pas de lien » montrer au groupe, 0 ou plus"},
 	{"answer cut after {} tokens by num_predict {} (done_reason length)", "réponse coupée après {} tokens par num_predict {} (done_reason length)"},
+	{"keywords given for criterion {}, which session {} does not have: check the criterion's ID", "mots-clés donnés pour le critère {}, que la séance {} n'a pas : vérifiez l'ID du critère"},
 	{"--per-criterion {}: give a positive number of passages per criterion", "--per-criterion {} : donnez un nombre positif de passages par critère"},
 	{"--parallel {}: give a positive number of concurrent calls per Ollama host", "--parallel {} : donnez un nombre positif d'appels simultanés par machine Ollama"},
 	{"num_ctx {}: the prompt alone needs about 1,000 tokens; use 4096 or more", "num_ctx {} : le prompt seul demande environ 1 000 tokens ; utilisez 4096 ou plus"},

@@ -107,6 +107,11 @@ func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.E
 		Parallel: cfg.Parallel, EstimateNanos: int64(cfg.Estimate),
 	}
 	if cfg.Frugal {
+		for id := range cfg.Keywords {
+			if _, ok := st.Criterion(id); !ok {
+				return review.ProposeRun{}, fmt.Errorf("keywords given for criterion %q, which session %q does not have: check the criterion's ID", id, st.Name)
+			}
+		}
 		r.run.Mode, r.run.Model, r.run.EmbedModel, r.run.Parallel = review.OriginLexical, "", "", 0
 		r.rapl = openRAPL(cfg.PowercapDir)
 		return r.frugal(ctx, NewIndex(texts))

@@ -137,7 +137,7 @@ func TestExampleCriteria(t *testing.T) {
 				t.Fatalf("%d criteria, want 4: %+v", len(cs), cs)
 			}
 			for i, c := range cs {
-				if c.ID != "C"+string(rune('1'+i)) || c.Title == "" || c.Description == "" {
+				if c.ID != "C"+string(rune('1'+i)) || c.Title == "" || c.Description == "" || len(c.Keywords) < 4 {
 					t.Errorf("criterion %d = %+v", i, c)
 				}
 				// The comments explain the format: none of them may leak

@@ -184,7 +184,7 @@ func TestDemoSessionIsMadeOnce(t *testing.T) {
 			examples++
 			continue
 		}
-		if !strings.Contains(p.Statement, "Mots du critère dans ce passage") {
+		if !strings.Contains(p.Statement, "Le passage (") {
 			t.Fatalf("a French demo proposal says %q", p.Statement)
 		}
 	}
@@ -272,5 +272,54 @@ func TestSecondCreationRefused(t *testing.T) {
 	}
 	if events, _ := st.Replay(ctx, "atelier"); len(events) != len(first) {
 		t.Fatalf("the session has %d events, want %d", len(events), len(first))
+	}
+}
+
+// TestProposeKeywords checks `revue propose --frugal --keywords FILE`: the
+// keywords of a criteria file written after `init` bring proposals for a
+// criterion that had none, earlier proposals are not made twice, and a bad
+// file or an unknown criterion stops the run with one sentence.
+func TestProposeKeywords(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	notes := []string{
+		write("ag.md", "# AG du jardin\n\nCompte rendu de l'assemblée générale du 12 mars. Chaque adhérent a voté la charte d'arrosage après un tour de parole. La proposition de Karim a été amendée puis adoptée par consensus.\n"),
+		write("fablab.md", "# Soirée du fablab\n\nLes usagers ont réécrit le fonctionnement des machines pendant trois soirées ouvertes. Un questionnaire a permis aux absents de donner leur avis sur chaque proposition avant le vote.\n"),
+		write("repair.md", "# Repair café\n\nLes outils sont rangés dans la cabane. Le café est offert aux visiteurs, et la prochaine permanence aura lieu samedi.\n"),
+	}
+	criteria := write("criteres.md", "## C3 — Décider ensemble des règles\nLes personnes concernées par les règles participent à leur élaboration et peuvent les faire évoluer.\n")
+	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, notes...)...); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal"); code != 0 || !strings.Contains(out, "0 new") {
+		t.Fatalf("without keywords: %d %s %s", code, out, errs)
+	}
+	withKeywords := write("mots-cles.md", "## C3 — Décider ensemble des règles\nMots-clés : assemblée générale, vote, avis, proposition, consensus\n")
+	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal", "--keywords", withKeywords); code != 0 || !strings.Contains(out, "2 new") {
+		t.Fatalf("with keywords: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal", "--keywords", withKeywords); code != 0 || !strings.Contains(out, "0 new") || !strings.Contains(out, "2 done before") {
+		t.Fatalf("again: %d %s %s", code, out, errs)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--keywords", withKeywords}, 2, "add --frugal"},
+		{[]string{"--frugal", "--keywords", write("autre.md", "## C9 — Autre\nMots-clés : x\n")}, 1, `criterion "C9", which session "atelier" does not have`},
+		{[]string{"--frugal", "--keywords", criteria}, 1, "no keyword in this file"},
+		{[]string{"--frugal", "--keywords", filepath.Join(dir, "absent.md")}, 1, "absent.md"},
+	} {
+		code, _, errs := revue(t, data, append([]string{"propose", "atelier"}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: %d %q, want %d and %q", tc.args, code, errs, tc.code, tc.want)
+		}
 	}
 }

@@ -13,16 +13,18 @@ import (
 	"github.com/charmbracelet/x/term"
 	flag "github.com/spf13/pflag"
 
+	"github.com/coopdescommuns/revue/corpus"
 	"github.com/coopdescommuns/revue/propose"
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // proposeCommand is `revue propose`: links proposed by a local model or,
 // with --frugal, by lexical retrieval, their cost said before it is paid.
-var proposeCommand = command{name: "propose", args: "NAME [--frugal] [--model M] [--embed-model E] [--dry-run] [--negatives N] [--yes] [--per-criterion K] [--parallel P] [--ollama URL]...",
+var proposeCommand = command{name: "propose", args: "NAME [--frugal [--keywords FILE]] [--model M] [--embed-model E] [--dry-run] [--negatives N] [--yes] [--per-criterion K] [--parallel P] [--ollama URL]...",
 	summary: [2]string{"faire proposer des liens par un modèle local (Ollama), ou sans modèle avec --frugal",
 		"have a local model (Ollama) propose links, or no model with --frugal"},
-	example: "revue propose atelier --model qwen3:4b --embed-model bge-m3\nrevue propose atelier --dry-run",
+	example: "revue propose atelier --model qwen3:4b --embed-model bge-m3\nrevue propose atelier --dry-run\nrevue propose atelier --frugal --keywords criteres.md",
 	flags:   proposeFlags}
 
 func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
@@ -30,7 +32,8 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	fs.BoolVar(&cfg.Frugal, "frugal", false, a.t("sans aucun modèle : propositions lexicales (BM25), origine « lexical »", "no model at all: lexical proposals (BM25), origin \"lexical\""))
 	fs.StringVar(&cfg.Model, "model", propose.DefaultModel, a.t("modèle Ollama qui juge", "Ollama judge model"))
 	fs.StringVar(&cfg.EmbedModel, "embed-model", "", a.t("modèle Ollama d'embeddings pour une recherche hybride, par exemple bge-m3 (par défaut : recherche lexicale seule)", "Ollama embedding model for hybrid retrieval, e.g. bge-m3 (default: lexical retrieval only)"))
-	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf(a.t("passages jugés par critère (par défaut %d, %d avec --frugal)", "passages judged per criterion (default %d, %d with --frugal)"), propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
+	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf(a.t("passages jugés par critère (par défaut %d ; avec --frugal : le meilleur passage de chaque document, %d au plus)", "passages judged per criterion (default %d; with --frugal: the best passage of each document, at most %d)"), propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
+	keywords := fs.String("keywords", "", a.t("avec --frugal : un fichier de critères (.md, .csv, .yaml, .json) dont les mots-clés s'ajoutent, critère par critère (même ID), à ceux de la séance ; les liens déjà proposés ne le sont pas deux fois", "with --frugal: a criteria file (.md, .csv, .yaml, .json) whose keywords are added, criterion by criterion (same ID), to the session's; links already proposed are not proposed twice"))
 	fs.IntVar(&cfg.Parallel, "parallel", 1, a.t("appels simultanés par machine Ollama (il lui faut autant de OLLAMA_NUM_PARALLEL ; sur un processeur sans GPU, 2 ne va pas plus vite que 1)", "concurrent judge calls per Ollama host (it needs as many OLLAMA_NUM_PARALLEL; on a CPU without a GPU, 2 is no faster than 1)"))
 	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, a.t("adresse d'Ollama, répétable pour répartir le travail (par défaut $OLLAMA_HOST, sinon ", "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else ")+propose.DefaultHost+")")
 	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
@@ -47,10 +50,43 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			return usagef("--negatives %d: %s", *negatives, a.t("donnez un nombre positif de paires", "give a positive number of pairs"))
 		}
 		cfg.Negatives = *negatives
+		if *keywords != "" {
+			if !cfg.Frugal {
+				return usagef("--keywords %s: %s", *keywords, a.t("les mots-clés servent la proposition sans modèle : ajoutez --frugal", "keywords serve the proposer without a model: add --frugal"))
+			}
+			kw, err := a.readKeywords(*keywords)
+			if err != nil {
+				return err
+			}
+			cfg.Keywords = kw
+		}
 		cfg.Lang = a.lang
 		cfg.EmbedCache = filepath.Join(a.data, "embeddings")
 		return a.withSession(name, func(s *sessionStore) error { return a.propose(ctx, s, cfg, *dryRun, *yes) })
 	}
+}
+
+// readKeywords reads the keywords of a criteria file, per criterion ID. A
+// problem of the file (its line named) stops the run before anything is
+// proposed.
+func (a *app) readKeywords(path string) (map[string][]string, error) {
+	crit, probs := corpus.ReadCriteria(path)
+	if len(probs) > 0 {
+		for _, p := range probs {
+			fmt.Fprintln(a.stderr, sanitize.Line(a.localize(p)))
+		}
+		return nil, fmt.Errorf(a.t("--keywords %s : %d problème(s) dans ce fichier de critères ; rien n'a été proposé", "--keywords %s: %d problem(s) in this criteria file; nothing was proposed"), path, len(probs))
+	}
+	kw := map[string][]string{}
+	for _, c := range crit {
+		if len(c.Keywords) > 0 {
+			kw[c.ID] = c.Keywords
+		}
+	}
+	if len(kw) == 0 {
+		return nil, fmt.Errorf(a.t("--keywords %s : aucun mot-clé dans ce fichier ; écrivez « Mots-clés : … » sous la description d'un critère", "--keywords %s: no keyword in this file; write \"Keywords: …\" under a criterion's description"), path)
+	}
+	return kw, nil
 }
 
 // propose runs propose on an open session: the cost said and confirmed
