@@ -178,6 +178,8 @@ func FuzzReadCriteria(f *testing.F) {
 	f.Add([]byte("## C1 —\n## — x\n## C1 – y\n"))
 	f.Add([]byte("\xef\xbb\xbfid,title\n\"C1\",\"a\"\"b\"\n,\n"))
 	f.Add([]byte("\xff\xfe#\x00#\x00"))
+	f.Add([]byte("## C1 — A\nMots-clés : a, b ;; c,\n- **Keywords:** d\n"))
+	f.Add([]byte("id,title,mots-clés\nC1,A,\"a, b; ,c\"\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, name := range []string{"c.md", "c.csv"} {
 			crit, probs := parseCriteria(name, b)
@@ -190,6 +192,11 @@ func FuzzReadCriteria(f *testing.F) {
 			for _, c := range crit {
 				if c.ID == "" || c.Title == "" || seen[c.ID] {
 					t.Fatalf("criterion %+v invalid or duplicated", c)
+				}
+				for _, k := range c.Keywords {
+					if k == "" || k != strings.TrimSpace(k) || strings.ContainsAny(k, "\n,;") {
+						t.Fatalf("criterion %s: keyword %q not split or trimmed", c.ID, k)
+					}
 				}
 				seen[c.ID] = true
 			}
