@@ -96,13 +96,26 @@ func dossierHTML(t *testing.T, opt Options) []byte {
 	return buf.Bytes()
 }
 
+// pages are the HTML files the browser checks look at: the dossier in
+// both languages, with and without names and rejected links, and the
+// report's page.
+func pages(t *testing.T) map[string][]byte {
+	return map[string][]byte{
+		"dossier-fr": dossierHTML(t, Options{}),
+		"dossier-en": dossierHTML(t, Options{Lang: "en", Names: true, IncludeRejected: true}),
+		"report-fr":  reportHTML(t, "fr"),
+	}
+}
+
 // TestHTMLAsksNoServer reads the page as a browser would fetch it: no
 // script, stylesheet, image, font or frame from anywhere.
 func TestHTMLAsksNoServer(t *testing.T) {
-	page := string(dossierHTML(t, Options{}))
-	for _, re := range []string{`(?i)<(script|link|img|iframe|object|embed|video|audio|source)\b`, `(?i)\bsrc=`, `(?i)url\(`, `(?i)@import`} {
-		if m := regexp.MustCompile(re).FindString(page); m != "" {
-			t.Errorf("the page would load something: %q", m)
+	for name, b := range pages(t) {
+		page := string(b)
+		for _, re := range []string{`(?i)<(script|link|img|iframe|object|embed|video|audio|source)\b`, `(?i)\bsrc=`, `(?i)url\(`, `(?i)@import`} {
+			if m := regexp.MustCompile(re).FindString(page); m != "" {
+				t.Errorf("%s would load something: %q", name, m)
+			}
 		}
 	}
 }
@@ -157,8 +170,8 @@ window.addEventListener('load', function () {
 // TestHTMLHasNoSidewaysScroll measures the dossier at 390 px (a phone)
 // and 1280 px, in chromium: the content is never wider than the screen.
 func TestHTMLHasNoSidewaysScroll(t *testing.T) {
-	for _, opt := range []Options{{}, {Lang: "en", Names: true, IncludeRejected: true}} {
-		src := html.EscapeString(string(dossierHTML(t, opt)))
+	for name, b := range pages(t) {
+		src := html.EscapeString(string(b))
 		page := writeFile(t, "probe.html", []byte(strings.ReplaceAll(probe, "%s", src)))
 		dom := chromium(t, "--window-size=1400,1000", "--virtual-time-budget=10000", "--dump-dom", "file://"+page)
 		widths := map[string][2]int{}
@@ -167,11 +180,11 @@ func TestHTMLHasNoSidewaysScroll(t *testing.T) {
 		}
 		for id, w := range widths {
 			if w[1] == 0 || w[0] > w[1] {
-				t.Errorf("%s: content %d px wide in a %d px viewport: it scrolls sideways", id, w[0], w[1])
+				t.Errorf("%s, %s: content %d px wide in a %d px viewport: it scrolls sideways", name, id, w[0], w[1])
 			}
 		}
 		if len(widths) != 2 {
-			t.Errorf("measured %v", widths)
+			t.Errorf("%s: measured %v", name, widths)
 		}
 	}
 }
@@ -180,8 +193,7 @@ func TestHTMLHasNoSidewaysScroll(t *testing.T) {
 // serious or critical violation.
 func TestHTMLAccessibility(t *testing.T) {
 	axe := axeScript(t)
-	for _, opt := range []Options{{}, {Lang: "en", Names: true, IncludeRejected: true}} {
-		page := dossierHTML(t, opt)
+	for name, page := range pages(t) {
 		run := `<script>` + string(axe) + `</script><script>
 axe.run(document, {resultTypes: ['violations']}).then(function (r) {
   document.body.setAttribute('data-axe', JSON.stringify(r.violations.map(function (v) {
@@ -200,9 +212,9 @@ axe.run(document, {resultTypes: ['violations']}).then(function (r) {
 		}
 		for _, v := range violations {
 			if v.Impact == "serious" || v.Impact == "critical" {
-				t.Errorf("axe: %s (%s): %s, e.g. %v", v.ID, v.Impact, v.Help, v.Nodes)
+				t.Errorf("%s: axe: %s (%s): %s, e.g. %v", name, v.ID, v.Impact, v.Help, v.Nodes)
 			} else {
-				t.Logf("axe: %s (%s): %s", v.ID, v.Impact, v.Help)
+				t.Logf("%s: axe: %s (%s): %s", name, v.ID, v.Impact, v.Help)
 			}
 		}
 	}

@@ -106,6 +106,13 @@ func workshop() []review.Event {
 	}
 	add("join-Dede", dede, review.KindParticipantJoin, review.JoinData{Terminal: "xterm"})
 	vote := func(id string, a review.Actor, kind review.Kind, v review.VoteData) { add(id, a, kind, v) }
+	// What Bruno and Chloé saw before voting on p1 and p2.
+	for _, a := range []review.Actor{bruno, chloe} {
+		for _, pid := range []string{"p1", "p2"} {
+			add("seen-"+a.Name+pid, a, review.KindExposure, review.Exposure{Proposal: pid, From: t, To: t.Add(40 * time.Second),
+				State: review.ExposureActive, End: review.EndMoved, Following: true})
+		}
+	}
 	// p1: accepted as proposed, 2 for and 1 against.
 	vote("p1-b", bruno, review.KindVoteCast, review.VoteData{Proposal: "p1", Verdict: review.Accept})
 	vote("p1-c", chloe, review.KindVoteCast, review.VoteData{Proposal: "p1", Verdict: review.Accept})

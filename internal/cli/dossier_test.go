@@ -54,3 +54,22 @@ func TestDossierCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestReportHTML(t *testing.T) {
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
+		t.Fatalf("init: %s", errs)
+	}
+	path := filepath.Join(t.TempDir(), "figures.html")
+	if code, _, errs := revue(t, data, "report", "atelier", "--html", "-o", path); code != 0 {
+		t.Fatalf("report --html: %d %s", code, errs)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "<svg ") || !strings.Contains(string(b), "Figures of the session atelier") {
+		t.Fatalf("report --html wrote %.300s (%v)", b, err)
+	}
+	if code, out, _ := revue(t, data, "report", "atelier"); code != 0 || strings.Contains(out, "<html") || !strings.Contains(out, "Progress") {
+		t.Errorf("report without --html: %d %.200s", code, out)
+	}
+}

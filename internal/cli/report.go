@@ -2,20 +2,24 @@ package cli
 
 import (
 	"context"
+	"io"
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/coopdescommuns/revue/dossier"
 	"github.com/coopdescommuns/revue/review"
 )
 
 // reportCommand is `revue report`: a session's figures, from its trace.
-var reportCommand = command{name: "report", args: "NAME [--pseudonymize]",
+var reportCommand = command{name: "report", args: "NAME [--pseudonymize] [--html] [-o FILE]",
 	summary: [2]string{"les chiffres d'une session : avancement, accord, acceptation de l'IA, temps, calcul",
 		"figures of a session: progress, agreement, AI acceptance, time, compute"},
-	example: "revue report atelier\nrevue report atelier --pseudonymize",
+	example: "revue report atelier\nrevue report atelier --pseudonymize\nrevue report atelier --html -o atelier-chiffres.html",
 	flags:   reportFlags}
 
 func reportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+	page := fs.Bool("html", false, a.t("une page HTML autonome avec les figures dessinées (SVG, sans script)", "a self-contained HTML page with the figures drawn (SVG, no script)"))
+	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
 	pseudo := fs.Bool("pseudonymize", false, a.t("nommer les personnes P1, P2… comme les exports pseudonymisés", "name people P1, P2, ... as the pseudonymised exports do"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
@@ -31,7 +35,14 @@ func reportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			if err != nil {
 				return err
 			}
-			return review.WriteReport(a.stdout, f, a.lang)
+			write := func(w io.Writer) error { return review.WriteReport(w, f, a.lang) }
+			if *page {
+				write = func(w io.Writer) error { return dossier.WriteReportHTML(w, f, a.lang) }
+			}
+			if *out == "" {
+				return write(a.stdout)
+			}
+			return writeAtomically(*out, write)
 		})
 	}
 }
