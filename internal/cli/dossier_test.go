@@ -39,6 +39,11 @@ func TestDossierCommand(t *testing.T) {
 	if code, out, _ := revue(t, data, "dossier", "atelier"); code != 0 || !strings.Contains(out, "</html>") {
 		t.Errorf("dossier to stdout: %d", code)
 	}
+	// --lang after the command, as the issue writes it, wins over the
+	// --lang en that revue() puts first.
+	if code, out, _ := revue(t, data, "dossier", "atelier", "--format", "md", "--lang", "fr"); code != 0 || !strings.Contains(out, "# Dossier de la séance atelier") {
+		t.Errorf("dossier --lang fr: %d %.100s", code, out)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
