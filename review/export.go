@@ -33,7 +33,21 @@ var Formats = []string{"json", "jsonl", "csv", "votes", "annotations", "qdpx"}
 // the slice (the payloads they do not rewrite are shared). The head hash is
 // that of the trace as stored, before anything is left out.
 func Export(w io.Writer, events []Event, format string, pseudonymize bool) error {
-	meta := exportMeta{}
+	return ExportWith(w, events, format, ExportOptions{Pseudonymize: pseudonymize})
+}
+
+// ExportOptions are what an export may add to the trace's own content.
+type ExportOptions struct {
+	Pseudonymize bool
+	// Checkpoint is the signed head recorded for this export, written in
+	// the JSON document (checkpoint): the export's own receipt.
+	Checkpoint *Checkpoint
+}
+
+// ExportWith is Export with options.
+func ExportWith(w io.Writer, events []Event, format string, o ExportOptions) error {
+	pseudonymize := o.Pseudonymize
+	meta := exportMeta{checkpoint: o.Checkpoint}
 	if n := len(events); n > 0 {
 		meta.head = events[n-1].Hash
 	}
@@ -71,7 +85,8 @@ type exportMeta struct {
 	head        string
 	withdrawals []Withdrawal
 	study       *Study // standings, conditions and blindness, read before pseudonyms
-	paths       bool   // replace file paths by file names in document.added payloads
+	checkpoint  *Checkpoint
+	paths       bool // replace file paths by file names in document.added payloads
 }
 
 // event is an event as the trace of an export shows it.
@@ -292,6 +307,7 @@ type exportDocumentV2 struct {
 	Compute     exportCompute    `json:"compute"`
 	Withdrawals []Withdrawal     `json:"withdrawals"`
 	HeadHash    string           `json:"head_hash"`
+	Checkpoint  *Checkpoint      `json:"checkpoint"`
 	Trace       []exportEvent    `json:"trace"`
 }
 
@@ -426,6 +442,7 @@ func streamDoc(w *bufio.Writer, st *State, meta exportMeta) error {
 	s.field("compute", exportComputeOf(st))
 	s.field("withdrawals", nonNil(meta.withdrawals))
 	s.field("head_hash", meta.head)
+	s.field("checkpoint", meta.checkpoint)
 	s.key("trace")
 	streamArray(s, st.Events, func(e Event) any { return meta.event(e) })
 	s.close()

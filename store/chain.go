@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/coopdescommuns/revue/review"
 )
 
 // chainTag starts every hashed record, so that a hash of the chain can never
@@ -225,11 +227,19 @@ type VerifyReport struct {
 	// Break is the first event that does not match, nil when the chain
 	// holds from the first event to the head.
 	Break *Break
+	// Summary lists the counts of the summary tables (what `revue
+	// sessions` shows) that disagree with the chain's events, as "events:
+	// summary 12, trace 11": a row deleted or added behind the triggers'
+	// back.
+	Summary []string
+	// Signed is the last signed head the file records for the session,
+	// nil when there is none.
+	Signed *review.Checkpoint
 }
 
 // OK reports whether the file and the session's chain are sound.
 func (r VerifyReport) OK() bool {
-	return len(r.Integrity) == 0 && len(r.Triggers) == 0 && r.Break == nil
+	return len(r.Integrity) == 0 && len(r.Triggers) == 0 && r.Break == nil && len(r.Summary) == 0
 }
 
 // Verify checks the integrity of the whole file (PRAGMA integrity_check,
@@ -275,7 +285,8 @@ func (s *Store) Verify(ctx context.Context, session string) (VerifyReport, error
 			r.Triggers = append(r.Triggers, name)
 		}
 	}
-	err = s.chain(ctx, session, func(seq int64, id, stored, want string) bool {
+	err = s.chain(ctx, session, func(l chainRow) bool {
+		seq, id, stored, want := l.seq, l.id, l.stored, l.want
 		r.Events++
 		if r.Break == nil {
 			switch {
@@ -296,15 +307,57 @@ func (s *Store) Verify(ctx context.Context, session string) (VerifyReport, error
 	if r.Events == 0 {
 		return r, s.noSession("verify", session)
 	}
+	if r.Summary, err = s.compareSummary(ctx, session); err != nil {
+		return fail(err)
+	}
+	heads, err := s.SignedHeads(ctx, session)
+	if err != nil {
+		return fail(err)
+	}
+	if len(heads) > 0 {
+		r.Signed = &heads[len(heads)-1]
+	}
 	return r, nil
 }
 
-// chain calls fn with each event of session in seq order: its seq, id,
-// stored link ("" for NULL) and the link recomputed from its fields and the
-// previous event's stored link. It stops when fn returns false. It reads
-// the raw columns, not events, so that a row a decoder would refuse (a bad
-// time) is still checked.
-func (s *Store) chain(ctx context.Context, session string, fn func(seq int64, id, stored, want string) bool) error {
+// compareSummary counts the session's events by kind and compares them
+// with its summary row.
+func (s *Store) compareSummary(ctx context.Context, session string) ([]string, error) {
+	var trace, sum [4]int64
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(kind = 'document.added'), 0), coalesce(sum(kind = 'criterion.added'), 0),
+		coalesce(sum(kind = 'proposal.added'), 0) FROM events WHERE session = ?`, session).Scan(&trace[0], &trace[1], &trace[2], &trace[3])
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.QueryRowContext(ctx, "SELECT events, documents, criteria, proposals FROM summaries WHERE session = ?", session).Scan(&sum[0], &sum[1], &sum[2], &sum[3])
+	if errors.Is(err, sql.ErrNoRows) {
+		return []string{"the session has no summary row"}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, what := range []string{"events", "documents", "criteria", "proposals"} {
+		if trace[i] != sum[i] {
+			out = append(out, fmt.Sprintf("%s: summary %d, trace %d", what, sum[i], trace[i]))
+		}
+	}
+	return out, nil
+}
+
+// chainRow is one event as the chain reads it: its seq, id, stored link (""
+// for NULL), the link recomputed from its fields and the previous event's
+// stored link, and what a finding names it by (kind, actor).
+type chainRow struct {
+	seq                    int64
+	id, stored, want, kind string
+	actor, role            string
+}
+
+// chain calls fn with each event of session in seq order. It stops when fn
+// returns false. It reads the raw columns, not events, so that a row a
+// decoder would refuse (a bad time) is still checked.
+func (s *Store) chain(ctx context.Context, session string, fn func(chainRow) bool) error {
 	str := func(v driver.Value) string {
 		switch v := v.(type) {
 		case string:
@@ -326,7 +379,7 @@ func (s *Store) chain(ctx context.Context, session string, fn func(seq int64, id
 		}
 		id, stored := str(row[2]), str(row[8])
 		want := ChainHash(prev, seq, str(row[1]), id, str(row[3]), str(row[4]), str(row[5]), str(row[6]), data)
-		if !fn(seq, id, stored, want) {
+		if !fn(chainRow{seq: seq, id: id, stored: stored, want: want, kind: str(row[6]), actor: str(row[3]), role: str(row[5])}) {
 			return errStopRows
 		}
 		prev = stored

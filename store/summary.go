@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/coopdescommuns/revue/review"
 )
 
 // summarySchema keeps, per session, the counts that `revue sessions` shows,
@@ -136,21 +138,23 @@ func (s *Store) Summaries(ctx context.Context) ([]Summary, error) {
 	// (session, seq) index.
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT e.session, m.created, m.events, m.documents, m.criteria, m.proposals, m.decided,
-			(SELECT max(l.seq) FROM events l WHERE l.session = e.session)
-		FROM events e LEFT JOIN summaries m ON m.session = e.session
+			(SELECT max(l.seq) FROM events l WHERE l.session = e.session), coalesce(w.n, 0)
+		FROM events e LEFT JOIN summaries m ON m.session = e.session LEFT JOIN withdrawn w ON w.session = e.session
 		WHERE e.seq = 1 ORDER BY e.pos`)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions of %s: %w", s.path, err)
 	}
 	defer rows.Close()
 	out := []Summary{}
+	var withdrawn []int // indexes in out of the sessions someone withdrew from
 	for rows.Next() {
 		var (
 			m                                     Summary
 			created                               sql.NullString
 			events, docs, crit, props, dec, lastS sql.NullInt64
+			forgotten                             int64
 		)
-		if err := rows.Scan(&m.Name, &created, &events, &docs, &crit, &props, &dec, &lastS); err != nil {
+		if err := rows.Scan(&m.Name, &created, &events, &docs, &crit, &props, &dec, &lastS, &forgotten); err != nil {
 			return nil, fmt.Errorf("list sessions of %s: %w", s.path, err)
 		}
 		m.Events, m.LastSeq = events.Int64, lastS.Int64
@@ -167,10 +171,31 @@ func (s *Store) Summaries(ctx context.Context) ([]Summary, error) {
 			}
 			m.Created = t.UTC()
 		}
+		if forgotten > 0 && m.Err == nil {
+			withdrawn = append(withdrawn, len(out))
+		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list sessions of %s: %w", s.path, err)
+	}
+	rows.Close()
+	// A withdrawal leaves out of every export the person's proposals and
+	// decisions: the counts of such a session are those of its trace
+	// without them (review.Withdraw), as `revue report` and the exports
+	// give them. Withdrawals are rare; only these sessions are replayed.
+	for _, i := range withdrawn {
+		events, err := s.Replay(ctx, out[i].Name)
+		if err == nil {
+			kept, _ := review.Withdraw(events)
+			var st *review.State
+			if st, err = review.Replay(kept); err == nil {
+				out[i].Documents, out[i].Criteria, out[i].Proposals, out[i].Decided = len(st.Documents), len(st.Criteria), len(st.Proposals), st.Decided()
+			}
+		}
+		if err != nil {
+			out[i].Err = err
+		}
 	}
 	return out, nil
 }
