@@ -251,6 +251,17 @@ func (r VerifyReport) OK() bool {
 // the error, which is for a check that could not run (and wraps
 // ErrNoSession for an unknown session).
 func (s *Store) Verify(ctx context.Context, session string) (VerifyReport, error) {
+	return s.verify(ctx, session, true)
+}
+
+// VerifyTrace is Verify without the integrity check of the whole file:
+// what `revue export` and `revue report` check before they read a session,
+// at the cost of reading that session's events once.
+func (s *Store) VerifyTrace(ctx context.Context, session string) (VerifyReport, error) {
+	return s.verify(ctx, session, false)
+}
+
+func (s *Store) verify(ctx context.Context, session string, integrity bool) (VerifyReport, error) {
 	r := VerifyReport{Session: session}
 	if err := s.open(); err != nil {
 		return r, err
@@ -258,23 +269,25 @@ func (s *Store) Verify(ctx context.Context, session string) (VerifyReport, error
 	fail := func(err error) (VerifyReport, error) {
 		return r, fmt.Errorf("verify session %q of %s: %w", session, s.path, err)
 	}
-	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check(10)")
-	if err != nil {
-		return fail(err)
-	}
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
+	if integrity {
+		rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check(10)")
+		if err != nil {
 			return fail(err)
 		}
-		if line != "ok" {
-			r.Integrity = append(r.Integrity, line)
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				rows.Close()
+				return fail(err)
+			}
+			if line != "ok" {
+				r.Integrity = append(r.Integrity, line)
+			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fail(err)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fail(err)
+		}
 	}
 	for _, name := range []string{"events_no_update", "events_no_delete"} {
 		var n int
@@ -285,7 +298,7 @@ func (s *Store) Verify(ctx context.Context, session string) (VerifyReport, error
 			r.Triggers = append(r.Triggers, name)
 		}
 	}
-	err = s.chain(ctx, session, func(l chainRow) bool {
+	err := s.chain(ctx, session, func(l chainRow) bool {
 		seq, id, stored, want := l.seq, l.id, l.stored, l.want
 		r.Events++
 		if r.Break == nil {

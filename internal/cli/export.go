@@ -16,7 +16,7 @@ import (
 
 // exportCommand is `revue export`: a session in one of review.Formats,
 // written whole or not at all.
-var exportCommand = command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--pseudonymize] [-o FILE]",
+var exportCommand = command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--pseudonymize] [-o FILE] [--unverified]",
 	summary: [2]string{"exporter une session (JSON revue.export/v3, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
 		"export a session (JSON revue.export/v3, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
 	example: "revue export atelier --pseudonymize -o atelier.json\nrevue export atelier --format csv -o atelier.csv",
@@ -26,6 +26,7 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 	format := fs.String("format", "json", a.t("json, jsonl, csv, votes, annotations ou qdpx", "json, jsonl, csv, votes, annotations or qdpx"))
 	pseudo := fs.Bool("pseudonymize", false, a.t("remplacer les noms et empreintes de clés des personnes par P1, P2…", "replace people's names and key fingerprints by P1, P2, ..."))
 	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
+	unverified := fs.Bool("unverified", false, a.t("exporter même une trace qui ne se vérifie pas (expertise), sans reçu", "export even a trace that does not verify (forensics), without a receipt"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
@@ -35,6 +36,16 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(review.Formats, ", "))
 		}
 		return a.withSession(name, func(s *sessionStore) error {
+			if err := a.verifyBefore(ctx, s, name, a.t("Export", "Export"), *unverified); err != nil {
+				return err
+			}
+			// Every export records a signed head, and the JSON carries it:
+			// whoever keeps the file holds a receipt.
+			var c *review.Checkpoint
+			if !*unverified {
+				c = a.signHead(ctx, s.Store, name, "export")
+			}
+			opts := review.ExportOptions{Pseudonymize: *pseudo, Checkpoint: c}
 			// The events alone, replayed once by the encoder: replaying them
 			// here as well would hold two states of a large session at once.
 			events, err := s.events(ctx)
@@ -42,9 +53,15 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 				return err
 			}
 			if *out == "" {
-				return review.Export(a.stdout, events, *format, *pseudo)
+				err = review.ExportWith(a.stdout, events, *format, opts)
+			} else {
+				err = writeAtomically(*out, func(w io.Writer) error { return review.ExportWith(w, events, *format, opts) })
 			}
-			return writeAtomically(*out, func(w io.Writer) error { return review.Export(w, events, *format, *pseudo) })
+			if err == nil && c != nil {
+				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %d événements (tête signée, clé %s).\n", "Session receipt: %s, %d events (head signed, key %s).\n"),
+					c.Code(), c.Events, c.KeyFingerprint)
+			}
+			return err
 		})
 	}
 }

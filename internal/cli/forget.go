@@ -55,6 +55,9 @@ func forgetFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			if _, err := s.Append(ctx, review.ForgetEvent(name, who, fp, time.Now())); err != nil {
 				return err
 			}
+			// Signed at once, so that a receipt checked later never takes
+			// the withdrawal for an event added behind revue's back.
+			a.signHead(ctx, s.Store, name, "forget")
 			fmt.Fprintf(a.stdout, a.t("%s est retiré·e de la session %s : aucun export fait désormais ne contiendra ses votes, commentaires ni textes. La trace garde l'événement du retrait.\n",
 				"%s is withdrawn from session %s: no export made from now on holds their votes, comments or texts. The trace keeps the withdrawal's event.\n"), sanitize.Line(who), name)
 			return nil

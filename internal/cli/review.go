@@ -77,7 +77,9 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 		}
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return errors.Join(err, srv.Shutdown(sctx))
+		err = errors.Join(err, srv.Shutdown(sctx))
+		a.signMoved(context.Background(), st, "stop")
+		return err
 	}
 	seat := &session.Seat{}
 	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme})
@@ -100,6 +102,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 			runErr = err
 		}
 	}
+	a.signMoved(context.Background(), st, "stop")
 	if errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}

@@ -47,6 +47,10 @@ func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error 
 		fmt.Fprintln(a.stderr, a.t("Arrêt : les écrans des participants sont rendus, puis le serveur s'arrête.", "Stopping: participants' screens are restored, then the server stops."))
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		err = srv.Shutdown(sctx)
+		// Each session that moved gets its signed head: the receipt of
+		// what the server recorded.
+		a.signMoved(context.Background(), st, "stop")
+		return err
 	}
 }
