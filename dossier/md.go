@@ -48,7 +48,10 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 	p("\n")
 
 	for _, c := range d.Chapters {
-		p("\n## %s — %s\n\n*%s*\n\n", e(c.ID), e(c.Title), e(c.Description))
+		p("\n## %s — %s\n\n", e(c.ID), e(c.Title))
+		if strings.TrimSpace(c.Description) != "" {
+			p("*%s*\n\n", e(c.Description))
+		}
 		if len(c.Links) == 0 {
 			p("%s\n\n", e(d.noEvidence()))
 		}
@@ -101,9 +104,12 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 // mdEscape makes a text literal in CommonMark: the characters that open
 // inline markup are backslash-escaped everywhere, and so is a first
 // character that would open a block (a heading, a list, a quote) where the
-// text starts a line or a list item. Line breaks become spaces: a
-// statement is one paragraph. The rest stays as typed, readable in a pad.
+// text starts a line or a list item. Line breaks become spaces (a
+// statement is one paragraph) and white space at the ends goes. The rest
+// stays as typed, readable in a pad; FuzzMarkdownEscape holds it to that.
 func mdEscape(s string) string {
+	// White space at either end would undo the emphasis around the text.
+	s = strings.TrimSpace(s)
 	var b strings.Builder
 	digits := 0
 	for i, r := range s {
