@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // Formats lists the dossier's formats, the default first.
@@ -174,7 +175,7 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Session, d.Created = st.Name, st.CreatedAt
+	d.Session, d.Created = clean(st.Name), st.CreatedAt
 	d.Figures = review.Report(st)
 	d.People.Withdrawn = len(withdrawals)
 
@@ -187,7 +188,7 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 			d.People.Consented++
 			if opt.Names {
 				alias, _, _ := strings.Cut(key, "\x00")
-				names[alias] = a.Name
+				names[alias] = clean(a.Name)
 			}
 		}
 	}
@@ -211,14 +212,14 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 		if a, ok := addresses[doc.ID]; ok {
 			src = a
 		}
-		dd := &Doc{ID: doc.ID, Title: doc.Title, Source: src, Kept: make([]int, len(st.Criteria))}
+		dd := &Doc{ID: doc.ID, Title: clean(doc.Title), Source: clean(src), Kept: make([]int, len(st.Criteria))}
 		d.Documents = append(d.Documents, dd)
 		byDoc[doc.ID] = dd
 	}
 	chapter := map[string]int{}
 	for i, c := range st.Criteria {
 		chapter[c.ID] = i
-		d.Chapters = append(d.Chapters, Chapter{Criterion: review.Criterion{ID: c.ID, Title: c.Title, Description: c.Description}})
+		d.Chapters = append(d.Chapters, Chapter{Criterion: review.Criterion{ID: clean(c.ID), Title: clean(c.Title), Description: clean(c.Description)}})
 	}
 	d.Annex.Reasons = map[string]int{}
 	versions := map[string]bool{}
@@ -226,7 +227,7 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 		machine := p.Origin.Kind == review.OriginModel || p.Origin.Kind == review.OriginLexical
 		if pv := p.Origin.Provenance; pv != nil && pv.PromptVersion != "" && !versions[pv.PromptVersion] {
 			versions[pv.PromptVersion] = true
-			d.Annex.PromptVersions = append(d.Annex.PromptVersions, pv.PromptVersion)
+			d.Annex.PromptVersions = append(d.Annex.PromptVersions, clean(pv.PromptVersion))
 		}
 		if machine {
 			if p.Negative {
@@ -254,13 +255,15 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 			continue
 		}
 		pa, _ := st.Passage(p.Passage)
-		l := Link{ID: p.ID, Statement: say(p.Final), Quote: p.Quote, QuoteFound: p.QuoteStart >= 0,
+		l := Link{ID: p.ID, Statement: say(p.Final), Quote: clean(p.Quote), QuoteFound: p.QuoteStart >= 0,
 			Doc: byDoc[p.Document], Origin: p.Origin, Negative: p.Negative, Status: p.Status, Outcome: say(p.Outcome)}
 		if pa != nil {
-			l.Page, l.Section = pa.Page, pa.Section
+			l.Page, l.Section = pa.Page, clean(pa.Section)
 		}
 		if l.Origin.Kind == review.OriginHuman {
 			l.Origin.Name = who(review.Actor{Name: l.Origin.Name})
+		} else {
+			l.Origin.Name = clean(l.Origin.Name)
 		}
 		switch {
 		case p.Origin.Kind == review.OriginHuman:
@@ -324,7 +327,7 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 			a.Lexical = true
 			continue
 		}
-		m := Model{Name: r.Model, Digest: r.ModelDigest, Ollama: r.OllamaVersion}
+		m := Model{Name: clean(r.Model), Digest: clean(r.ModelDigest), Ollama: clean(r.OllamaVersion)}
 		if m.Name != "" && !slices.Contains(a.Models, m) {
 			a.Models = append(a.Models, m)
 		}
@@ -423,12 +426,19 @@ func fileName(path string) string {
 	return path
 }
 
+// clean removes from a text from outside (documents, the machine, people)
+// what could act on a terminal, since the dossier may be written to one,
+// and what XML cannot hold: the sanitizer every such text passes.
+func clean(s string) string { return sanitize.Text(s) }
+
 var pseudonym = regexp.MustCompile(`\bP[0-9]+\b`)
 
-// nameRestorer gives back, in free text, the names of the people who
-// consented to be named: the pseudonyms the text was given stand for them.
+// nameRestorer cleans a free text and gives back in it the names of the
+// people who consented to be named: the pseudonyms the text was given
+// stand for them.
 func nameRestorer(names map[string]string) func(string) string {
 	return func(s string) string {
+		s = clean(s)
 		if len(names) == 0 {
 			return s
 		}

@@ -259,3 +259,38 @@ func odtFile(t *testing.T, b []byte, name string) string {
 	}
 	return string(body)
 }
+
+// TestControlsNeverReachTheDossier puts terminal controls in a statement
+// and a document title: no format keeps them (the dossier may be printed
+// on a terminal, and XML cannot hold them).
+func TestControlsNeverReachTheDossier(t *testing.T) {
+	events := workshop()
+	for i, e := range events {
+		switch e.ID {
+		case "doc-d1":
+			events[i].Data = bytes.Replace(e.Data, []byte(`"Rapport jardins 2019"`), []byte(`"Rapport \u001b]52;c;aGk=\u0007jardins\u202e 2019"`), 1)
+		case "p1":
+			events[i].Data = bytes.Replace(e.Data, []byte(`ensemble`), []byte(`ensemble\u001b[2J\u0008`), 1)
+		}
+	}
+	d, err := Build(events, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range Formats {
+		var buf bytes.Buffer
+		if err := d.Write(&buf, format); err != nil {
+			t.Fatal(err)
+		}
+		text := buf.String()
+		if format == "odt" {
+			text = odtText(t, buf.Bytes())
+		}
+		if strings.ContainsAny(text, "\x1b\x07\x08\u202e") {
+			t.Errorf("%s keeps a terminal control", format)
+		}
+		if !strings.Contains(text, "jardins") || !strings.Contains(text, "décident ensemble") {
+			t.Errorf("%s lost the text around the controls", format)
+		}
+	}
+}
