@@ -75,7 +75,7 @@ dt { font-weight: bold; } dd { margin: 0; }
 func (r *reportPage) write() {
 	e := html.EscapeString
 	f := r.f
-	title := r.t("Chiffres de la séance ", "Figures of the session ") + f.Session
+	title := r.t("Chiffres de la séance ", "Figures of the session ") + clean(f.Session)
 	r.p("<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", r.lang)
 	r.p("<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>%s</h1>\n", e(title), reportCSS, e(title))
 	r.p("<p class=\"note\">%s</p>\n</header>\n<main>\n", e(r.t(
@@ -248,7 +248,7 @@ func stackedBars(title string, rows []barRow, legend []segment, lang string) str
 		for _, v := range row.values {
 			total += v
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+15, html.EscapeString(clip(row.label, 24)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+15, html.EscapeString(clip(clean(row.label), 24)))
 		pos := 0.0
 		for j, v := range row.values {
 			if total == 0 || v == 0 {
@@ -296,7 +296,7 @@ func intervals(title string, rows []ciRow, lang string) string {
 	}
 	for i, row := range rows {
 		y := 20 + i*rowH + 9
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+4, html.EscapeString(clip(row.label, 24)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+4, html.EscapeString(clip(clean(row.label), 24)))
 		words := review.FormatCoef(lang, row.c)
 		if row.c.Defined {
 			if row.c.CI {
@@ -337,7 +337,7 @@ func timeBars(title string, rows []timeRow, lang string) string {
 		if top > 0 {
 			wd = float64(barArea) * float64(r.d) / float64(top)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+15, html.EscapeString(clip(r.label, 24)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+15, html.EscapeString(clip(clean(r.label), 24)))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="18" fill="%s"/>`, labelW, y+2, wd, colKept)
 		fmt.Fprintf(&b, `<text x="%d" y="%d">%s (n = %d)</text>`, labelW+barArea+6, y+15, html.EscapeString(review.FormatDuration(r.d)), r.n)
 	}
