@@ -171,6 +171,7 @@ type Vote struct {
 	Decides   bool      `json:"decides"`
 	Version   int       `json:"version,omitempty"` // see VoteData.Version
 	Outcome   string    `json:"outcome,omitempty"`
+	blind     bool      // cast while voting was blind (see ProposalState.CastBlind)
 }
 
 // Version is one wording of a proposal's statement. Version 1 is the

@@ -91,7 +91,7 @@ func TestFold(t *testing.T) {
 		}, Pending, "Le passage illustre le critère car les règles sont votées.", 1, false, 1, 0, 1, 0},
 		{"facilitator decides", func(tr *trace) {
 			tr.add("v1", anna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Accept})
-		}, Accepted, "Le passage illustre le critère car les règles sont votées.", 1, false, 1, 0, 1, 0},
+		}, Accepted, "Le passage illustre le critère car les règles sont votées.", 1, false, 1, 0, 0, 0}, // a decision is no vote
 		{"disagreement is a conflict", func(tr *trace) {
 			tr.add("v1", bruno, KindVoteCast, VoteData{Proposal: "P1", Verdict: Accept})
 			tr.add("v2", chloe, KindVoteCast, VoteData{Proposal: "P1", Verdict: Reject, Reason: ReasonTooVague})
@@ -117,7 +117,7 @@ func TestFold(t *testing.T) {
 			tr.add("v1", anna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Accept})
 			tr.add("v2", anna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Reject, Reason: ReasonOffTopic})
 			tr.add("u1", anna, KindActionUndone, UndoData{Target: "v2"})
-		}, Accepted, "Le passage illustre le critère car les règles sont votées.", 1, false, 1, 0, 1, 0},
+		}, Accepted, "Le passage illustre le critère car les règles sont votées.", 1, false, 1, 0, 0, 0},
 		{"comments", func(tr *trace) {
 			tr.add("k1", chloe, KindCommentAdded, CommentData{Proposal: "P1", Text: "Et les enfants ?"})
 			tr.add("k2", bruno, KindCommentAdded, CommentData{Proposal: "P1", Text: "Oui."})

@@ -42,23 +42,31 @@ type ProposalState struct {
 	gen          uint64 // the State.gen it was made in; older ones may be shared with a snapshot
 }
 
-// Current returns each person's latest vote in force, in the order of those
-// votes.
+// Counts reports whether v is a vote of the room: a participant's
+// opinion. A facilitator's decision is a seal, not a vote, and a
+// facilitator's own skip or any vote by another role is not one either:
+// the tally, the turnout, the wall, the report and the exports count these
+// and only these, so that they all say the same thing.
+func (v Vote) Counts() bool { return !v.Decides && v.Actor.Role == Participant }
+
+// Current returns each participant's latest vote in force (Vote.Counts), in
+// the order of those votes. Decisions are in Decisions and Decision.
 func (p *ProposalState) Current() []Vote {
 	var out []Vote
 	for i, v := range p.Votes {
-		if !p.hasLaterVote(i) {
+		if v.Counts() && !p.hasLaterVote(i) {
 			out = append(out, v)
 		}
 	}
 	return out
 }
 
-// hasLaterVote reports whether the author of vote i voted again after it.
+// hasLaterVote reports whether the author of vote i voted again after it
+// (a decision is not a vote, and does not replace one).
 func (p *ProposalState) hasLaterVote(i int) bool {
 	k := p.Votes[i].Actor
 	for _, v := range p.Votes[i+1:] {
-		if v.Actor.Name == k.Name && v.Actor.Fingerprint == k.Fingerprint {
+		if !v.Decides && v.Actor.Name == k.Name && v.Actor.Fingerprint == k.Fingerprint {
 			return true
 		}
 	}
@@ -72,6 +80,80 @@ func (p *ProposalState) Tally() map[Verdict]int {
 		t[v.Verdict]++
 	}
 	return t
+}
+
+// CastBlind reports whether a vote in force on p was cast while voting was
+// blind. Such votes stay hidden from participants until the facilitator
+// reveals the link (votes.revealed), even once the session has gone back
+// to open voting: switching blind off reveals nothing by itself, and the
+// export's "revealed: false" says the same as the screens.
+func (p *ProposalState) CastBlind() bool {
+	for _, v := range p.Votes {
+		if v.blind && v.Counts() {
+			return true
+		}
+	}
+	return false
+}
+
+// Hidden reports whether the participants' verdicts on p are hidden from a
+// participant's screen, blind being whether the session votes blind now
+// (the person's Conditions.Blind): before the reveal, nothing on that
+// screen, nor in what its keys do, may depend on them.
+func (p *ProposalState) Hidden(blind bool) bool {
+	return !p.Revealed && (blind || p.CastBlind())
+}
+
+// Turnout is who took part in the vote on one link among the participants
+// present: the one definition the review screen and the wall both show.
+type Turnout struct {
+	Voted   int     // participants present with a vote in force (a skip counts: they chose not to take a side)
+	Present int     // participants present, each person once
+	Missing []Actor // the participants present who have not voted, in the order given
+}
+
+// Turnout counts, among present (the participants connected, each once;
+// see session.Participants), those with a vote in force on p. A
+// facilitator's decision is not a vote, and a facilitator is not counted
+// among the present.
+func (p *ProposalState) Turnout(present []Actor) Turnout {
+	voted := make(map[string]bool, len(p.Votes))
+	for _, v := range p.Votes {
+		if v.Counts() {
+			voted[v.Actor.Key()] = true
+		}
+	}
+	t := Turnout{Present: len(present)}
+	for _, a := range present {
+		if voted[a.Key()] {
+			t.Voted++
+		} else {
+			t.Missing = append(t.Missing, a)
+		}
+	}
+	return t
+}
+
+// Unanimous reports whether at least min participants have an opinion in
+// force on p (skips left out) and all of them give the same verdict, and
+// the first of those votes; a rephrasing is unanimous only when every one
+// proposes the same wording. Rejections agree whatever their reasons: the
+// seal takes the first one's.
+func (p *ProposalState) Unanimous(min int) (Vote, bool) {
+	var first Vote
+	n := 0
+	for _, v := range p.Current() {
+		if v.Verdict == Skip {
+			continue
+		}
+		if n == 0 {
+			first = v
+		} else if v.Verdict != first.Verdict || (v.Verdict == Rephrase && v.Statement != first.Statement) {
+			return Vote{}, false
+		}
+		n++
+	}
+	return first, n > 0 && n >= min
 }
 
 // State is a session as its events make it. Documents, passages and criteria
@@ -105,6 +187,11 @@ type State struct {
 	// a snapshot shares these maps, so the first change after one copies
 	// them (own), and readers of the snapshot never see a write.
 	docsAt, criteriaAt uint64
+	// present counts the open connections of each person (by Actor.Key)
+	// as the joins and departures tell them, so that a leader's last
+	// departure frees the room; presentAt is its copy-on-write gen.
+	present   map[string]int
+	presentAt uint64
 }
 
 // eventRef is what the state remembers of each event by its ID.
@@ -264,6 +351,10 @@ var ErrDuplicate = errors.New("event already recorded")
 // ErrSealed is returned for any vote, rephrasing, decision or undo on a
 // sealed link: only a facilitator's reopening changes it.
 var ErrSealed = errors.New("this link is sealed; a facilitator can reopen it")
+
+// ErrNotSealed is returned for the reopening of a link that is not sealed
+// (another screen or process reopened it first).
+var ErrNotSealed = errors.New("this link is not sealed; there is nothing to reopen")
 
 // Check reports whether e could be applied to s, without applying it: the
 // live session calls it before making an event durable, so that nothing
@@ -429,7 +520,7 @@ func (s *State) apply(e Event, commit bool) error {
 			return fmt.Errorf("event %d: no proposal %q", e.Seq, r.Proposal)
 		}
 		if !p.Sealed {
-			return fmt.Errorf("event %d: proposal %q is not sealed; there is nothing to reopen", e.Seq, r.Proposal)
+			return fmt.Errorf("event %d: proposal %q: %w", e.Seq, r.Proposal, ErrNotSealed)
 		}
 		touched, payload = r.Proposal, r
 	case KindVotesRevealed, KindRoomMoved:
@@ -579,6 +670,9 @@ func (s *State) apply(e Event, commit bool) error {
 			s.Forgotten = append(s.Forgotten, d)
 		}
 	case KindParticipantJoin, KindParticipantLeft:
+		if commit {
+			s.countPresence(e)
+		}
 	case KindProposeRun:
 		var r ProposeRun
 		if err := e.Decode(&r); err != nil {
@@ -637,12 +731,49 @@ func (s *State) apply(e Event, commit bool) error {
 				ps.derive(s)
 			} else {
 				ps.fold(e, payload)
+				if e.Kind == KindVoteCast && s.Conditions.Blind {
+					ps.Votes[len(ps.Votes)-1].blind = true
+				}
 				ps.settle()
 			}
 			s.Proposals[i] = ps
 		}
 	}
 	return nil
+}
+
+// countPresence folds a join or a departure. When the leader's last
+// connection ends, the room is free: nobody leads it until a facilitator
+// takes it (their next move, or F), as on a fresh start. Its link and
+// whether it follows stay, so that the next leader picks up from there.
+func (s *State) countPresence(e Event) {
+	own(&s.present, &s.presentAt, s.gen)
+	if s.present == nil {
+		s.present = map[string]int{}
+	}
+	k := e.Actor.Key()
+	if e.Kind == KindParticipantJoin {
+		s.present[k]++
+		return
+	}
+	if s.present[k] > 1 {
+		s.present[k]--
+		return
+	}
+	delete(s.present, k)
+	if s.Room.Leader.Name != "" && s.Room.Leader.Key() == k {
+		s.Room.Leader, s.Room.Since = Actor{}, e.At
+	}
+}
+
+// Restart tells the state that nobody is connected any more, which is true
+// of a server that has just started whatever the trace says: a crash
+// records no departures. The room is then free, and the first facilitator
+// to arrive leads it, as on a fresh start, instead of a leader who is
+// gone. The live session calls it once, on the state it replayed.
+func (s *State) Restart() {
+	s.present, s.presentAt = nil, s.gen
+	s.Room.Leader = Actor{}
 }
 
 func (s *State) checkProposal(p Proposal) error {
@@ -722,12 +853,26 @@ func undoable(k Kind) bool {
 // simpler and safer than undoing step by step; other events are folded in
 // one at a time.
 func (p *ProposalState) derive(s *State) {
+	// Whether a vote was cast blind depends on the conditions when it was
+	// cast, which only the first fold knew: kept across the refold.
+	var blind map[string]bool
+	for _, v := range p.Votes {
+		if v.blind {
+			if blind == nil {
+				blind = map[string]bool{}
+			}
+			blind[v.EventID] = true
+		}
+	}
 	p.Votes, p.Comments, p.Decision, p.Decisions = nil, nil, nil, nil
 	p.Reopened, p.Revealed, p.Parked, p.Timer = 0, false, false, nil
 	p.Versions = []Version{{N: 1, Statement: p.Statement, Author: p.AddedBy, At: p.AddedAt}}
 	for _, i := range p.History[1:] {
 		if e := s.Events[i]; !p.undone[e.ID] {
 			p.fold(e, nil)
+			if n := len(p.Votes); n > 0 && blind[p.Votes[n-1].EventID] {
+				p.Votes[n-1].blind = true
+			}
 		}
 	}
 	p.settle()
@@ -847,7 +992,7 @@ func (p *ProposalState) settle() {
 	p.Conflict = false
 	for i := len(p.Votes) - 1; i >= 0 && !p.Conflict; i-- {
 		v := p.Votes[i]
-		if v.Verdict == Skip || p.hasLaterVote(i) {
+		if !v.Counts() || v.Verdict == Skip || p.hasLaterVote(i) {
 			continue
 		}
 		if first == "" {

@@ -35,6 +35,26 @@ type Presence struct {
 	joined   review.Role // the role the connection was given; Actor.Role is the one in force
 }
 
+// Participants are the participants present, each person once however many
+// screens they have open, in the order of their first connection: the
+// denominator of the turnout (review.ProposalState.Turnout) that the review
+// screen and the wall both show. A facilitator, a spectator and a
+// participant who declined the consent text (a spectator now) are not
+// among them.
+func Participants(online []Presence) []review.Actor {
+	var out []review.Actor
+	seen := make(map[string]bool, len(online))
+	for _, o := range online {
+		k := o.Actor.Key()
+		if o.Actor.Role != review.Participant || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, o.Actor)
+	}
+	return out
+}
+
 // Snapshot is the session as one revision of it: it never changes, so any
 // goroutine may read it while the hub goes on.
 type Snapshot struct {
@@ -152,7 +172,11 @@ type Hub struct {
 }
 
 // NewHub serves the session whose replayed state is st, appending to store.
+// Nobody is connected to a hub that starts, whatever the trace says (a
+// crash records no departures): the room is free until a facilitator
+// arrives and leads it (review.State.Restart).
 func NewHub(store Appender, st *review.State) *Hub {
+	st.Restart()
 	h := &Hub{
 		store: store, now: time.Now, state: st, online: map[uint64]Presence{}, moved: true,
 		subs: map[*Subscription]struct{}{}, looked: map[string]struct{}{}, changedAt: map[string]uint64{},
@@ -438,8 +462,19 @@ var ErrForbidden = errors.New("not allowed")
 // revision, in that order, so that nobody sees as done what is not on disk.
 // The returned event carries its sequence number.
 func (h *Hub) Do(ctx context.Context, actor review.Actor, kind review.Kind, data any) (review.Event, error) {
-	return h.do(ctx, actor, kind, data, nil)
+	e, err := h.do(ctx, actor, kind, data, nil)
+	if errors.Is(err, errRefusedByStore) {
+		// Another process sealed or reopened the link first: its event
+		// is folded in now, so that this room shows the outcome the
+		// trace holds, not what this hub believed.
+		_, _ = h.Poll(ctx)
+	}
+	return e, err
 }
+
+// errRefusedByStore marks a refusal that the store made against events
+// this hub had not yet folded: another process's.
+var errRefusedByStore = errors.New("refused by the store")
 
 // do is Do; with, when not nil, runs under the lock once the event is
 // folded, just before the revision is published, so that a change of
@@ -463,6 +498,9 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 		return review.Event{}, err
 	}
 	stored, err := h.store.Append(ctx, e)
+	if errors.Is(err, review.ErrSealed) || errors.Is(err, review.ErrNotSealed) {
+		return review.Event{}, fmt.Errorf("record %s: %w (%w)", kind, err, errRefusedByStore)
+	}
 	if err != nil {
 		return review.Event{}, fmt.Errorf("record %s: %w", kind, err)
 	}

@@ -144,6 +144,10 @@ type Store struct {
 	// fail it, to exercise the rollback of one call inside a group the way
 	// an I/O error would.
 	hookInsert atomic.Pointer[func(review.Event) error]
+	// legacy lets a test write a trace as versions before seals did
+	// (decisions replaced and undone): such files exist and must still
+	// be read, summed and folded.
+	legacy bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -740,7 +744,8 @@ func (t *txn) write(events []review.Event, local map[string]link) ([]review.Even
 			return fmt.Errorf("append to %s: event %d of %d (id %q, session %q): %w; nothing of this call was stored", t.s.path, i+1, len(events), e.ID, e.Session, err)
 		}
 		created := e.Kind == review.KindSessionCreated
-		if created {
+		seal := e.Kind == review.KindDecisionMade || e.Kind == review.KindDecisionReopened
+		if created || seal {
 			// Looked up first: a retried creation must come back as
 			// stored, not trip the one-creation-per-session rule.
 			old, found, err := lookup(t.ctx, st.lookup, e.Session, e.ID)
@@ -750,6 +755,11 @@ func (t *txn) write(events []review.Event, local map[string]link) ([]review.Even
 			if found {
 				out[i] = old
 				continue
+			}
+		}
+		if seal && !t.s.legacy {
+			if err := t.checkSeal(e); err != nil {
+				return nil, fail(err)
 			}
 		}
 		prev, ok := local[e.Session]
@@ -807,12 +817,53 @@ func (t *txn) write(events []review.Event, local map[string]link) ([]review.Even
 	return out, nil
 }
 
+// checkSeal refuses a second seal on a sealed link, and the reopening of
+// a link that is not sealed. The hub checks the same rule against its own
+// state, but two server processes on one file each see only their state:
+// two facilitators deciding the same link within a second both passed it,
+// and both decisions were stored. Checked here, inside the write
+// transaction that BEGIN IMMEDIATE makes exclusive across processes, the
+// second is refused (review.ErrSealed) and every process folds the same
+// single seal. A decision undone by a trace older than seals does not
+// seal.
+func (t *txn) checkSeal(e review.Event) error {
+	var ref review.ProposalRef
+	if err := json.Unmarshal(e.Data, &ref); err != nil || ref.Proposal == "" {
+		return nil // the fold refuses it with its own words
+	}
+	st := t.s.st
+	var kind, id string
+	err := st.lastSeal.QueryRowContext(t.ctx, e.Session, ref.Proposal).Scan(&kind, &id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	sealed := kind == string(review.KindDecisionMade)
+	if sealed {
+		var one int
+		err := st.undone.QueryRowContext(t.ctx, e.Session, id).Scan(&one)
+		switch {
+		case err == nil:
+			sealed = false
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+	}
+	switch {
+	case e.Kind == review.KindDecisionMade && sealed:
+		return fmt.Errorf("proposal %q was sealed meanwhile (event %s): %w", ref.Proposal, id, review.ErrSealed)
+	case e.Kind == review.KindDecisionReopened && !sealed:
+		return fmt.Errorf("proposal %q was reopened meanwhile: %w", ref.Proposal, review.ErrNotSealed)
+	}
+	return nil
+}
+
 // stmts are the writer's prepared statements: preparing is most of the cost
 // of a small statement with modernc, so each is prepared once, on s.w.
 type stmts struct {
 	begin, commit, rollback        *sql.Stmt
 	savepoint, rollbackTo, release *sql.Stmt
 	insert, lookup, last           *sql.Stmt
+	lastSeal, undone               *sql.Stmt
 }
 
 func (s *Store) prepareStmts(ctx context.Context) error {
@@ -832,6 +883,12 @@ func (s *Store) prepareStmts(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session, id) DO NOTHING`},
 		{&s.st.lookup, "SELECT " + columns + " FROM events WHERE session = ? AND id = ?"},
 		{&s.st.last, "SELECT seq, hash FROM events WHERE session = ? ORDER BY seq DESC LIMIT 1"},
+		// A link's latest seal or reopening, read backwards from the end
+		// of its session: decisions are few and recent ones come first.
+		{&s.st.lastSeal, `SELECT kind, id FROM events WHERE session = ? AND kind IN ('decision.made', 'decision.reopened')
+			AND json_extract(CAST(data AS TEXT), '$.proposal') = ? ORDER BY seq DESC LIMIT 1`},
+		{&s.st.undone, `SELECT 1 FROM events WHERE session = ? AND kind = 'action.undone'
+			AND json_extract(CAST(data AS TEXT), '$.target') = ? LIMIT 1`},
 	} {
 		st, err := s.w.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -843,7 +900,7 @@ func (s *Store) prepareStmts(ctx context.Context) error {
 }
 
 func (s *Store) closeStmts() {
-	for _, st := range []*sql.Stmt{s.st.begin, s.st.commit, s.st.rollback, s.st.savepoint, s.st.rollbackTo, s.st.release, s.st.insert, s.st.lookup, s.st.last} {
+	for _, st := range []*sql.Stmt{s.st.begin, s.st.commit, s.st.rollback, s.st.savepoint, s.st.rollbackTo, s.st.release, s.st.insert, s.st.lookup, s.st.last, s.st.lastSeal, s.st.undone} {
 		if st != nil {
 			st.Close()
 		}

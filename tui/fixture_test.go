@@ -47,6 +47,7 @@ var (
 	facilitator = review.Actor{Name: "Claire", Fingerprint: "SHA256:claire", Role: review.Facilitator}
 	malik       = review.Actor{Name: "Malik", Fingerprint: "SHA256:malik", Role: review.Participant}
 	zoe         = review.Actor{Name: "Zoé", Role: review.Participant}
+	yanis       = review.Actor{Name: "Yanis", Fingerprint: "SHA256:yanis", Role: review.Participant}
 	projector   = review.Actor{Name: "Salle", Role: review.Spectator}
 )
 

@@ -92,7 +92,7 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.NextMine):
 		return m, m.jumpNext(m.t.NoNextUnvoted, func(p *review.ProposalState) bool { return !m.hasVoted(p) })
 	case key.Matches(msg, k.NextConflict):
-		return m, m.jumpNext(m.t.NoNextConflict, func(p *review.ProposalState) bool { return p.Conflict })
+		return m, m.jumpNext(m.t.NoNextConflict, m.conflictShown)
 	case key.Matches(msg, k.Follow):
 		return m, m.rejoin()
 	case key.Matches(msg, k.PageDown):

@@ -180,6 +180,9 @@ type Model struct {
 	elapsed    map[string]bool
 	exp        exposure
 	draftSent  session.Draft // the last draft given to the hub
+	// screenBlind: the facilitator hid the verdicts on their own screen
+	// (B), to project it, until each link is revealed.
+	screenBlind bool
 
 	// Feedback.
 	pending   int
@@ -656,7 +659,7 @@ func (m *Model) rebuild() {
 	st := m.snap.State
 	m.visible = m.visible[:0]
 	for i, p := range st.Proposals {
-		if m.filter.match(p) || (m.held != "" && p.ID == m.held) {
+		if m.filter.match(p, m.conflictShown) || (m.held != "" && p.ID == m.held) {
 			m.visible = append(m.visible, i)
 		}
 	}
@@ -711,12 +714,14 @@ func (m *Model) move(i int) tea.Cmd {
 	return m.setCursor(i)
 }
 
-func (f filter) match(p *review.ProposalState) bool {
+// match reports whether p passes the filter; conflict says whether the
+// reader may know that people disagree on p (Model.conflictShown).
+func (f filter) match(p *review.ProposalState, conflict func(*review.ProposalState) bool) bool {
 	return (f.criterion == "" || p.Criterion == f.criterion) &&
 		(f.document == "" || p.Document == f.document) &&
 		(f.status == "" || p.Status == f.status) &&
 		(f.origin == "" || p.Origin.Kind == f.origin) &&
-		(f.conflict == "" || p.Conflict)
+		(f.conflict == "" || conflict(p))
 }
 
 // currentProposal is the proposal on screen, or nil.

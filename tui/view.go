@@ -9,6 +9,7 @@ import (
 
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/session"
 	"github.com/coopdescommuns/revue/tui/form"
 	"github.com/coopdescommuns/revue/tui/pane"
 	"github.com/coopdescommuns/revue/tui/theme"
@@ -146,7 +147,7 @@ func (m *Model) renderPicker() string {
 func (m *Model) header(w int) string {
 	p := m.currentProposal()
 	k := headKey{gen: m.vc.gen, name: m.snap.State.Name, w: w, cursor: m.cursor, n: len(m.visible), filter: m.filter,
-		off: p != nil && !m.filter.match(p), right: m.headRight(p)}
+		off: p != nil && !m.filter.match(p, m.conflictShown), right: m.headRight(p)}
 	if k != m.vc.head || m.vc.headOut == "" {
 		m.vc.head, m.vc.headOut = k, m.drawHeader(k)
 	}
@@ -393,7 +394,7 @@ func (m *Model) passagePane(p *review.ProposalState, w, h int) []string {
 // listPane is the column of proposals on wide screens, with who else is
 // looking at each.
 func (m *Model) listPane(w, h int) []string {
-	return pane.List{C: &m.cm, Visible: m.visible, Cursor: m.cursor, Looking: m.lookers(), Self: m.opts.Actor.Key(), Blind: m.conditions().Blind}.Render(w, h)
+	return pane.List{C: &m.cm, Visible: m.visible, Cursor: m.cursor, Looking: m.lookers(), Self: m.opts.Actor.Key(), Hidden: m.blindOn}.Render(w, h)
 }
 
 // lookers maps a proposal to the names of the other people looking at it.
@@ -532,34 +533,22 @@ func (m *Model) votesText() string {
 }
 
 // turnout is how many of the participants online have voted on p ("4/6
-// ont voté"), and, for the facilitator, who has not yet: "" when no
-// participant is online.
+// ont voté", review.ProposalState.Turnout, as the wall counts them), and,
+// for the facilitator, who has not yet: "" when no participant is online.
 func (m *Model) turnout(p *review.ProposalState) string {
-	voted := map[string]bool{}
-	for _, v := range p.Votes {
-		voted[v.Actor.Key()] = true
-	}
-	seen := map[string]bool{}
-	var missing []string
-	present, n := 0, 0
-	for _, o := range m.snap.Online {
-		k := o.Actor.Key()
-		if o.Actor.Role != review.Participant || seen[k] {
-			continue
-		}
-		seen[k] = true
-		present++
-		if voted[k] {
-			n++
-		} else if len(missing) < 8 {
-			missing = append(missing, sanitize.Line(o.Actor.Name))
-		}
-	}
-	if present == 0 {
+	t := p.Turnout(session.Participants(m.snap.Online))
+	if t.Present == 0 {
 		return ""
 	}
-	s := fmt.Sprintf(m.t.Turnout, n, present)
-	if m.isFacilitator() && len(missing) > 0 {
+	s := fmt.Sprintf(m.t.Turnout, t.Voted, t.Present)
+	if m.isFacilitator() && len(t.Missing) > 0 {
+		var missing []string
+		for _, a := range t.Missing[:min(len(t.Missing), 8)] {
+			missing = append(missing, sanitize.Line(a.Name))
+		}
+		if len(t.Missing) > 8 {
+			missing = append(missing, "…")
+		}
 		s += m.st.Faint.Render(" · "+m.t.NotYet+m.t.Colon) + strings.Join(missing, ", ")
 	}
 	return s

@@ -590,10 +590,25 @@ func (m *Model) conditions() review.Conditions {
 }
 
 // blindOn reports whether the others' verdicts and wordings on p are
-// hidden from this screen: blind voting, not yet revealed, and not the
-// facilitator, who always sees everything.
+// hidden from this screen: voted blind and not yet revealed
+// (review.ProposalState.Hidden). The facilitator sees everything, unless
+// they hid the verdicts on their own screen (B) to project it.
 func (m *Model) blindOn(p *review.ProposalState) bool {
-	return p != nil && !p.Revealed && m.conditions().Blind
+	if p == nil || m.snap == nil {
+		return false
+	}
+	if m.isFacilitator() {
+		return m.screenBlind && p.Hidden(m.snap.State.Conditions.Blind)
+	}
+	return p.Hidden(m.conditions().Blind)
+}
+
+// conflictShown reports whether this screen may know that people disagree
+// on p: never while p's verdicts are hidden from it. The disagreement
+// filter and the d key use it, so that where they lead tells nothing that
+// the screen does not show.
+func (m *Model) conflictShown(p *review.ProposalState) bool {
+	return p.Conflict && !m.blindOn(p)
 }
 
 // Draft modes: which input a kept draft goes back into.

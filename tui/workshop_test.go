@@ -319,7 +319,7 @@ func TestJumps(t *testing.T) {
 		who review.Actor
 		p   string
 		v   review.Verdict
-	}{{zoe, "p3", review.Accept}, {facilitator, "p3", review.Reject}, {malik, "p2", review.Accept}} {
+	}{{zoe, "p3", review.Accept}, {yanis, "p3", review.Reject}, {facilitator, "p1", review.Reject}, {malik, "p2", review.Accept}} {
 		kind := review.KindVoteCast
 		if _, err := h.hub.Do(ctx, v.who, kind, review.VoteData{Proposal: v.p, Verdict: v.v, Reason: review.ReasonTooVague}); err != nil {
 			t.Fatal(err)

@@ -184,7 +184,9 @@ func (l Link) Head(w int, compact bool) []string {
 }
 
 // competing is the latest competing wording of an open link that the
-// reader may see, and how many others blind voting hides.
+// reader may see. Under blind voting that is the reader's own, and the
+// count of the others is 0: how many people rephrased is a verdict too,
+// and a count would tell it before the reveal.
 func (l Link) competing() (*review.Version, int) {
 	p := l.P
 	if p.Sealed || len(p.Versions) < 2 {
@@ -194,15 +196,12 @@ func (l Link) competing() (*review.Version, int) {
 		return &p.Versions[len(p.Versions)-1], 0
 	}
 	var mine *review.Version
-	hidden := 0
 	for i := 1; i < len(p.Versions); i++ {
 		if p.Versions[i].Author.Key() == l.Self {
 			mine = &p.Versions[i]
-		} else {
-			hidden++
 		}
 	}
-	return mine, hidden
+	return mine, 0
 }
 
 // Clip keeps the first n of lines, the last one ending with an ellipsis

@@ -16,15 +16,15 @@ import (
 //
 // A row says what the link is about (the criterion's id and title, the
 // document, the first words of the quote) and marks its status, the
-// reader's own vote (Self), a disagreement (unless Blind hides the votes
-// of a link not yet revealed) and whether it is parked (↺).
+// reader's own vote (Self), a disagreement (unless Hidden says that the
+// link's verdicts are hidden from this reader) and whether it is parked (↺).
 type List struct {
 	C       *Common
 	Visible []int
 	Cursor  int
 	Looking map[string][]string
 	Self    string
-	Blind   bool
+	Hidden  func(*review.ProposalState) bool
 }
 
 // Render draws the list, the cursor's row in view.
@@ -71,7 +71,7 @@ func (l List) marks(p *review.ProposalState) string {
 		}
 	}
 	conflict := " "
-	if p.Conflict && !(l.Blind && !p.Revealed) {
+	if p.Conflict && !(l.Hidden != nil && l.Hidden(p)) {
 		conflict = c.St.Conflict.Render("⚠")
 	}
 	parked := " "

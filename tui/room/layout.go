@@ -371,18 +371,17 @@ func (v *View) outcomeWords(d decision) string {
 // a verdict, not a mark, not even whether people disagree.
 func (v *View) votesBlock(sc *scene, w int) []string {
 	label := strings.ToUpper(v.t.Votes)
-	if sc.blind {
+	if sc.blind || sc.p.CastBlind() {
 		label += " · " + strings.ToUpper(v.t.Blind)
 		if sc.revealed {
 			label += " · " + strings.ToUpper(v.t.Revealed)
 		}
 	}
 	out := []string{v.st.Faint.Render(cut(label, w))}
-	cast := sc.cast()
-	people := max(sc.people, cast)
+	people := max(sc.people, sc.voted)
 	if sc.hidden() {
-		out = append(out, v.st.Label.Render(cut(v.t.Turnout(cast, sc.people), w)))
-		out = append(out, v.turnoutBar(cast, people, w))
+		out = append(out, v.st.Label.Render(cut(v.t.Turnout(sc.voted, sc.people), w)))
+		out = append(out, v.turnoutBar(sc.voted, people, w))
 		for _, l := range clamp(v.t.BlindHidden, w, 2) {
 			out = append(out, v.st.Faint.Render(l))
 		}
@@ -419,7 +418,7 @@ func (v *View) votesBlock(sc *scene, w int) []string {
 		line := r.style(r.mark) + " " + fit(r.word, wordW) + "  " + fmt.Sprintf("%3d", r.n) + "  " + r.style(strings.Repeat("█", n))
 		out = append(out, cut(line, w))
 	}
-	turn := v.t.Turnout(cast, sc.people)
+	turn := v.t.Turnout(sc.voted, sc.people)
 	if s := t[review.Skip]; s > 0 {
 		turn += " · " + v.t.Passing(s)
 	}
@@ -433,8 +432,7 @@ func (v *View) votesBlock(sc *scene, w int) []string {
 // votesLines is the tally and the turnout in one or two lines, for stacked
 // screens; blind before the reveal, the count alone.
 func (v *View) votesLines(sc *scene, w int) []string {
-	cast := sc.cast()
-	turn := v.st.Label.Render(v.t.Turnout(cast, sc.people))
+	turn := v.st.Label.Render(v.t.Turnout(sc.voted, sc.people))
 	if sc.hidden() {
 		return []string{cut(v.st.Conflict.Render(v.t.Blind)+v.st.Faint.Render(" · ")+turn, w), v.st.Faint.Render(cut(v.t.BlindHidden, w))}
 	}

@@ -159,14 +159,15 @@ type scene struct {
 	decided  int
 	total    int
 	index    int // of the proposal in the session, from 1
-	people   int // connected people who may vote
+	people   int // participants present (session.Participants)
+	voted    int // of them, those with a vote in force: the turnout, as the review screen counts it
 	perCrit  []critProgress
 	p        *review.ProposalState
 	crit     review.Criterion
 	doc      string // the document's title
 	where    string // page or section
 	passage  *review.Passage
-	votes    []review.Vote // each person's vote in force, decisions left out
+	votes    []review.Vote // each participant's vote in force (review.ProposalState.Current)
 	revealed bool
 	sealed   bool
 	timer    timer
@@ -185,14 +186,8 @@ func (v *View) scene(snap *session.Snapshot, now time.Time) *scene {
 	sc := &scene{st: st, session: sanitize.Line(st.Name), total: len(st.Proposals), decided: st.Decided(), now: now}
 	sc.leader = leaderName(st)
 	sc.blind = blindVoting(st)
-	seen := map[string]bool{}
-	for _, o := range snap.Online {
-		if o.Actor.Role == review.Spectator || o.Actor.Role == review.System || seen[o.Actor.Key()] {
-			continue
-		}
-		seen[o.Actor.Key()] = true
-		sc.people++
-	}
+	present := session.Participants(snap.Online)
+	sc.people = len(present)
 	byCrit := map[string]int{}
 	for _, c := range st.Criteria {
 		byCrit[c.ID] = len(sc.perCrit)
@@ -235,11 +230,8 @@ func (v *View) scene(snap *session.Snapshot, now time.Time) *scene {
 			sc.where = sanitize.Line(pa.Section)
 		}
 	}
-	for _, vote := range p.Current() {
-		if !vote.Decides {
-			sc.votes = append(sc.votes, vote)
-		}
-	}
+	sc.votes = p.Current()
+	sc.voted = p.Turnout(present).Voted
 	sc.sealed = sealed(p)
 	sc.revealed = revealed(p)
 	sc.timer, sc.hasTimer = timerOf(p)
@@ -248,18 +240,7 @@ func (v *View) scene(snap *session.Snapshot, now time.Time) *scene {
 
 // hidden reports whether people's verdicts must not show: blind voting,
 // before the facilitator reveals this link's votes.
-func (sc *scene) hidden() bool { return sc.blind && !sc.revealed }
-
-// cast counts the votes that are opinions (a skip is not one).
-func (sc *scene) cast() int {
-	n := 0
-	for _, v := range sc.votes {
-		if v.Verdict != review.Skip {
-			n++
-		}
-	}
-	return n
-}
+func (sc *scene) hidden() bool { return sc.p.Hidden(sc.blind) }
 
 func (sc *scene) tally() map[review.Verdict]int {
 	t := map[review.Verdict]int{}

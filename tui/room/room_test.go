@@ -106,7 +106,7 @@ func TestGolden(t *testing.T) {
 func TestOpenVotesReadAsTally(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {160, 48}, {240, 67}} {
 		screen := ansi.Strip(render(t, openScene(t), Options{Lang: "fr", Dark: true}, size[0], size[1]))
-		for _, want := range []string{"C3 · Décider ensemble des règles", "votent eux-mêmes", "5 votes sur 10 personnes connectées", "1 passe", "désaccord", "0 / 4 liens décidés"} {
+		for _, want := range []string{"C3 · Décider ensemble des règles", "votent eux-mêmes", "6 sur 9 participant·es ont voté · 66 %", "1 passe", "désaccord", "0 / 4 liens décidés"} {
 			if !strings.Contains(screen, want) {
 				t.Errorf("%dx%d: no %q on the wall:\n%s", size[0], size[1], want, screen)
 			}
@@ -143,9 +143,9 @@ func check(t *testing.T, snap *session.Snapshot, decided int, mark string) {
 	for _, lang := range []string{"fr", "en"} {
 		for _, size := range [][2]int{{60, 16}, {80, 24}, {120, 30}, {160, 30}, {200, 24}, {160, 48}, {240, 67}} {
 			screen := ansi.Strip(render(t, snap, Options{Lang: lang}, size[0], size[1]))
-			votes, progress := "2 votes sur 3 personnes connectées", fmt.Sprintf("%d / 4 liens décidés", decided)
+			votes, progress := "2 sur 2 participant·es ont voté · 100 %", fmt.Sprintf("%d / 4 liens décidés", decided)
 			if lang == "en" {
-				votes, progress = "2 votes from 3 people online", fmt.Sprintf("%d / 4 links decided", decided)
+				votes, progress = "2 of 2 participants voted · 100%", fmt.Sprintf("%d / 4 links decided", decided)
 			}
 			wants := []string{votes, progress, "…", mark}
 			if size[1] >= 24 {
@@ -299,7 +299,7 @@ func TestBlindHoldsNoVerdict(t *testing.T) {
 			if m := passing.FindString(screen); m != "" {
 				t.Errorf("%s %dx%d: blind wall shows %q before the reveal:\n%s", lang, size[0], size[1], m, screen)
 			}
-			turnout := map[string]string{"fr": "5 votes sur 10 personnes connectées", "en": "5 votes from 10 people online"}[lang]
+			turnout := map[string]string{"fr": "6 sur 9 participant·es ont voté · 66 %", "en": "6 of 9 participants voted · 66%"}[lang]
 			if !strings.Contains(screen, turnout) {
 				t.Errorf("%s %dx%d: no turnout %q:\n%s", lang, size[0], size[1], turnout, screen)
 			}

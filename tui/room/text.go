@@ -97,9 +97,15 @@ var french = text{
 	Blind:       "vote à l'aveugle",
 	BlindHidden: "Les avis restent cachés jusqu'à ce que l'animation les dévoile.",
 	Revealed:    "votes dévoilés",
+	// The turnout is review.ProposalState.Turnout: participants present
+	// who voted, over participants present; the review screen counts the
+	// same.
 	Turnout: func(votes, people int) string {
-		return fmt.Sprintf("%d vote%s sur %d personne%s connectée%s", votes, plural(votes, "", "s", true),
-			people, plural(people, "", "s", true), plural(people, "", "s", true))
+		if people == 0 {
+			return "Aucun·e participant·e connecté·e."
+		}
+		return fmt.Sprintf("%d sur %d participant·e%s %s voté · %d %%", votes, people, plural(people, "", "s", true),
+			plural(votes, "a", "ont", true), votes*100/people)
 	},
 	Passing:      func(n int) string { return fmt.Sprintf("%d passe%s", n, plural(n, "", "nt", true)) },
 	Disagreement: "désaccord",
@@ -159,7 +165,10 @@ var english = text{
 	BlindHidden: "Opinions stay hidden until the facilitator reveals them.",
 	Revealed:    "votes revealed",
 	Turnout: func(votes, people int) string {
-		return fmt.Sprintf("%d vote%s from %d %s online", votes, plural(votes, "", "s", false), people, plural(people, "person", "people", false))
+		if people == 0 {
+			return "No participant online."
+		}
+		return fmt.Sprintf("%d of %d participant%s voted · %d%%", votes, people, plural(people, "", "s", false), votes*100/people)
 	},
 	Passing:      func(n int) string { return fmt.Sprintf("%d pass", n) },
 	Disagreement: "disagreement",
