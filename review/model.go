@@ -246,6 +246,9 @@ type Room struct {
 	Leader   Actor     `json:"leader"`
 	Proposal string    `json:"proposal,omitempty"`
 	Since    time.Time `json:"since,omitzero"`
+	// Calls counts the room.led events that turned following on: each
+	// calls every screen back to the room, those who browsed away too.
+	Calls int `json:"-"`
 }
 
 // Consent is the session's consent text and everybody's answer to it, by

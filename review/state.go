@@ -536,7 +536,7 @@ func (s *State) apply(e Event, commit bool) error {
 		} else if commit && (s.Room.Leader.Name == "" || s.Room.Leader.Key() == e.Actor.Key()) {
 			// Another facilitator's move is recorded, but the room
 			// follows its leader only.
-			s.Room = Room{Follow: s.Room.Follow, Leader: e.Actor, Proposal: r.Proposal, Since: e.At}
+			s.Room = Room{Follow: s.Room.Follow, Leader: e.Actor, Proposal: r.Proposal, Since: e.At, Calls: s.Room.Calls}
 		}
 	case KindProposalParked:
 		var d ParkData
@@ -586,7 +586,10 @@ func (s *State) apply(e Event, commit bool) error {
 			}
 		}
 		if commit {
-			r := Room{Follow: d.Follow, Leader: e.Actor, Proposal: s.Room.Proposal, Since: e.At}
+			r := Room{Follow: d.Follow, Leader: e.Actor, Proposal: s.Room.Proposal, Since: e.At, Calls: s.Room.Calls}
+			if d.Follow {
+				r.Calls++
+			}
 			if d.Proposal != "" {
 				r.Proposal = d.Proposal
 			}
@@ -912,6 +915,8 @@ func (p *ProposalState) fold(e Event, payload any) {
 		if v.Decides {
 			p.Decision = &v
 			p.Decisions = append(p.Decisions, v)
+			// A sealed link is no longer set aside: it was come back to.
+			p.Parked = false
 		}
 	case KindDecisionReopened:
 		p.Decision = nil

@@ -51,14 +51,14 @@ func TestTUISpectatorRecordsNothing(t *testing.T) {
 	eve := dial(t, srv, clientConfig(srv, "eve", passcode(new(int), "")), termOpts{command: "jardin --watch"})
 	bob := dial(t, srv, clientConfig(srv, "bob", passcode(new(int), "")), termOpts{})
 	// The projector's wall: the room's link, the turnout, no names.
-	eve.waitText("link 1 of 3", "0 votes from 1 person online")
+	eve.waitText("link 1 of 3", "0 of 1 participant voted · 0%")
 	eve.press("a")
 	eve.press("c")
 	eve.press("j")
 	// bob's vote is the witness: once eve's screen shows it, everything
 	// eve's keys could have caused has been through the hub.
 	bob.press("a")
-	eve.waitText("link 1 of 3", "1 vote from 1 person online")
+	eve.waitText("link 1 of 3", "1 of 1 participant voted · 100%")
 	for _, e := range w.events(t, "jardin") {
 		if e.Actor.Name == "eve" && e.Kind != review.KindParticipantJoin {
 			t.Errorf("a spectator's action was stored: %s %s", e.Kind, e.Data)
@@ -143,7 +143,7 @@ func TestTUIShutdown(t *testing.T) {
 	alice := dial(t, srv, clientConfig(srv, "alice", passcode(new(int), "")), termOpts{})
 	eve := dial(t, srv, clientConfig(srv, "eve", passcode(new(int), "")), termOpts{command: "--watch"})
 	alice.waitText("alice", "eve")
-	eve.waitText("1 person online")
+	eve.waitText("of 1 participant voted")
 	shut := shutdown(srv)
 	for _, tm := range []*term{alice, eve} {
 		tm.waitEnd()

@@ -400,7 +400,9 @@ func (m *Model) keyComment(msg tea.KeyPressMsg) tea.Cmd {
 		m.mode, m.formErr = modeBrowse, ""
 		m.input = nil
 		return nil
-	case key.Matches(msg, k.Confirm):
+	case key.Matches(msg, k.Confirm, k.Save):
+		// Ctrl+S sends, as in the rephrasing editor: people who wrote a
+		// rephrasing before expect it here too.
 		s := strings.TrimSpace(m.input.Value())
 		if s == "" {
 			m.formErr = m.t.ErrEmpty

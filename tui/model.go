@@ -180,6 +180,7 @@ type Model struct {
 	elapsed    map[string]bool
 	exp        exposure
 	draftSent  session.Draft // the last draft given to the hub
+	laterDraft *session.Draft // a draft of a reconnection, waiting for its link
 	// screenBlind: the facilitator hid the verdicts on their own screen
 	// (B), to project it, until each link is revealed.
 	screenBlind bool
@@ -188,6 +189,9 @@ type Model struct {
 	pending   int
 	status    string
 	statusErr bool
+	// noticeAbout is the link a notice of someone else's act speaks of,
+	// or noticeRoom; "" for the screen's own messages.
+	noticeAbout string
 	fatal     string
 }
 
@@ -387,7 +391,10 @@ func (m *Model) focusCmd() tea.Cmd {
 	h, conn, id, ctx, actor := m.hub, m.conn, m.current, m.ctx, m.opts.Actor
 	// The leader's moves take the room along: each is a room.moved,
 	// recorded like any action (who led where is part of the story).
-	lead := m.leading() && m.snap.State.Room.Proposal != id
+	// In a room nobody leads, a facilitator's first screen leads it from
+	// where it is, without waiting for a move.
+	r := m.snap.State.Room
+	lead := m.leading() && (r.Proposal != id || r.Leader.Name == "")
 	// The screen displays the lookers of the proposal on screen, and on a
 	// screen wide enough for the list, of its rows: the hub wakes it only
 	// for changes there (session.Subscription.Show).
@@ -635,8 +642,8 @@ func (m *Model) errSentence(err error) string {
 	return fmt.Sprintf(m.t.ErrFailed, sanitize.Line(err.Error()))
 }
 
-func (m *Model) setError(s string) { m.status, m.statusErr = s, true }
-func (m *Model) setInfo(s string)  { m.status, m.statusErr = s, false }
+func (m *Model) setError(s string) { m.status, m.statusErr, m.noticeAbout = s, true, "" }
+func (m *Model) setInfo(s string)  { m.status, m.statusErr, m.noticeAbout = s, false, "" }
 
 // refresh recomputes the filtered list after the snapshot or the filter
 // changed, keeps the same proposal on screen when it is still listed, and
@@ -701,10 +708,17 @@ func (m *Model) setCursor(i int) tea.Cmd {
 	id := m.snap.State.Proposals[m.visible[i]].ID
 	m.held = id
 	if id != m.current || m.shownAt.IsZero() {
+		if m.noticeAbout != "" && m.noticeAbout != noticeRoom && m.noticeAbout != id {
+			// What others did on the link left is no news of this one.
+			m.status, m.noticeAbout = "", ""
+		}
 		m.current = id
 		m.shownAt = m.opts.Now()
 		m.scroll = -1
 		m.pv = nil
+	}
+	if d := m.laterDraft; d != nil && d.Proposal == id && m.mode == modeBrowse && m.joined {
+		return tea.Batch(m.focusCmd(), m.exposureSeen(), m.restoreDraft(d))
 	}
 	return tea.Batch(m.focusCmd(), m.exposureSeen())
 }

@@ -61,6 +61,11 @@ func (m *Model) arrive() tea.Cmd {
 	if m.following() {
 		return m.show(m.snap.State.Room.Proposal)
 	}
+	// A facilitator who arrives in a free room that has a link (after a
+	// restart, or when its leader left) takes it from there, and leads.
+	if r := m.snap.State.Room; m.leading() && r.Leader.Name == "" && r.Proposal != "" {
+		return m.show(r.Proposal)
+	}
 	if last := m.lastFocus(); last != "" {
 		return m.show(last)
 	}
@@ -105,6 +110,7 @@ func (m *Model) userMove(i int) tea.Cmd {
 	if len(m.visible) == 0 {
 		return nil
 	}
+	m.dropRoomNotice()
 	i = max(0, min(i, len(m.visible)-1))
 	id := m.snap.State.Proposals[m.visible[i]].ID
 	broke := m.breakAway(id)
@@ -117,12 +123,21 @@ func (m *Model) userMove(i int) tea.Cmd {
 
 // userShow is userMove to a proposal by its ID.
 func (m *Model) userShow(id string) tea.Cmd {
+	m.dropRoomNotice()
 	broke := m.breakAway(id)
 	cmd := m.show(id)
 	if broke {
 		m.setInfo(m.t.Alone)
 	}
 	return cmd
+}
+
+// dropRoomNotice clears a notice about the room at the reader's own move:
+// they have read it.
+func (m *Model) dropRoomNotice() {
+	if m.noticeAbout == noticeRoom {
+		m.status, m.noticeAbout = "", ""
+	}
 }
 
 // breakAway stops following the room when the person moves on their own,
@@ -230,14 +245,18 @@ func undoTarget(st *review.State, actor review.Actor) string {
 	return ""
 }
 
-// noticeChanges says, on the screen of someone looking at a link, that
-// somebody else decided it, reopened it or revealed its votes.
+// noticeChanges tells this screen, once, what changed in the room (the
+// voting mode, who leads, whether screens follow) and, on the screen of
+// someone looking at a link, that somebody else decided it, reopened it or
+// revealed its votes. A link's notice belongs to that link: it goes when
+// the reader moves (setCursor); the room's go at the reader's own move.
 func (m *Model) noticeChanges(old, nu *session.Snapshot) {
-	if old == nil || nu == nil || m.current == "" || old.State == nu.State {
+	if old == nil || nu == nil || old.State == nu.State {
 		return
 	}
-	if r0, r1 := old.State.Room, nu.State.Room; m.follow && !m.isFacilitator() && r0.Follow && r0.Leader.Name != "" && !r1.Follow {
-		m.setInfo(m.t.FollowFree)
+	m.noticeRoom(old.State, nu.State)
+	if m.current == "" {
+		return
 	}
 	a, ok1 := old.State.Proposal(m.current)
 	b, ok2 := nu.State.Proposal(m.current)
@@ -271,7 +290,56 @@ func (m *Model) noticeChanges(old, nu *session.Snapshot) {
 	if f == "" || !ok || who.Key() == m.opts.Actor.Key() {
 		return
 	}
-	m.setInfo(fmt.Sprintf(f, m.cm.NameWithRole(who)))
+	m.setNotice(fmt.Sprintf(f, m.cm.NameWithRole(who)), m.current)
+}
+
+// noticeRoom tells the changes of the room between two states, each once,
+// to everybody but who made them: the voting mode, a leader who leaves or
+// arrives, following turned off or on. A call of the room (F turning
+// following on) brings back every screen, those who browsed away too.
+func (m *Model) noticeRoom(a, b *review.State) {
+	me := m.opts.Actor.Key()
+	r0, r1 := a.Room, b.Room
+	if r1.Calls > r0.Calls && r1.Follow && !m.isFacilitator() {
+		m.follow = true
+	}
+	say := func(f string, who review.Actor) {
+		if who.Name != "" && who.Key() != me {
+			m.setNotice(fmt.Sprintf(f, m.cm.NameWithRole(who)), noticeRoom)
+		}
+	}
+	switch {
+	case r0.Leader.Name != "" && r1.Leader.Name == "":
+		say(m.t.NoticeLeaderLeft, r0.Leader)
+	case r0.Follow && !r1.Follow && r0.Leader.Name != "":
+		if !m.isFacilitator() {
+			say(m.t.NoticeFreed, r1.Leader)
+		}
+	case r1.Follow && r1.Leader.Name != "" && (!r0.Follow || r1.Leader.Key() != r0.Leader.Key() || r1.Calls > r0.Calls):
+		say(m.t.NoticeLeads, r1.Leader)
+	}
+	if a.Conditions.Blind != b.Conditions.Blind {
+		f := m.t.NoticeBlindOff
+		if b.Conditions.Blind {
+			f = m.t.NoticeBlindOn
+		}
+		for i := len(b.Events) - 1; i >= len(a.Events); i-- {
+			if e := b.Events[i]; e.Kind == review.KindConditionsSet {
+				say(f, e.Actor)
+				break
+			}
+		}
+	}
+}
+
+// noticeRoom marks a notice about the room rather than one link.
+const noticeRoom = "\x00room"
+
+// setNotice shows what somebody else did, about the link about (or the
+// room, noticeRoom): it goes when the reader moves.
+func (m *Model) setNotice(s, about string) {
+	m.setInfo(s)
+	m.noticeAbout = about
 }
 
 // keyFacilitator handles the facilitator's own keys; for anybody else they
@@ -654,13 +722,15 @@ func (m *Model) restoreDraft(d *session.Draft) tea.Cmd {
 	if !ok || p.Sealed && d.Mode == draftRephrase {
 		return nil
 	}
-	// They were writing there: if the room has moved on, they are
-	// browsing alone until they send it or press f.
-	broke := m.breakAway(d.Proposal)
-	cmd := m.show(d.Proposal)
-	if broke {
-		m.setInfo(m.t.Alone)
+	if m.following() && d.Proposal != m.current {
+		// The room has moved on: the reconnected screen goes with it, and
+		// the draft waits for its link (setCursor brings it back there).
+		m.laterDraft = d
+		m.setInfo(m.t.DraftKept)
+		return nil
 	}
+	m.laterDraft = nil
+	cmd := m.show(d.Proposal)
 	m.draftSent = *d
 	switch d.Mode {
 	case draftRephrase:

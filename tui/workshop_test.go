@@ -77,13 +77,51 @@ func TestFollowBreakAwayRejoin(t *testing.T) {
 	fac.idle()
 	rev = fac.hub.Snapshot().Rev
 	par.until("the room freed", func() bool { return par.m.snap.Rev >= rev })
-	if !strings.Contains(par.screen(), "L'animation a libéré la salle") {
+	if !strings.Contains(par.screen(), "Claire (animation) a libéré la salle") {
 		t.Fatalf("the follower is not told the room is free:\n%s", par.screen())
 	}
 	fac.press("k")
 	fac.idle()
 	if fac.hub.Snapshot().State.Room.Follow || fac.hub.Snapshot().State.Room.Proposal != "p4" {
 		t.Fatalf("room after F and k: %+v", fac.hub.Snapshot().State.Room)
+	}
+	// The participant browses meanwhile; F again takes the room along,
+	// them included, and the notice of the freed room gives way.
+	par.press("g")
+	fac.press("F")
+	fac.idle()
+	rev = fac.hub.Snapshot().Rev
+	par.until("the room called back", func() bool { return par.m.snap.Rev >= rev && par.m.current == "p3" })
+	if got := par.screen(); strings.Contains(got, "libéré la salle") || !strings.Contains(got, "Claire (animation) mène la salle") || !strings.Contains(got, "◉ salle") {
+		t.Fatalf("after F F, the follower's screen:\n%s", got)
+	}
+}
+
+// The leader's departure frees the room and is told; the next facilitator
+// to arrive leads it from where it was, and the followers go along.
+func TestLeaderLeavesThenArrives(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 80, 24)
+	par := startHarness(t, fac.hub, fac.store, malik, "fr", 80, 24)
+	fac.press("j", "j")
+	fac.until("the room on p3", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p3" })
+	par.until("the participant on p3", func() bool { return par.m.current == "p3" })
+	fac.hub.Leave(context.Background(), fac.m.conn)
+	par.until("the leader's departure told", func() bool {
+		return strings.Contains(par.screen(), "Claire (animation) a quitté la salle")
+	})
+	if r := fac.hub.Snapshot().State.Room; r.Leader.Name != "" || r.Proposal != "p3" {
+		t.Fatalf("room after the leader left: %+v", r)
+	}
+	other := review.Actor{Name: "Inès", Fingerprint: "SHA256:ines", Role: review.Facilitator}
+	ines := startHarness(t, fac.hub, fac.store, other, "fr", 80, 24)
+	ines.until("Inès leads from p3", func() bool {
+		r := fac.hub.Snapshot().State.Room
+		return r.Leader.Name == "Inès" && r.Proposal == "p3"
+	})
+	ines.press("j")
+	par.until("the follower goes along", func() bool { return par.m.current == "p4" })
+	if got := par.screen(); !strings.Contains(got, "Inès (animation) mène la salle") {
+		t.Fatalf("the new leader is not told:\n%s", got)
 	}
 }
 

@@ -82,7 +82,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 		return err
 	}
 	seat := &session.Seat{}
-	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme})
+	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(a.lang), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, runErr := p.Run()
 	m.Flush(context.Background())
@@ -135,8 +135,13 @@ func (a *app) serveTheRest(ctx context.Context, hub *session.Hub, errc <-chan er
 	}
 }
 
-// localActor is the facilitator at this laptop's keyboard.
-func localActor() review.Actor {
-	name := firstNonEmpty(os.Getenv("USER"), os.Getenv("LOGNAME"), "animation")
+// localActor is the facilitator at this laptop's keyboard, named after
+// the login, else after their role in the screen's language.
+func localActor(lang string) review.Actor {
+	role := "animation"
+	if lang == "en" {
+		role = "facilitator"
+	}
+	name := firstNonEmpty(os.Getenv("USER"), os.Getenv("LOGNAME"), role)
 	return review.Actor{Name: name, Role: review.Facilitator}
 }

@@ -39,7 +39,9 @@ func (v Versions) Render(w int) []string {
 		if i > 0 {
 			label = fmt.Sprintf(t.VersionN, vs[i].N, sanitize.Line(vs[i].Author.Name))
 		}
-		p.choice(i == v.Selected && !v.Writing, label)
+		// The chosen wording stays marked while the outcome is written:
+		// the facilitator must see what Enter will seal.
+		p.choice(i == v.Selected, label)
 	}
 	if i := v.Selected; i >= 0 && i < len(vs) {
 		if i == 0 {

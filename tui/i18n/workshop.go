@@ -16,8 +16,15 @@ type Workshop struct {
 	LeadOff     string
 	Rejoined    string
 	NoLeader    string
-	FollowFree  string
 	FollowLabel string
+
+	// The room's changes, told once to every screen; %s is who.
+	NoticeLeaderLeft string
+	NoticeFreed      string
+	NoticeLeads      string
+	NoticeBlindOn    string
+	NoticeBlindOff   string
+	DraftKept        string
 
 	// Sealing and its notices. Notice* take the name of who did it.
 	ErrSealed       string
@@ -112,8 +119,14 @@ var frenchWorkshop = Workshop{
 	LeadOff:        "Navigation libre : la salle ne suit plus personne.",
 	Rejoined:       "Vous suivez à nouveau la salle.",
 	NoLeader:       "Personne ne mène la salle pour l'instant : vous naviguez librement.",
-	FollowFree:     "L'animation a libéré la salle : naviguez librement.",
 	FollowLabel:    "salle",
+
+	NoticeLeaderLeft: "%s a quitté la salle : elle est libre jusqu'à ce qu'un·e animateur·ice la mène.",
+	NoticeFreed:      "%s a libéré la salle : naviguez librement.",
+	NoticeLeads:      "%s mène la salle : votre écran la suit.",
+	NoticeBlindOn:    "%s passe au vote à l'aveugle : les avis restent cachés jusqu'à leur révélation.",
+	NoticeBlindOff:   "%s repasse au vote ouvert ; les avis donnés à l'aveugle restent cachés jusqu'à leur révélation (R).",
+	DraftKept:        "Votre brouillon est gardé : il revient quand vous retournez sur son lien.",
 
 	ErrSealed:       "Ce lien est scellé ; l'animation peut le rouvrir (o).",
 	Reopened:        "Lien rouvert : les votes reprennent.",
@@ -136,7 +149,7 @@ var frenchWorkshop = Workshop{
 	NoVersions:      "Aucune autre formulation n'est proposée : e pour écrire la vôtre.",
 	SealedAs:        "Lien scellé avec la %s.",
 	BlindOn:         "Vote à l'aveugle : les participant·es ne voient que le nombre de votes.",
-	BlindOff:        "Vote ouvert : chacun·e voit les votes au fil de l'eau.",
+	BlindOff:        "Vote ouvert : chacun·e voit les nouveaux votes ; ceux donnés à l'aveugle restent cachés jusqu'à leur révélation (R).",
 	BlindVote:       "%d vote, masqué jusqu'à la révélation",
 	BlindVotes:      "%d votes, masqués jusqu'à la révélation",
 	BlindLabel:      "à l'aveugle",
@@ -203,8 +216,14 @@ var englishWorkshop = Workshop{
 	LeadOff:     "Free browsing: the room follows nobody.",
 	Rejoined:    "Following the room again.",
 	NoLeader:    "Nobody leads the room yet: you are browsing freely.",
-	FollowFree:  "The facilitator freed the room: browse freely.",
 	FollowLabel: "room",
+
+	NoticeLeaderLeft: "%s left the room: it is free until a facilitator leads it.",
+	NoticeFreed:      "%s freed the room: browse freely.",
+	NoticeLeads:      "%s leads the room: your screen follows.",
+	NoticeBlindOn:    "%s switched to blind voting: opinions stay hidden until revealed.",
+	NoticeBlindOff:   "%s switched back to open voting; opinions given blind stay hidden until revealed (R).",
+	DraftKept:        "Your draft is kept: it comes back when you return to its link.",
 
 	ErrSealed:       "This link is sealed; the facilitator can reopen it (o).",
 	Reopened:        "Link reopened: voting resumes.",
@@ -227,7 +246,7 @@ var englishWorkshop = Workshop{
 	NoVersions:      "No other wording is proposed: e to write yours.",
 	SealedAs:        "Link sealed with the %s.",
 	BlindOn:         "Blind voting: participants see only how many voted.",
-	BlindOff:        "Open voting: everybody sees the votes as they come.",
+	BlindOff:        "Open voting: everybody sees new votes; those given blind stay hidden until revealed (R).",
 	BlindVote:       "%d vote, hidden until revealed",
 	BlindVotes:      "%d votes, hidden until revealed",
 	BlindLabel:      "blind",
