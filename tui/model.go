@@ -179,7 +179,7 @@ type Model struct {
 	ticking    bool     // a timer tick is armed
 	elapsed    map[string]bool
 	exp        exposure
-	draftSent  session.Draft // the last draft given to the hub
+	draftSent  session.Draft  // the last draft given to the hub
 	laterDraft *session.Draft // a draft of a reconnection, waiting for its link
 	// screenBlind: the facilitator hid the verdicts on their own screen
 	// (B), to project it, until each link is revealed.
@@ -192,7 +192,7 @@ type Model struct {
 	// noticeAbout is the link a notice of someone else's act speaks of,
 	// or noticeRoom; "" for the screen's own messages.
 	noticeAbout string
-	fatal     string
+	fatal       string
 }
 
 // New builds the screen. It does nothing yet: joining the session happens
