@@ -20,6 +20,8 @@ var French = [][2]string{
 	{"{} was written by a newer revue (schema {}, this one knows {}): upgrade revue before opening it", "{} a été écrit par une version plus récente de revue (schéma {}, celle-ci connaît {}) : mettez revue à jour avant de l'ouvrir"},
 	{"append to {}: another process kept the store locked for more than {} ({}); try again when it has finished", "écriture dans {} : un autre processus a gardé la trace verrouillée plus de {} ({}) ; réessayez quand il aura fini"},
 	{"append to {}: the disk is full ({}); free some space and try again", "écriture dans {} : le disque est plein ({}) ; libérez de la place et réessayez"},
+	{"proposal {} was sealed meanwhile (event {}): ", "la proposition {} a été scellée entre-temps (événement {}) : "},
+	{"proposal {} was reopened meanwhile: ", "la proposition {} a été rouverte entre-temps : "},
 	{"append to {}: ", "écriture dans {} : "},
 	{"close store {}: ", "fermeture de la trace {} : "},
 	{"list sessions of {}: ", "liste des sessions de {} : "},

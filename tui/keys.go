@@ -40,6 +40,7 @@ type KeyMap struct {
 	Versions key.Binding
 	Reopen   key.Binding
 	Blind    key.Binding
+	HideMine key.Binding // the facilitator's own screen blind, to project it
 	Reveal   key.Binding
 	Park     key.Binding
 	Parked   key.Binding
@@ -90,6 +91,7 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 		Versions: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", t.KeyVersions)),
 		Reopen:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t.KeyReopen)),
 		Blind:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", t.KeyBlind)),
+		HideMine: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", t.KeyHideMine)),
 		Reveal:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", t.KeyReveal)),
 		Park:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", t.KeyPark)),
 		Parked:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", t.KeyParked)),
@@ -125,7 +127,7 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 
 // facilitatorKeys are the bindings only a facilitator has.
 func (k *KeyMap) facilitatorKeys() []*key.Binding {
-	return []*key.Binding{&k.Lead, &k.Versions, &k.Reopen, &k.Blind, &k.Reveal, &k.Park, &k.Parked, &k.Timer}
+	return []*key.Binding{&k.Lead, &k.Versions, &k.Reopen, &k.Blind, &k.HideMine, &k.Reveal, &k.Park, &k.Parked, &k.Timer}
 }
 
 // ShortHelp is the hint line at the bottom of the screen.
@@ -140,7 +142,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Comment, k.Create, k.Why, k.Filter, k.Help, k.Quit},
 		{k.Up, k.Down, k.First, k.Last, k.Scroll},
 		{k.Follow, k.NextPending, k.NextMine, k.NextConflict},
-		{k.Lead, k.Versions, k.Reopen, k.Blind},
+		{k.Lead, k.Versions, k.Reopen, k.Blind, k.HideMine},
 		{k.Reveal, k.Park, k.Parked, k.Timer},
 	}
 }

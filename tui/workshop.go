@@ -378,6 +378,17 @@ func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		}
 		return true, m.doCmd(action{kind: review.KindConditionsSet, info: info}, c)
 	}
+	if hit == &k.HideMine {
+		m.screenBlind = !m.screenBlind
+		m.vc.invalidate()
+		m.rebuild()
+		if m.screenBlind {
+			m.setInfo(m.t.HideMineOn)
+		} else {
+			m.setInfo(m.t.HideMineOff)
+		}
+		return true, nil
+	}
 	if hit == &k.Parked {
 		m.parkedIDs = m.parkedIDs[:0]
 		for _, p := range st.Proposals {

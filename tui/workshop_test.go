@@ -583,3 +583,23 @@ func TestFollowWaitsForAnOpenPanel(t *testing.T) {
 		t.Fatalf("once the panel closed the screen should catch up with the room: on %s", par.m.current)
 	}
 }
+
+// B hides the unrevealed opinions on the facilitator's own screen, so
+// that it can be projected during blind voting; a reveal shows them.
+func TestFacilitatorHidesOwnScreen(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 80, 24)
+	par := startHarness(t, fac.hub, fac.store, malik, "fr", 80, 24)
+	fac.press("b")
+	fac.idle()
+	par.until("blind voting told", func() bool { return strings.Contains(par.screen(), "passe au vote à l'aveugle") })
+	par.press("a")
+	par.idle()
+	fac.until("Malik's vote", func() bool { return strings.Contains(fac.screen(), "Malik ✓") })
+	fac.press("B")
+	if s := fac.screen(); strings.Contains(s, "Malik ✓") || !strings.Contains(s, "1 vote, masqué") {
+		t.Fatalf("B should hide the opinions on the facilitator's screen:\n%s", s)
+	}
+	fac.press("R")
+	fac.idle()
+	fac.until("revealed", func() bool { return strings.Contains(fac.screen(), "Malik ✓") })
+}

@@ -58,6 +58,7 @@ type Text struct {
 	MorePassage     string
 	DecimalComma    string // "," or "."
 	Colon           string // " : " in French typography, ": " in English
+	Quote           string // %s between the language's quotation marks
 	Seconds         string // %s: a number of seconds
 	Minutes         string // %d minutes, %d seconds
 
@@ -230,6 +231,7 @@ var French = Text{
 	MorePassage:     "pgup/pgdn : suite du passage",
 	DecimalComma:    ",",
 	Colon:           " : ",
+	Quote:           "«\u00a0%s\u00a0»",
 	Seconds:         "%s s",
 	Minutes:         "%d min %d s",
 
@@ -393,6 +395,7 @@ var English = Text{
 	MorePassage:     "pgup/pgdn: rest of the passage",
 	DecimalComma:    ".",
 	Colon:           ": ",
+	Quote:           "“%s”",
 	Seconds:         "%s s",
 	Minutes:         "%d min %d s",
 

@@ -105,6 +105,9 @@ type Workshop struct {
 	KeyVersions     string
 	KeyReopen       string
 	KeyBlind        string
+	KeyHideMine     string
+	HideMineOn      string
+	HideMineOff     string
 	KeyReveal       string
 	KeyPark         string
 	KeyParked       string
@@ -203,6 +206,9 @@ var frenchWorkshop = Workshop{
 	KeyVersions:     "sceller une formulation",
 	KeyReopen:       "rouvrir",
 	KeyBlind:        "vote ouvert / aveugle",
+	KeyHideMine:     "cacher les avis sur mon écran (à projeter)",
+	HideMineOn:      "Votre écran cache les avis non révélés, comme celui des participant·es : vous pouvez le projeter. B pour les revoir.",
+	HideMineOff:     "Votre écran montre à nouveau tous les avis : ne le projetez pas en vote à l'aveugle.",
 	KeyReveal:       "révéler les votes",
 	KeyPark:         "mettre de côté",
 	KeyParked:       "liens mis de côté",
@@ -300,6 +306,9 @@ var englishWorkshop = Workshop{
 	KeyVersions:     "seal a wording",
 	KeyReopen:       "reopen",
 	KeyBlind:        "open / blind voting",
+	KeyHideMine:     "hide opinions on my screen (to project it)",
+	HideMineOn:      "Your screen hides unrevealed opinions, as participants' do: you may project it. B to see them again.",
+	HideMineOff:     "Your screen shows every opinion again: do not project it during blind voting.",
 	KeyReveal:       "reveal the votes",
 	KeyPark:         "park",
 	KeyParked:       "parked links",

@@ -183,9 +183,10 @@ func (c *Common) decimals(f float64, n int) string {
 	return strings.Replace(strconv.FormatFloat(f, 'f', n, 64), ".", c.T.DecimalComma, 1)
 }
 
-// Quoted puts s between guillemets, each held to its word by a no-break
-// space, so that no line ever starts with » or ends with «.
-func Quoted(s string) string { return "«\u00a0" + s + "\u00a0»" }
+// Quoted puts s between the quotation marks of the screen's language:
+// French guillemets, each held to its word by a no-break space so that no
+// line ever starts with » or ends with «; English curly quotes.
+func (c *Common) Quoted(s string) string { return fmt.Sprintf(c.T.Quote, s) }
 
 // TitleRule is a pane's title followed by a rule to the pane's edge, so
 // that panes stay apart without colour too.

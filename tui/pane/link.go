@@ -146,7 +146,7 @@ func (l Link) Head(w int, compact bool) []string {
 			add(c.St.Statement.Render(line))
 		}
 		if v, others := l.competing(); v != nil {
-			add(c.St.Rephrased.Render(theme.Cut(fmt.Sprintf(c.T.VersionN, v.N, sanitize.Line(v.Author.Name))+c.T.Colon+Quoted(sanitize.Line(v.Statement)), w)))
+			add(c.St.Rephrased.Render(theme.Cut(fmt.Sprintf(c.T.VersionN, v.N, sanitize.Line(v.Author.Name))+c.T.Colon+c.Quoted(sanitize.Line(v.Statement)), w)))
 		} else if others > 0 {
 			add(c.St.Faint.Render(theme.Cut(c.T.Count(others, c.T.BlindVersion, c.T.BlindVersions), w)))
 		}
@@ -164,7 +164,7 @@ func (l Link) Head(w int, compact bool) []string {
 		}
 	}
 	if v, others := l.competing(); v != nil {
-		text := fmt.Sprintf(c.T.VersionN, v.N, sanitize.Line(v.Author.Name)) + c.T.Colon + Quoted(sanitize.Line(v.Statement))
+		text := fmt.Sprintf(c.T.VersionN, v.N, sanitize.Line(v.Author.Name)) + c.T.Colon + c.Quoted(sanitize.Line(v.Statement))
 		more, c2 := Clip(theme.WrapText(text, w), 2, w)
 		cut = cut || c2
 		for _, line := range more {

@@ -89,7 +89,7 @@ func (l List) about(p *review.ProposalState, w int) string {
 	s := sanitize.Line(theme.Prefix(cr.ID, w)) + " " + sanitize.Line(theme.Prefix(cr.Title, 24)) +
 		c.St.Faint.Render(" · ") + theme.Prefix(c.DocTitle(p.Document), 20)
 	if p.Quote != "" {
-		s += c.St.Faint.Render(" · ") + Quoted(sanitize.Line(theme.Prefix(p.Quote, w)))
+		s += c.St.Faint.Render(" · ") + c.Quoted(sanitize.Line(theme.Prefix(p.Quote, w)))
 	}
 	return s
 }

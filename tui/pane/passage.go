@@ -42,7 +42,7 @@ func (pp Passage) Render(w, h int) ([]string, *PassageView, int) {
 	var tail []string
 	if p.Quote != "" && (p.QuoteStart < 0 || p.QuoteEnd <= p.QuoteStart) {
 		tail = append(tail, theme.Fit("", w), theme.Fit(c.St.Missing.Render(theme.Cut(c.T.LabelQuote+" ("+c.T.QuoteNotFound+")"+strings.TrimRight(c.T.Colon, " "), w)), w))
-		q := theme.WrapText(Quoted(sanitize.Line(p.Quote)), w)
+		q := theme.WrapText(c.Quoted(sanitize.Line(p.Quote)), w)
 		if len(q) > 3 {
 			q = append(q[:2], theme.Cut(q[2]+" "+q[3], w))
 		}

@@ -165,7 +165,7 @@ func (c *Common) WhyLines(p *review.ProposalState, w int, blind bool, self strin
 					// number: its wording is that version's.
 					stmt = p.Versions[d.Version-1].Statement
 				}
-				extra = Quoted(sanitize.Line(stmt))
+				extra = c.Quoted(sanitize.Line(stmt))
 			}
 			if d.DwellMS > 0 {
 				line += c.St.Faint.Render(" · " + fmt.Sprintf(c.T.HistDwell, c.Dur(d.DwellMS*int64(time.Millisecond))))
@@ -174,7 +174,7 @@ func (c *Common) WhyLines(p *review.ProposalState, w int, blind bool, self strin
 			var cd review.CommentData
 			_ = e.Decode(&cd)
 			line = fmt.Sprintf(c.T.HistComment, who)
-			extra = Quoted(sanitize.Line(cd.Text))
+			extra = c.Quoted(sanitize.Line(cd.Text))
 		case review.KindActionUndone:
 			line = fmt.Sprintf(c.T.HistUndo, who)
 		case review.KindDecisionReopened:
