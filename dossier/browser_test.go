@@ -137,6 +137,31 @@ func TestHTMLPrintsEveryKeptStatement(t *testing.T) {
 	if !strings.Contains(text, "jardins-2019.pdf") {
 		t.Error("the printed dossier lacks its sources")
 	}
+	// Each criterion starts a page: its title opens it.
+	for _, title := range []string{"Les règles sont faites par les personnes concernées", "Les ressources sont partagées", "Les conflits trouvent une médiation"} {
+		if !pageOpensWith(t, pdftotext, pdf, title) {
+			t.Errorf("no printed page opens with the chapter %q", title)
+		}
+	}
+}
+
+// pageOpensWith reports whether a page of the PDF starts with text.
+func pageOpensWith(t *testing.T, pdftotext, pdf, text string) bool {
+	t.Helper()
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", pdf, err)
+	}
+	for _, page := range strings.Split(string(out), "\f") {
+		head := strings.Join(strings.Fields(page), " ")
+		if len(head) > 200 {
+			head = head[:200]
+		}
+		if strings.Contains(head, text) {
+			return true
+		}
+	}
+	return false
 }
 
 // pdfText is the text of a PDF, every run of white space one space.
