@@ -3,9 +3,12 @@ package dossier
 import (
 	"bytes"
 	"context"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +47,36 @@ func TestODTOpensInLibreOffice(t *testing.T) {
 		if strings.Contains(text, rejectedStatement) {
 			t.Errorf("%s: the rejected link is printed", lang)
 		}
+		// LibreOffice read the headings as the document's outline (what
+		// its table of contents is built from), each criterion on a page
+		// of its own: the PDF's bookmarks say so.
+		outline := pdfOutline(t, pdf)
+		last := 0
+		for _, c := range build(t, Options{}).Chapters {
+			page, ok := outline[c.ID+" — "+c.Title]
+			if !ok || page <= last {
+				t.Errorf("%s: chapter %s is not a heading of the outline on a page of its own: %v", lang, c.ID, outline)
+			}
+			last = page
+		}
 	}
+}
+
+// pdfOutline reads a PDF's bookmarks with pdftohtml (poppler-utils): each
+// title with its page.
+func pdfOutline(t *testing.T, pdf string) map[string]int {
+	t.Helper()
+	bin := tool(t, "pdftohtml", "poppler-utils")
+	out, err := exec.Command(bin, "-xml", "-stdout", "-i", "-q", pdf).Output()
+	if err != nil {
+		t.Fatalf("pdftohtml %s: %v", pdf, err)
+	}
+	items := map[string]int{}
+	for _, m := range regexp.MustCompile(`<item page="(\d+)">([^<]*)</item>`).FindAllStringSubmatch(string(out), -1) {
+		page, _ := strconv.Atoi(m[1])
+		items[html.UnescapeString(m[2])] = page
+	}
+	return items
 }
 
 // TestODTValidates checks the ODT against the OpenDocument RELAX NG
