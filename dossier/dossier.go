@@ -109,9 +109,10 @@ type Link struct {
 	SealedAt                               time.Time
 }
 
-// Shares count the kept links by how they came to be.
+// Shares count the kept links by how they came to be. Negatives are the
+// links the group kept where the model had answered "no link".
 type Shares struct {
-	AsProposed, Reworded, Created, Examples int
+	AsProposed, Reworded, Created, Negatives, Examples int
 }
 
 // People count who took part; Named lists those named (Options.Names).
@@ -309,6 +310,8 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 		switch {
 		case p.Origin.Kind == review.OriginExample:
 			d.Shares.Examples++
+		case p.Negative:
+			d.Shares.Negatives++
 		case l.How == Created:
 			d.Shares.Created++
 		case l.How == Reworded:

@@ -169,7 +169,7 @@ func TestMatrixEqualsTheExport(t *testing.T) {
 			t.Errorf("%v: matrix %d, export %d", k, got[k], n)
 		}
 	}
-	if d.Kept != 4 || d.Shares != (Shares{AsProposed: 2, Reworded: 1, Created: 1}) {
+	if d.Kept != 4 || d.Shares != (Shares{AsProposed: 1, Reworded: 1, Created: 1, Negatives: 1}) {
 		t.Errorf("kept %d, shares %+v", d.Kept, d.Shares)
 	}
 	if pe := d.People; pe.Participants != 3 || pe.Facilitators != 1 || pe.Withdrawn != 1 || pe.Consented != 2 || pe.Named != nil {

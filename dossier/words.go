@@ -224,6 +224,9 @@ func (d *Dossier) shareLines() []string {
 		d.t("reformulés par le groupe : ", "reworded by the group: ") + d.n(s.Reworded) + " (" + pct(s.Reworded) + ")",
 		d.t("créés par des personnes pendant la séance : ", "created by people during the session: ") + d.n(s.Created) + " (" + pct(s.Created) + ")",
 	}
+	if s.Negatives > 0 {
+		out = append(out, d.t("vus par le groupe là où le modèle répondait « pas de lien » : ", "seen by the group where the model answered “no link”: ")+d.n(s.Negatives)+" ("+pct(s.Negatives)+")")
+	}
 	if s.Examples > 0 {
 		out = append(out, d.t("exemples écrits à la main pour le corpus d'essai : ", "hand-written examples of the sample corpus: ")+d.n(s.Examples)+" ("+pct(s.Examples)+")")
 	}
