@@ -35,10 +35,11 @@ type Options struct {
 	Lang            string // "fr" (the default) or "en"
 	IncludeRejected bool   // also list the links the group rejected, apart
 	Names           bool   // name the people who consented to be named
-	// Checkpoint is the trace's signed checkpoint, when the session has
-	// one, printed beside the head hash so that a reader can check the
-	// dossier against a receipt.
-	Checkpoint string
+	// Checkpoint is the trace's signed head that the command recorded for
+	// this dossier, when it could sign one: the annex prints its receipt
+	// code, key and signature, so that a reader can check the dossier
+	// against the trace (`revue verify NAME --receipt CODE`).
+	Checkpoint *review.Checkpoint
 }
 
 // Dossier is a session's results as the documents show them, in no
@@ -48,7 +49,7 @@ type Dossier struct {
 	Session         string
 	Created         time.Time
 	Head            string // the hash of the stored trace's last event
-	Checkpoint      string
+	Checkpoint      *review.Checkpoint
 	IncludeRejected bool
 	Names           bool
 

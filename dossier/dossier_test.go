@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -291,6 +292,21 @@ func TestControlsNeverReachTheDossier(t *testing.T) {
 		}
 		if !strings.Contains(text, "jardins") || !strings.Contains(text, "décident ensemble") {
 			t.Errorf("%s lost the text around the controls", format)
+		}
+	}
+}
+
+// TestAnnexHoldsTheReceipt gives the dossier a signed head: every format
+// prints its receipt code, key and signature, and the command to check it.
+func TestAnnexHoldsTheReceipt(t *testing.T) {
+	c := &review.Checkpoint{Session: "atelier", Seq: 42, Events: 42, Head: strings.Repeat("ab", 32), At: time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC),
+		Reason: "export", KeyFingerprint: "SHA256:hostkeyfingerprint", Signature: "c2lnbmF0dXJl"}
+	for _, format := range Formats {
+		text := render(t, build(t, Options{Lang: "en", Checkpoint: c}), format)
+		for _, s := range []string{c.Code(), "SHA256:hostkeyfingerprint", "c2lnbmF0dXJl", "revue verify atelier --receipt " + c.Code() + "/42"} {
+			if !strings.Contains(text, s) {
+				t.Errorf("%s lacks %q", format, s)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -309,12 +310,17 @@ func (d *Dossier) checkLines() []string {
 		head = d.t("(trace sans empreinte)", "(trace without hashes)")
 	}
 	out := []string{d.t("Empreinte de tête de la trace (SHA-256) : ", "Head hash of the trace (SHA-256): ") + head}
-	if d.Checkpoint != "" {
-		out = append(out, d.t("Point de contrôle signé : ", "Signed checkpoint: ")+d.Checkpoint)
+	c := d.Checkpoint
+	if c == nil {
+		return append(out, d.t("Pour vérifier : revue verify ", "To check: revue verify ")+d.Session+
+			d.t(" recalcule la chaîne ; sa tête doit être celle-ci.", " recomputes the chain; its head must be this one."))
 	}
-	out = append(out, d.t("Pour vérifier : revue verify ", "To check: revue verify ")+d.Session+
-		d.t(" recalcule la chaîne ; sa tête doit être celle-ci.", " recomputes the chain; its head must be this one."))
-	return out
+	return append(out,
+		d.t("Reçu de séance : ", "Session receipt: ")+c.Code()+d.t(", ", ", ")+d.plural(int(c.Events), "événement", "événements", "event", "events")+
+			d.t(" ; tête signée le ", "; head signed on ")+d.date(c.At)+d.t(" par la clé ", " by the key ")+c.KeyFingerprint,
+		d.t("Signature SSH de la tête : ", "SSH signature of the head: ")+c.Signature,
+		d.t("Pour vérifier : revue verify ", "To check: revue verify ")+d.Session+" --receipt "+c.Code()+"/"+strconv.FormatInt(c.Events, 10)+
+			d.t(" dit si la trace est bien celle de ce dossier.", " says whether the trace is this dossier's."))
 }
 
 // overviewFacts are the first page's lines on the session.

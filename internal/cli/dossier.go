@@ -11,9 +11,10 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/coopdescommuns/revue/dossier"
+	"github.com/coopdescommuns/revue/review"
 )
 
-var dossierCommand = command{name: "dossier", args: "NAME [-o FILE] [--format html|md|odt] [--include rejected] [--names]",
+var dossierCommand = command{name: "dossier", args: "NAME [-o FILE] [--format html|md|odt] [--include rejected] [--names] [--unverified]",
 	summary: [2]string{"le dossier de la séance, à lire, imprimer ou publier : par critère, les énoncés retenus avec leurs citations et leurs sources",
 		"the session's dossier, to read, print or publish: per criterion, the kept statements with their quotes and sources"},
 	long: [2]string{"Un fichier HTML autonome (imprimable en A4), du Markdown pour un wiki ou un pad, ou un document ODT à retoucher dans LibreOffice. Personne n'y est nommé, sauf avec --names, et alors seulement les personnes qui ont consenti ; les personnes retirées n'y figurent jamais.",
@@ -26,6 +27,7 @@ func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	include := fs.String("include", "", a.t("rejected : montrer aussi les liens rejetés, à part", "rejected: also show the rejected links, apart"))
 	names := fs.Bool("names", false, a.t("nommer les personnes qui y ont consenti", "name the people who consented to it"))
 	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
+	unverified := fs.Bool("unverified", false, a.t("écrire même d'après une trace qui ne se vérifie pas (expertise), sans reçu", "write even from a trace that does not verify (forensics), without a receipt"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
 		if err != nil {
@@ -50,11 +52,20 @@ func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			return usageError{a.t("un ODT est un fichier binaire : donnez -o FICHIER.odt", "an ODT is a binary file: give -o FILE.odt")}
 		}
 		return a.withSession(name, func(s *sessionStore) error {
+			// As an export: a broken trace is refused, and the head the
+			// dossier shows is signed, so that its annex is a receipt.
+			if err := a.verifyBefore(ctx, s, name, a.t("Dossier", "Dossier"), *unverified); err != nil {
+				return err
+			}
+			var c *review.Checkpoint
+			if !*unverified {
+				c = a.signHead(ctx, s.Store, name, "export")
+			}
 			events, err := s.events(ctx)
 			if err != nil {
 				return err
 			}
-			d, err := dossier.Build(events, dossier.Options{Lang: a.lang, IncludeRejected: *include == "rejected", Names: *names})
+			d, err := dossier.Build(events, dossier.Options{Lang: a.lang, IncludeRejected: *include == "rejected", Names: *names, Checkpoint: c})
 			if err != nil {
 				return fmt.Errorf(a.t("session %q : %w", "session %q: %w"), name, err)
 			}
@@ -63,14 +74,16 @@ func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 					"Nobody consented to be named: the dossier names nobody."))
 			}
 			if *out == "" {
-				return d.Write(a.stdout, f)
+				err = d.Write(a.stdout, f)
+			} else if err = writeAtomically(*out, func(w io.Writer) error { return d.Write(w, f) }); err == nil {
+				fmt.Fprintf(a.stdout, a.t("Dossier écrit dans %s : %d liens retenus, %d critères.\n", "Dossier written to %s: %d links kept, %d criteria.\n"),
+					*out, d.Kept, len(d.Chapters))
 			}
-			if err := writeAtomically(*out, func(w io.Writer) error { return d.Write(w, f) }); err != nil {
-				return err
+			if err == nil && c != nil {
+				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %d événements (tête signée, clé %s).\n", "Session receipt: %s, %d events (head signed, key %s).\n"),
+					c.Code(), c.Events, c.KeyFingerprint)
 			}
-			fmt.Fprintf(a.stdout, a.t("Dossier écrit dans %s : %d liens retenus, %d critères.\n", "Dossier written to %s: %d links kept, %d criteria.\n"),
-				*out, d.Kept, len(d.Chapters))
-			return nil
+			return err
 		})
 	}
 }

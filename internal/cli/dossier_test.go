@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -34,6 +35,18 @@ func TestDossierCommand(t *testing.T) {
 		}
 		if strings.Contains(c.args, "--names") != strings.Contains(errs, "Nobody consented to be named") {
 			t.Errorf("%v: stderr %q", args, errs)
+		}
+		// Every dossier signs the head it shows, as an export does, and its
+		// annex holds the receipt that revue verify checks.
+		receipt := regexp.MustCompile(`Session receipt: ([0-9A-F-]{19}), (\d+) events`).FindStringSubmatch(errs)
+		if receipt == nil {
+			t.Fatalf("%v: no receipt on stderr: %q", args, errs)
+		}
+		if b, _ := os.ReadFile(path); c.file != "d.odt" && !strings.Contains(string(b), "--receipt "+receipt[1]+"/"+receipt[2]) {
+			t.Errorf("%s lacks the receipt %s/%s", path, receipt[1], receipt[2])
+		}
+		if rc, out, errs := revue(t, data, "verify", "atelier", "--receipt", receipt[1]+"/"+receipt[2]); rc != 0 {
+			t.Errorf("verify --receipt %s: %d\n%s\n%s", receipt[1], rc, out, errs)
 		}
 	}
 	if code, out, _ := revue(t, data, "dossier", "atelier"); code != 0 || !strings.Contains(out, "</html>") {
