@@ -7,12 +7,22 @@ import (
 
 // The W3C Web Annotation export. Each accepted or rephrased link gives up
 // to three kinds of annotation, told apart by their motivation (values of
-// the oa: vocabulary, written as the anno.jsonld context names them):
-//   - "assessing": what the machine proposed (its own statement), for links
+// the oa: vocabulary, written as the anno.jsonld context names them; the
+// context has no term for oa:assessing, which is written as a compact IRI
+// so that a JSON-LD expansion keeps it):
+//   - "oa:assessing": what the machine proposed (its own statement), for links
 //     a model or the lexical proposer made;
 //   - "classifying": the group's decision, the passage classified under the
 //     criterion with the final statement;
 //   - "commenting": each comment, targeting the decision's annotation.
+
+// annotationContext is the W3C context, then Revue's own terms (those the
+// W3C context lacks), each an IRI of the codebook's section that defines
+// it, so that a JSON-LD processor keeps them.
+var annotationContext = []any{"http://www.w3.org/ns/anno.jsonld", map[string]any{
+	"revue":  "https://github.com/coopdescommuns/revue/blob/main/docs/codebook.md#",
+	"origin": "revue:origin",
+}}
 
 func annotationID(st *State, kind, id string) string {
 	return "urn:revue:" + st.Name + ":" + kind + ":" + id
@@ -51,12 +61,12 @@ func annotationItems(st *State, p *ProposalState) []map[string]any {
 		items = append(items, map[string]any{
 			"id":         decisionID + ":proposed",
 			"type":       "Annotation",
-			"motivation": "assessing",
+			"motivation": "oa:assessing",
 			"created":    p.AddedAt.UTC().Format(time.RFC3339Nano),
 			"creator":    map[string]any{"type": "Software", "name": p.Origin.Kind + ":" + p.Origin.Name},
 			"body": []any{
 				criterionBody,
-				map[string]any{"type": "TextualBody", "purpose": "assessing", "value": p.Statement},
+				map[string]any{"type": "TextualBody", "purpose": "oa:assessing", "value": p.Statement},
 			},
 			"target":    target,
 			"generator": generator,
@@ -104,7 +114,7 @@ func streamAnnotations(w *bufio.Writer, st *State) error {
 	collection := annotationID(st, "annotations", "collection")
 	s := newJSONStream(w)
 	s.open()
-	s.field("@context", "http://www.w3.org/ns/anno.jsonld")
+	s.field("@context", annotationContext)
 	s.key("first")
 	s.open()
 	s.field("id", annotationID(st, "annotations", "page-1"))

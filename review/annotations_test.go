@@ -2,6 +2,7 @@ package review
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -20,7 +21,7 @@ func TestAnnotationsW3CMusts(t *testing.T) {
 		return ok && strings.Contains(s, ":") && !strings.ContainsAny(s, " \t\n")
 	}
 	// Collection: @context, an IRI id, type AnnotationCollection; first a page.
-	if doc["@context"] != "http://www.w3.org/ns/anno.jsonld" || !isIRI(doc["id"]) || doc["type"] != "AnnotationCollection" {
+	if fmt.Sprint(doc["@context"]) != "[http://www.w3.org/ns/anno.jsonld map[origin:revue:origin revue:https://github.com/coopdescommuns/revue/blob/main/docs/codebook.md#]]" || !isIRI(doc["id"]) || doc["type"] != "AnnotationCollection" {
 		t.Fatalf("collection: %v %v %v", doc["@context"], doc["id"], doc["type"])
 	}
 	page, ok := doc["first"].(map[string]any)
@@ -54,7 +55,7 @@ func TestAnnotationsW3CMusts(t *testing.T) {
 			}
 		}
 		switch m {
-		case "assessing":
+		case "oa:assessing":
 			if a["creator"].(map[string]any)["type"] != "Software" {
 				t.Errorf("the machine's proposal is not the software's: %v", a["creator"])
 			}
@@ -84,7 +85,7 @@ func TestAnnotationsW3CMusts(t *testing.T) {
 	// P1 (model, rephrased): assessing + classifying; H1 (a person's,
 	// accepted): classifying only; P2 is rejected, so its comment is not
 	// published.
-	if motivations["assessing"] != 1 || motivations["classifying"] != 2 || motivations["commenting"] != 0 {
+	if motivations["oa:assessing"] != 1 || motivations["classifying"] != 2 || motivations["commenting"] != 0 {
 		t.Errorf("motivations %v", motivations)
 	}
 	tr := busyTrace(t)

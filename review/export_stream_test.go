@@ -48,7 +48,7 @@ func annotationsWhole(st *State) map[string]any {
 	}
 	collection := annotationID(st, "annotations", "collection")
 	return map[string]any{
-		"@context": "http://www.w3.org/ns/anno.jsonld",
+		"@context": annotationContext,
 		"id":       collection,
 		"type":     "AnnotationCollection",
 		"label":    st.Name,
