@@ -21,7 +21,7 @@ import (
 // through the command line.
 var userFacing = []string{
 	"../../corpus/corpus.go", "../../corpus/criteria.go", "../../corpus/pdf.go", "../../corpus/text.go",
-	"../../store/store.go",
+	"../../store/store.go", "../../store/receipt.go",
 	"../../propose/config.go", "../../propose/ollama.go", "../../propose/run.go", "../../propose/retrieve.go", "../../propose/embedcache.go",
 	"../../session/auth.go", "../../session/registry.go", "../../session/server.go",
 }
