@@ -3,10 +3,12 @@ package propose
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/coopdescommuns/revue/propose/ollamafake"
 	"github.com/coopdescommuns/revue/review"
 )
 
@@ -58,7 +60,7 @@ func TestSampleNegativesStratified(t *testing.T) {
 // proportion, the same for the same seed, never added twice.
 func TestNegativesInARun(t *testing.T) {
 	f := newFake(t)
-	f.SetAnswer(keywordJudge(map[string]string{}))
+	f.SetAnswer(advocating(keywordJudge(map[string]string{})))
 	run := func(st *review.State, seed int64, tr *trace) review.ProposeRun {
 		var p pauses
 		cfg := testConfig(&p, f.URL)
@@ -83,7 +85,7 @@ func TestNegativesInARun(t *testing.T) {
 	tr := &trace{st: st.Snapshot()}
 	r1 := run(st, 5, tr)
 	got := negatives(tr.st)
-	if len(got) != 12 || r1.Negatives != 12 || r1.NegativeSeed != 5 {
+	if len(got) != 12 || r1.Negatives != 12 || r1.NegativeSeed != 5 || r1.NegativesPlain != 0 || r1.NegativeConfidence != "drawn" {
 		t.Fatalf("%d negatives (run says %d, seed %d)", len(got), r1.Negatives, r1.NegativeSeed)
 	}
 	perCrit := map[string]int{}
@@ -96,11 +98,13 @@ func TestNegativesInARun(t *testing.T) {
 		if p.Quote == "" || string([]rune(pa.Text)[p.QuoteStart:p.QuoteEnd]) != p.Quote {
 			t.Errorf("%s: quote %q not at its offsets", p.ID, p.Quote)
 		}
-		c, _ := tr.st.Criterion(p.Criterion)
-		if !strings.Contains(p.Statement, "Ce passage illustre peut-être le critère « "+c.Title+" »") {
-			t.Errorf("%s: statement %q", p.ID, p.Statement)
+		// Written as the model writes its links: its own statement and
+		// quote, an ID of a proposal's form, a confidence that says
+		// nothing (no real link here: the middle).
+		if !strings.HasPrefix(p.Statement, "Le passage parle de ") || !idForm.MatchString(p.ID) || p.Confidence != 0.5 {
+			t.Errorf("%s: statement %q, confidence %v", p.ID, p.Statement, p.Confidence)
 		}
-		if p.Origin.Kind != review.OriginModel || p.Origin.Provenance == nil {
+		if p.Origin.Kind != review.OriginModel || p.Origin.Provenance == nil || p.Origin.Provenance.QuoteMatch == "" {
 			t.Errorf("%s: origin %+v", p.ID, p.Origin)
 		}
 	}
@@ -174,5 +178,78 @@ func TestByPassage(t *testing.T) {
 	}
 	if byPassage(nil) != nil {
 		t.Fatal("no jobs, no groups")
+	}
+}
+
+var idForm = regexp.MustCompile(`^p-[0-9a-f]{32}$`)
+
+// advocating answers the advocate's question (advocateNote) as a model
+// would, in the style of judge's links; other calls go to judge.
+func advocating(judge func(ollamafake.Call) string) func(ollamafake.Call) string {
+	return func(c ollamafake.Call) string {
+		if !strings.Contains(c.System, advocateNote["fr"]) {
+			return judge(c)
+		}
+		_, passage := promptParts(c.User)
+		quote, _, _ := strings.Cut(passage, ". ")
+		words := strings.Fields(quote)
+		return answerJSON(Answer{Quote: quote, Statement: "Le passage parle de " + strings.ToLower(words[len(words)-1]) + ".", Relevant: true, Confidence: 0.7})
+	}
+}
+
+// TestNegativesFallBack: when the model will not advocate a pair, the
+// negative gets the plain statement, and the run counts it.
+func TestNegativesFallBack(t *testing.T) {
+	f := newFake(t)
+	f.SetAnswer(keywordJudge(map[string]string{}))
+	var p pauses
+	cfg := testConfig(&p, f.URL)
+	cfg.Negatives, cfg.NegativeSeed = 3, 5
+	st := realSampleState(t, 0)
+	tr := &trace{st: st.Snapshot()}
+	r, err := Run(context.Background(), st, cfg, tr.sink, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Negatives != 3 || r.NegativesPlain != 3 {
+		t.Fatalf("%d negatives, %d plain", r.Negatives, r.NegativesPlain)
+	}
+	for _, p := range tr.st.Proposals {
+		c, _ := tr.st.Criterion(p.Criterion)
+		if p.Negative && p.Statement != "Ce passage illustre peut-être le critère « "+c.Title+" »." {
+			t.Errorf("%s: statement %q", p.ID, p.Statement)
+		}
+	}
+}
+
+// TestNegativeConfidenceIsDrawn: with real links in the session, every
+// negative's confidence is one of theirs.
+func TestNegativeConfidenceIsDrawn(t *testing.T) {
+	f := newFake(t)
+	f.SetAnswer(advocating(keywordJudge(testKeywords)))
+	var p pauses
+	cfg := testConfig(&p, f.URL)
+	cfg.Negatives = 4
+	tr := &trace{st: newState(t, testDocs, testCriteria)}
+	if _, err := Run(context.Background(), tr.st.Snapshot(), cfg, tr.sink, nil); err != nil {
+		t.Fatal(err)
+	}
+	real := map[float64]bool{}
+	for _, p := range tr.st.Proposals {
+		if !p.Negative {
+			real[p.Confidence] = true
+		}
+	}
+	n := 0
+	for _, p := range tr.st.Proposals {
+		if p.Negative {
+			n++
+			if !real[p.Confidence] {
+				t.Errorf("%s: confidence %v is none of the real ones %v", p.ID, p.Confidence, real)
+			}
+		}
+	}
+	if n == 0 || len(real) == 0 {
+		t.Fatalf("%d negatives, real confidences %v", n, real)
 	}
 }

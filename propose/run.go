@@ -474,7 +474,7 @@ func (r *runner) judgeAll(ctx context.Context, texts []review.Passage) (review.P
 		}
 	}
 	if cfg.Negatives > 0 && runErr == nil && ctx.Err() == nil {
-		if err := r.addNegatives(ix, cands, known); err != nil {
+		if err := r.addNegatives(ctx, hosts[0], ix, cands, known); err != nil {
 			return r.run, err
 		}
 	}

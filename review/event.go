@@ -294,6 +294,12 @@ type ProposeRun struct {
 	// marked negative (issue 8), drawn with NegativeSeed.
 	Negatives    int   `json:"negatives,omitempty"`
 	NegativeSeed int64 `json:"negative_seed,omitempty"`
+	// NegativesPlain counts the negatives whose statement is the plain
+	// sentence of the fallback, the model's own wording being unusable:
+	// those a participant could tell apart (issue 16). The negatives'
+	// confidence is always drawn from the real proposals' (NegativeConfidence).
+	NegativesPlain     int    `json:"negatives_plain,omitempty"`
+	NegativeConfidence string `json:"negative_confidence,omitempty"`
 	// Knowledge names the sources of terms a frugal run used ("keyword",
 	// "thesaurus"), and Expansions the words each criterion was searched
 	// with besides its own (issue 19).

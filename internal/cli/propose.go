@@ -50,6 +50,14 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			return usagef("--negatives %d: %s", *negatives, a.t("donnez un nombre positif de paires", "give a positive number of pairs"))
 		}
 		cfg.Negatives = *negatives
+		if cfg.Frugal && cfg.Negatives > 0 {
+			// The lexical proposer answers no pair "no link": it only
+			// keeps its best matches. There is no answer to sample, and
+			// a statement for a pair it never judged would be Revue's,
+			// not the proposer's (docs/codebook.md, negatives).
+			return usagef("--negatives %d --frugal: %s", cfg.Negatives, a.t("la proposition sans modèle ne juge aucune paire « sans lien » (elle ne garde que ses meilleures correspondances) : il n'y a rien à tirer ; lancez propose avec un modèle pour des négatifs, ou retirez --negatives",
+				"the proposer without a model judges no pair \"no link\" (it only keeps its best matches): there is nothing to draw; run propose with a model for negatives, or drop --negatives"))
+		}
 		if *keywords != "" {
 			if !cfg.Frugal {
 				return usagef("--keywords %s: %s", *keywords, a.t("les mots-clés servent la proposition sans modèle : ajoutez --frugal", "keywords serve the proposer without a model: add --frugal"))
