@@ -61,11 +61,14 @@ const (
 	KindRoomMoved        Kind = "room.moved"        // ProposalRef
 
 	// The research data: what people saw, and their consent.
-	KindExposure        Kind = "exposure.recorded" // Exposure
-	KindPaneOpened      Kind = "pane.opened"       // PaneData
-	KindConsentSet      Kind = "consent.set"       // ConsentText
-	KindConsentAnswered Kind = "consent.answered"  // ConsentAnswer
-	KindPersonForgotten Kind = "person.forgotten"  // Forget
+	KindExposure Kind = "exposure.recorded" // Exposure
+	// KindExposureFollowing: a follower's interval that the room's moves
+	// end from now on (see Exposures).
+	KindExposureFollowing Kind = "exposure.following" // ExposureFollowing
+	KindPaneOpened        Kind = "pane.opened"        // PaneData
+	KindConsentSet        Kind = "consent.set"        // ConsentText
+	KindConsentAnswered   Kind = "consent.answered"   // ConsentAnswer
+	KindPersonForgotten   Kind = "person.forgotten"   // Forget
 )
 
 // Kinds lists every kind of event, in the order the codebook presents them.
@@ -75,7 +78,7 @@ var Kinds = []Kind{
 	KindParticipantJoin, KindParticipantLeft,
 	KindConditionsSet, KindVotesRevealed, KindProposalParked, KindTimerStarted, KindTimerStopped,
 	KindRoomLed, KindRoomMoved,
-	KindExposure, KindPaneOpened, KindConsentSet, KindConsentAnswered, KindPersonForgotten,
+	KindExposure, KindExposureFollowing, KindPaneOpened, KindConsentSet, KindConsentAnswered, KindPersonForgotten,
 	KindProposeRun, KindProposeFailed, KindPairJudged,
 }
 
@@ -375,7 +378,7 @@ func (k Kind) Live() bool {
 		KindActionUndone, KindParticipantJoin, KindParticipantLeft,
 		KindDecisionReopened, KindConditionsSet, KindVotesRevealed, KindProposalParked,
 		KindTimerStarted, KindTimerStopped, KindRoomLed, KindRoomMoved,
-		KindExposure, KindPaneOpened, KindConsentSet, KindConsentAnswered:
+		KindExposure, KindExposureFollowing, KindPaneOpened, KindConsentSet, KindConsentAnswered:
 		return true
 	}
 	return false

@@ -152,6 +152,14 @@ func researchTrace(t *testing.T) *trace {
 		Statement: "Émile pense que le compost est surveillé.", Quote: "chaque mois", QuoteStart: 24, QuoteEnd: 35, Confidence: 1,
 		Origin: Origin{Kind: OriginHuman, Name: "émile"}})
 	vote("v12", rChloe, "H1", Accept, "", "", 1)
+	// The room follows anna: chloé's screen follows it from P1, and anna's
+	// move to N1 ends that interval (derived, not recorded); then chloé
+	// opens a pane and her interval no longer follows.
+	tr.add("lead2", rAnna, KindRoomLed, RoomData{Follow: true, Proposal: "P1"})
+	rideFrom := at()
+	tr.add("ride-chloe", rChloe, KindExposureFollowing, ExposureFollowing{Proposal: "P1", From: rideFrom, State: ExposureActive, Follows: true})
+	tr.add("move-n1", rAnna, KindRoomMoved, ProposalRef{Proposal: "N1"})
+	tr.add("ride-off", rChloe, KindExposureFollowing, ExposureFollowing{Proposal: "N1", From: at(), State: ExposureActive})
 	tr.add("l-emile", rEmile, KindParticipantLeft, JoinData{Terminal: "xterm-256color"})
 	tr.add("l-bruno", rBruno, KindParticipantLeft, JoinData{Terminal: "xterm-256color"})
 	tr.add("forget", sys, KindPersonForgotten, Forget{Name: "émile"})

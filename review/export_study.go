@@ -32,12 +32,15 @@ type Study struct {
 	conds    map[int64]Conditions // by seq: the author's conditions when the event happened
 	blind    map[int64]bool       // by seq of vote.cast: its verdict hidden from the others when cast
 	role     map[string]Role      // by Actor.Key: facilitator if they ever led as one
+	// derived holds the conditions of each derived exposure interval's
+	// person at the move that ended it, by the move's seq and the ride's.
+	derived map[[2]int64]Conditions
 }
 
 // NewStudy reads a trace (withdrawals already left out, pseudonyms not yet
 // given) once, in order.
 func NewStudy(events []Event, forgotten func(Actor) bool) *Study {
-	s := &Study{standing: map[string]Standing{}, conds: map[int64]Conditions{}, blind: map[int64]bool{}, role: map[string]Role{}}
+	s := &Study{standing: map[string]Standing{}, conds: map[int64]Conditions{}, blind: map[int64]bool{}, role: map[string]Role{}, derived: map[[2]int64]Conditions{}}
 	undone := map[string]bool{}
 	for _, e := range events {
 		if e.Kind == KindActionUndone {
@@ -51,6 +54,7 @@ func NewStudy(events []Event, forgotten func(Actor) bool) *Study {
 	lastVote := map[[2]string]string{} // person key, proposal → vote.cast in force
 	lastDecision := map[string]string{}
 	revealed := map[string]bool{}
+	moves := map[int64]Conditions{} // the session's conditions at each move of the room
 	for _, e := range events {
 		if e.Actor.Role == Facilitator {
 			s.role[e.Actor.Key()] = Facilitator
@@ -104,6 +108,14 @@ func NewStudy(events []Event, forgotten func(Actor) bool) *Study {
 			s.standing[e.ID] = InForce
 		case KindExposure, KindParticipantJoin, KindPaneOpened:
 			s.conds[e.Seq] = cond.ConditionsFor(e.Actor)
+		case KindRoomMoved, KindRoomLed:
+			moves[e.Seq] = cond.Conditions
+		}
+	}
+	for _, r := range Exposures(events) {
+		if r.Derived {
+			at := &State{Conditions: moves[r.Seq]}
+			s.derived[[2]int64{r.Seq, r.ride}] = at.ConditionsFor(r.Actor)
 		}
 	}
 	// A decision reopened since is no longer in force.
@@ -125,6 +137,16 @@ func (s *Study) Standing(eventID string) Standing { return s.standing[eventID] }
 // ConditionsAt returns the conditions its author had when the event of
 // this seq happened (votes, decisions, exposures, joins, panes).
 func (s *Study) ConditionsAt(seq int64) Conditions { return s.conds[seq] }
+
+// ExposureConditions returns the conditions its person had during an
+// exposure interval: at its event, or, for a derived one, at the move
+// that ended it.
+func (s *Study) ExposureConditions(r ExposureRow) Conditions {
+	if r.Derived {
+		return s.derived[[2]int64{r.Seq, r.ride}]
+	}
+	return s.conds[r.Seq]
+}
 
 // Blind reports whether the vote of this seq was cast while the others'
 // verdicts, and so its own, were hidden: blind voting in force for its

@@ -294,16 +294,13 @@ func research(st *State, study *Study, f *Figures) {
 		}
 		return p
 	}
-	for _, e := range st.Events {
-		if e.Kind != KindExposure || !keep(e.Actor) {
+	for _, r := range Exposures(st.Events) {
+		if !keep(r.Actor) {
 			continue
 		}
-		var x Exposure
-		if e.Decode(&x) != nil {
-			continue
-		}
-		pf := person(e.Actor)
-		k := pair{e.Actor.Key(), x.Proposal}
+		x := r.Interval
+		pf := person(r.Actor)
+		k := pair{r.Actor.Key(), x.Proposal}
 		if t, ok := firstSeen[k]; !ok || x.From.Before(t) {
 			if !ok {
 				pf.Seen++

@@ -624,6 +624,17 @@ func (s *State) apply(e Event, commit bool) error {
 		if x.State != ExposureActive && x.State != ExposureIdle {
 			return fmt.Errorf("event %d: exposure state %q is neither %q nor %q", e.Seq, x.State, ExposureActive, ExposureIdle)
 		}
+	case KindExposureFollowing:
+		var d ExposureFollowing
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if _, ok := s.Proposal(d.Proposal); !ok {
+			return fmt.Errorf("event %d: no proposal %q", e.Seq, d.Proposal)
+		}
+		if d.State != ExposureActive && d.State != ExposureIdle {
+			return fmt.Errorf("event %d: exposure state %q is neither %q nor %q", e.Seq, d.State, ExposureActive, ExposureIdle)
+		}
 	case KindPaneOpened:
 		var d PaneData
 		if err := e.Decode(&d); err != nil {

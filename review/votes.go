@@ -33,19 +33,14 @@ func csvTime(t time.Time) string {
 // which read them from the people themselves: a pseudonymised table gives
 // everybody the arm they really had.
 func exportVotes(w *bufio.Writer, st *State, study *Study) error {
-	// First time each person saw each proposal, from the exposures.
+	// Every exposure interval, recorded or derived from the room's moves
+	// (Exposures), and the first time each person saw each proposal.
+	exposures := Exposures(st.Events)
 	firstSeen := map[[2]string]time.Time{}
-	for _, e := range st.Events {
-		if e.Kind != KindExposure {
-			continue
-		}
-		var x Exposure
-		if e.Decode(&x) != nil {
-			continue
-		}
-		k := [2]string{e.Actor.Key(), x.Proposal}
-		if f, ok := firstSeen[k]; !ok || x.From.Before(f) {
-			firstSeen[k] = x.From
+	for _, r := range exposures {
+		k := [2]string{r.Actor.Key(), r.Interval.Proposal}
+		if f, ok := firstSeen[k]; !ok || r.Interval.From.Before(f) {
+			firstSeen[k] = r.Interval.From
 		}
 	}
 	cw := csv.NewWriter(w)
@@ -103,22 +98,27 @@ func exportVotes(w *bufio.Writer, st *State, study *Study) error {
 				b(standing == InForce), string(standing), editChars, editWords,
 				csvTime(e.At), "", "", "", "", "", "",
 				first, toVote, dwell}
-		case KindExposure:
-			var x Exposure
-			if e.Decode(&x) != nil {
-				continue
-			}
-			p, ok := st.Proposal(x.Proposal)
-			if !ok {
-				continue
-			}
-			blind = study.ConditionsAt(e.Seq).Blind && !study.Facilitator(e.Actor)
-			row = []string{"exposure", strconv.FormatInt(e.Seq, 10), e.ID, cell(e.Actor.Name), cell(e.Actor.Fingerprint), string(e.Actor.Role),
-				p.ID, p.Document, p.Criterion, p.Origin.Kind, b(p.Negative),
-				"", "", "", "", "", "", "", "", "",
-				csvTime(e.At), csvTime(x.From), csvTime(x.To), strconv.FormatInt(x.To.Sub(x.From).Milliseconds(), 10), x.State, x.End, b(x.Following),
-				csvTime(firstSeen[[2]string{e.Actor.Key(), x.Proposal}]), "", ""}
 		default:
+			// The exposure intervals of this event: its own, or those
+			// this move of the room ended.
+			for ; len(exposures) > 0 && exposures[0].event == e.ID; exposures = exposures[1:] {
+				r := exposures[0]
+				x := r.Interval
+				p, ok := st.Proposal(x.Proposal)
+				if !ok {
+					continue
+				}
+				c := study.ExposureConditions(r)
+				row = []string{"exposure", strconv.FormatInt(r.Seq, 10), r.EventID, cell(r.Actor.Name), cell(r.Actor.Fingerprint), string(r.Actor.Role),
+					p.ID, p.Document, p.Criterion, p.Origin.Kind, b(p.Negative),
+					"", "", "", "", "", "", "", "", "",
+					csvTime(r.At), csvTime(x.From), csvTime(x.To), strconv.FormatInt(x.To.Sub(x.From).Milliseconds(), 10), x.State, x.End, b(x.Following),
+					csvTime(firstSeen[[2]string{r.Actor.Key(), x.Proposal}]), "", "",
+					b(c.Blind && !study.Facilitator(r.Actor)), b(c.HideOrigin), b(c.HideConfidence), b(c.HideRationale)}
+				if err := cw.Write(row); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		c := study.ConditionsAt(e.Seq)

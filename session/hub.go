@@ -192,6 +192,15 @@ func NewHub(store Appender, st *review.State) *Hub {
 	return h
 }
 
+// SetClock makes the hub date its events with now instead of time.Now: a
+// test of the screens' timing (exposure intervals) gives the hub and the
+// screens one fake clock. Call it before any action.
+func (h *Hub) SetClock(now func() time.Time) {
+	h.mu.Lock()
+	h.now = now
+	h.mu.Unlock()
+}
+
 // Name is the session's name.
 func (h *Hub) Name() string { return h.Snapshot().State.Name }
 
@@ -389,7 +398,7 @@ func (h *Hub) signalOneLocked(s *Subscription) {
 // happens (exposures, panes opened) changes nothing on screen. h.mu is held.
 func (h *Hub) scopeLocked(kind review.Kind, before []*review.ProposalState) (touched map[string]struct{}, all bool) {
 	switch kind {
-	case review.KindExposure, review.KindPaneOpened:
+	case review.KindExposure, review.KindExposureFollowing, review.KindPaneOpened:
 		return nil, false
 	case review.KindVoteCast, review.KindCommentAdded, review.KindActionUndone:
 	default:

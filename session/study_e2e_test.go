@@ -57,11 +57,9 @@ func (w *world) waitTrace(t *testing.T, what string, ok func([]review.Event) boo
 // interval on each of proposals in events.
 func exposed(events []review.Event, people []string, proposals ...string) bool {
 	seen := map[[2]string]bool{}
-	for _, e := range events {
-		var x review.Exposure
-		if e.Kind == review.KindExposure && e.Decode(&x) == nil {
-			seen[[2]string{e.Actor.Name, x.Proposal}] = true
-		}
+	// Recorded or derived from the room's moves (review.Exposures).
+	for _, r := range review.Exposures(events) {
+		seen[[2]string{r.Actor.Name, r.Interval.Proposal}] = true
 	}
 	for _, who := range people {
 		for _, p := range proposals {

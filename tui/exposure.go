@@ -23,6 +23,11 @@ const (
 	checkpointEvery = 15 * time.Second
 )
 
+// deriveFollowers lets the room's moves end the followers' intervals in
+// the fold (rideSync). Off, every screen writes every interval itself, as
+// before: the test that the two give the same intervals turns it off.
+var deriveFollowers = true
+
 // exposure is the open interval of this screen. mu guards it for Flush,
 // which runs after the program has ended; inside the program only Update
 // touches it.
@@ -33,6 +38,14 @@ type exposure struct {
 	state     string
 	following bool
 	lastKey   time.Time
+	// told is the open interval as the trace's fold knows it
+	// (review.Exposures): while it follows the room, a move of the room
+	// ends it there, and this screen writes nothing.
+	told review.Following
+	// tail is closed once the last exposure write asked for is done: the
+	// fold reads this screen's exposure events in the order the screen
+	// wrote them, so each write waits for the one before (ordered).
+	tail chan struct{}
 }
 
 type (
@@ -107,6 +120,15 @@ func (m *Model) exposureSeen() tea.Cmd {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.proposal == want && (want == "" || x.following == following) {
+		return nil
+	}
+	if x.told.Proposal != "" && x.told.Proposal == x.proposal && x.following && following && m.snap != nil && want == m.snap.State.Room.Proposal {
+		r := m.snap.State.Room
+		// The room moved and this screen with it: the fold ends the
+		// interval at the move, from the move alone, and opens the next
+		// one there. One event per move, not one per follower.
+		x.told, _, _ = x.told.Moved(want, r.Since)
+		x.open(want, x.told.From, x.told.State, true)
 		return nil
 	}
 	end := review.EndMoved
@@ -193,17 +215,38 @@ func (m *Model) exposureTicked() tea.Cmd {
 
 // exposureCmd writes one interval through the hub. It does not wait for
 // the screen's other calls (inOrder), and none waits for it: a slow disk
-// must never delay a key.
+// must never delay a key. m.exp.mu is held, or the program has ended.
 func (m *Model) exposureCmd(e review.Exposure) tea.Cmd {
 	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
 	if h == nil {
 		return nil
 	}
-	return func() tea.Msg {
+	m.exp.told = m.exp.told.Recorded(e)
+	return m.exp.ordered(func() error {
 		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
 		defer cancel()
 		_, err := h.Do(cctx, actor, review.KindExposure, e)
-		return exposureMsg{err}
+		return err
+	})
+}
+
+// ordered is the command that runs write once the exposure write asked
+// for before it is done, or actionTimeout later if that one never ran (the
+// program ended first). x.mu is held, or Update is running.
+func (x *exposure) ordered(write func() error) tea.Cmd {
+	prev, mine := x.tail, make(chan struct{})
+	x.tail = mine
+	return func() tea.Msg {
+		defer close(mine)
+		if prev != nil {
+			t := time.NewTimer(actionTimeout)
+			select {
+			case <-prev:
+			case <-t.C:
+			}
+			t.Stop()
+		}
+		return exposureMsg{write()}
 	}
 }
 
@@ -264,3 +307,43 @@ const (
 	paneHelp = "help"
 	paneWhy  = "why"
 )
+
+// rideSync tells the trace, with exposure.following, when this screen's
+// open interval starts or stops following the room in step, so that the
+// fold can end it at the room's next move (review.Exposures): a follower
+// in the room's link, with no pane over it and no panel that would keep it
+// there when the room moves. It runs after every Update and writes only
+// when the fold's idea of the interval (told) would differ from the
+// screen's: at a follower's arrival, a panel, a pane, a change between
+// active and idle that wrote no interval.
+func (m *Model) rideSync() tea.Cmd {
+	if !deriveFollowers || !m.records() || m.hub == nil || m.snap == nil {
+		return nil
+	}
+	x := &m.exp
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var want review.Following
+	if x.proposal != "" && x.following && m.following() && !m.covered() && (m.mode == modeBrowse || m.mode == modeQuit) &&
+		x.proposal == m.snap.State.Room.Proposal {
+		want = review.Following{Proposal: x.proposal, From: x.from, State: x.state}
+	}
+	if want.Proposal == x.told.Proposal && want.State == x.told.State && want.From.Equal(x.told.From) {
+		return nil
+	}
+	if want.Proposal == "" && x.told.Proposal == "" {
+		return nil
+	}
+	d := review.ExposureFollowing{Proposal: want.Proposal, From: want.From, State: want.State, Follows: true}
+	if want.Proposal == "" {
+		d = review.ExposureFollowing{Proposal: x.told.Proposal, From: x.told.From, State: x.told.State}
+	}
+	x.told = want
+	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
+	return x.ordered(func() error {
+		cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		_, err := h.Do(cctx, actor, review.KindExposureFollowing, d)
+		return err
+	})
+}

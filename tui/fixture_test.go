@@ -199,7 +199,12 @@ func startHarness(t *testing.T, hub *session.Hub, store *memStore, actor review.
 // seat, the terminal and the clock are the harness's.
 func startHarnessOpts(t *testing.T, hub *session.Hub, store *memStore, o Options, w, h int) *harness {
 	t.Helper()
-	c := &clock{t: t0}
+	return startHarnessClock(t, hub, store, o, w, h, &clock{t: t0})
+}
+
+// startHarnessClock is startHarnessOpts with a clock shared with others.
+func startHarnessClock(t *testing.T, hub *session.Hub, store *memStore, o Options, w, h int, c *clock) *harness {
+	t.Helper()
 	seat := &session.Seat{}
 	actor := o.Actor
 	o.Hub, o.Seat, o.Terminal, o.Now = hub, seat, "ssh", c.Now

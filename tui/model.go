@@ -481,6 +481,14 @@ func (m *Model) quitNow() tea.Cmd {
 
 // Update is the one place where the screen's state changes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	mod, cmd := m.update(msg)
+	if ride := m.rideSync(); ride != nil {
+		cmd = tea.Batch(cmd, ride)
+	}
+	return mod, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
