@@ -165,3 +165,49 @@ func BenchmarkSampleRecall(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(passages)), "passages")
 }
+
+// BenchmarkFrugal18k measures a whole frugal run (indexing, the thesaurus
+// unpacked, 30 criteria expanded, selection, quotes and statements, the
+// events handed to a sink that only counts them) on the 18,000 generated
+// pads, with the sample's nine criteria and their keywords repeated to
+// thirty. Run it alone: -run '^$' -bench Frugal18k -benchtime 1x.
+func BenchmarkFrugal18k(b *testing.B) {
+	passages, _ := padCorpus(b, 18000, 0)
+	_, sampleCrit, _, _ := sampleSession(b)
+	var criteria []review.Criterion
+	for i := range 30 {
+		c := sampleCrit[i%len(sampleCrit)]
+		c.ID = fmt.Sprintf("C%d", i+1)
+		criteria = append(criteria, c)
+	}
+	var docs []doc
+	for _, p := range passages {
+		if len(docs) == 0 || docs[len(docs)-1].id != p.Document {
+			docs = append(docs, doc{id: p.Document, title: p.Document})
+		}
+		docs[len(docs)-1].passages = append(docs[len(docs)-1].passages, p.Text)
+	}
+	st := newState(b, docs, criteria)
+	rssBefore := maxRSS()
+	var run review.ProposeRun
+	var wall time.Duration
+	var cpu float64
+	for b.Loop() {
+		events := 0
+		sink := func(evs []review.Event) error { events += len(evs); return nil }
+		cpu0 := cpuSeconds()
+		t0 := time.Now()
+		var err error
+		run, err = Run(context.Background(), st, Config{Frugal: true}, sink, nil)
+		wall, cpu = time.Since(t0), cpuSeconds()-cpu0
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(passages)), "passages")
+	b.ReportMetric(float64(run.Proposals), "proposals")
+	b.ReportMetric(wall.Seconds(), "wall_s")
+	b.ReportMetric(cpu, "cpu_s")
+	b.ReportMetric(float64(rssBefore)/1024, "rss_before_MiB")
+	b.ReportMetric(float64(maxRSS())/1024, "rss_peak_MiB")
+}

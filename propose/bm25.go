@@ -121,8 +121,28 @@ func (ix *Index) Search(query string, k int) []Hit {
 
 // search scores passages for weighted terms (terms gives their order).
 func (ix *Index) search(terms []string, weight map[string]float64, k int) []Hit {
-	if k <= 0 || ix.total == 0 || len(terms) == 0 {
+	if k <= 0 {
 		return nil
+	}
+	order, scores := ix.rank(terms, weight)
+	if len(order) == 0 {
+		return nil
+	}
+	if len(order) > k {
+		order = order[:k]
+	}
+	hits := make([]Hit, len(order))
+	for i, d := range order {
+		hits[i] = Hit{Pos: int(d), ID: ix.ids[d], Score: scores[d], Rank: i + 1, Terms: ix.matched(terms, d)}
+	}
+	return hits
+}
+
+// rank returns every passage holding one of the weighted terms, best
+// first, with the scores by position. Ties are broken by position.
+func (ix *Index) rank(terms []string, weight map[string]float64) ([]int32, []float64) {
+	if ix.total == 0 || len(terms) == 0 {
+		return nil, nil
 	}
 	scores := make([]float64, ix.total)
 	var touched []int32
@@ -146,14 +166,7 @@ func (ix *Index) search(terms []string, weight map[string]float64, k int) []Hit 
 	// Sorting all touched passages of one query is already far under a
 	// millisecond for 27,000 passages; a partial selection is not needed.
 	slices.SortFunc(touched, less)
-	if len(touched) > k {
-		touched = touched[:k]
-	}
-	hits := make([]Hit, len(touched))
-	for i, d := range touched {
-		hits[i] = Hit{Pos: int(d), ID: ix.ids[d], Score: scores[d], Rank: i + 1, Terms: ix.matched(terms, d)}
-	}
-	return hits
+	return touched, scores
 }
 
 // matched returns the terms, among the query's, that passage d contains.

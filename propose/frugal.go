@@ -82,17 +82,22 @@ func frugalSelect(ix *Index, exps []*expansion, perDoc, k int) [][]Hit {
 	out := make([][]Hit, len(exps))
 	for i, e := range exps {
 		terms, w := e.weights(ix)
-		hits := ix.search(terms, w, ix.total)
+		order, scores := ix.rank(terms, w)
 		n := map[string]int{}
-		for _, h := range hits {
-			if len(out[i]) == k {
+		for rank, d := range order {
+			// Sorted by score: once below the share, all the rest are.
+			if len(out[i]) == k || scores[d] < frugalMinShare*scores[order[0]] {
 				break
 			}
-			if matchedWeight(h.Terms, w) < frugalMinTerms || h.Score < frugalMinShare*hits[0].Score || n[ix.docs[h.Pos]] >= perDoc {
+			if n[ix.docs[d]] >= perDoc {
 				continue
 			}
-			n[ix.docs[h.Pos]]++
-			out[i] = append(out[i], h)
+			matched := ix.matched(terms, d)
+			if matchedWeight(matched, w) < frugalMinTerms {
+				continue
+			}
+			n[ix.docs[d]]++
+			out[i] = append(out[i], Hit{Pos: int(d), ID: ix.ids[d], Score: scores[d], Rank: rank + 1, Terms: matched})
 		}
 	}
 	return out

@@ -125,3 +125,49 @@ func TestFrugalRecall(t *testing.T) {
 		t.Errorf("the default frugal run: %v; want recall ≥ 0.80 with ≤ 1.5 proposals per criterion and document", def)
 	}
 }
+
+// TestExpandedRetrievalForTheJudge measures whether the judge's candidate
+// retrieval (lexical, and hybrid with the fake's hashed embedder) gains
+// from the frugal proposer's expansion, at each budget (BENCHMARKS.md), and
+// guards the choice to use it: at the default budget, neither column finds
+// fewer gold links than with the plain search.
+func TestExpandedRetrievalForTheJudge(t *testing.T) {
+	passages, criteria, gold, file := sampleSession(t)
+	ix := NewIndex(passages)
+	pv, cv := hybridVectors(t, passages, criteria)
+	expanded := searchCriterion
+	defer func() { searchCriterion = expanded }()
+	plain := func(ix *Index, c review.Criterion, k int) []Hit { return ix.Search(criterionQuery(c), k) }
+	atDefault := map[string][2]int{}
+	for _, l := range []struct {
+		name string
+		k    *Knowledge
+	}{
+		{"plain", nil},
+		{"+ thesaurus", &Knowledge{NoKeywords: true}},
+		{"+ keywords", &Knowledge{NoThesaurus: true}},
+		{"+ both", &Knowledge{}},
+	} {
+		searchCriterion = plain
+		if l.k != nil {
+			k := *l.k
+			searchCriterion = func(ix *Index, c review.Criterion, n int) []Hit {
+				terms, w := expand(c, k).weights(ix)
+				return ix.search(terms, w, n)
+			}
+		}
+		for _, k := range []int{4, 8, DefaultPerCriterion, 16} {
+			lex := measureRecall(passages, criteria, gold, file, Retrieve(ix, criteria, k, nil, nil))
+			hyb := measureRecall(passages, criteria, gold, file, Retrieve(ix, criteria, k, pv, cv))
+			t.Logf("%-12s k=%2d: lexical %d/%d = %.2f, hybrid %d/%d = %.2f", l.name, k, lex.found, lex.reachable, lex.rate(), hyb.found, hyb.reachable, hyb.rate())
+			if k == DefaultPerCriterion {
+				atDefault[l.name] = [2]int{lex.found, hyb.found}
+			}
+		}
+	}
+	for _, name := range []string{"+ thesaurus", "+ both"} {
+		if got, was := atDefault[name], atDefault["plain"]; got[0] < was[0] || got[1] < was[1] {
+			t.Errorf("%s at the default budget: lexical %d, hybrid %d gold links; the plain search found %d and %d", name, got[0], got[1], was[0], was[1])
+		}
+	}
+}

@@ -134,11 +134,12 @@ func TestSampleRecall(t *testing.T) {
 		hyb := measureRecall(passages, criteria, gold, file, Retrieve(ix, criteria, k, pv, cv))
 		t.Logf("k=%2d (%d passages): lexical %d/%d = %.2f, hybrid %d/%d = %.2f (%d gold links, %d held by one passage)",
 			k, len(passages), lex.found, lex.reachable, lex.rate(), hyb.found, hyb.reachable, hyb.rate(), lex.total, lex.reachable)
-		// A regression guard, not a goal: 7 of the 44 gold passages share
-		// no stemmed word with their criterion, so lexical retrieval alone
-		// cannot pass 37/44; see bench-propose.md.
-		if k == DefaultPerCriterion && lex.rate() < 0.6 {
-			t.Errorf("lexical recall at the default budget is %.2f, below 0.6", lex.rate())
+		// A regression guard, not a goal: with the criterion's words alone
+		// it was 0.64 (7 of the 44 gold passages share no stemmed word
+		// with their criterion); the keywords and the thesaurus bring it
+		// to 0.89 (BENCHMARKS.md, "The frugal proposer").
+		if k == DefaultPerCriterion && lex.rate() < 0.85 {
+			t.Errorf("lexical recall at the default budget is %.2f, below 0.85", lex.rate())
 		}
 	}
 }
