@@ -125,6 +125,9 @@ func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.E
 		// they would miss the machine that computes.
 		r.rapl = openRAPL(cfg.PowercapDir)
 	}
+	// The judge's candidates are searched with the same expansion (see
+	// searchCriterion): the run records it too.
+	r.expandAll(Knowledge{}, nil)
 	return r.judgeAll(ctx, texts)
 }
 
@@ -216,23 +219,29 @@ func (r *runner) finish() (review.ProposeRun, error) {
 	return r.run, nil
 }
 
-// frugal proposes lexical links: no model, no network.
-func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, error) {
-	start := r.cfg.now()
-	var batch []review.Event
-	// Each criterion is expanded once, and the expansion recorded in the
-	// run, so that a researcher sees which words were searched.
+// expandAll expands each criterion once, with the keywords a run adds, and
+// records the expansions in the run, so that a researcher sees which words
+// were searched for each criterion.
+func (r *runner) expandAll(k Knowledge, extra map[string][]string) []*expansion {
 	exps := make([]*expansion, len(r.st.Criteria))
-	r.run.Knowledge = r.cfg.Knowledge.sources()
+	r.run.Knowledge = k.sources()
 	for ci, c := range r.st.Criteria {
-		if extra := r.cfg.Keywords[c.ID]; len(extra) > 0 {
-			c.Keywords = append(slices.Clip(c.Keywords), extra...)
+		if more := extra[c.ID]; len(more) > 0 {
+			c.Keywords = append(slices.Clip(c.Keywords), more...)
 		}
-		exps[ci] = expand(c, r.cfg.Knowledge)
+		exps[ci] = expand(c, k)
 		if rec := exps[ci].record(c.ID); len(rec.Terms) > 0 {
 			r.run.Expansions = append(r.run.Expansions, rec)
 		}
 	}
+	return exps
+}
+
+// frugal proposes lexical links: no model, no network.
+func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, error) {
+	start := r.cfg.now()
+	var batch []review.Event
+	exps := r.expandAll(r.cfg.Knowledge, r.cfg.Keywords)
 	for ci, c := range r.st.Criteria {
 		if err := ctx.Err(); err != nil {
 			break
