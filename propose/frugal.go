@@ -143,10 +143,6 @@ func sentences(text string) []span {
 	return out
 }
 
-// frugalPairRunes bounds a quote of two sentences: a second sentence joins
-// the best one only when it brings terms the first lacks and the two stay
-// short enough to read on a projected screen.
-const frugalPairRunes = 360
 
 // quoteSpan returns the sentence of text that holds the most weight of the
 // criterion's terms (each distinct term counted once, by its weight times
@@ -189,7 +185,9 @@ func quoteSpan(text string, toks []token, want map[string]float64) span {
 			continue
 		}
 		joined := span{min(best.start, sents[j].start), max(best.end, sents[j].end)}
-		if utf8.RuneCountInString(text[joined.start:joined.end]) > frugalPairRunes {
+		// Two sentences must fit the quote's length as they are: a window
+		// cut out of two would start or end mid-sentence.
+		if utf8.RuneCountInString(text[joined.start:joined.end]) > frugalQuoteRunes {
 			continue
 		}
 		// The neighbour must bring a third of the best sentence's weight:
@@ -430,6 +428,32 @@ func (ix *Index) foundTerms(toks []token, e *expansion, matched []string, quote 
 	return out
 }
 
+// frugalShownSynonyms is how many synonyms a statement names at most: the
+// thesaurus is the weakest evidence, and a list of loose synonyms reads as
+// noise.
+const frugalShownSynonyms = 2
+
+// shownTerms keeps the words a statement names: the criterion's own words
+// and keywords, and the synonyms that stand in the quote (at most
+// frugalShownSynonyms), frugalShownTerms in all.
+func shownTerms(found []foundTerm) []foundTerm {
+	var out []foundTerm
+	syn := 0
+	for _, f := range found {
+		if len(out) == frugalShownTerms {
+			break
+		}
+		if f.source == SourceThesaurus {
+			if !f.inQuote || syn == frugalShownSynonyms {
+				continue
+			}
+			syn++
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // frugalProposal builds the lexical proposal for one hit.
 func frugalProposal(ix *Index, cfg Config, c review.Criterion, e *expansion, p *review.Passage, h Hit, key string) review.Proposal {
 	var toks []token
@@ -440,10 +464,7 @@ func frugalProposal(ix *Index, cfg Config, c review.Criterion, e *expansion, p *
 		want[t] = w[t] * ix.idf(t)
 	}
 	sp := quoteSpan(p.Text, toks, want)
-	found := ix.foundTerms(toks, e, h.Terms, sp)
-	if len(found) > frugalShownTerms {
-		found = found[:frugalShownTerms]
-	}
+	found := shownTerms(ix.foundTerms(toks, e, h.Terms, sp))
 	var words []string
 	var expanded []review.ExpandedTerm
 	for _, f := range found {

@@ -2,6 +2,7 @@ package propose
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/coopdescommuns/revue/review"
@@ -169,5 +170,73 @@ func TestExpandedRetrievalForTheJudge(t *testing.T) {
 		if got, was := atDefault[name], atDefault["plain"]; got[0] < was[0] || got[1] < was[1] {
 			t.Errorf("%s at the default budget: lexical %d, hybrid %d gold links; the plain search found %d and %d", name, got[0], got[1], was[0], was[1])
 		}
+	}
+}
+
+// TestFrugalQuotesHoldTheGold measures how often the frugal proposer's
+// quote, for a gold link it found, overlaps the gold quote (the sentence a
+// careful reader chose), against the first full sentence of the passage
+// (what a quote without choice would be).
+func TestFrugalQuotesHoldTheGold(t *testing.T) {
+	passages, criteria, gold, file := sampleSession(t)
+	ix := NewIndex(passages)
+	exps := make([]*expansion, len(criteria))
+	ci := map[string]int{}
+	for i, c := range criteria {
+		exps[i] = expand(c, Knowledge{})
+		ci[c.ID] = i
+	}
+	picks := frugalSelect(ix, exps, frugalPerDocument, DefaultFrugalPerCriterion)
+	found, overlap, firstOverlap := 0, 0, 0
+	for ci, hs := range picks {
+		for _, h := range hs {
+			p := passages[h.Pos]
+			// The gold quotes of this criterion in this passage: a passage
+			// may hold two, and the quote may show either.
+			var spans []span
+			for _, g := range gold {
+				if g.Criterion == criteria[ci].ID && g.Document == file[h.Pos] {
+					if at := strings.Index(p.Text, g.Quote); at >= 0 {
+						spans = append(spans, span{at, at + len(g.Quote)})
+					}
+				}
+			}
+			if len(spans) == 0 {
+				continue
+			}
+			found++
+			pr := frugalProposal(ix, Config{Lang: "fr"}, criteria[ci], exps[ci], &p, h, "k")
+			qs := strings.Index(p.Text, pr.Quote)
+			if qs < 0 {
+				t.Fatalf("quote %q not in its passage", pr.Quote)
+			}
+			meets := func(a, b int) bool {
+				for _, g := range spans {
+					if a < g.end && g.start < b {
+						return true
+					}
+				}
+				return false
+			}
+			if meets(qs, qs+len(pr.Quote)) {
+				overlap++
+			} else if testing.Verbose() {
+				t.Logf("%s %s: quote %q\n   %s", criteria[ci].ID, file[h.Pos], pr.Quote, pr.Statement)
+			}
+			for _, s := range sentences(p.Text) {
+				if len(strings.Fields(p.Text[s.start:s.end])) >= frugalFullSentence {
+					if meets(s.start, s.end) {
+						firstOverlap++
+					}
+					break
+				}
+			}
+		}
+	}
+	t.Logf("proposals holding a gold link: %d; the quote overlaps the gold quote in %d, the first full sentence would in %d", found, overlap, firstOverlap)
+	// A regression guard: 24 of 34 when written, against 6 for the first
+	// full sentence.
+	if overlap*3 < found*2 || overlap < 3*firstOverlap {
+		t.Errorf("the quote overlaps the gold quote in %d of %d proposals holding a gold link (the first full sentence: %d); want two thirds, and three times the first sentence", overlap, found, firstOverlap)
 	}
 }
