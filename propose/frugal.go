@@ -143,7 +143,6 @@ func sentences(text string) []span {
 	return out
 }
 
-
 // quoteSpan returns the sentence of text that holds the most weight of the
 // criterion's terms (each distinct term counted once, by its weight times
 // its idf), joined with its neighbour when that brings terms it lacks,
