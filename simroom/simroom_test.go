@@ -231,7 +231,17 @@ func TestRoomVotesAndDisagrees(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatal("the room did not stop after its context ended")
 	}
-	o = outcome(load(t, st, "demo"))
+	// The server records a leave when it sees the connection close, which
+	// can come a moment after Run has returned: wait (bounded) until every
+	// person who joined has left, then judge.
+	deadline = time.Now().Add(waitLimit)
+	for {
+		o = outcome(load(t, st, "demo"))
+		if len(o.joined) == people && len(o.left) >= len(o.joined) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if len(o.joined) != people {
 		t.Errorf("joined: %v, want %d people", o.joined, people)
 	}
