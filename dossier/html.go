@@ -74,27 +74,27 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 	p("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	p("<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n", e(d.title()), css)
 	p("<header>\n<h1>%s</h1>\n<p class=\"sub\">%s</p>\n</header>\n", e(d.title()),
-		e(d.t("Ce que le groupe a retenu, critère par critère, des documents relus ensemble.", "What the group kept, criterion by criterion, from the documents it reviewed together.")))
+		e(d.intro()))
 
-	p("<nav aria-label=\"%s\">\n<h2>%s</h2>\n<ol>\n", e(d.t("Sommaire", "Contents")), e(d.t("Sommaire", "Contents")))
-	p("<li><a href=\"#overview\">%s</a></li>\n", e(d.t("Vue d'ensemble", "Overview")))
+	p("<nav aria-label=\"%s\">\n<h2>%s</h2>\n<ol>\n", e(d.contentsTitle()), e(d.contentsTitle()))
+	p("<li><a href=\"#overview\">%s</a></li>\n", e(d.overviewTitle()))
 	for i, c := range d.Chapters {
 		p("<li><a href=\"#c%d\">%s — %s</a> (%s)</li>\n", i+1, e(c.ID), e(c.Title), e(d.plural(len(c.Links), "lien", "liens", "link", "links")))
 	}
 	p("<li><a href=\"#people\">%s</a></li>\n<li><a href=\"#annex\">%s</a></li>\n</ol>\n</nav>\n<main>\n",
-		e(d.t("Les personnes", "People")), e(d.t("Annexe : transparence", "Annex: transparency")))
+		e(d.peopleTitle()), e(d.annexTitle()))
 
 	// The overview.
-	p("<section id=\"overview\">\n<h2>%s</h2>\n<dl class=\"facts\">\n", e(d.t("Vue d'ensemble", "Overview")))
+	p("<section id=\"overview\">\n<h2>%s</h2>\n<dl class=\"facts\">\n", e(d.overviewTitle()))
 	for _, f := range d.overviewFacts() {
 		p("<dt>%s</dt><dd>%s</dd>\n", e(f[0]), e(f[1]))
 	}
-	p("</dl>\n<h3>%s</h3>\n<ul>\n", e(d.t("D'où viennent les liens retenus", "Where the kept links come from")))
+	p("</dl>\n<h3>%s</h3>\n<ul>\n", e(d.sharesTitle()))
 	for _, s := range d.shareLines() {
 		p("<li>%s</li>\n", e(s))
 	}
 	rows := d.Matrix()
-	p("</ul>\n<h3>%s</h3>\n<p class=\"note\">%s</p>\n", e(d.t("Documents × critères", "Documents × criteria")), e(d.matrixNote(len(rows))))
+	p("</ul>\n<h3>%s</h3>\n<p class=\"note\">%s</p>\n", e(d.matrixTitle()), e(d.matrixNote(len(rows))))
 	top := 1
 	for _, doc := range rows {
 		for _, n := range doc.Kept {
@@ -102,7 +102,7 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 		}
 	}
 	p("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">\n<table class=\"matrix\">\n<thead><tr><th scope=\"col\">%s</th>",
-		e(d.t("Matrice documents × critères", "Documents × criteria matrix")), e(d.t("Document", "Document")))
+		e(d.t("Matrice documents × critères", "Documents × criteria matrix")), e("Document"))
 	for _, c := range d.Chapters {
 		p("<th scope=\"col\" title=\"%s\">%s</th>", e(c.Title), e(c.ID))
 	}
@@ -114,7 +114,7 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 		}
 		p("</tr>\n")
 	}
-	p("<tr><th scope=\"row\">%s</th>", e(d.t("Total", "Total")))
+	p("<tr><th scope=\"row\">%s</th>", e("Total"))
 	for _, c := range d.Chapters {
 		p("<td class=\"n\">%d</td>", len(c.Links))
 	}
@@ -134,7 +134,7 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 			}
 			p("<article class=\"%s\">\n<p class=\"statement\">%s</p>\n", class, e(l.Statement))
 			if l.Proposed != "" {
-				p("<p class=\"proposed\">%s %s</p>\n", e(d.t("Énoncé proposé :", "Proposed statement:")), e(d.quote(l.Proposed)))
+				p("<p class=\"proposed\">%s</p>\n", e(d.proposedLine(l)))
 			}
 			// The source's note mark follows the quote (or what stands
 			// for it); the source itself is on screen below, and in print
@@ -148,15 +148,14 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 			if l.QuoteFound && l.Quote != "" {
 				p("<blockquote>%s%s</blockquote>\n", e(d.quote(l.Quote)), mark)
 			} else {
-				p("<p class=\"note\">%s%s</p>\n", e(d.t("La citation proposée ne se trouve pas telle quelle dans le passage : elle n'est pas reproduite.",
-					"The proposed quote is not found as such in the passage: it is not reproduced.")), mark)
+				p("<p class=\"note\">%s%s</p>\n", e(d.quoteMissing()), mark)
 			}
 			if src != "" {
 				p("<p class=\"src\">%s</p>\n", e(src))
 			}
 			p("<p class=\"how\">%s</p>\n<p class=\"votes\">%s</p>\n", e(d.how(l)), e(d.votes(l)))
 			if l.Outcome != "" {
-				p("<p class=\"outcome\">%s%s</p>\n", e(d.t("Conclusion : ", "Outcome: ")), e(l.Outcome))
+				p("<p class=\"outcome\">%s</p>\n", e(d.outcomeLine(l)))
 			}
 			p("</article>\n")
 		}
@@ -164,13 +163,13 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 			link(l)
 		}
 		if d.IncludeRejected && len(c.Rejected) > 0 {
-			p("<h3>%s</h3>\n", e(d.t("Liens rejetés", "Rejected links")))
+			p("<h3>%s</h3>\n", e(d.rejectedTitle()))
 			for _, l := range c.Rejected {
 				link(l)
 			}
 		}
 		if len(notes) > 0 {
-			p("<ol class=\"notes\" aria-label=\"%s\">\n", e(d.t("Sources", "Sources")))
+			p("<ol class=\"notes\" aria-label=\"%s\">\n", e("Sources"))
 			for _, n := range notes {
 				p("<li>%s</li>\n", e(n))
 			}
@@ -179,18 +178,17 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 		p("</section>\n")
 	}
 
-	p("<section id=\"people\">\n<h2>%s</h2>\n<p>%s</p>\n<p>%s</p>\n</section>\n", e(d.t("Les personnes", "People")), e(d.peopleLine()), e(d.namesLine()))
-	p("<section id=\"annex\">\n<h2>%s</h2>\n<ul>\n", e(d.t("Annexe : transparence", "Annex: transparency")))
+	p("<section id=\"people\">\n<h2>%s</h2>\n<p>%s</p>\n<p>%s</p>\n</section>\n", e(d.peopleTitle()), e(d.peopleLine()), e(d.namesLine()))
+	p("<section id=\"annex\">\n<h2>%s</h2>\n<ul>\n", e(d.annexTitle()))
 	for _, l := range d.annexLines() {
 		p("<li>%s</li>\n", e(l))
 	}
-	p("</ul>\n<h3>%s</h3>\n<ul>\n", e(d.t("Vérifier ce dossier", "Checking this dossier")))
+	p("</ul>\n<h3>%s</h3>\n<ul>\n", e(d.checkTitle()))
 	for _, l := range d.checkLines() {
 		p("<li><code>%s</code></li>\n", e(l))
 	}
 	p("</ul>\n</section>\n</main>\n<footer>\n<p>%s</p>\n</footer>\n</body>\n</html>\n",
-		e(d.t("Écrit par Revue à partir de la trace de la séance. Les personnes décident, pas la machine.",
-			"Written by Revue from the session's trace. People decide, not the machine.")))
+		e(d.colophon()))
 	return bw.Flush()
 }
 

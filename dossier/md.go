@@ -16,20 +16,19 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	e := mdEscape
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("# %s\n\n%s\n\n", e(d.title()), e(d.t("Ce que le groupe a retenu, critère par critère, des documents relus ensemble.",
-		"What the group kept, criterion by criterion, from the documents it reviewed together.")))
+	p("# %s\n\n%s\n\n", e(d.title()), e(d.intro()))
 
-	p("## %s\n\n", e(d.t("Vue d'ensemble", "Overview")))
+	p("## %s\n\n", e(d.overviewTitle()))
 	for _, f := range d.overviewFacts() {
 		p("- **%s** : %s\n", e(f[0]), e(f[1]))
 	}
-	p("\n### %s\n\n", e(d.t("D'où viennent les liens retenus", "Where the kept links come from")))
+	p("\n### %s\n\n", e(d.sharesTitle()))
 	for _, s := range d.shareLines() {
 		p("- %s\n", e(s))
 	}
 	rows := d.Matrix()
-	p("\n### %s\n\n%s\n\n", e(d.t("Documents × critères", "Documents × criteria")), e(d.matrixNote(len(rows))))
-	p("| %s |", e(d.t("Document", "Document")))
+	p("\n### %s\n\n%s\n\n", e(d.matrixTitle()), e(d.matrixNote(len(rows))))
+	p("| %s |", e("Document"))
 	for _, c := range d.Chapters {
 		p(" %s |", cell(c.ID))
 	}
@@ -41,7 +40,7 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 		}
 		p("\n")
 	}
-	p("| **%s** |", e(d.t("Total", "Total")))
+	p("| **%s** |", e("Total"))
 	for _, c := range d.Chapters {
 		p(" **%d** |", len(c.Links))
 	}
@@ -58,27 +57,26 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 		link := func(l Link) {
 			p("---\n\n**%s**\n\n", e(l.Statement))
 			if l.Proposed != "" {
-				p("%s %s\n\n", e(d.t("Énoncé proposé :", "Proposed statement:")), e(d.quote(l.Proposed)))
+				p("%s\n\n", e(d.proposedLine(l)))
 			}
 			if l.QuoteFound && l.Quote != "" {
 				p("> %s\n\n", e(d.quote(l.Quote)))
 			} else {
-				p("%s\n\n", e(d.t("La citation proposée ne se trouve pas telle quelle dans le passage : elle n'est pas reproduite.",
-					"The proposed quote is not found as such in the passage: it is not reproduced.")))
+				p("%s\n\n", e(d.quoteMissing()))
 			}
 			if src := d.source(l); src != "" {
 				p("%s %s\n\n", e(d.t("Source :", "Source:")), e(src))
 			}
 			p("%s\n\n%s\n\n", e(d.how(l)), e(d.votes(l)))
 			if l.Outcome != "" {
-				p("*%s%s*\n\n", e(d.t("Conclusion : ", "Outcome: ")), e(l.Outcome))
+				p("*%s*\n\n", e(d.outcomeLine(l)))
 			}
 		}
 		for _, l := range c.Links {
 			link(l)
 		}
 		if d.IncludeRejected && len(c.Rejected) > 0 {
-			p("### %s\n\n", e(d.t("Liens rejetés", "Rejected links")))
+			p("### %s\n\n", e(d.rejectedTitle()))
 			for _, l := range c.Rejected {
 				if l.Status == review.Rejected {
 					link(l)
@@ -87,17 +85,16 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 		}
 	}
 
-	p("\n## %s\n\n%s\n\n%s\n\n", e(d.t("Les personnes", "People")), e(d.peopleLine()), e(d.namesLine()))
-	p("## %s\n\n", e(d.t("Annexe : transparence", "Annex: transparency")))
+	p("\n## %s\n\n%s\n\n%s\n\n", e(d.peopleTitle()), e(d.peopleLine()), e(d.namesLine()))
+	p("## %s\n\n", e(d.annexTitle()))
 	for _, l := range d.annexLines() {
 		p("- %s\n", e(l))
 	}
-	p("\n### %s\n\n", e(d.t("Vérifier ce dossier", "Checking this dossier")))
+	p("\n### %s\n\n", e(d.checkTitle()))
 	for _, l := range d.checkLines() {
 		p("- %s\n", e(l))
 	}
-	p("\n%s\n", e(d.t("Écrit par Revue à partir de la trace de la séance. Les personnes décident, pas la machine.",
-		"Written by Revue from the session's trace. People decide, not the machine.")))
+	p("\n%s\n", e(d.colophon()))
 	return bw.Flush()
 }
 

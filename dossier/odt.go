@@ -103,12 +103,11 @@ func (d *Dossier) odtContent(w io.Writer) error {
 <office:text>
 `)
 	para("Title", d.title())
-	para("Subtitle", d.t("Ce que le groupe a retenu, critère par critère, des documents relus ensemble.",
-		"What the group kept, criterion by criterion, from the documents it reviewed together."))
+	para("Subtitle", d.intro())
 
 	// The table of contents, filled in as LibreOffice would (without page
 	// numbers, which only a layout knows); Tools › Update refreshes it.
-	contents := d.t("Sommaire", "Contents")
+	contents := d.contentsTitle()
 	p(`<text:table-of-content text:name="%s" text:protected="false">
 <text:table-of-content-source text:outline-level="2">
 <text:index-title-template text:style-name="Contents_20_Heading">%s</text:index-title-template>
@@ -120,22 +119,22 @@ func (d *Dossier) odtContent(w io.Writer) error {
 	}
 	p("</text:table-of-content-source>\n<text:index-body>\n")
 	p(`<text:index-title text:name="%s_Head"><text:p text:style-name="Contents_20_Heading">%s</text:p></text:index-title>`+"\n", x(contents), x(contents))
-	para("Contents_20_1", d.t("Vue d'ensemble", "Overview"))
+	para("Contents_20_1", d.overviewTitle())
 	for _, c := range d.Chapters {
 		para("Contents_20_1", c.ID+" — "+c.Title)
 	}
-	para("Contents_20_1", d.t("Les personnes", "People"))
-	para("Contents_20_1", d.t("Annexe : transparence", "Annex: transparency"))
+	para("Contents_20_1", d.peopleTitle())
+	para("Contents_20_1", d.annexTitle())
 	p("</text:index-body>\n</text:table-of-content>\n")
 
 	h := func(level int, style, text string) {
 		p(`<text:h text:style-name="%s" text:outline-level="%d">%s</text:h>`+"\n", style, level, x(text))
 	}
-	h(1, "Heading_20_1", d.t("Vue d'ensemble", "Overview"))
+	h(1, "Heading_20_1", d.overviewTitle())
 	for _, f := range d.overviewFacts() {
 		p(`<text:p text:style-name="Text_20_body"><text:span text:style-name="Strong_20_Emphasis">%s</text:span> : %s</text:p>`+"\n", x(f[0]), x(f[1]))
 	}
-	h(2, "Heading_20_2", d.t("D'où viennent les liens retenus", "Where the kept links come from"))
+	h(2, "Heading_20_2", d.sharesTitle())
 	p("<text:list>\n")
 	for _, s := range d.shareLines() {
 		p("<text:list-item>")
@@ -144,7 +143,7 @@ func (d *Dossier) odtContent(w io.Writer) error {
 	}
 	p("</text:list>\n")
 	rows := d.Matrix()
-	h(2, "Heading_20_2", d.t("Documents × critères", "Documents × criteria"))
+	h(2, "Heading_20_2", d.matrixTitle())
 	para("Text_20_body", d.matrixNote(len(rows)))
 	cellS := func(style, text string) {
 		p(`<table:table-cell table:style-name="Cell" office:value-type="string"><text:p text:style-name="%s">%s</text:p></table:table-cell>`, style, x(text))
@@ -155,7 +154,7 @@ func (d *Dossier) odtContent(w io.Writer) error {
 	p(`<table:table table:name="%s" table:style-name="Matrix">`+"\n", x(d.t("Matrice", "Matrix")))
 	p(`<table:table-column table:number-columns-repeated="%d"/>`+"\n", len(d.Chapters)+1)
 	p("<table:table-header-rows><table:table-row>")
-	cellS("Table_20_Heading", d.t("Document", "Document"))
+	cellS("Table_20_Heading", "Document")
 	for _, c := range d.Chapters {
 		cellS("Table_20_Heading", c.ID)
 	}
@@ -169,7 +168,7 @@ func (d *Dossier) odtContent(w io.Writer) error {
 		p("</table:table-row>\n")
 	}
 	p("<table:table-row>")
-	cellS("Table_20_Heading", d.t("Total", "Total"))
+	cellS("Table_20_Heading", "Total")
 	for _, c := range d.Chapters {
 		cellN(len(c.Links))
 	}
@@ -185,13 +184,12 @@ func (d *Dossier) odtContent(w io.Writer) error {
 		link := func(l Link) {
 			para("Statement", l.Statement)
 			if l.Proposed != "" {
-				para("Text_20_body", d.t("Énoncé proposé : ", "Proposed statement: ")+d.quote(l.Proposed))
+				para("Text_20_body", d.proposedLine(l))
 			}
 			if l.QuoteFound && l.Quote != "" {
 				p(`<text:p text:style-name="Quotations">%s`, x(d.quote(l.Quote)))
 			} else {
-				p(`<text:p text:style-name="Text_20_body">%s`, x(d.t("La citation proposée ne se trouve pas telle quelle dans le passage : elle n'est pas reproduite.",
-					"The proposed quote is not found as such in the passage: it is not reproduced.")))
+				p(`<text:p text:style-name="Text_20_body">%s`, x(d.quoteMissing()))
 			}
 			if src := d.source(l); src != "" {
 				note++
@@ -202,32 +200,31 @@ func (d *Dossier) odtContent(w io.Writer) error {
 			para("Decision", d.how(l))
 			para("Decision", d.votes(l))
 			if l.Outcome != "" {
-				para("Outcome", d.t("Conclusion : ", "Outcome: ")+l.Outcome)
+				para("Outcome", d.outcomeLine(l))
 			}
 		}
 		for _, l := range c.Links {
 			link(l)
 		}
 		if d.IncludeRejected && len(c.Rejected) > 0 {
-			h(2, "Heading_20_2", d.t("Liens rejetés", "Rejected links"))
+			h(2, "Heading_20_2", d.rejectedTitle())
 			for _, l := range c.Rejected {
 				link(l)
 			}
 		}
 	}
-	h(1, "Chapter", d.t("Les personnes", "People"))
+	h(1, "Chapter", d.peopleTitle())
 	para("Text_20_body", d.peopleLine())
 	para("Text_20_body", d.namesLine())
-	h(1, "Chapter", d.t("Annexe : transparence", "Annex: transparency"))
+	h(1, "Chapter", d.annexTitle())
 	for _, l := range d.annexLines() {
 		para("Text_20_body", l)
 	}
-	h(2, "Heading_20_2", d.t("Vérifier ce dossier", "Checking this dossier"))
+	h(2, "Heading_20_2", d.checkTitle())
 	for _, l := range d.checkLines() {
 		para("Text_20_body", l)
 	}
-	para("Text_20_body", d.t("Écrit par Revue à partir de la trace de la séance. Les personnes décident, pas la machine.",
-		"Written by Revue from the session's trace. People decide, not the machine."))
+	para("Text_20_body", d.colophon())
 	p("</office:text>\n</office:body>\n</office:document-content>\n")
 	_, err := w.Write(b.Bytes())
 	return err

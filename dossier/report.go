@@ -85,7 +85,7 @@ func (r *reportPage) write() {
 	decided := f.Accepted + f.Rejected + f.Rephrased
 	r.p("<section>\n<h2>%s</h2>\n<dl>\n", e(r.t("La séance", "The session")))
 	for _, kv := range [][2]string{
-		{r.t("Corpus", "Corpus"), r.n(f.Documents) + " documents, " + r.n(f.Criteria) + r.t(" critères", " criteria")},
+		{"Corpus", r.n(f.Documents) + " documents, " + r.n(f.Criteria) + r.t(" critères", " criteria")},
 		{r.t("Avancement", "Progress"), r.n(decided) + " / " + r.n(f.Proposals) + " (" + review.FormatPct(r.lang, decided, f.Proposals) + ")"},
 		{r.t("Votes et décisions", "Votes and decisions"), r.n(f.Votes) + r.t(" votes de participants ; ", " participants' votes; ") + r.n(f.Decisions) + r.t(" décisions de l'animation", " facilitator's decisions")},
 		{r.t("Personnes", "People"), r.n(f.People) + r.t(" ; retirées : ", "; withdrawn: ") + r.n(f.Withdrawn)},

@@ -68,10 +68,10 @@ func (d *Dossier) title() string {
 func (d *Dossier) where(l Link) string {
 	var parts []string
 	if l.Page > 0 {
-		parts = append(parts, d.t("p.\u00a0", "p.\u00a0")+fmt.Sprint(l.Page))
+		parts = append(parts, "p.\u00a0"+fmt.Sprint(l.Page))
 	}
 	if l.Section != "" {
-		parts = append(parts, d.t("section ", "section ")+d.quote(l.Section))
+		parts = append(parts, "section "+d.quote(l.Section))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -316,7 +316,7 @@ func (d *Dossier) checkLines() []string {
 			d.t(" recalcule la chaîne ; sa tête doit être celle-ci.", " recomputes the chain; its head must be this one."))
 	}
 	return append(out,
-		d.t("Reçu de séance : ", "Session receipt: ")+c.Code()+d.t(", ", ", ")+d.plural(int(c.Events), "événement", "événements", "event", "events")+
+		d.t("Reçu de séance : ", "Session receipt: ")+c.Code()+", "+d.plural(int(c.Events), "événement", "événements", "event", "events")+
 			d.t(" ; tête signée le ", "; head signed on ")+d.date(c.At)+d.t(" par la clé ", " by the key ")+c.KeyFingerprint,
 		d.t("Signature SSH de la tête : ", "SSH signature of the head: ")+c.Signature,
 		d.t("Pour vérifier : revue verify ", "To check: revue verify ")+d.Session+" --receipt "+c.Code()+"/"+strconv.FormatInt(c.Events, 10)+
@@ -329,7 +329,7 @@ func (d *Dossier) overviewFacts() [][2]string {
 		{d.t("Séance", "Session"), d.Session},
 		{d.t("Créée le", "Created on"), d.date(d.Created)},
 		{d.t("Personnes", "People"), d.peopleLine()},
-		{d.t("Documents", "Documents"), d.n(len(d.Documents))},
+		{"Documents", d.n(len(d.Documents))},
 		{d.t("Critères", "Criteria"), d.n(len(d.Chapters))},
 		{d.t("Liens retenus", "Links kept"), d.n(d.Kept) + d.t(" sur ", " of ") + d.n(d.Figures.Proposals) + d.t(" proposés", " proposed")},
 	}
@@ -344,3 +344,55 @@ func (d *Dossier) matrixNote(rows int) string {
 	}
 	return s
 }
+
+// The titles and fixed sentences every format shares.
+
+func (d *Dossier) intro() string {
+	return d.t("Ce que le groupe a retenu, critère par critère, des documents relus ensemble.", "What the group kept, criterion by criterion, from the documents it reviewed together.")
+}
+
+func (d *Dossier) quoteMissing() string {
+	return d.t("La citation proposée ne se trouve pas telle quelle dans le passage : elle n'est pas reproduite.", "The proposed quote is not found as such in the passage: it is not reproduced.")
+}
+
+func (d *Dossier) colophon() string {
+	return d.t("Écrit par Revue à partir de la trace de la séance. Les personnes décident, pas la machine.", "Written by Revue from the session's trace. People decide, not the machine.")
+}
+
+func (d *Dossier) overviewTitle() string {
+	return d.t("Vue d'ensemble", "Overview")
+}
+
+func (d *Dossier) sharesTitle() string {
+	return d.t("D'où viennent les liens retenus", "Where the kept links come from")
+}
+
+func (d *Dossier) matrixTitle() string {
+	return d.t("Documents × critères", "Documents × criteria")
+}
+
+func (d *Dossier) rejectedTitle() string {
+	return d.t("Liens rejetés", "Rejected links")
+}
+
+func (d *Dossier) peopleTitle() string {
+	return d.t("Les personnes", "People")
+}
+
+func (d *Dossier) annexTitle() string {
+	return d.t("Annexe : transparence", "Annex: transparency")
+}
+
+func (d *Dossier) checkTitle() string {
+	return d.t("Vérifier ce dossier", "Checking this dossier")
+}
+
+func (d *Dossier) contentsTitle() string { return d.t("Sommaire", "Contents") }
+
+// proposedLine shows the wording the group reworded.
+func (d *Dossier) proposedLine(l Link) string {
+	return d.t("Énoncé proposé : ", "Proposed statement: ") + d.quote(l.Proposed)
+}
+
+// outcomeLine is the facilitator's closing sentence.
+func (d *Dossier) outcomeLine(l Link) string { return d.t("Conclusion : ", "Outcome: ") + l.Outcome }
