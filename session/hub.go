@@ -32,7 +32,11 @@ type Presence struct {
 	Since    time.Time
 	Focus    string      // the proposal on screen
 	Terminal string      // "local" or "ssh"
-	joined   review.Role // the role the connection was given; Actor.Role is the one in force
+	// Hand says that this participant raised their hand (h) to speak:
+	// the facilitator sees who, the wall how many. It is a presence, not
+	// part of the trace.
+	Hand   bool
+	joined review.Role // the role the connection was given; Actor.Role is the one in force
 }
 
 // Participants are the participants present, each person once however many
@@ -69,11 +73,19 @@ type Snapshot struct {
 	// changed by its first element's address alone, without comparing two
 	// hundred entries at every vote. Nobody may modify it.
 	Online []Presence
+	// View is what the room's wall shows besides the link: ViewResults
+	// while the leading facilitator shows the results, "" otherwise. Like
+	// the presences, it is not part of the trace.
+	View string
 	// Closing, when not empty, says that the server is about to end every
 	// screen of this session, and why: one of the Reason values. The
 	// screen may say it; the server says it again once the screen is gone.
 	Closing Reason
 }
+
+// ViewResults is Snapshot.View while the facilitator shows the results of
+// the session so far: the wall follows.
+const ViewResults = "results"
 
 // Reason is why the server ends the screens of a session.
 type Reason string
@@ -150,6 +162,7 @@ type Hub struct {
 	roster  bool // someone's role or name changed in online, not only a focus
 	flush   *time.Timer
 	closing Reason
+	view    string // Snapshot.View
 	rev     uint64
 	srev    uint64 // the Rev of the last State snapshot
 	// tick counts the revisions of the state; changedAt holds, for each
@@ -333,7 +346,7 @@ func (h *Hub) snapshotLocked(state bool) *Snapshot {
 		sort.Slice(online, func(i, j int) bool { return online[i].Conn < online[j].Conn })
 		h.moved = false
 	}
-	s := &Snapshot{Rev: h.rev, Online: online, Closing: h.closing}
+	s := &Snapshot{Rev: h.rev, Online: online, Closing: h.closing, View: h.view}
 	if state || last == nil {
 		h.srev = h.rev
 		h.stats.StateRevisions++
@@ -647,6 +660,35 @@ func (h *Hub) Focus(conn uint64, proposal string) {
 		h.focus[p.Actor.Key()] = proposal
 	}
 	h.lookedLocked(old, proposal)
+}
+
+// RaiseHand raises or lowers a connection's hand. The screens are told
+// with the next gathering of presences (PresenceEvery), all of them: the
+// facilitator's lists who, the wall counts.
+func (h *Hub) RaiseHand(conn uint64, up bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	p, ok := h.online[conn]
+	if !ok || p.Hand == up {
+		return
+	}
+	p.Hand = up
+	h.online[conn] = p
+	h.roster = true
+	h.lookedLocked()
+}
+
+// SetView says what the room's wall shows besides the link (Snapshot.View):
+// the facilitator opening the results takes the wall there, and closing
+// them brings it back. Every screen is told at once.
+func (h *Hub) SetView(view string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.view == view {
+		return
+	}
+	h.view = view
+	h.publishLocked(nil, true)
 }
 
 // LastFocus is the last proposal the person (review.Actor.Key) had on

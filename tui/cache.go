@@ -25,6 +25,10 @@ import (
 type viewCache struct {
 	gen uint64
 
+	// The room's timer, found again only when the state changes.
+	timerState *review.State
+	timerOut   *review.ProposalState
+
 	head    headKey
 	headOut string
 

@@ -57,6 +57,12 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.keyVersions(msg)
 	case modeParked:
 		return m, m.keyParked(msg)
+	case modeAsk:
+		return m, m.keyAsk(msg)
+	case modeConfirm:
+		return m, m.keyConfirm(msg)
+	case modeTurnout, modeResults, modeSource:
+		return m, m.keySheet(msg)
 	case modeFilter:
 		return m, m.keyFilter(msg)
 	case modeReason, modeReasonOther:
@@ -95,6 +101,16 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.jumpNext(m.t.NoNextConflict, m.conflictShown)
 	case key.Matches(msg, k.Follow):
 		return m, m.rejoin()
+	case key.Matches(msg, k.Turnout):
+		return m, m.openSheet(modeTurnout)
+	case key.Matches(msg, k.Results):
+		return m, m.openSheet(modeResults)
+	case key.Matches(msg, k.Source):
+		return m, m.openSheet(modeSource)
+	case key.Matches(msg, k.Hand):
+		return m, m.raiseHand()
+	case key.Matches(msg, k.NextPending) && m.isFacilitator() && m.order != orderList:
+		return m, m.nextOrdered()
 	case key.Matches(msg, k.PageDown):
 		m.scrollPassage(+1)
 		return m, nil

@@ -45,6 +45,18 @@ type KeyMap struct {
 	Park     key.Binding
 	Parked   key.Binding
 	Timer    key.Binding
+	// The tools for two hours and twenty people.
+	Agenda    key.Binding
+	Order     key.Binding
+	Mark      key.Binding
+	Unanimous key.Binding
+
+	// Everybody's tools: who voted, a raised hand, the results, the
+	// passage in its document.
+	Turnout key.Binding
+	Hand    key.Binding
+	Results key.Binding
+	Source  key.Binding
 
 	// Keys of the panels, not shown in the main help.
 	PageUp   key.Binding
@@ -97,6 +109,15 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 		Parked:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", t.KeyParked)),
 		Timer:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", t.KeyTimer)),
 
+		Agenda:    key.NewBinding(key.WithKeys("A"), key.WithHelp("A", t.KeyAgenda)),
+		Order:     key.NewBinding(key.WithKeys("O"), key.WithHelp("O", t.KeyOrder)),
+		Mark:      key.NewBinding(key.WithKeys("*"), key.WithHelp("*", t.KeyMark)),
+		Unanimous: key.NewBinding(key.WithKeys("U"), key.WithHelp("U", t.KeyUnanimous)),
+		Turnout:   key.NewBinding(key.WithKeys("T"), key.WithHelp("T", t.KeyTurnout)),
+		Hand:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", t.KeyHand)),
+		Results:   key.NewBinding(key.WithKeys("="), key.WithHelp("=", t.KeyResults)),
+		Source:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.KeySource)),
+
 		PageUp:   key.NewBinding(key.WithKeys("pgup")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown")),
 		Confirm:  key.NewBinding(key.WithKeys("enter")),
@@ -114,6 +135,9 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 			b.SetEnabled(false)
 		}
 	}
+	if role != review.Participant {
+		k.Hand.SetEnabled(false)
+	}
 	if role != review.Facilitator {
 		for _, b := range k.facilitatorKeys() {
 			b.SetEnabled(false)
@@ -127,7 +151,8 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 
 // facilitatorKeys are the bindings only a facilitator has.
 func (k *KeyMap) facilitatorKeys() []*key.Binding {
-	return []*key.Binding{&k.Lead, &k.Versions, &k.Reopen, &k.Blind, &k.HideMine, &k.Reveal, &k.Park, &k.Parked, &k.Timer}
+	return []*key.Binding{&k.Lead, &k.Versions, &k.Reopen, &k.Blind, &k.HideMine, &k.Reveal, &k.Park, &k.Parked, &k.Timer,
+		&k.Agenda, &k.Order, &k.Mark, &k.Unanimous}
 }
 
 // ShortHelp is the hint line at the bottom of the screen.
@@ -144,6 +169,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Follow, k.NextPending, k.NextMine, k.NextConflict},
 		{k.Lead, k.Versions, k.Reopen, k.Blind, k.HideMine},
 		{k.Reveal, k.Park, k.Parked, k.Timer},
+		{k.Agenda, k.Order, k.Mark, k.Unanimous},
+		{k.Turnout, k.Hand, k.Results, k.Source},
 	}
 }
 

@@ -90,6 +90,11 @@ const (
 	modeVersionsOutcome // the same, writing the outcome sentence
 	modeParked          // the list of parked links
 	modeConsent         // the consent text, before anything else
+	modeAsk             // a one-line question of the facilitator's tools (Model.asking)
+	modeConfirm         // sealing the unanimous links, waiting for yes or no
+	modeTurnout         // who has and has not voted on the link
+	modeResults         // what the room decided so far
+	modeSource          // the passage in its document
 )
 
 // filter narrows the list of proposals; an empty field lets everything
@@ -181,6 +186,18 @@ type Model struct {
 	exp        exposure
 	draftSent  session.Draft  // the last draft given to the hub
 	laterDraft *session.Draft // a draft of a reconnection, waiting for its link
+
+	// The facilitator's tools (tools.go).
+	asking        askKind
+	agenda        *agenda
+	agendaTicking bool
+	order         workOrder
+	marks         []string // the hand-picked order of work
+	unanimous     []string // the links to seal, as counted when asked
+	unanMin       int
+	told          map[string]bool // the timers whose end this screen told
+	sheet         *viewport.Model // the turnout, results or source panel's text
+	sheetFor      string          // the link or state the sheet was filled for
 	// screenBlind: the facilitator hid the verdicts on their own screen
 	// (B), to project it, until each link is revealed.
 	screenBlind bool
@@ -530,6 +547,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case timerTickMsg:
 		return m, m.timerTick()
+	case agendaTickMsg:
+		m.agendaTicking = false
+		return m, m.agendaTick()
 	case wallTickMsg:
 		if msg.gen != m.wall.gen {
 			return m, nil // a later tick is in flight
@@ -590,6 +610,9 @@ func (m *Model) adopt(s *session.Snapshot) {
 	m.cm.State = s.State
 	if m.mode == modeWhy {
 		m.fillWhy()
+	}
+	if m.mode == modeResults || m.mode == modeSource {
+		m.fillSheet()
 	}
 }
 
@@ -866,5 +889,8 @@ func (m *Model) layoutInputs() {
 	m.vc.invalidate()
 	if m.mode == modeWhy {
 		m.fillWhy()
+	}
+	if m.mode == modeResults || m.mode == modeSource {
+		m.fillSheet()
 	}
 }

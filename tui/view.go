@@ -53,10 +53,18 @@ func (m *Model) render() string {
 		// The projector's wall has its own minimum size and message; a
 		// status (why a key does nothing, a declined consent) takes its
 		// last line.
-		if m.status == "" || h < minHeight {
+		if m.wallResults() && w >= minWidth && h >= minHeight {
+			return m.resultsWall(w, h)
+		}
+		// Raised hands are counted on the wall's last line, with a status.
+		last := m.status
+		if n := len(hands(m.snap.Online)); n > 0 {
+			last = strings.TrimSuffix(fmt.Sprintf(m.t.Hands, n)+" "+m.t.HandsLabel+" · "+last, " · ")
+		}
+		if last == "" || h < minHeight {
 			return m.wall.view.Render(m.snap, m.opts.Now(), w, h)
 		}
-		return m.wall.view.Render(m.snap, m.opts.Now(), w, h-1) + "\n" + m.st.Faint.Render(ansi.Truncate(" "+m.status, w, "…"))
+		return m.wall.view.Render(m.snap, m.opts.Now(), w, h-1) + "\n" + m.st.Faint.Render(ansi.Truncate(" "+last, w, "…"))
 	}
 	if m.mode == modePicker || m.snap == nil || (m.fatal != "" && !m.joined) {
 		// No session to show, or none joined: the picker's screen says
@@ -177,7 +185,7 @@ func (m *Model) drawHeader(k headKey) string {
 // room (following it, browsing alone, leading it).
 func (m *Model) headRight(p *review.ProposalState) string {
 	var parts []string
-	if t := m.timerText(p); t != "" {
+	if t := m.timerText(m.roomTimer()); t != "" {
 		parts = append(parts, m.st.Conflict.Render(t))
 	}
 	switch {
@@ -233,6 +241,8 @@ func (m *Model) body(w, h int) []string {
 		return m.helpPanel(w, h)
 	case modeWhy:
 		return m.whyPanel(w, h)
+	case modeTurnout, modeResults, modeSource:
+		return m.sheetPanel(w, h)
 	case modeBrowse, modeQuit:
 		return m.panes(w, h)
 	case modeConsent:
@@ -439,6 +449,12 @@ func (m *Model) footer(w int) []string {
 		c = " " + m.st.Faint.Render(m.t.WhyHint)
 	case m.mode == modeHelp:
 		c = " " + m.st.Faint.Render(m.t.HelpClose)
+	case m.mode == modeTurnout:
+		c = " " + m.st.Faint.Render(m.t.TurnoutHint)
+	case m.mode == modeResults:
+		c = " " + m.st.Faint.Render(m.t.ResultsHint)
+	case m.mode == modeSource:
+		c = " " + m.st.Faint.Render(m.t.SourceHint)
 	case m.mode != modeBrowse:
 		// A panel is open and shows its own keys.
 	default:
@@ -515,6 +531,21 @@ func (m *Model) form(w int) []string {
 		return form.Versions{C: c, P: p, Selected: m.verIdx, Outcome: outcome, Writing: m.mode == modeVersionsOutcome, Err: m.formErr}.Render(w)
 	case modeParked:
 		return form.Parked{C: c, IDs: m.parkedIDs, Selected: m.parkIdx}.Render(w)
+	case modeAsk:
+		title, hint := m.t.TimerAsk, m.t.TimerHint
+		switch m.asking {
+		case askAgenda:
+			title, hint = m.t.AgendaAsk, m.t.AgendaHint
+		case askUnanimous:
+			title, hint = m.t.UnanimousAsk, m.t.UnanimousHint
+		}
+		in := ""
+		if m.input != nil {
+			in = m.input.View()
+		}
+		return form.Ask{C: c, Title: title, Input: in, Hint: hint, Err: m.formErr}.Render(w)
+	case modeConfirm:
+		return form.Ask{C: c, Title: m.t.KeyUnanimous, Hint: fmt.Sprintf(m.t.UnanimousConfirm, len(m.unanimous), m.unanMin)}.Render(w)
 	case modeCreateQuote:
 		return form.Create{C: c, Step: form.CreateQuote, Crit: m.critIdx, Input: m.input.View(), Text: m.newText, Err: m.formErr}.Render(w)
 	}
@@ -554,6 +585,21 @@ func (m *Model) turnout(p *review.ProposalState) string {
 	return s
 }
 
+// withAgenda puts the facilitator's agenda line (agendaText) and the
+// raised hands before the progress of the criterion.
+func (m *Model) withAgenda(s string) string {
+	if !m.isFacilitator() {
+		return s
+	}
+	if hs := hands(m.snap.Online); len(hs) > 0 {
+		s = m.st.Conflict.Render(fmt.Sprintf(m.t.Hands, len(hs))+" "+strings.Join(hs, ", ")) + " · " + s
+	}
+	if a := m.agendaText(); a != "" {
+		s = m.st.Label.Render(a) + " · " + s
+	}
+	return s
+}
+
 // progressMore is the progress of the criterion on screen and the
 // reader's own ("C3 : 1/4 · vous : 5/12").
 func (m *Model) progressMore() string {
@@ -562,7 +608,7 @@ func (m *Model) progressMore() string {
 		return ""
 	}
 	if m.vc.moreState == m.snap.State && m.vc.moreCur == p.ID {
-		return m.vc.moreOut
+		return m.withAgenda(m.vc.moreOut)
 	}
 	decided, total, mine := 0, 0, 0
 	for _, q := range m.snap.State.Proposals {
@@ -581,5 +627,5 @@ func (m *Model) progressMore() string {
 		s += " · " + fmt.Sprintf(m.t.Mine, mine, len(m.snap.State.Proposals))
 	}
 	m.vc.moreState, m.vc.moreCur, m.vc.moreOut = m.snap.State, p.ID, s
-	return s
+	return m.withAgenda(s)
 }

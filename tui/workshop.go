@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -84,6 +85,7 @@ func (m *Model) afterSnapshot() tea.Cmd {
 	} else {
 		cmd = m.refresh()
 	}
+	m.timerEnded()
 	return tea.Batch(cmd, m.armTimer(), m.wall.redraw(m))
 }
 
@@ -389,6 +391,20 @@ func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		}
 		return true, nil
 	}
+	switch hit {
+	case &k.Agenda:
+		value := ""
+		if m.agenda != nil {
+			value = m.agenda.end.In(m.cm.Loc).Format("15:04")
+		}
+		return true, m.ask(askAgenda, value)
+	case &k.Order:
+		m.order = (m.order + 1) % orderCount
+		m.setInfo(fmt.Sprintf(m.t.OrderSet, m.orderWord(m.order)))
+		return true, nil
+	case &k.Unanimous:
+		return true, m.ask(askUnanimous, "2")
+	}
 	if hit == &k.Parked {
 		m.parkedIDs = m.parkedIDs[:0]
 		for _, p := range st.Proposals {
@@ -438,11 +454,15 @@ func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		}
 		return true, m.doCmd(action{kind: review.KindProposalParked, info: info}, review.ParkData{Proposal: p.ID, Parked: !p.Parked})
 	case &k.Timer:
-		if p.Timer != nil && p.Timer.Stopped.IsZero() {
-			return true, m.doCmd(action{kind: review.KindTimerStopped, info: m.t.TimerStopped}, review.TimerStop{Proposal: p.ID, Reason: review.TimerStoppedByHand})
+		// The room has one timer, whichever link it was started on: t
+		// stops it where it runs, else asks how long the next one lasts.
+		if q := m.roomTimer(); q != nil && q.Timer.Stopped.IsZero() {
+			return true, m.doCmd(action{kind: review.KindTimerStopped, info: m.t.TimerStopped}, review.TimerStop{Proposal: q.ID, Reason: review.TimerStoppedByHand})
 		}
-		return true, m.doCmd(action{kind: review.KindTimerStarted, info: fmt.Sprintf(m.t.TimerStarted, m.clockLeft(defaultTimer))},
-			review.TimerData{Proposal: p.ID, Seconds: int(defaultTimer / time.Second)})
+		return true, m.ask(askTimer, strconv.Itoa(int(defaultTimer/time.Minute)))
+	case &k.Mark:
+		m.toggleMark(p.ID)
+		return true, nil
 	}
 	return true, nil
 }
@@ -547,8 +567,8 @@ type timerTickMsg struct{}
 type adoptMsg struct{ snap *session.Snapshot }
 
 func (m *Model) armTimer() tea.Cmd {
-	p := m.currentProposal()
-	if m.ticking || p == nil || p.Timer == nil || !p.Timer.Stopped.IsZero() {
+	p := m.roomTimer()
+	if m.ticking || p == nil || !p.Timer.Stopped.IsZero() {
 		return nil
 	}
 	m.ticking = true
@@ -557,12 +577,13 @@ func (m *Model) armTimer() tea.Cmd {
 
 func (m *Model) timerTick() tea.Cmd {
 	m.ticking = false
-	p := m.currentProposal()
-	if p == nil || p.Timer == nil || !p.Timer.Stopped.IsZero() {
+	p := m.roomTimer()
+	if p == nil || !p.Timer.Stopped.IsZero() {
 		return nil
 	}
 	now := m.opts.Now()
 	if !p.Timer.Running(now) {
+		m.timerEnded()
 		if m.joined && p.Timer.By.Key() == m.opts.Actor.Key() {
 			key := p.ID + p.Timer.Start.String()
 			if m.elapsed == nil {
@@ -584,8 +605,8 @@ func (m *Model) timerTick() tea.Cmd {
 	return m.armTimer()
 }
 
-// timerText is the timer of the link on screen, for the header: the time
-// left, or that it is up; "" without a timer.
+// timerText is the room's timer (roomTimer), for the header: the time
+// left, or that it is up; "" without a timer running.
 func (m *Model) timerText(p *review.ProposalState) string {
 	if p == nil || p.Timer == nil || !p.Timer.Stopped.IsZero() {
 		return ""

@@ -303,25 +303,50 @@ func TestConditionsHideForParticipants(t *testing.T) {
 func TestTimer(t *testing.T) {
 	fac := newHarness(t, facilitator, "fr", 80, 24)
 	par := startHarness(t, fac.hub, fac.store, malik, "fr", 80, 24)
+	// t asks how long, 3 minutes unless told otherwise.
 	fac.press("t")
+	if !strings.Contains(fac.screen(), "Durée du minuteur") {
+		t.Fatalf("t should ask the timer's length:\n%s", fac.screen())
+	}
+	fac.press("backspace", "x", "enter")
+	if !strings.Contains(fac.screen(), "Écrivez une durée") {
+		t.Fatalf("a bad length should be said:\n%s", fac.screen())
+	}
+	fac.press("backspace", "2", ":", "3", "0", "enter")
 	fac.idle()
 	// The timer starts at the hub's time, which is the real clock: set
 	// the screens' clocks there.
 	start := fac.proposal("p1").Timer.Start
+	if s := fac.proposal("p1").Timer.Seconds; s != 150 {
+		t.Fatalf("a timer of %d s, want 150", s)
+	}
 	fac.clock.t, par.clock.t = start, start
 	rev := fac.hub.Snapshot().Rev
 	par.until("the timer", func() bool { return par.m.snap.Rev >= rev })
-	if !strings.Contains(fac.screen(), "minuteur 3:00") || !strings.Contains(par.screen(), "minuteur 3:00") {
+	if !strings.Contains(fac.screen(), "minuteur 2:30") || !strings.Contains(par.screen(), "minuteur 2:30") {
 		t.Fatalf("timer not shown:\n%s\n%s", fac.screen(), par.screen())
 	}
-	fac.clock.Advance(181 * time.Second)
+	// The facilitator moves on: the room's timer stays on every screen.
+	fac.press("j")
+	fac.until("the room on p2", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p2" })
+	rev = fac.hub.Snapshot().Rev
+	par.until("the move", func() bool { return par.m.snap.Rev >= rev && par.m.current == "p2" })
+	if !strings.Contains(fac.screen(), "minuteur 2:30") || !strings.Contains(par.screen(), "minuteur 2:30") {
+		t.Fatalf("the timer went with the move:\n%s\n%s", fac.screen(), par.screen())
+	}
+	fac.clock.Advance(151 * time.Second)
+	par.clock.Advance(151 * time.Second)
 	fac.send(timerTickMsg{})
-	fac.until("timer.stopped on screen", func() bool { p := fac.m.currentProposal(); return p.Timer != nil && !p.Timer.Stopped.IsZero() })
+	par.send(timerTickMsg{})
+	fac.until("timer.stopped on screen", func() bool { p := fac.proposal("p1"); return p.Timer != nil && !p.Timer.Stopped.IsZero() })
 	e, _ := lastOf(fac, review.KindTimerStopped)
 	if !strings.Contains(string(e.Data), `"elapsed"`) {
 		t.Fatalf("timer stop %s, want elapsed", e.Data)
 	}
-	fac.press("t")
+	if !strings.Contains(par.screen(), "Temps écoulé (lien 1)") {
+		t.Fatalf("the participant is not told that time is up:\n%s", par.screen())
+	}
+	fac.press("t", "enter")
 	fac.idle()
 	fac.press("t")
 	fac.idle()

@@ -125,3 +125,25 @@ func (f Consent) Render(w, h int) ([]string, int) {
 	}
 	return append(out, theme.Fit(" "+c.St.Label.Render(hint), w)), from
 }
+
+// Ask is a one-line question of the facilitator's tools (the timer's
+// length, the session's end, the least number of votes of a unanimous
+// link), or, without Input, a yes-or-no question.
+type Ask struct {
+	C     *pane.Common
+	Title string
+	Input string
+	Hint  string
+	Err   string
+}
+
+// Render draws the question.
+func (a Ask) Render(w int) []string {
+	p := &panel{c: a.C, w: w}
+	p.rule(a.Title)
+	if a.Input != "" {
+		p.add(a.Input)
+	}
+	p.hint(a.Err, a.Hint)
+	return p.out
+}

@@ -9,6 +9,7 @@ package i18n
 // translator see every sentence of the screen in one place.
 type Text struct {
 	Workshop
+	Tools
 
 	// Screen frame.
 	AppName       string

@@ -1,0 +1,478 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
+	"github.com/coopdescommuns/revue/session"
+)
+
+// This file is the facilitator's tools for two hours and twenty people:
+// the agenda and its pace, the order of work that n follows, the timer
+// whose duration t asks, the turnout panel and the raised hands, the
+// results, the sealing of the unanimous links, and the source of a passage.
+// Like the rest of Update, nothing here does I/O.
+
+// askKind is the question a one-line input answers (modeAsk).
+type askKind int
+
+const (
+	askTimer askKind = iota + 1
+	askAgenda
+	askUnanimous
+)
+
+// agenda is the session's time box as the facilitator set it (A): when it
+// ends, and the number of links decided when it was set, from which the
+// pace is measured.
+type agenda struct {
+	start, end time.Time
+	decided    int
+}
+
+// workOrder is the order in which n takes the pending links.
+type workOrder int
+
+const (
+	orderList     workOrder = iota // the list's order: by criterion
+	orderConflict                  // disagreements first
+	orderDoubt                     // the least confident first
+	orderPicked                    // the links marked with *, in the order marked
+	orderCount
+)
+
+// agendaTickMsg redraws the agenda line: its time left changes by itself.
+type agendaTickMsg struct{}
+
+// agendaEvery is how often the agenda line is drawn again while nothing
+// else happens: it shows minutes.
+const agendaEvery = 15 * time.Second
+
+// ask opens the one-line question of kind, with its default answer.
+func (m *Model) ask(kind askKind, value string) tea.Cmd {
+	m.mode, m.asking, m.formErr = modeAsk, kind, ""
+	cmd := m.openInput("› ", 40)
+	m.input.SetValue(value)
+	m.input.CursorEnd()
+	return cmd
+}
+
+// keyAsk handles the keys of a question: Enter answers it.
+func (m *Model) keyAsk(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		m.mode, m.input, m.formErr = modeBrowse, nil, ""
+		return nil
+	case key.Matches(msg, k.Confirm):
+		return m.answer(strings.TrimSpace(m.input.Value()))
+	}
+	var cmd tea.Cmd
+	*m.input, cmd = m.input.Update(msg)
+	return cmd
+}
+
+// answer acts on the answer to the question asked; a bad answer keeps the
+// question open with one sentence.
+func (m *Model) answer(v string) tea.Cmd {
+	switch m.asking {
+	case askTimer:
+		d, ok := parseDuration(v, time.Minute)
+		if !ok || d <= 0 || d > 24*time.Hour {
+			m.formErr = m.t.ErrTimerValue
+			return nil
+		}
+		p := m.currentProposal()
+		m.mode, m.input, m.formErr = modeBrowse, nil, ""
+		if p == nil {
+			return nil
+		}
+		return m.doCmd(action{kind: review.KindTimerStarted, info: fmt.Sprintf(m.t.TimerStarted, m.clockLeft(d))},
+			review.TimerData{Proposal: p.ID, Seconds: int(d / time.Second)})
+	case askAgenda:
+		now := m.opts.Now()
+		m.mode, m.input, m.formErr = modeBrowse, nil, ""
+		if v == "" {
+			m.agenda = nil
+			m.setInfo(m.t.AgendaCleared)
+			return nil
+		}
+		end, ok := parseEnd(v, now)
+		if !ok {
+			m.mode, m.formErr = modeAsk, m.t.ErrAgendaValue
+			m.openInput("› ", 40)
+			m.input.SetValue(v)
+			return nil
+		}
+		m.agenda = &agenda{start: now, end: end, decided: m.snap.State.Decided()}
+		m.setInfo(fmt.Sprintf(m.t.AgendaSet, end.In(m.cm.Loc).Format("15:04")))
+		return m.agendaTick()
+	case askUnanimous:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			m.formErr = m.t.ErrUnanimousValue
+			return nil
+		}
+		m.input, m.formErr = nil, ""
+		m.unanMin, m.unanimous = n, m.unanimousLinks(n)
+		if len(m.unanimous) == 0 {
+			m.mode = modeBrowse
+			m.setInfo(fmt.Sprintf(m.t.UnanimousNone, n))
+			return nil
+		}
+		m.mode = modeConfirm
+		return nil
+	}
+	m.mode, m.input = modeBrowse, nil
+	return nil
+}
+
+// parseDuration reads "3" (in unit), "2:30", "90s", "5min", "1h30".
+func parseDuration(s string, unit time.Duration) (time.Duration, bool) {
+	s = strings.TrimSuffix(strings.ToLower(strings.ReplaceAll(s, " ", "")), "in")
+	if s == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		return time.Duration(n) * unit, true
+	}
+	if a, b, ok := strings.Cut(s, ":"); ok {
+		mi, err1 := strconv.Atoi(a)
+		se, err2 := strconv.Atoi(b)
+		if err1 != nil || err2 != nil || se < 0 || se > 59 || mi < 0 {
+			return 0, false
+		}
+		return time.Duration(mi)*time.Minute + time.Duration(se)*time.Second, true
+	}
+	if a, b, ok := strings.Cut(s, "h"); ok && b != "" {
+		if _, err := strconv.Atoi(b); err == nil {
+			s = a + "h" + b + "m" // "1h30" is an hour and thirty minutes
+		}
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil
+}
+
+// parseEnd reads the session's end: a time of day ("16:30", "16h30") today,
+// or a length from now ("90", "1h30", "2h").
+func parseEnd(s string, now time.Time) (time.Time, bool) {
+	t := strings.ToLower(strings.ReplaceAll(s, " ", ""))
+	for _, sep := range []string{":", "h"} {
+		if a, b, ok := strings.Cut(t, sep); ok && len(b) == 2 {
+			hh, err1 := strconv.Atoi(a)
+			mm, err2 := strconv.Atoi(b)
+			if err1 == nil && err2 == nil && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && len(a) <= 2 && (sep == ":" || hh >= 8) {
+				end := time.Date(now.Year(), now.Month(), now.Day(), hh, mm, 0, 0, now.Location())
+				if !end.After(now) {
+					return time.Time{}, false
+				}
+				return end, true
+			}
+		}
+	}
+	d, ok := parseDuration(t, time.Minute)
+	if !ok || d <= 0 || d > 24*time.Hour {
+		return time.Time{}, false
+	}
+	return now.Add(d), true
+}
+
+// agendaTick schedules the next drawing of the agenda line.
+func (m *Model) agendaTick() tea.Cmd {
+	if m.agenda == nil || m.agendaTicking {
+		return nil
+	}
+	m.agendaTicking = true
+	return tea.Tick(agendaEvery, func(time.Time) tea.Msg { return agendaTickMsg{} })
+}
+
+// agendaText is the facilitator's agenda line: the time left, the links
+// left, the pace ("à ce rythme : 28 liens sur 40") and the order of work;
+// "" without an agenda.
+func (m *Model) agendaText() string {
+	a := m.agenda
+	if a == nil || m.snap == nil {
+		return ""
+	}
+	st := m.snap.State
+	now := m.opts.Now()
+	total, decided := len(st.Proposals), st.Decided()
+	left := a.end.Sub(now)
+	var parts []string
+	if left <= 0 {
+		parts = append(parts, "⏱ "+m.t.AgendaOver)
+	} else {
+		parts = append(parts, "⏱ "+fmt.Sprintf(m.t.AgendaLeft, m.hoursMinutes(left)))
+	}
+	parts = append(parts, fmt.Sprintf(m.t.AgendaLinks, total-decided))
+	done, spent := decided-a.decided, now.Sub(a.start)
+	switch {
+	case left <= 0:
+	case done > 0 && spent >= time.Minute:
+		at := decided + int(float64(done)*left.Minutes()/spent.Minutes())
+		parts = append(parts, fmt.Sprintf(m.t.AgendaPace, min(at, total), total))
+	default:
+		parts = append(parts, m.t.AgendaNoPace)
+	}
+	parts = append(parts, m.t.OrderLabel+m.t.Colon+m.orderWord(m.order))
+	return strings.Join(parts, " · ")
+}
+
+// hoursMinutes writes a duration as "1 h 05" or "12 min".
+func (m *Model) hoursMinutes(d time.Duration) string {
+	mins := int((d + time.Minute - 1) / time.Minute)
+	if mins < 60 {
+		return fmt.Sprintf(m.t.Minutes, mins)
+	}
+	return fmt.Sprintf(m.t.HoursMinutes, mins/60, mins%60)
+}
+
+func (m *Model) orderWord(o workOrder) string {
+	return [...]string{m.t.OrderList, m.t.OrderConflict, m.t.OrderDoubt, m.t.OrderPicked}[o]
+}
+
+// nextOrdered is the facilitator's n in the order of work: the next
+// pending link after the one on screen, in that order, round to the start.
+// Under the order of the list it is the list's n.
+func (m *Model) nextOrdered() tea.Cmd {
+	st := m.snap.State
+	var seq []int // indexes in m.visible
+	for i, pi := range m.visible {
+		p := st.Proposals[pi]
+		if p.Status != review.Pending && p.ID != m.current {
+			continue
+		}
+		if m.order == orderPicked && !slices.Contains(m.marks, p.ID) && p.ID != m.current {
+			continue
+		}
+		seq = append(seq, i)
+	}
+	key := func(i int) float64 {
+		p := st.Proposals[m.visible[i]]
+		switch m.order {
+		case orderConflict:
+			if m.conflictShown(p) {
+				return 0
+			}
+			return 1
+		case orderDoubt:
+			return p.Confidence
+		case orderPicked:
+			if j := slices.Index(m.marks, p.ID); j >= 0 {
+				return float64(j)
+			}
+			return -1
+		}
+		return 0
+	}
+	slices.SortStableFunc(seq, func(a, b int) int {
+		ka, kb := key(a), key(b)
+		switch {
+		case ka < kb:
+			return -1
+		case ka > kb:
+			return 1
+		}
+		return a - b
+	})
+	at := slices.Index(seq, m.cursor)
+	for k := 1; k <= len(seq); k++ {
+		i := seq[(at+k+len(seq))%len(seq)]
+		if i != m.cursor && st.Proposals[m.visible[i]].Status == review.Pending {
+			return m.userMove(i)
+		}
+	}
+	if m.order == orderPicked {
+		m.setInfo(m.t.NoNextPicked)
+	} else {
+		m.setInfo(m.t.NoNextPending)
+	}
+	return nil
+}
+
+// toggleMark is * : the link on screen joins or leaves the hand-picked
+// order of work.
+func (m *Model) toggleMark(id string) {
+	if i := slices.Index(m.marks, id); i >= 0 {
+		m.marks = slices.Delete(m.marks, i, i+1)
+		m.setInfo(m.t.Unmarked)
+		return
+	}
+	m.marks = append(m.marks, id)
+	m.setInfo(fmt.Sprintf(m.t.Marked, len(m.marks)))
+}
+
+// roomTimer is the room's timer: the latest started, on whichever link,
+// so that it stays on every screen when the facilitator moves on. nil
+// when no timer was ever started.
+func (m *Model) roomTimer() *review.ProposalState {
+	if m.snap == nil {
+		return nil
+	}
+	st := m.snap.State
+	if m.vc.timerState == st {
+		return m.vc.timerOut
+	}
+	var out *review.ProposalState
+	for _, p := range st.Proposals {
+		if p.Timer != nil && (out == nil || p.Timer.Start.After(out.Timer.Start)) {
+			out = p
+		}
+	}
+	m.vc.timerState, m.vc.timerOut = st, out
+	return out
+}
+
+// timerEnded tells this screen, once, that the room's timer ran out: on
+// every screen, not only the wall. A timer that ended long ago (a screen
+// that joins later) is not news.
+func (m *Model) timerEnded() {
+	p := m.roomTimer()
+	if p == nil {
+		return
+	}
+	t := p.Timer
+	now := m.opts.Now()
+	ran := t.Stopped.IsZero() && !t.Running(now) || t.Reason == review.TimerElapsed
+	if !ran || now.Sub(t.Ends()) > 2*time.Minute {
+		return
+	}
+	k := p.ID + t.Start.String()
+	if m.told == nil {
+		m.told = map[string]bool{}
+	}
+	if m.told[k] {
+		return
+	}
+	m.told[k] = true
+	m.setNotice(fmt.Sprintf(m.t.TimerEnded, m.linkNumber(p.ID)), noticeRoom)
+}
+
+// linkNumber is a link's place in the session, from 1.
+func (m *Model) linkNumber(id string) int {
+	for i, p := range m.snap.State.Proposals {
+		if p.ID == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// raiseHand is h: a participant raises or lowers their hand.
+func (m *Model) raiseHand() tea.Cmd {
+	if !m.joined || m.opts.Actor.Role != review.Participant {
+		return nil
+	}
+	up := !m.handUp()
+	if up {
+		m.setInfo(m.t.HandUp)
+	} else {
+		m.setInfo(m.t.HandDown)
+	}
+	h, conn := m.hub, m.conn
+	return m.inOrder(func() tea.Msg {
+		h.RaiseHand(conn, up)
+		return nil
+	})
+}
+
+// handUp reports whether this connection's hand is raised, as the hub
+// last said.
+func (m *Model) handUp() bool {
+	for _, o := range m.snap.Online {
+		if o.Conn == m.conn {
+			return o.Hand
+		}
+	}
+	return false
+}
+
+// hands are the names of the participants with a raised hand.
+func hands(online []session.Presence) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, o := range online {
+		if o.Hand && !seen[o.Actor.Key()] {
+			seen[o.Actor.Key()] = true
+			out = append(out, sanitize.Line(o.Actor.Name))
+		}
+	}
+	return out
+}
+
+// unanimousLinks are the open links on which every participant who voted
+// agrees, at least n of them (review.ProposalState.Unanimous).
+func (m *Model) unanimousLinks(n int) []string {
+	var out []string
+	for _, p := range m.snap.State.Proposals {
+		if p.Sealed {
+			continue
+		}
+		if _, ok := p.Unanimous(n); ok {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}
+
+// keyConfirm is the question before sealing the unanimous links: y seals
+// each of them, one event each, as if sealed one by one.
+func (m *Model) keyConfirm(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Yes):
+		m.mode = modeBrowse
+		return m.sealUnanimous()
+	case key.Matches(msg, m.keys.No):
+		m.mode, m.unanimous = modeBrowse, nil
+	}
+	return nil
+}
+
+// sealUnanimous seals the links counted when the facilitator was asked,
+// each with the verdict its votes agree on, checked again at the hub: a
+// link that changed since (a new vote, another's seal) is left open.
+func (m *Model) sealUnanimous() tea.Cmd {
+	ids, n, t := m.unanimous, m.unanMin, m.t
+	m.unanimous = nil
+	m.pending++
+	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
+	return m.inOrder(func() tea.Msg {
+		sealed := 0
+		var failed error
+		for _, id := range ids {
+			p, ok := h.Snapshot().State.Proposal(id)
+			if !ok || p.Sealed {
+				continue
+			}
+			v, ok := p.Unanimous(n)
+			if !ok {
+				continue
+			}
+			data := review.VoteData{Proposal: id, Verdict: v.Verdict, Reason: v.Reason, Note: v.Note, Version: 1}
+			switch v.Verdict {
+			case review.Reject:
+				data.Version = 0
+			case review.Rephrase:
+				data.Version = v.Version
+			}
+			cctx, cancel := context.WithTimeout(ctx, actionTimeout)
+			_, err := h.Do(cctx, actor, review.KindDecisionMade, data)
+			cancel()
+			if err != nil {
+				failed = err
+				continue
+			}
+			sealed++
+		}
+		return actionMsg{act: action{kind: review.KindDecisionMade, info: fmt.Sprintf(t.UnanimousSealed, sealed)}, err: failed, snap: h.Snapshot()}
+	})
+}
