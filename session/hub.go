@@ -30,8 +30,8 @@ type Presence struct {
 	Conn     uint64
 	Actor    review.Actor
 	Since    time.Time
-	Focus    string      // the proposal on screen
-	Terminal string      // "local" or "ssh"
+	Focus    string // the proposal on screen
+	Terminal string // "local" or "ssh"
 	// Hand says that this participant raised their hand (h) to speak:
 	// the facilitator sees who, the wall how many. It is a presence, not
 	// part of the trace.
