@@ -196,6 +196,7 @@ type Model struct {
 	unanimous     []string // the links to seal, as counted when asked
 	unanMin       int
 	told          map[string]bool // the timers whose end this screen told
+	hand          bool            // this participant's hand is raised
 	sheet         *viewport.Model // the turnout, results or source panel's text
 	sheetFor      string          // the link or state the sheet was filled for
 	// screenBlind: the facilitator hid the verdicts on their own screen

@@ -372,7 +372,8 @@ func (m *Model) raiseHand() tea.Cmd {
 	if !m.joined || m.opts.Actor.Role != review.Participant {
 		return nil
 	}
-	up := !m.handUp()
+	m.hand = !m.hand
+	up := m.hand
 	if up {
 		m.setInfo(m.t.HandUp)
 	} else {
@@ -383,17 +384,6 @@ func (m *Model) raiseHand() tea.Cmd {
 		h.RaiseHand(conn, up)
 		return nil
 	})
-}
-
-// handUp reports whether this connection's hand is raised, as the hub
-// last said.
-func (m *Model) handUp() bool {
-	for _, o := range m.snap.Online {
-		if o.Conn == m.conn {
-			return o.Hand
-		}
-	}
-	return false
 }
 
 // hands are the names of the participants with a raised hand.

@@ -197,7 +197,7 @@ func (c *Common) Results(w int) []string {
 			for _, r := range keys {
 				parts = append(parts, fmt.Sprintf("%d %s", reasons[r], c.ReasonWord(r)))
 			}
-			add(" " + c.StatusMark(review.Rejected) + " " + theme.Cut(fmt.Sprintf(c.T.ResultsRejected, rejected)+c.T.Colon+strings.Join(parts, ", "), w-5))
+			add(" " + c.StatusMark(review.Rejected) + " " + theme.Cut(fmt.Sprintf(c.T.ResultsRejected, rejected)+" — "+strings.Join(parts, ", "), w-5))
 		}
 		add("")
 	}
