@@ -72,6 +72,8 @@ var formats = map[string]string{
 	".txt":      "text",
 	".html":     "html",
 	".htm":      "html",
+	".odt":      "odt",
+	".docx":     "docx",
 }
 
 // formatOf returns the format of a path by its extension, ignoring case.
@@ -82,15 +84,25 @@ func formatOf(path string) (string, bool) {
 
 // Expand turns the paths given on the command line into the list of
 // document files to read. Directories are walked recursively in lexical
-// order and only files with a known extension (.pdf .md .markdown .txt
-// .html .htm, in any case) are kept; hidden files and directories (a name
-// starting with ".", such as .git or macOS's ._ files) are skipped there.
-// A path that does not exist, or a file named explicitly whose type is not
-// read, is a Problem. Each file appears once, in the order given.
+// order and files with a known extension (.pdf .odt .docx .md .markdown
+// .txt .html .htm, in any case) are kept; every other regular file there is
+// a Problem that names it and says what to do (export it as PDF...), so that
+// nothing is dropped without a word. Hidden files and directories (a name
+// starting with ".", such as .git or macOS's ._ files) and the files systems
+// and editors leave beside documents (see systemFile) are skipped. A path
+// that does not exist, or a file named explicitly whose type is not read,
+// is a Problem. Each file appears once, in the order given.
 func Expand(paths []string) ([]string, []Problem) {
 	var files []string
 	var problems []Problem
 	seen := map[string]bool{}
+	named := map[string]bool{}
+	problem := func(p Problem) {
+		if key := filepath.Clean(p.File); !named[key] {
+			named[key] = true
+			problems = append(problems, p)
+		}
+	}
 	add := func(p string) {
 		key := filepath.Clean(p)
 		if !seen[key] {
@@ -101,16 +113,16 @@ func Expand(paths []string) ([]string, []Problem) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			problems = append(problems, Problem{File: p, Reason: statReason(err)})
+			problem(Problem{File: p, Reason: statReason(err)})
 			continue
 		}
 		if !info.IsDir() {
 			if _, ok := formatOf(p); !ok {
-				problems = append(problems, Problem{File: p, Reason: unsupportedReason(p)})
+				problem(Problem{File: p, Reason: unsupportedReason(p)})
 				continue
 			}
 			if r := notRegular(p, info); r != "" {
-				problems = append(problems, Problem{File: p, Reason: r})
+				problem(Problem{File: p, Reason: r})
 				continue
 			}
 			add(p)
@@ -124,7 +136,7 @@ func Expand(paths []string) ([]string, []Problem) {
 		}
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				problems = append(problems, Problem{File: path, Reason: statReason(err)})
+				problem(Problem{File: path, Reason: statReason(err)})
 				if d != nil && d.IsDir() && path != root {
 					return fs.SkipDir
 				}
@@ -137,20 +149,29 @@ func Expand(paths []string) ([]string, []Problem) {
 				}
 				return nil
 			}
-			if _, ok := formatOf(path); !ok || hidden {
+			if hidden || systemFile(d.Name()) {
 				return nil
 			}
-			if d.Type().IsRegular() {
-				add(path)
-			} else if d.Type()&fs.ModeSymlink != 0 {
-				if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-					add(path)
-				}
+			regular := d.Type().IsRegular()
+			if !regular && d.Type()&fs.ModeSymlink != 0 {
+				fi, err := os.Stat(path)
+				regular = err == nil && fi.Mode().IsRegular()
 			}
+			if !regular {
+				return nil
+			}
+			if _, ok := formatOf(path); !ok {
+				// Named, not dropped: a facilitator who gave a folder
+				// expects every document in it, and learns here which
+				// ones Revue cannot read and what to do with them.
+				problem(Problem{File: path, Reason: unsupportedReason(path)})
+				return nil
+			}
+			add(path)
 			return nil
 		})
 		if err != nil {
-			problems = append(problems, Problem{File: p, Reason: statReason(err)})
+			problem(Problem{File: p, Reason: statReason(err)})
 		}
 	}
 	return files, problems
@@ -174,9 +195,36 @@ func statReason(err error) string {
 func unsupportedReason(p string) string {
 	ext := filepath.Ext(p)
 	if ext == "" {
-		return "file type not read (no extension): use .pdf, .md, .markdown, .txt, .html or .htm"
+		return "file type not read (no extension): give a .pdf, .odt, .docx, .md, .txt or .html file"
 	}
-	return fmt.Sprintf("file type %s not read: convert it to PDF, Markdown, text or HTML", ext)
+	switch strings.ToLower(ext) {
+	case ".doc", ".rtf", ".wpd", ".wps", ".pages", ".docm", ".dotx", ".ott", ".fodt", ".odm", ".abw":
+		return fmt.Sprintf("file type %s not read: open it in LibreOffice or Word and save it as .odt or .docx, or export it as PDF", ext)
+	case ".xlsx", ".xls", ".xlsm", ".ods", ".fods", ".numbers", ".csv", ".tsv":
+		return fmt.Sprintf("file type %s not read: a spreadsheet is not read as a document; export it as PDF, or copy its text into an .odt", ext)
+	case ".pptx", ".ppt", ".odp", ".fodp", ".key", ".pps", ".ppsx":
+		return fmt.Sprintf("file type %s not read: export the presentation as PDF (in LibreOffice Impress: File, Export as PDF)", ext)
+	case ".epub", ".mobi", ".djvu", ".xps", ".oxps":
+		return fmt.Sprintf("file type %s not read: export or print it as PDF", ext)
+	case ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp", ".heic", ".bmp", ".svg":
+		return fmt.Sprintf("file type %s not read: an image has no text to read; a scanned page needs OCR first (ocrmypdf makes a PDF with text)", ext)
+	case ".zip", ".tar", ".gz", ".tgz", ".7z", ".rar", ".xz", ".bz2":
+		return fmt.Sprintf("file type %s not read: unpack the archive and give its documents", ext)
+	}
+	return fmt.Sprintf("file type %s not read: export it as PDF, or save it as .odt, .docx, Markdown, text or HTML", ext)
+}
+
+// systemFile reports files that a system or an editor leaves beside
+// documents and that nobody means to import: Word's owner files ("~$" then
+// the document's name, while it is open), LibreOffice's lock files (hidden
+// anyway), Windows' thumbnails and folder settings. They are skipped
+// without a word, as hidden files are.
+func systemFile(name string) bool {
+	switch strings.ToLower(name) {
+	case "thumbs.db", "desktop.ini", "ehthumbs.db":
+		return true
+	}
+	return strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".~lock.")
 }
 
 // ReadDocument reads one file into a Document with its passages. The error,
@@ -255,6 +303,22 @@ type extracted struct {
 // extract runs the reader of format on a file's bytes.
 func extract(path, format string, b []byte) (extracted, error) {
 	var ex extracted
+	switch format {
+	case "odt", "docx":
+		var err error
+		if format == "odt" {
+			ex, err = odtText(b)
+		} else {
+			ex, err = docxText(b)
+		}
+		if err != nil {
+			return ex, Problem{File: path, Reason: err.Error()}
+		}
+		if strings.TrimSpace(ex.text) == "" {
+			return ex, Problem{File: path, Reason: "no text (only images, drawings or empty paragraphs): is it a scanned document? export it as PDF and run OCR (ocrmypdf)"}
+		}
+		return ex, nil
+	}
 	if format == "pdf" {
 		res := extractPDF(b)
 		if res.reason != "" {

@@ -221,7 +221,7 @@ func TestReadDocumentProblems(t *testing.T) {
 		{"binary data", write("image.txt", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary data"},
 		{"missing", filepath.Join(dir, "absent.md"), "no such file"},
 		{"a directory", filepath.Join(dir, "dossier.md"), "is a directory"},
-		{"unsupported type", write("lettre.docx", "PK"), "file type .docx not read"},
+		{"unsupported type", write("lettre.rtf", "{\\rtf1}"), "file type .rtf not read: open it in LibreOffice or Word and save it as .odt or .docx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +273,7 @@ func TestReadDocumentHugeLine(t *testing.T) {
 
 func TestExpand(t *testing.T) {
 	dir := t.TempDir()
-	for _, f := range []string{"b/z.md", "b/a.TXT", "a.pdf", "c.HTML", "d.htm", "e.markdown", "notes.docx", ".cache/x.md", "b/._y.md", "b/c/deep.md"} {
+	for _, f := range []string{"b/z.md", "b/a.TXT", "a.pdf", "c.HTML", "d.htm", "e.markdown", "notes.rtf", ".cache/x.md", "b/._y.md", "b/c/deep.md", "b/~$notes.docx", "Thumbs.db"} {
 		p := filepath.Join(dir, f)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -287,12 +287,14 @@ func TestExpand(t *testing.T) {
 	if err := os.Symlink(j("b/c"), link); err != nil {
 		t.Fatal(err)
 	}
-	files, probs := Expand([]string{dir, j("b/z.md"), j("notes.docx"), j("absent.md"), link})
+	files, probs := Expand([]string{dir, j("b/z.md"), j("notes.rtf"), j("absent.md"), link})
 	want := []string{j("a.pdf"), j("b/a.TXT"), j("b/c/deep.md"), j("b/z.md"), j("c.HTML"), j("d.htm"), j("e.markdown"), filepath.Join(link, "deep.md")}
 	if !reflect.DeepEqual(files, want) {
 		t.Errorf("files = %q\nwant %q", files, want)
 	}
-	if len(probs) != 2 || probs[0].File != j("notes.docx") || !strings.Contains(probs[0].Reason, ".docx") ||
+	// notes.rtf is named once, though found in the folder and given too;
+	// Word's owner file and Windows' thumbnails are skipped without a word.
+	if len(probs) != 2 || probs[0].File != j("notes.rtf") || !strings.Contains(probs[0].Reason, "save it as .odt or .docx") ||
 		probs[1].File != j("absent.md") || !strings.Contains(probs[1].Reason, "no such file") {
 		t.Errorf("problems = %v", probs)
 	}

@@ -98,19 +98,27 @@ func htmlText(src string) (text string, title string, regions []span, err error)
 	return w.b.String(), title, w.regions, nil
 }
 
-// htmlWriter accumulates extracted text. Breaks and spaces are held back
-// until the next text arrives, so that nested blocks give one blank line,
-// not several, and the text never starts or ends with white space.
+// htmlWriter accumulates extracted text; the readers of HTML, OpenDocument
+// and Word files share it. Breaks and spaces are held back until the next
+// text arrives, so that nested blocks give one blank line, not several, and
+// the text never starts or ends with white space.
 type htmlWriter struct {
 	b       strings.Builder
 	runes   int     // runes written so far
 	breaks  int     // pending line breaks: 1 a line, 2 a paragraph
 	space   bool    // a pending space
+	mark    string  // pending text written before the next text: a list's "- ", a table's " | "
 	started bool    // some text was written
 	pending *string // the section a pending heading opens
+	newPage bool    // a page break is pending: the next text opens a region on the next page
 	cur     span
 	regions []span
 }
+
+// pageBreak makes the next text start a new region on the next page, in
+// the same section; page numbers count from the region's page (1 for a
+// reader that records pages).
+func (w *htmlWriter) pageBreak() { w.newPage = true }
 
 // brk asks for n line breaks before the next text (the larger request wins).
 func (w *htmlWriter) brk(n int) {
@@ -168,18 +176,33 @@ func (w *htmlWriter) flush() {
 			w.write("\n\n")
 		case w.breaks == 1:
 			w.write("\n")
-		case w.space:
+		case w.space && w.mark == "":
 			w.write(" ")
 		}
 	}
 	w.breaks, w.space = 0, false
-	if w.pending != nil {
+	if w.pending != nil || w.newPage {
+		next := span{start: w.runes, section: w.cur.section, page: w.cur.page}
+		if w.pending != nil {
+			next.section = *w.pending
+		}
+		if w.newPage {
+			next.page++
+		}
 		if w.runes > w.cur.start {
 			w.cur.end = w.runes
 			w.regions = append(w.regions, w.cur)
 		}
-		w.cur = span{start: w.runes, section: *w.pending}
-		w.pending = nil
+		w.cur = next
+		w.pending, w.newPage = nil, false
+	}
+	if w.mark != "" {
+		m := w.mark
+		w.mark = ""
+		if !w.started {
+			m = strings.TrimLeft(m, " ")
+		}
+		w.write(m)
 	}
 	w.started = true
 }

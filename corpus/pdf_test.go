@@ -274,8 +274,14 @@ func TestImportPDFDirectory(t *testing.T) {
 	for _, p := range res.Problems {
 		probs = append(probs, p.File+": "+strings.SplitN(p.Reason, " (", 2)[0])
 	}
+	// The fixtures' sources beside them are named too, not dropped.
+	other := ": file type .ms not read: export it as PDF, or save it as .odt, .docx, Markdown, text or HTML"
 	wantProbs := []string{
+		filepath.Join(dir, "cesure.ms") + other,
 		filepath.Join(dir, "chiffre.pdf") + ": encrypted PDF, remove the password first",
+		filepath.Join(dir, "make-fixtures.sh") + strings.Replace(other, ".ms", ".sh", 1),
+		filepath.Join(dir, "rapport.ms") + other,
+		filepath.Join(dir, "sans-titre.ms") + other,
 		filepath.Join(dir, "texte.pdf") + ": not a valid PDF",
 		filepath.Join(dir, "tronque.pdf") + ": not a valid PDF",
 	}
