@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -38,7 +39,8 @@ type criterionAt struct {
 //     then the description in the paragraphs below, up to the next "##";
 //     text before the first "##" is ignored.
 //   - .csv: a header row naming the columns id, title and description (in
-//     any order; description may be missing), then one criterion a row.
+//     any order; description may be missing; titre for title), then one
+//     criterion a row, separated by commas, semicolons or tabs.
 //   - .yaml, .yml, .json: a list of {id, title, description}, or an object
 //     whose "criteria" key holds that list.
 //
@@ -125,7 +127,7 @@ func parseCriteria(path string, b []byte) ([]review.Criterion, []Problem) {
 func formatHint(path string) string {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		return "expected a header id,title,description then one row per criterion"
+		return "expected a header id,title,description (or id;titre;description) then one row per criterion"
 	case ".yaml", ".yml", ".json":
 		return "expected a list of {id, title, description}, or {criteria: [...]}"
 	}
@@ -299,27 +301,83 @@ func cutIDTitle(head string) (id, title string, ok bool) {
 	return "", "", false
 }
 
-// parseCriteriaCSV reads a CSV file with a header row.
+// csvColumns maps the names a header may give a column, in lower case, to
+// the column: English, or French as a French spreadsheet is written.
+var csvColumns = map[string]string{
+	"id": "id", "identifiant": "id",
+	"title": "title", "titre": "title", "intitulé": "title",
+	"description": "description",
+}
+
+// csvSeparator guesses a CSV file's separator from its header line: the
+// one of comma, semicolon (French Excel's, since the comma is the decimal
+// mark there) and tab that appears most often outside quotes, the comma
+// when none does. Excel's "sep=;" first line says it outright; skip tells
+// that this line is to be skipped.
+func csvSeparator(s string) (sep rune, skip bool) {
+	first, _, _ := strings.Cut(s, "\n")
+	first = strings.TrimSpace(first)
+	if v, ok := strings.CutPrefix(strings.ToLower(first), "sep="); ok && utf8.RuneCountInString(v) == 1 {
+		r, _ := utf8.DecodeRuneInString(v)
+		return r, true
+	}
+	count := map[rune]int{}
+	quoted := false
+	for _, r := range first {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case !quoted && (r == ',' || r == ';' || r == '\t'):
+			count[r]++
+		}
+	}
+	sep = ','
+	for _, r := range []rune{';', '\t'} {
+		if count[r] > count[sep] {
+			sep = r
+		}
+	}
+	return sep, false
+}
+
+// separatorName says which separator was used, for a message.
+func separatorName(sep rune) string {
+	if sep == '\t' {
+		return "tabs"
+	}
+	return strconv.Quote(string(sep))
+}
+
+// parseCriteriaCSV reads a CSV file with a header row, its separator
+// guessed (comma, semicolon or tab, see csvSeparator) and its column names
+// in English or French.
 func parseCriteriaCSV(path, s string) ([]criterionAt, []Problem) {
+	sep, skip := csvSeparator(s)
+	offset := 0
+	if skip {
+		_, s, _ = strings.Cut(s, "\n")
+		offset = 1
+	}
 	r := csv.NewReader(strings.NewReader(s))
+	r.Comma = sep
 	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
+	r.TrimLeadingSpace = sep != '\t'
 	header, err := r.Read()
 	if err != nil {
-		return nil, []Problem{csvProblem(path, err)}
+		return nil, []Problem{csvProblem(path, offset, err)}
 	}
 	col := map[string]int{"id": -1, "title": -1, "description": -1, "keywords": -1}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
+		name, ok := csvColumns[strings.ToLower(strings.TrimSpace(h))]
 		if isKeywordsKey(h) {
-			h = "keywords"
+			name, ok = "keywords", true
 		}
-		if j, ok := col[h]; ok && j < 0 {
-			col[h] = i
+		if ok && col[name] < 0 {
+			col[name] = i
 		}
 	}
 	if col["id"] < 0 || col["title"] < 0 {
-		return nil, []Problem{{File: path, Line: 1, Reason: fmt.Sprintf("header %q lacks the id and title columns: the first row must be id,title,description", strings.Join(header, ","))}}
+		return nil, []Problem{{File: path, Line: 1 + offset, Reason: fmt.Sprintf("header %q, its columns separated by %s, lacks the id and title (or titre) columns: the first row must name them, as in id,title,description or id;titre;description", strings.Join(header, string(sep)), separatorName(sep))}}
 	}
 	var items []criterionAt
 	var probs []Problem
@@ -329,7 +387,7 @@ func parseCriteriaCSV(path, s string) ([]criterionAt, []Problem) {
 			break
 		}
 		if err != nil {
-			probs = append(probs, csvProblem(path, err))
+			probs = append(probs, csvProblem(path, offset, err))
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
 				continue
@@ -347,15 +405,15 @@ func parseCriteriaCSV(path, s string) ([]criterionAt, []Problem) {
 			return ""
 		}
 		items = append(items, criterionAt{Criterion: review.Criterion{ID: field("id"), Title: field("title"), Description: field("description"),
-			Keywords: splitKeywords(field("keywords"))}, line: line})
+			Keywords: splitKeywords(field("keywords"))}, line: line + offset})
 	}
 	return items, probs
 }
 
-func csvProblem(path string, err error) Problem {
+func csvProblem(path string, offset int, err error) Problem {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return Problem{File: path, Line: pe.Line, Reason: "invalid CSV: " + pe.Err.Error()}
+		return Problem{File: path, Line: pe.Line + offset, Reason: "invalid CSV: " + pe.Err.Error()}
 	}
 	return Problem{File: path, Reason: "invalid CSV: " + err.Error()}
 }

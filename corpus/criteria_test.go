@@ -80,7 +80,30 @@ func TestReadCriteria(t *testing.T) {
 		{
 			name: "csv without the columns", file: "c.csv",
 			data:     "nom,texte\nC1,x\n",
-			problems: []string{"c.csv:1: header \"nom,texte\" lacks the id and title columns: the first row must be id,title,description"},
+			problems: []string{"c.csv:1: header \"nom,texte\", its columns separated by \",\", lacks the id and title (or titre) columns: the first row must name them, as in id,title,description or id;titre;description"},
+		},
+		{
+			name: "csv of a French spreadsheet without the columns names its separator", file: "c.csv",
+			data:     "nom;texte;description\nC1;x;y\n",
+			problems: []string{"c.csv:1: header \"nom;texte;description\", its columns separated by \";\", lacks the id and title (or titre) columns: the first row must name them, as in id,title,description or id;titre;description"},
+		},
+		{
+			name: "csv of French Excel: semicolons, French headers, Windows-1252, commas inside fields", file: "excel.csv",
+			data: "Identifiant;Titre;Description\r\nC1;Participation;Les personnes concern\xe9es par les r\xe8gles participent \xe0 leur \xe9laboration.\r\n" +
+				"C2;R\xe9solution des conflits;\"Les conflits sont r\xe9solus vite et \xe0 faible co\xfbt.\r\n\r\nPar une m\xe9diation interne.\"\r\nC3;Limites claires;\r\n",
+			want:     wantCriteria,
+			problems: []string{"excel.csv: not UTF-8, read as Windows-1252: check the accents"},
+		},
+		{
+			name: "csv with Excel's sep= line and a BOM", file: "sep.csv",
+			data:     "\ufeffsep=;\nid;titre\nC1;Participation, ensemble\n\"C1\";Encore\n",
+			want:     []review.Criterion{{ID: "C1", Title: "Participation, ensemble"}},
+			problems: []string{"sep.csv:4: duplicate id \"C1\", first used at line 3"},
+		},
+		{
+			name: "csv separated by tabs", file: "tab.csv",
+			data: "id\ttitle\tdescription\nC1\tParticipation\tLes personnes concernées par les règles participent à leur élaboration.\n",
+			want: wantCriteria[:1],
 		},
 		{
 			name: "yaml list", file: "criteres.yaml",
