@@ -105,11 +105,13 @@ type Config struct {
 	EmbedCache string
 	HTTPClient *http.Client // optional, tests
 
-	// Test hooks: the clock, the pause between retries, and the first
-	// backoff delay.
+	// Test hooks: the clock, the pause between retries, the first backoff
+	// delay, and how a call gets its deadline (context.WithTimeout), so
+	// that a test can make a call's deadline pass when it chooses.
 	now         func() time.Time
 	sleep       func(context.Context, time.Duration) error
 	backoffBase time.Duration
+	deadline    func(context.Context, time.Duration) (context.Context, context.CancelFunc)
 }
 
 // withDefaults fills in the defaults and checks the settings, naming the

@@ -315,7 +315,11 @@ var errStopped = errors.New("Ollama stopped the answer before its end, without i
 // chat makes one judge call, with its own deadline, and insists on the final
 // `done` message: only it carries done_reason and the metrics.
 func chat(ctx context.Context, h *host, req *api.ChatRequest, timeout time.Duration) (chatResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	withDeadline := h.deadline
+	if withDeadline == nil {
+		withDeadline = context.WithTimeout
+	}
+	ctx, cancel := withDeadline(ctx, timeout)
 	defer cancel()
 	var res chatResult
 	var content bytes.Buffer
@@ -331,7 +335,7 @@ func chat(ctx context.Context, h *host, req *api.ChatRequest, timeout time.Durat
 	})
 	res.content = content.String()
 	if err != nil {
-		if ctx.Err() == context.DeadlineExceeded {
+		if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
 			return res, fmt.Errorf("no answer within %v: %w", timeout, context.DeadlineExceeded)
 		}
 		return res, err

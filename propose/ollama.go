@@ -23,6 +23,9 @@ type host struct {
 	version     string
 	digest      string // of the judge model
 	embedDigest string
+	// deadline gives a call its deadline: Config.deadline, or
+	// context.WithTimeout when nil.
+	deadline func(context.Context, time.Duration) (context.Context, context.CancelFunc)
 }
 
 // UnreachableError says that no Ollama answered at an address. Its message
@@ -59,7 +62,7 @@ func connect(ctx context.Context, cfg Config) ([]*host, error) {
 		if err != nil {
 			return nil, fmt.Errorf("Ollama address %q: %v", h, err)
 		}
-		ho := &host{url: h, client: api.NewClient(u, cfg.HTTPClient)}
+		ho := &host{url: h, client: api.NewClient(u, cfg.HTTPClient), deadline: cfg.deadline}
 		cctx, cancel := context.WithTimeout(ctx, preflightTimeout)
 		ho.version, err = ho.client.Version(cctx)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -464,12 +465,21 @@ func TestSinkErrorStopsTheRun(t *testing.T) {
 	}
 }
 
+// TestCallDeadline makes one call's deadline pass while the fake holds its
+// answer back: the pair fails with "no answer within", and the others do
+// not. The deadline is the test's to end, not the clock's, so that a loaded
+// machine cannot make an ordinary call miss a short one.
 func TestCallDeadline(t *testing.T) {
 	f := newFake(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
+	var mu sync.Mutex
+	var current context.CancelCauseFunc // the call in flight: calls are one at a time
 	f.SetFault(func(c ollamafake.Call) ollamafake.Fault {
 		if crit, passage := promptParts(c.User); crit == "C3" && strings.HasPrefix(passage, "Les règles") {
+			mu.Lock()
+			current(context.DeadlineExceeded)
+			mu.Unlock()
 			<-release // hangs until the client gives up
 		}
 		return ollamafake.None
@@ -477,12 +487,18 @@ func TestCallDeadline(t *testing.T) {
 	tr := &trace{st: newState(t, testDocs, testCriteria)}
 	var p pauses
 	cfg := testConfig(&p, f.URL)
-	cfg.CallTimeout = 50 * time.Millisecond
+	cfg.deadline = func(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancelCause(ctx)
+		mu.Lock()
+		current = cancel
+		mu.Unlock()
+		return ctx, func() { cancel(context.Canceled) }
+	}
 	run, err := Run(context.Background(), tr.st.Snapshot(), cfg, tr.sink, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Failed != 1 || !strings.Contains(tr.st.Failures[0].Reason, "no answer within") {
+	if run.Failed != 1 || !strings.Contains(tr.st.Failures[0].Reason, "no answer within 20s") {
 		t.Fatalf("failed %d %+v", run.Failed, tr.st.Failures)
 	}
 }

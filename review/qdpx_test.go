@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/coopdescommuns/revue/internal/testtool"
 )
 
 // qdpxFiles opens a qdpx export.
@@ -45,16 +47,11 @@ func qdpxText(t *testing.T, b []byte) []byte {
 
 // xmllint validates an XML file against an XSD. Go's standard library has
 // no XSD validator; xmllint (Debian package libxml2-utils) is the reference
-// one, and .ci/run installs it.
+// one: without it the test is skipped, except under CI=true, where .ci/run
+// installs it.
 func xmllint(t *testing.T, xmlPath, xsd string) {
 	t.Helper()
-	bin, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("REVUE_SKIP_XSD") == "1" {
-			t.Skip("xmllint not installed and REVUE_SKIP_XSD=1")
-		}
-		t.Fatal("xmllint is needed to validate against the REFI-QDA schema: apt-get install libxml2-utils (or set REVUE_SKIP_XSD=1 to skip)")
-	}
+	bin := testtool.Need(t, "xmllint", "libxml2-utils")
 	out, err := exec.Command(bin, "--noout", "--schema", xsd, xmlPath).CombinedOutput()
 	if err != nil {
 		t.Fatalf("project.qde does not validate against %s:\n%s", xsd, out)
@@ -62,6 +59,7 @@ func xmllint(t *testing.T, xmlPath, xsd string) {
 }
 
 func TestQDPXValidates(t *testing.T) {
+	bin := testtool.Need(t, "xmllint", "libxml2-utils")
 	tr := busyTrace(t)
 	tr.add("k2", bruno, KindCommentAdded, CommentData{Proposal: "P1", Text: "Bien vu <vraiment> & \"cité\"."})
 	for _, tc := range []struct {
@@ -152,7 +150,7 @@ func TestQDPXValidates(t *testing.T) {
 	// The schema must be able to say no: a selection without positions.
 	bad := filepath.Join(t.TempDir(), "bad.qde")
 	os.WriteFile(bad, []byte(`<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sources><TextSource guid="00000000-0000-0000-0000-000000000000"><PlainTextSelection guid="00000000-0000-0000-0000-000000000001"/></TextSource></Sources></Project>`), 0o644)
-	if out, err := exec.Command("xmllint", "--noout", "--schema", "testdata/Project-mrt2019.xsd", bad).CombinedOutput(); err == nil {
+	if out, err := exec.Command(bin, "--noout", "--schema", "testdata/Project-mrt2019.xsd", bad).CombinedOutput(); err == nil {
 		t.Errorf("the schema accepted a selection without positions:\n%s", out)
 	}
 }
