@@ -186,6 +186,6 @@ func BenchmarkSplitHugeLine(b *testing.B) {
 	b.SetBytes(int64(sb.Len()))
 	b.ResetTimer()
 	for range b.N {
-		split(text, regions, DefaultMaxPassageRunes)
+		split(string(text), regions, DefaultMaxPassageRunes)
 	}
 }

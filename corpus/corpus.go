@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -248,14 +249,53 @@ func ReadDocument(path string, opts Options) (review.Document, []Problem, error)
 	case info.Size() > maxFileBytes:
 		return review.Document{}, nil, Problem{File: path, Reason: tooLargeDocument(info.Size())}
 	}
-	b, too, err := readRegular(path, maxFileBytes)
-	if err != nil {
-		return review.Document{}, nil, Problem{File: path, Reason: statReason(err)}
+	if format == "text" || format == "markdown" || format == "html" {
+		t, err := readTextFile(path, info)
+		if err != nil {
+			return review.Document{}, nil, Problem{File: path, Reason: readReason(path, err)}
+		}
+		if t.size == 0 {
+			return review.Document{}, nil, Problem{File: path, Reason: "empty file"}
+		}
+		if t.binary {
+			return review.Document{}, nil, binaryProblem(path)
+		}
+		var ex extracted
+		if t.warning != "" {
+			ex.warnings = append(ex.warnings, Problem{File: path, Reason: t.warning})
+		}
+		if err := extractText(path, format, t.text, &ex); err != nil {
+			return review.Document{}, nil, err
+		}
+		return document(path, format, t.sha, ex, opts), ex.warnings, nil
 	}
-	if too {
-		return review.Document{}, nil, Problem{File: path, Reason: tooLargeDocument(maxFileBytes + 1)}
+	b, err := readWhole(path, info)
+	if err != nil {
+		return review.Document{}, nil, Problem{File: path, Reason: readReason(path, err)}
 	}
 	return readBytes(path, format, b, opts)
+}
+
+func statErr(path string) error {
+	_, err := os.Stat(path)
+	return err
+}
+
+// readReason words an error of readTextFile or readWhole on path.
+func readReason(path string, err error) string {
+	switch {
+	case errors.Is(err, errTooLarge):
+		return tooLargeDocument(maxFileBytes + 1)
+	case errors.Is(err, errChanged) && errors.Is(statErr(path), fs.ErrNotExist):
+		return "the file disappeared while it was read: nothing of it is imported; check the disk or the USB key, then run again"
+	case errors.Is(err, errChanged):
+		return "the file changed while it was read (is it still being written or copied?): nothing of it is imported; run again once it is saved"
+	}
+	return statReason(err)
+}
+
+func binaryProblem(path string) Problem {
+	return Problem{File: path, Reason: "binary data, not text: is it another kind of file renamed " + filepath.Ext(path) + "?"}
 }
 
 func tooLargeDocument(size int64) string {
@@ -272,23 +312,27 @@ func readBytes(path, format string, b []byte, opts Options) (review.Document, []
 		return review.Document{}, nil, err
 	}
 	sum := sha256.Sum256(b)
-	sha := hex.EncodeToString(sum[:])
+	return document(path, format, hex.EncodeToString(sum[:]), ex, opts), ex.warnings, nil
+}
+
+// document makes the Document of a file whose text is extracted and whose
+// bytes hash to sha.
+func document(path, format, sha string, ex extracted, opts Options) review.Document {
 	title := ex.title
 	if title == "" {
 		base := filepath.Base(path)
 		title = oneLine(clean(strings.TrimSuffix(base, filepath.Ext(base))))
 	}
-	runes := []rune(ex.text)
 	doc := review.Document{
 		ID:     sha,
 		Title:  truncateRunes(title, 200),
 		Source: path,
 		SHA256: sha,
 		Format: format,
-		Chars:  len(runes),
+		Chars:  utf8.RuneCountInString(ex.text),
 	}
-	doc.Passages = makePassages(sha, runes, split(runes, ex.regions, opts.maxRunes()))
-	return doc, ex.warnings, nil
+	doc.Passages = makePassages(sha, ex.text, split(ex.text, ex.regions, opts.maxRunes()))
+	return doc
 }
 
 // extracted is a document's text as a reader produced it: passages are
@@ -338,28 +382,34 @@ func extract(path, format string, b []byte) (extracted, error) {
 		return ex, nil
 	}
 	if looksBinary(b) {
-		return ex, Problem{File: path, Reason: "binary data, not text: is it another kind of file renamed " + filepath.Ext(path) + "?"}
+		return ex, binaryProblem(path)
 	}
 	s, warn := decode(b)
 	if warn != "" {
 		ex.warnings = append(ex.warnings, Problem{File: path, Reason: warn})
 	}
-	ex.text = clean(s)
+	return ex, extractText(path, format, clean(s), &ex)
+}
+
+// extractText reads the regions and title of a text format's cleaned text
+// into ex.
+func extractText(path, format, text string, ex *extracted) error {
+	ex.text = text
 	switch format {
 	case "markdown":
 		ex.title, ex.regions = markdownRegions(ex.text)
 	case "html":
 		var err error
 		if ex.text, ex.title, ex.regions, err = htmlText(ex.text); err != nil {
-			return ex, Problem{File: path, Reason: err.Error()}
+			return Problem{File: path, Reason: err.Error()}
 		}
 	default:
 		ex.regions = []span{{start: 0, end: utf8.RuneCountInString(ex.text)}}
 	}
 	if strings.TrimSpace(ex.text) == "" {
-		return ex, Problem{File: path, Reason: "no text (only white space or markup)"}
+		return Problem{File: path, Reason: "no text (only white space or markup)"}
 	}
-	return ex, nil
+	return nil
 }
 
 // pdfTitle cleans a PDF's metadata title. Word processors often fill it with
@@ -416,6 +466,12 @@ func Import(docs []string, criteria string, opts Options) Result {
 		res.Criteria = cs
 		res.Problems = append(res.Problems, probs...)
 	}
+	var dirs []string
+	for _, d := range docs {
+		if info, err := os.Stat(d); err == nil && info.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
 	files, probs := Expand(docs)
 	res.Problems = append(res.Problems, probs...)
 
@@ -461,6 +517,28 @@ func Import(docs []string, criteria string, opts Options) Result {
 		first[o.doc.SHA256] = files[i]
 		res.Documents = append(res.Documents, o.doc)
 	}
+	res = vanished(res, dirs)
 	sort.SliceStable(res.Problems, func(a, b int) bool { return res.Problems[a].File < res.Problems[b].File })
+	return res
+}
+
+// vanished replaces the problems of every file under a folder that no
+// longer exists (a USB key pulled out, a folder deleted during the import)
+// by one problem naming the folder, and leaves out what was read from it:
+// one sentence instead of one per file, and nothing half imported.
+func vanished(res Result, dirs []string) Result {
+	for _, d := range dirs {
+		if _, err := os.Stat(d); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		prefix := filepath.Clean(d) + string(filepath.Separator)
+		under := func(f string) bool {
+			return strings.HasPrefix(filepath.Clean(f), prefix) || filepath.Clean(f) == filepath.Clean(d)
+		}
+		res.Problems = slices.DeleteFunc(res.Problems, func(p Problem) bool { return under(p.File) })
+		res.Warnings = slices.DeleteFunc(res.Warnings, func(p Problem) bool { return under(p.File) })
+		res.Documents = slices.DeleteFunc(res.Documents, func(doc review.Document) bool { return under(doc.Source) })
+		res.Problems = append(res.Problems, Problem{File: d, Reason: "the folder disappeared while it was read: nothing is imported from it; check the disk or the USB key, then run again"})
+	}
 	return res
 }

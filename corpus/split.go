@@ -3,6 +3,7 @@ package corpus
 import (
 	"strconv"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/coopdescommuns/revue/review"
 )
@@ -18,11 +19,14 @@ const minPassageRunes = 16
 
 // span is a range of runes of a document's extracted text. As a region it is
 // a part no passage may cross (the text under one heading, one PDF page); as
-// a result of split it is one passage.
+// a result of split it is one passage, and bstart and bend are its offsets
+// in bytes, so that its text is a substring of the document's, shared
+// rather than copied.
 type span struct {
-	start, end int
-	section    string
-	page       int
+	start, end   int
+	bstart, bend int
+	section      string
+	page         int
 }
 
 // The boundary levels, from the one a cut prefers to the one it falls back
@@ -43,57 +47,76 @@ const (
 // else between words, and cuts inside a word only as a last resort. White
 // space at both ends of a passage is left out and a passage of white space
 // only is skipped; every other rune of a region is in exactly one passage.
-// It runs in time linear in the text: boundaries are found in one pass, and
-// the cut search only moves forward.
-func split(text []rune, regions []span, maxRunes int) []span {
+// It runs in time linear in the text and in memory bounded by max: the
+// text stays a string, and only the next max+1 runes are decoded at a time
+// to look for a cut, so that a file of hundreds of megabytes is cut without
+// holding four bytes a rune of it. Regions are expected in order.
+func split(text string, regions []span, maxRunes int) []span {
 	if maxRunes < minPassageRunes {
 		maxRunes = minPassageRunes
 	}
 	var out []span
 	var bounds [levels][]int
+	window := make([]rune, 0, maxRunes+1)
+	// The cursor: rune offset r is byte offset b of text.
+	r, b := 0, 0
+	seek := func(to int) {
+		if to < r {
+			r, b = 0, 0
+		}
+		for r < to && b < len(text) {
+			_, n := utf8.DecodeRuneInString(text[b:])
+			b += n
+			r++
+		}
+	}
 	for _, rg := range regions {
-		s, e := max(rg.start, 0), min(rg.end, len(text))
-		if s >= e {
-			continue
-		}
-		for l := range bounds {
-			bounds[l] = bounds[l][:0]
-		}
-		if e-s > maxRunes {
-			findBoundaries(text, s, e, &bounds)
-		}
-		var next [levels]int
-		pos := s
-		for pos < e {
-			for pos < e && unicode.IsSpace(text[pos]) {
-				pos++
+		seek(max(rg.start, 0))
+		e := rg.end
+		for r < e && b < len(text) {
+			c, n := utf8.DecodeRuneInString(text[b:])
+			if unicode.IsSpace(c) {
+				r, b = r+1, b+n
+				continue
 			}
-			if pos >= e {
-				break
+			// Decode up to max+1 runes from here: enough to know whether
+			// the rest fits, and where to cut if not.
+			window = window[:0]
+			for i := b; len(window) <= maxRunes && r+len(window) < e && i < len(text); {
+				c, n := utf8.DecodeRuneInString(text[i:])
+				window = append(window, c)
+				i += n
 			}
-			cut := e
-			if e-pos > maxRunes {
-				limit := pos + maxRunes
-				cut = limit
+			cut := len(window)
+			if len(window) > maxRunes {
 				for l := range bounds {
-					b := bounds[l]
-					for next[l] < len(b) && b[next[l]] <= limit {
-						next[l]++
-					}
-					if next[l] > 0 && b[next[l]-1] > pos {
-						cut = b[next[l]-1]
+					bounds[l] = bounds[l][:0]
+				}
+				findBoundaries(window, 0, len(window), &bounds)
+				cut = maxRunes
+				for l := range bounds {
+					// The last boundary of the level within the bound, if
+					// any lies after the start.
+					bl := bounds[l]
+					if len(bl) > 0 && bl[len(bl)-1] > 0 {
+						cut = bl[len(bl)-1]
 						break
 					}
 				}
 			}
-			a, z := pos, cut
-			for z > a && unicode.IsSpace(text[z-1]) {
+			z := cut
+			for z > 0 && unicode.IsSpace(window[z-1]) {
 				z--
 			}
-			if z > a {
-				out = append(out, span{start: a, end: z, section: rg.section, page: rg.page})
+			zb := b
+			for _, c := range window[:z] {
+				zb += utf8.RuneLen(c)
 			}
-			pos = cut
+			if z > 0 {
+				out = append(out, span{start: r, end: r + z, bstart: b, bend: zb, section: rg.section, page: rg.page})
+			}
+			r, b = r+z, zb
+			seek(r + (cut - z))
 		}
 	}
 	return out
@@ -161,8 +184,9 @@ func isCloser(r rune) bool {
 
 // makePassages turns spans of text into the passages of the document whose
 // SHA-256 is sha. A passage's ID is stable across imports of the same bytes:
-// the first 12 hex digits of the hash and the 1-based index.
-func makePassages(sha string, text []rune, spans []span) []review.Passage {
+// the first 12 hex digits of the hash and the 1-based index. Its text is a
+// substring of text, not a copy.
+func makePassages(sha string, text string, spans []span) []review.Passage {
 	prefix := sha
 	if len(prefix) > 12 {
 		prefix = prefix[:12]
@@ -173,7 +197,7 @@ func makePassages(sha string, text []rune, spans []span) []review.Passage {
 			ID:       prefix + "-p" + strconv.Itoa(i+1),
 			Document: sha,
 			Index:    i + 1,
-			Text:     string(text[sp.start:sp.end]),
+			Text:     text[sp.bstart:sp.bend],
 			Start:    sp.start,
 			End:      sp.end,
 			Page:     sp.page,

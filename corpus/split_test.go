@@ -91,7 +91,7 @@ func TestSplit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			text := []rune(tt.text)
 			regions := []span{{start: 0, end: len(text)}}
-			spans := split(text, regions, tt.max)
+			spans := split(string(text), regions, tt.max)
 			var got []string
 			for _, s := range spans {
 				got = append(got, string(text[s.start:s.end]))
@@ -99,7 +99,7 @@ func TestSplit(t *testing.T) {
 			if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
 				t.Errorf("split = %q, want %q", got, tt.want)
 			}
-			checkPassages(t, testSHA, text, regions, makePassages(testSHA, text, spans), tt.max)
+			checkPassages(t, testSHA, text, regions, makePassages(testSHA, string(text), spans), tt.max)
 		})
 	}
 }
@@ -107,8 +107,8 @@ func TestSplit(t *testing.T) {
 func TestSplitNeverCrossesRegions(t *testing.T) {
 	text := []rune("# Un\nalpha beta gamma\n# Deux\ndelta epsilon zeta eta theta")
 	regions, _ := func() ([]span, string) { title, rg := markdownRegions(string(text)); return rg, title }()
-	spans := split(text, regions, 20)
-	checkPassages(t, testSHA, text, regions, makePassages(testSHA, text, spans), 20)
+	spans := split(string(text), regions, 20)
+	checkPassages(t, testSHA, text, regions, makePassages(testSHA, string(text), spans), 20)
 	if len(regions) != 2 || regions[0].section != "Un" || regions[1].section != "Deux" {
 		t.Fatalf("regions = %+v", regions)
 	}
@@ -124,11 +124,11 @@ func TestSplitHugeLine(t *testing.T) {
 	}
 	text := []rune(b.String())
 	regions := []span{{start: 0, end: len(text)}}
-	spans := split(text, regions, DefaultMaxPassageRunes)
+	spans := split(string(text), regions, DefaultMaxPassageRunes)
 	if len(spans) < len(text)/DefaultMaxPassageRunes {
 		t.Fatalf("%d passages for %d runes", len(spans), len(text))
 	}
-	checkPassages(t, testSHA, text, regions, makePassages(testSHA, text, spans), DefaultMaxPassageRunes)
+	checkPassages(t, testSHA, text, regions, makePassages(testSHA, string(text), spans), DefaultMaxPassageRunes)
 }
 
 // FuzzSplit feeds arbitrary text, region cuts and bounds to the splitter,
@@ -148,8 +148,8 @@ func FuzzSplit(f *testing.F) {
 		for i := range regions {
 			regions[i].end = min(regions[i].end, len(text))
 		}
-		spans := split(text, regions, max)
-		checkPassages(t, testSHA, text, regions, makePassages(testSHA, text, spans), max)
+		spans := split(string(text), regions, max)
+		checkPassages(t, testSHA, text, regions, makePassages(testSHA, string(text), spans), max)
 	})
 }
 
