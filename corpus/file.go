@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -238,6 +239,10 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 	}
 	h2 := sha256.New()
 	dec := charmap.Windows1252.NewDecoder()
+	var decoded []byte
+	if !valid {
+		decoded = make([]byte, 3*textChunk)
+	}
 	first := true
 	var carry []byte // bytes held for the next chunk: a cut rune, \r, an escape sequence
 	n2, err := readChunks(f, buf, func(c []byte) {
@@ -247,8 +252,11 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 		}
 		first = false
 		if !valid {
-			d, _ := dec.Bytes(c)
-			c = d
+			// Windows-1252 maps each byte to one rune: a chunk decodes
+			// whole, into a buffer kept from chunk to chunk.
+			dec.Reset()
+			nd, _, _ := dec.Transform(decoded[:cap(decoded)], c, true)
+			c = decoded[:nd]
 		}
 		c = append(append(scratch[:0], carry...), c...)
 		scratch = c
@@ -266,7 +274,14 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 		} else if len(c) > k && c[len(c)-k-1] == '\r' {
 			k++
 		}
-		out.WriteString(clean(string(c[:len(c)-k])))
+		piece := c[:len(c)-k]
+		if bytes.IndexByte(piece, 0x1b) >= 0 {
+			out.WriteString(clean(string(piece)))
+		} else {
+			// A view of the chunk, not a copy: cleanInto only reads it,
+			// before the chunk is reused.
+			cleanInto(&out, unsafe.String(unsafe.SliceData(piece), len(piece)))
+		}
 		carry = append(carry[:0], c[len(c)-k:]...)
 	})
 	if err != nil {

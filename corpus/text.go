@@ -69,12 +69,29 @@ func clean(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	cleanInto(&b, s)
+	return b.String()
+}
+
+// cleanInto writes clean(s) to b, for s without escape sequences (the
+// caller strips them first): readTextFile cleans a file chunk by chunk
+// into one builder this way, without a copy of each chunk.
+func cleanInto(b *strings.Builder, s string) {
 	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f || c == '\n' || c == '\t' {
+			// Runs of plain ASCII, the common case, are written at once.
+			j := i + 1
+			for j < len(s) && (s[j] >= 0x20 && s[j] < 0x7f || s[j] == '\n' || s[j] == '\t') {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
 		case r == '\r':
 			b.WriteByte('\n')
 			if i < len(s) && s[i] == '\n' {
@@ -88,7 +105,6 @@ func clean(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
 }
 
 // isCleanASCII reports whether s is ASCII text with no control character
