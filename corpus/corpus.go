@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/coopdescommuns/revue/review"
@@ -51,6 +52,19 @@ type Options struct {
 	// DefaultMaxPassageRunes when 0. Passages are cut at a paragraph, then a
 	// sentence, then a word boundary, and inside a word only as a last resort.
 	MaxPassageRunes int
+	// Notice, when set, is told what a person waiting for the import
+	// should know before it ends, such as how long a PDF of thousands of
+	// pages may take to read. It may be called from several goroutines.
+	Notice func(Problem)
+}
+
+// roundDuration rounds a duration for a person: whole minutes from two
+// minutes on, else whole seconds.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= 2*time.Minute {
+		return d.Round(time.Minute)
+	}
+	return d.Round(time.Second)
 }
 
 func (o Options) maxRunes() int {
@@ -307,7 +321,7 @@ func readBytes(path, format string, b []byte, opts Options) (review.Document, []
 	if len(b) == 0 {
 		return review.Document{}, nil, Problem{File: path, Reason: "empty file"}
 	}
-	ex, err := extract(path, format, b)
+	ex, err := extract(path, format, b, opts)
 	if err != nil {
 		return review.Document{}, nil, err
 	}
@@ -345,7 +359,7 @@ type extracted struct {
 }
 
 // extract runs the reader of format on a file's bytes.
-func extract(path, format string, b []byte) (extracted, error) {
+func extract(path, format string, b []byte, opts Options) (extracted, error) {
 	var ex extracted
 	switch format {
 	case "odt", "docx":
@@ -364,7 +378,11 @@ func extract(path, format string, b []byte) (extracted, error) {
 		return ex, nil
 	}
 	if format == "pdf" {
-		res := extractPDF(b)
+		res := extractPDF(b, func(pages int, limit time.Duration) {
+			if opts.Notice != nil {
+				opts.Notice(Problem{File: path, Reason: fmt.Sprintf("%d pages: reading may take up to %s", pages, roundDuration(limit))})
+			}
+		})
 		if res.reason != "" {
 			return ex, Problem{File: path, Reason: res.reason}
 		}

@@ -26,7 +26,7 @@ func readChecked(t *testing.T, path string, opts Options) (review.Document, []Pr
 		t.Fatal(rerr)
 	}
 	format, _ := formatOf(path)
-	ex, xerr := extract(path, format, b)
+	ex, xerr := extract(path, format, b, Options{})
 	if xerr != nil {
 		t.Fatalf("extract failed where ReadDocument did not: %v", xerr)
 	}
@@ -376,7 +376,7 @@ func FuzzReadText(f *testing.F) {
 			}
 			return
 		}
-		ex, err := extract("fuzz", format, b)
+		ex, err := extract("fuzz", format, b, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"bufio"
+	"bytes"
+	"compress/zlib"
 	"fmt"
 	"os"
 	"os/exec"
@@ -76,5 +78,63 @@ func TestImportMemoryText(t *testing.T) {
 	}
 	if peak > 300<<20 {
 		t.Errorf("peak RSS %d MB for a 200 MB text file, more than 300 MB", peak>>20)
+	}
+}
+
+// pdfBomb writes a PDF of one page whose content stream, 1 MB or so on
+// disk, inflates to size bytes: the "compressed bomb" of the issue. Each
+// bomb differs by its text, so that none is skipped as a duplicate.
+func pdfBomb(t testing.TB, path string, size int, tag string) {
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	fmt.Fprintf(zw, "BT /F1 12 Tf 72 720 Td (%s) Tj ET\n", tag)
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	for n := 0; n < size; n += len(chunk) {
+		zw.Write(chunk)
+	}
+	zw.Close()
+	var b bytes.Buffer
+	var offsets []int
+	obj := func(s string) {
+		offsets = append(offsets, b.Len())
+		b.WriteString(s)
+	}
+	b.WriteString("%PDF-1.7\n")
+	obj("1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n")
+	obj("2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n")
+	obj("3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>> endobj\n")
+	obj(fmt.Sprintf("4 0 obj <</Length %d /Filter /FlateDecode>> stream\n", z.Len()))
+	b.Write(z.Bytes())
+	b.WriteString("\nendstream endobj\n")
+	obj("5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\n")
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, o := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer <</Size %d /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImportMemoryPDFBombs imports four PDF bombs at once in a child
+// process: each is refused with a sentence, no WebAssembly stack trace,
+// and the child's peak memory stays under 500 MB (it was 2.95-3.97 GB).
+func TestImportMemoryPDFBombs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes four PDF bombs; run without -short")
+	}
+	dir := t.TempDir()
+	for i := range 4 {
+		pdfBomb(t, filepath.Join(dir, fmt.Sprintf("bombe%d.pdf", i)), 600<<20, fmt.Sprintf("Bombe %d", i))
+	}
+	peak, out := importPeak(t, dir)
+	t.Logf("four PDF bombs: peak RSS %d MB\n%s", peak>>20, out)
+	if strings.Contains(out, "wasm") || strings.Contains(out, "goroutine") {
+		t.Errorf("a stack trace reached the messages:\n%s", out)
+	}
+	if peak > 500<<20 {
+		t.Errorf("peak RSS %d MB for four PDF bombs, more than 500 MB", peak>>20)
 	}
 }

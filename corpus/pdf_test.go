@@ -213,7 +213,7 @@ func FuzzPDF(f *testing.F) {
 	if _, err := pdfPool(); err != nil {
 		f.Fatal(err)
 	}
-	if res := extractPDF([]byte("%PDF-1.7\n%%EOF")); res.reason == "" {
+	if res := extractPDF([]byte("%PDF-1.7\n%%EOF"), nil); res.reason == "" {
 		f.Fatal("an empty PDF was read as a document")
 	}
 	for _, name := range []string{"rapport.pdf", "tronque.pdf", "cesure.pdf", "texte.pdf"} {
