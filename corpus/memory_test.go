@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -81,9 +82,10 @@ func TestImportMemoryText(t *testing.T) {
 	}
 }
 
-// pdfBomb writes a PDF of one page whose content stream, 1 MB or so on
-// disk, inflates to size bytes: the "compressed bomb" of the issue. Each
-// bomb differs by its text, so that none is skipped as a duplicate.
+// pdfBomb writes a PDF of one page whose content stream, about a
+// thousandth of its size on disk, inflates to size bytes: the "compressed
+// bomb" of the issue. Each bomb differs by its text, so that none is
+// skipped as a duplicate.
 func pdfBomb(t testing.TB, path string, size int, tag string) {
 	var z bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
@@ -93,20 +95,32 @@ func pdfBomb(t testing.TB, path string, size int, tag string) {
 		zw.Write(chunk)
 	}
 	zw.Close()
+	writePDF(t, path, [][]byte{z.Bytes()})
+}
+
+// writePDF writes a PDF whose pages have the given content streams, each
+// compressed with FlateDecode, in Helvetica.
+func writePDF(t testing.TB, path string, streams [][]byte) {
 	var b bytes.Buffer
 	var offsets []int
-	obj := func(s string) {
+	obj := func(format string, a ...any) {
 		offsets = append(offsets, b.Len())
-		b.WriteString(s)
+		fmt.Fprintf(&b, format, a...)
 	}
 	b.WriteString("%PDF-1.7\n")
 	obj("1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n")
-	obj("2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n")
-	obj("3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>> endobj\n")
-	obj(fmt.Sprintf("4 0 obj <</Length %d /Filter /FlateDecode>> stream\n", z.Len()))
-	b.Write(z.Bytes())
-	b.WriteString("\nendstream endobj\n")
-	obj("5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\n")
+	var kids strings.Builder
+	for i := range streams {
+		fmt.Fprintf(&kids, "%d 0 R ", 4+2*i)
+	}
+	obj("2 0 obj <</Type /Pages /Kids [%s] /Count %d>> endobj\n", kids.String(), len(streams))
+	obj("3 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\n")
+	for i, st := range streams {
+		obj("%d 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources <</Font <</F1 3 0 R>>>>>> endobj\n", 4+2*i, 5+2*i)
+		obj("%d 0 obj <</Length %d /Filter /FlateDecode>> stream\n", 5+2*i, len(st))
+		b.Write(st)
+		b.WriteString("\nendstream endobj\n")
+	}
 	xref := b.Len()
 	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
 	for _, o := range offsets {
@@ -115,6 +129,38 @@ func pdfBomb(t testing.TB, path string, size int, tag string) {
 	fmt.Fprintf(&b, "trailer <</Size %d /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPDFManyPagesSaid reads a PDF of 600 pages: its time limit is the
+// base and 100 ms a page, and it is said through Options.Notice before
+// the reading ends.
+func TestPDFManyPagesSaid(t *testing.T) {
+	var streams [][]byte
+	for i := range 600 {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		fmt.Fprintf(zw, "BT /F1 12 Tf 72 720 Td (Page %d : les communs.) Tj ET\n", i+1)
+		zw.Close()
+		streams = append(streams, z.Bytes())
+	}
+	path := filepath.Join(t.TempDir(), "long.pdf")
+	writePDF(t, path, streams)
+	var notices []Problem
+	var mu sync.Mutex
+	doc, _, err := ReadDocument(path, Options{Notice: func(p Problem) {
+		mu.Lock()
+		notices = append(notices, p)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Passages) == 0 || doc.Passages[len(doc.Passages)-1].Page != 600 {
+		t.Errorf("last passage on page %d", doc.Passages[len(doc.Passages)-1].Page)
+	}
+	if len(notices) != 1 || notices[0].Error() != path+": 600 pages: reading may take up to 2m0s" {
+		t.Errorf("notices %v", notices)
 	}
 }
 
