@@ -127,7 +127,7 @@ func parseCriteria(path string, b []byte) ([]review.Criterion, []Problem) {
 func formatHint(path string) string {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		return "expected a header id,title,description (or id;titre;description) then one row per criterion"
+		return "expected a header id,title,description (or `id;titre;description`) then one row per criterion"
 	case ".yaml", ".yml", ".json":
 		return "expected a list of {id, title, description}, or {criteria: [...]}"
 	}
@@ -377,7 +377,7 @@ func parseCriteriaCSV(path, s string) ([]criterionAt, []Problem) {
 		}
 	}
 	if col["id"] < 0 || col["title"] < 0 {
-		return nil, []Problem{{File: path, Line: 1 + offset, Reason: fmt.Sprintf("header %q, its columns separated by %s, lacks the id and title (or titre) columns: the first row must name them, as in id,title,description or id;titre;description", strings.Join(header, string(sep)), separatorName(sep))}}
+		return nil, []Problem{{File: path, Line: 1 + offset, Reason: fmt.Sprintf("header %q, its columns separated by %s, lacks the id and title (or titre) columns: the first row must name them, as in `id,title,description` or `id;titre;description`", strings.Join(header, string(sep)), separatorName(sep))}}
 	}
 	var items []criterionAt
 	var probs []Problem

@@ -80,12 +80,12 @@ func TestReadCriteria(t *testing.T) {
 		{
 			name: "csv without the columns", file: "c.csv",
 			data:     "nom,texte\nC1,x\n",
-			problems: []string{"c.csv:1: header \"nom,texte\", its columns separated by \",\", lacks the id and title (or titre) columns: the first row must name them, as in id,title,description or id;titre;description"},
+			problems: []string{"c.csv:1: header \"nom,texte\", its columns separated by \",\", lacks the id and title (or titre) columns: the first row must name them, as in `id,title,description` or `id;titre;description`"},
 		},
 		{
 			name: "csv of a French spreadsheet without the columns names its separator", file: "c.csv",
 			data:     "nom;texte;description\nC1;x;y\n",
-			problems: []string{"c.csv:1: header \"nom;texte;description\", its columns separated by \";\", lacks the id and title (or titre) columns: the first row must name them, as in id,title,description or id;titre;description"},
+			problems: []string{"c.csv:1: header \"nom;texte;description\", its columns separated by \";\", lacks the id and title (or titre) columns: the first row must name them, as in `id,title,description` or `id;titre;description`"},
 		},
 		{
 			name: "csv of French Excel: semicolons, French headers, Windows-1252, commas inside fields", file: "excel.csv",

@@ -168,8 +168,10 @@ var betweenPasses = func(path string) {}
 // more, whatever its size: the first hashes it and finds whether it is
 // UTF-8 (else it is read as Windows-1252, as decode does), the second
 // decodes and cleans it into one string of about its size, hashing it
-// again. A file whose two readings differ, or whose size or time changed,
-// is errChanged. A UTF-16 file (a byte order mark) is read whole by decode.
+// again. A file of less than a chunk is read once and both passes work on
+// its bytes. A file whose two readings differ, or whose size, time or
+// identity changed, is errChanged. A UTF-16 file (a byte order mark) is
+// read whole by decode.
 func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 	var t textFile
 	f, info, err := openRegular(path)
@@ -180,12 +182,15 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 	if info.Size() > maxFileBytes {
 		return t, errTooLarge
 	}
-	buf := make([]byte, textChunk)
+	// Buffers of the file's size for a small file (most pads are a few
+	// kilobytes), of a chunk for a large one.
+	chunk := int(min(int64(textChunk), info.Size()+1))
+	buf := make([]byte, chunk)
 	h := sha256.New()
 	var head []byte
 	valid := true
 	var tail []byte // an incomplete UTF-8 sequence at a chunk's end
-	scratch := make([]byte, 0, textChunk+300)
+	scratch := make([]byte, 0, chunk+300)
 	n, err := readChunks(f, buf, func(c []byte) {
 		h.Write(c)
 		if len(head) < 8000 {
@@ -226,10 +231,6 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 		return t, nil
 	}
 
-	betweenPasses(path)
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return t, err
-	}
 	var out strings.Builder
 	if valid {
 		out.Grow(int(n))
@@ -241,11 +242,11 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 	dec := charmap.Windows1252.NewDecoder()
 	var decoded []byte
 	if !valid {
-		decoded = make([]byte, 3*textChunk)
+		decoded = make([]byte, 3*chunk)
 	}
 	first := true
 	var carry []byte // bytes held for the next chunk: a cut rune, \r, an escape sequence
-	n2, err := readChunks(f, buf, func(c []byte) {
+	process := func(c []byte) {
 		h2.Write(c)
 		if first && valid {
 			c = bytes.TrimPrefix(c, []byte{0xEF, 0xBB, 0xBF})
@@ -283,9 +284,21 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 			cleanInto(&out, unsafe.String(unsafe.SliceData(piece), len(piece)))
 		}
 		carry = append(carry[:0], c[len(c)-k:]...)
-	})
-	if err != nil {
-		return t, err
+	}
+	betweenPasses(path)
+	n2 := n
+	if n < int64(len(buf)) {
+		// The file fit in one chunk (most pads do): its bytes are still
+		// in buf, and a second reading would only cost time; unchanged
+		// below still tells a file changed meanwhile.
+		process(buf[:n])
+	} else {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return t, err
+		}
+		if n2, err = readChunks(f, buf, process); err != nil {
+			return t, err
+		}
 	}
 	out.WriteString(clean(string(carry)))
 	if n2 != n || hex.EncodeToString(h2.Sum(nil)) != t.sha || !unchanged(f, path, before, info, n) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -89,7 +90,14 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			return a.sessionExists(name)
 		}
 		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
-		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes})
+		var noticeMu sync.Mutex
+		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes, Notice: func(p corpus.Problem) {
+			// A PDF of thousands of pages: said before its reading ends,
+			// so that nobody waits without knowing how long.
+			noticeMu.Lock()
+			defer noticeMu.Unlock()
+			fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(a.localize(p)))
+		}})
 		for _, w := range res.Warnings {
 			fmt.Fprintf(a.stderr, "%s: %s\n", a.t("attention", "warning"), sanitize.Line(a.localize(w)))
 		}
@@ -134,9 +142,11 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		for _, d := range res.Documents {
 			passages += len(d.Passages)
 		}
-		fmt.Fprintf(a.stdout, a.t("Session %q créée : %d documents, %d passages, %d critères.\nÉtape suivante : revue propose %s --frugal (sans modèle) ou --model qwen3:4b\n",
-			"Session %q created: %d documents, %d passages, %d criteria.\nNext: revue propose %s --frugal (no model) or --model qwen3:4b\n"),
-			name, len(res.Documents), passages, len(res.Criteria), name)
+		fmt.Fprintf(a.stdout, a.t("Session %q créée : %s, %s, %s.\nÉtape suivante : revue propose %s --frugal (sans modèle) ou --model qwen3:4b\n",
+			"Session %q created: %s, %s, %s.\nNext: revue propose %s --frugal (no model) or --model qwen3:4b\n"),
+			name, a.count(len(res.Documents), "document", "documents", "document", "documents"),
+			a.count(passages, "passage", "passages", "passage", "passages"),
+			a.count(len(res.Criteria), "critère", "critères", "criterion", "criteria"), name)
 		return nil
 	}
 }
