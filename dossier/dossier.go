@@ -75,6 +75,7 @@ type Chapter struct {
 	review.Criterion
 	Links    []Link // kept: accepted or rephrased, in the trace's order
 	Rejected []Link // only with Options.IncludeRejected
+	Pending  int    // links still to be decided
 }
 
 // How says how a kept link came to be.
@@ -240,6 +241,9 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 		}
 		if p.Status == review.Pending {
 			d.Annex.Pending++
+			if i, ok := chapter[p.Criterion]; ok {
+				d.Chapters[i].Pending++
+			}
 			continue
 		}
 		if p.Status == review.Rejected && machine {

@@ -310,3 +310,26 @@ func TestAnnexHoldsTheReceipt(t *testing.T) {
 		}
 	}
 }
+
+// TestUndecidedIsNotAFinding: before the group decides, a criterion
+// without kept links says that its links wait, not that there is none.
+func TestUndecidedIsNotAFinding(t *testing.T) {
+	events := workshop()
+	for i, e := range events {
+		if e.ID == "consent" {
+			events = events[:i]
+			break
+		}
+	}
+	d, err := Build(events, Options{Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := render(t, d, "md")
+	if !strings.Contains(text, "No link kept yet: 3 links still await the group's decision.") || strings.Contains(text, "That is a finding too") {
+		t.Errorf("an undecided session reads as a finding:\n%s", text)
+	}
+	if full := render(t, build(t, Options{Lang: "en"}), "md"); !strings.Contains(full, "That is a finding too") {
+		t.Error("C3, all decided and none kept, is not told as a finding")
+	}
+}

@@ -124,7 +124,7 @@ func (d *Dossier) WriteHTML(w io.Writer) error {
 	for i, c := range d.Chapters {
 		p("<section class=\"chapter\" id=\"c%d\">\n<h2><span class=\"cid\">%s</span> %s</h2>\n<p class=\"desc\">%s</p>\n", i+1, e(c.ID), e(c.Title), e(c.Description))
 		if len(c.Links) == 0 {
-			p("<p class=\"none\">%s</p>\n", e(d.noEvidence()))
+			p("<p class=\"none\">%s</p>\n", e(d.noEvidence(c)))
 		}
 		var notes []string
 		link := func(l Link) {

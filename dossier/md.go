@@ -52,7 +52,7 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 			p("*%s*\n\n", e(c.Description))
 		}
 		if len(c.Links) == 0 {
-			p("%s\n\n", e(d.noEvidence()))
+			p("%s\n\n", e(d.noEvidence(c)))
 		}
 		link := func(l Link) {
 			p("---\n\n**%s**\n\n", e(l.Statement))

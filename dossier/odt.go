@@ -179,7 +179,7 @@ func (d *Dossier) odtContent(w io.Writer) error {
 		h(1, "Chapter", c.ID+" — "+c.Title)
 		para("Description", c.Description)
 		if len(c.Links) == 0 {
-			para("Text_20_body", d.noEvidence())
+			para("Text_20_body", d.noEvidence(c))
 		}
 		link := func(l Link) {
 			para("Statement", l.Statement)

@@ -185,8 +185,14 @@ func (d *Dossier) reason(r string) string {
 	return r
 }
 
-// noEvidence is what a criterion without kept links says: a finding too.
-func (d *Dossier) noEvidence() string {
+// noEvidence is what a criterion without kept links says: a finding too,
+// unless links are still waiting for the group's decision.
+func (d *Dossier) noEvidence(c Chapter) string {
+	if c.Pending > 0 {
+		return d.t("Aucun lien retenu pour l'instant : ", "No link kept yet: ") +
+			d.plural(c.Pending, "lien attend encore la décision du groupe.", "liens attendent encore la décision du groupe.",
+				"link still awaits the group's decision.", "links still await the group's decision.")
+	}
 	return d.t("Aucun lien retenu pour ce critère : le groupe n'a trouvé dans ces documents aucun passage qui l'illustre, ou n'en a gardé aucun. C'est un résultat aussi.",
 		"No link kept for this criterion: the group found no passage in these documents that illustrates it, or kept none. That is a finding too.")
 }
@@ -219,17 +225,22 @@ func (d *Dossier) namesLine() string {
 // shareLines are the overview's shares of kept links.
 func (d *Dossier) shareLines() []string {
 	s := d.Shares
-	pct := func(k int) string { return review.FormatPct(d.Lang, k, d.Kept) }
+	pct := func(k int) string {
+		if d.Kept == 0 {
+			return d.n(k)
+		}
+		return d.n(k) + " (" + review.FormatPct(d.Lang, k, d.Kept) + ")"
+	}
 	out := []string{
-		d.t("proposés par la machine et gardés tels quels : ", "proposed by the machine and kept as worded: ") + d.n(s.AsProposed) + " (" + pct(s.AsProposed) + ")",
-		d.t("reformulés par le groupe : ", "reworded by the group: ") + d.n(s.Reworded) + " (" + pct(s.Reworded) + ")",
-		d.t("créés par des personnes pendant la séance : ", "created by people during the session: ") + d.n(s.Created) + " (" + pct(s.Created) + ")",
+		d.t("proposés par la machine et gardés tels quels : ", "proposed by the machine and kept as worded: ") + pct(s.AsProposed),
+		d.t("reformulés par le groupe : ", "reworded by the group: ") + pct(s.Reworded),
+		d.t("créés par des personnes pendant la séance : ", "created by people during the session: ") + pct(s.Created),
 	}
 	if s.Negatives > 0 {
-		out = append(out, d.t("vus par le groupe là où le modèle répondait « pas de lien » : ", "seen by the group where the model answered “no link”: ")+d.n(s.Negatives)+" ("+pct(s.Negatives)+")")
+		out = append(out, d.t("vus par le groupe là où le modèle répondait « pas de lien » : ", "seen by the group where the model answered “no link”: ")+pct(s.Negatives))
 	}
 	if s.Examples > 0 {
-		out = append(out, d.t("exemples écrits à la main pour le corpus d'essai : ", "hand-written examples of the sample corpus: ")+d.n(s.Examples)+" ("+pct(s.Examples)+")")
+		out = append(out, d.t("exemples écrits à la main pour le corpus d'essai : ", "hand-written examples of the sample corpus: ")+pct(s.Examples))
 	}
 	return out
 }
