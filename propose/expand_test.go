@@ -212,7 +212,7 @@ func TestKeywordsGiveProposals(t *testing.T) {
 		if pv.PromptVersion != FrugalVersion || len(pv.Expansions) == 0 {
 			t.Errorf("%s: provenance %+v, want the keywords it matched", p.ID, pv)
 		}
-		if !strings.Contains(p.Statement, "des mots-clés donnés pour lui") && !strings.Contains(p.Statement, "un mot-clé donné pour lui") {
+		if !strings.Contains(p.Statement, "des mots-clés du critère") && !strings.Contains(p.Statement, "un mot-clé du critère") {
 			t.Errorf("%s: statement %q does not say it matched keywords", p.ID, p.Statement)
 		}
 	}
@@ -230,4 +230,33 @@ func hasExpanded(ts []review.ExpandedTerm, word, source string) bool {
 		}
 	}
 	return false
+}
+
+// TestFrugalStatementSays checks the plain words of a lexical statement,
+// in French and English: the criterion's words, the keywords and the
+// synonyms with the word each stands for, and where.
+func TestFrugalStatementSays(t *testing.T) {
+	own := func(w string) foundTerm { return foundTerm{queryTerm: queryTerm{word: w, source: SourceCriterion}} }
+	kw := func(w string) foundTerm { return foundTerm{queryTerm: queryTerm{word: w, source: SourceKeyword}} }
+	syn := func(w, from string) foundTerm {
+		return foundTerm{queryTerm: queryTerm{word: w, source: SourceThesaurus, from: from}}
+	}
+	p := &review.Passage{Section: "3. Les retards", Text: "…"}
+	tests := []struct {
+		lang  string
+		found []foundTerm
+		want  string
+	}{
+		{"fr", []foundTerm{own("sanctions")}, "Le passage (3. Les retards) parle de « sanctions », un mot du critère."},
+		{"fr", []foundTerm{own("rappel"), kw("avertissement"), kw("médiation"), syn("amende", "sanctions"), syn("pénalité", "sanctions")},
+			"Le passage (3. Les retards) parle de « rappel », un mot du critère ; de « avertissement » et « médiation », des mots-clés du critère ; de « amende » et « pénalité », proches de « sanctions »."},
+		{"en", []foundTerm{own("rappel"), kw("avertissement"), syn("amende", "sanctions")},
+			"The passage (3. Les retards) speaks of “rappel”, a word of the criterion; of “avertissement”, a keyword of the criterion; of “amende”, close to “sanctions”."},
+		{"en", []foundTerm{own("vote"), own("avis"), own("règles")}, "The passage (3. Les retards) speaks of “vote”, “avis” and “règles”, words of the criterion."},
+	}
+	for _, tc := range tests {
+		if got := frugalStatement(tc.lang, tc.found, p); got != tc.want {
+			t.Errorf("%s:\n got %q\nwant %q", tc.lang, got, tc.want)
+		}
+	}
 }

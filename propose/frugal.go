@@ -338,9 +338,9 @@ func frugalStatement(lang string, found []foundTerm, p *review.Passage) string {
 	}
 	if len(kws) > 0 {
 		if en {
-			parts = append(parts, list(kws)+pl(len(kws), ", a keyword given for it", ", keywords given for it"))
+			parts = append(parts, list(kws)+pl(len(kws), ", a keyword of the criterion", ", keywords of the criterion"))
 		} else {
-			parts = append(parts, list(kws)+pl(len(kws), ", un mot-clé donné pour lui", ", des mots-clés donnés pour lui"))
+			parts = append(parts, list(kws)+pl(len(kws), ", un mot-clé du critère", ", des mots-clés du critère"))
 		}
 	}
 	for _, from := range fromOrder {

@@ -57,7 +57,7 @@ func researchTrace(t *testing.T) *trace {
 	expanded := []ExpandedTerm{{Word: "avertissement", Source: "keyword", From: "avertissement", Weight: 1},
 		{Word: "contravention", Source: "thesaurus", From: "sanctions", Weight: 0.35}}
 	tr.add("p4", sys, KindProposalAdded, Proposal{ID: "P4", Document: docSHA, Passage: "0123456789ab-p1", Criterion: "C3",
-		Statement: "Le passage parle de « avertissement », un mot-clé donné pour lui.", Quote: "Les règles", QuoteStart: 0, QuoteEnd: 10, Confidence: 0.4,
+		Statement: "Le passage parle de « avertissement », un mot-clé du critère.", Quote: "Les règles", QuoteStart: 0, QuoteEnd: 10, Confidence: 0.4,
 		Origin: Origin{Kind: OriginLexical, Name: "bm25", Provenance: &Provenance{PromptVersion: "frugal/2", MatchedTerms: []string{"avertissement"},
 			Expansions: expanded[:1]}}})
 	tr.add("frugal", sys, KindProposeRun, ProposeRun{Mode: "lexical", Started: t0, Finished: t0.Add(time.Second), Criteria: 3, Passages: 2,
