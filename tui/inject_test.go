@@ -45,7 +45,8 @@ func evilEvents(t testing.TB) []review.Event {
 		Passages: []review.Passage{{ID: "d1p1", Document: "d1", Text: text, Section: evil}}})
 	add(review.KindCriterionAdded, review.Criterion{ID: "C" + evil, Title: evil, Description: evil})
 	prov := &review.Provenance{Model: evil, ModelDigest: evil, PromptVersion: evil, PromptHash: evil, Host: evil,
-		Options: map[string]any{evil: evil}, QuoteMatch: evil, MatchedTerms: []string{evil}, DoneReason: evil, TotalDuration: 1}
+		Options: map[string]any{evil: evil}, QuoteMatch: evil, MatchedTerms: []string{evil}, DoneReason: evil, TotalDuration: 1,
+		Expansions: []review.ExpandedTerm{{Word: evil, Source: "keyword"}, {Word: evil, Source: "thesaurus", From: evil}}}
 	add(review.KindProposalAdded, review.Proposal{ID: "p1", Document: "d1", Passage: "d1p1", Criterion: "C" + evil,
 		Statement: evil, Quote: quote, QuoteStart: qs, QuoteEnd: qe, Confidence: 0.5,
 		Origin: review.Origin{Kind: review.OriginModel, Name: evil, Provenance: prov}})

@@ -144,6 +144,9 @@ type Text struct {
 	ProvScore        string // %s name, %s score, %d rank
 	ProvQuoteMatch   string
 	ProvTerms        string
+	ProvExpanded     string
+	ProvKeyword      string // %s the keyword found
+	ProvSynonym      string // %s the synonym found, %s the criterion's word
 	ProvTokens       string
 	ProvTokensFmt    string // %d in, %d out
 	ProvDurations    string
@@ -310,6 +313,9 @@ var French = Text{
 	ProvScore:        "%s score %s rang %d",
 	ProvQuoteMatch:   "citation retrouvée",
 	ProvTerms:        "termes communs",
+	ProvExpanded:     "mots ajoutés",
+	ProvKeyword:      "%s (mot-clé)",
+	ProvSynonym:      "%s (thésaurus, pour %s)",
 	ProvTokens:       "jetons",
 	ProvTokensFmt:    "%d lus, %d écrits",
 	ProvDurations:    "durées",
@@ -474,6 +480,9 @@ var English = Text{
 	ProvScore:        "%s score %s rank %d",
 	ProvQuoteMatch:   "quote match",
 	ProvTerms:        "shared terms",
+	ProvExpanded:     "added words",
+	ProvKeyword:      "%s (keyword)",
+	ProvSynonym:      "%s (thesaurus, for %s)",
 	ProvTokens:       "tokens",
 	ProvTokensFmt:    "%d read, %d written",
 	ProvDurations:    "durations",

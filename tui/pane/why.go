@@ -81,6 +81,17 @@ func (c *Common) WhyLines(p *review.ProposalState, w int, blind bool, self strin
 			terms[i] = sanitize.Line(t)
 		}
 		row(c.T.ProvTerms, strings.Join(terms, ", "))
+		// The words the frugal proposer found besides the criterion's own,
+		// and where each came from: the people's keywords or the thesaurus.
+		var added []string
+		for _, x := range pv.Expansions {
+			if x.Source == "keyword" {
+				added = append(added, fmt.Sprintf(c.T.ProvKeyword, sanitize.Line(x.Word)))
+			} else {
+				added = append(added, fmt.Sprintf(c.T.ProvSynonym, sanitize.Line(x.Word), sanitize.Line(x.From)))
+			}
+		}
+		row(c.T.ProvExpanded, strings.Join(added, ", "))
 		if pv.PromptTokens > 0 || pv.OutputTokens > 0 {
 			row(c.T.ProvTokens, fmt.Sprintf(c.T.ProvTokensFmt, pv.PromptTokens, pv.OutputTokens))
 		}
