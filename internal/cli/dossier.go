@@ -24,7 +24,7 @@ var dossierCommand = command{name: "dossier", args: "NAME [-o FILE] [--format ht
 
 func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	format := fs.String("format", "html", a.t("html, md ou odt (sinon d'après l'extension de -o)", "html, md or odt (else from -o's extension)"))
-	include := fs.String("include", "", a.t("rejected : montrer aussi les liens rejetés, à part", "rejected: also show the rejected links, apart"))
+	include := fs.String("include", "", a.t("montrer aussi les liens rejetés, à part", "also show the rejected links, apart"))
 	names := fs.Bool("names", false, a.t("nommer les personnes qui y ont consenti", "name the people who consented to it"))
 	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
 	unverified := fs.Bool("unverified", false, a.t("écrire même d'après une trace qui ne se vérifie pas (expertise), sans reçu", "write even from a trace that does not verify (forensics), without a receipt"))

@@ -22,7 +22,7 @@ func TestDossierCommand(t *testing.T) {
 		{"d.html", "", "<!DOCTYPE html>"},
 		{"d.md", "", "# Dossier of the session atelier"},
 		{"d.odt", "", "mimetypeapplication/vnd.oasis.opendocument.text"},
-		{"d.txt", "--format md --names", "No link kept for this criterion"},
+		{"d.txt", "--format md --names", "No link kept yet"},
 	} {
 		path := filepath.Join(dir, c.file)
 		args := append([]string{"dossier", "atelier", "-o", path}, strings.Fields(c.args)...)

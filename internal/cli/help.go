@@ -181,6 +181,8 @@ func metavar(flagName string) string {
 		return "FORMAT"
 	case "person":
 		return "WHO"
+	case "include":
+		return "rejected"
 	}
 	return "N"
 }
