@@ -14,6 +14,8 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2/bubbletea"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/coopdescommuns/revue/review"
 )
 
 // The sentences the server itself says to a person, before or after the
@@ -56,6 +58,23 @@ func msg(lang string, id msgID) string {
 		return m[id]
 	}
 	return messages["en"][id]
+}
+
+// receiptSentence gives a person leaving the session's receipt: the code
+// of its head (review.ReceiptCode) and its number of events, which
+// `revue verify NAME --receipt CODE/N` checks a later copy of the trace
+// against.
+func receiptSentence(lang string, st *review.State) string {
+	var seq int64
+	var hash string
+	if n := len(st.Events); n > 0 {
+		seq, hash = st.Events[n-1].Seq, st.Events[n-1].Hash
+	}
+	code := review.ReceiptCode(st.Name, seq, hash)
+	if lang == "fr" {
+		return fmt.Sprintf("Reçu de séance : %s, %d événements. Gardez-le : il permet de vérifier plus tard que la trace n'a pas été réécrite.", code, len(st.Events))
+	}
+	return fmt.Sprintf("Session receipt: %s, %d events. Keep it: it lets anyone check later that the trace was not rewritten.", code, len(st.Events))
 }
 
 // closingSentence says why the server ends a screen.
@@ -159,7 +178,11 @@ func (s *Server) presence(next ssh.Handler) ssh.Handler {
 			// context of its own.
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			c.req.Seat.Leave(ctx)
+			if h := c.req.Seat.Leave(ctx); h != nil {
+				// The last thing on the person's screen: the session's
+				// receipt, their departure included (docs/codebook.md).
+				_, _ = fmt.Fprintln(sess.Stderr(), receiptSentence(c.req.Lang, h.Snapshot().State))
+			}
 		}()
 		next(sess)
 	}

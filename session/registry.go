@@ -91,8 +91,10 @@ func (s *Seat) Take(h *Hub, conn uint64) {
 	s.mu.Unlock()
 }
 
-// Leave records the departure, once.
-func (s *Seat) Leave(ctx context.Context) {
+// Leave records the departure, once, and returns the hub left (nil when
+// the connection never joined one, or already left), so that the server
+// can give the person the session's receipt.
+func (s *Seat) Leave(ctx context.Context) *Hub {
 	s.mu.Lock()
 	h, conn := s.hub, s.conn
 	s.hub = nil
@@ -100,4 +102,5 @@ func (s *Seat) Leave(ctx context.Context) {
 	if h != nil {
 		h.Leave(ctx, conn)
 	}
+	return h
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/store"
 )
 
 // The study of issue 8, scripted through real SSH connections: a consent
@@ -221,6 +223,23 @@ func TestStudyScriptedOverSSH(t *testing.T) {
 	}
 	// The pseudonymised votes table before anybody withdraws.
 	pseudoBefore := csvRows(t, exportOf(w.events(t, "jardin"), "votes", true))
+
+	// chloe leaves: her last screen gives the session's receipt, which the
+	// stored trace verifies against, her departure included.
+	chloe.press("q")
+	chloe.waitEnd()
+	m := regexp.MustCompile(`Session receipt: ([0-9A-F-]{19}), (\d+) events`).FindStringSubmatch(chloe.stderrText())
+	if m == nil {
+		t.Fatalf("chloe's last screen has no receipt: %q", chloe.stderrText())
+	}
+	n, _ := strconv.ParseInt(m[2], 10, 64)
+	left := w.events(t, "jardin")
+	if last := left[len(left)-1]; last.Kind != review.KindParticipantLeft || last.Actor.Name != "chloe" || last.Seq != n || review.ReceiptCode("jardin", n, last.Hash) != m[1] {
+		t.Fatalf("receipt %s/%d; the trace ends with %s by %s (seq %d)", m[1], n, last.Kind, last.Actor.Name, last.Seq)
+	}
+	if f, err := w.store.Check(context.Background(), "jardin", store.Anchor{Session: "jardin", Code: m[1], Seq: n}, nil); err != nil || len(f) != 0 {
+		t.Fatalf("the trace against chloe's receipt: %v %v", f, err)
+	}
 
 	// bruno withdraws, as `revue forget jardin --person bruno` records it.
 	if _, err := w.store.Append(context.Background(), review.ForgetEvent("jardin", "bruno", "", time.Now())); err != nil {
