@@ -301,7 +301,8 @@ func TestProposeKeywords(t *testing.T) {
 		t.Fatalf("without keywords: %d %s %s", code, out, errs)
 	}
 	withKeywords := write("mots-cles.md", "## C3 — Décider ensemble des règles\nMots-clés : assemblée générale, vote, avis, proposition, consensus\n")
-	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal", "--keywords", withKeywords); code != 0 || !strings.Contains(out, "2 new") {
+	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal", "--keywords", withKeywords); code != 0 || !strings.Contains(out, "2 new") ||
+		!strings.Contains(out, "Words searched besides the criteria's own: 5 keywords") {
 		t.Fatalf("with keywords: %d %s %s", code, out, errs)
 	}
 	if code, out, errs := revue(t, data, "propose", "atelier", "--frugal", "--keywords", withKeywords); code != 0 || !strings.Contains(out, "0 new") || !strings.Contains(out, "2 done before") {

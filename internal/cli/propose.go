@@ -33,7 +33,7 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	fs.StringVar(&cfg.Model, "model", propose.DefaultModel, a.t("modèle Ollama qui juge", "Ollama judge model"))
 	fs.StringVar(&cfg.EmbedModel, "embed-model", "", a.t("modèle Ollama d'embeddings pour une recherche hybride, par exemple bge-m3 (par défaut : recherche lexicale seule)", "Ollama embedding model for hybrid retrieval, e.g. bge-m3 (default: lexical retrieval only)"))
 	fs.IntVar(&cfg.PerCriterion, "per-criterion", 0, fmt.Sprintf(a.t("passages jugés par critère (par défaut %d ; avec --frugal : le meilleur passage de chaque document, %d au plus)", "passages judged per criterion (default %d; with --frugal: the best passage of each document, at most %d)"), propose.DefaultPerCriterion, propose.DefaultFrugalPerCriterion))
-	keywords := fs.String("keywords", "", a.t("avec --frugal : un fichier de critères (.md, .csv, .yaml, .json) dont les mots-clés s'ajoutent, critère par critère (même ID), à ceux de la séance ; les liens déjà proposés ne le sont pas deux fois", "with --frugal: a criteria file (.md, .csv, .yaml, .json) whose keywords are added, criterion by criterion (same ID), to the session's; links already proposed are not proposed twice"))
+	keywords := fs.String("keywords", "", a.t("avec --frugal : un fichier de critères (.md, .csv, .yaml, .json) dont les mots-clés s'ajoutent pour ce passage, critère par critère (même ID), à ceux de la séance ; les liens déjà proposés ne le sont pas deux fois", "with --frugal: a criteria file (.md, .csv, .yaml, .json) whose keywords are added for this run, criterion by criterion (same ID), to the session's; links already proposed are not proposed twice"))
 	fs.IntVar(&cfg.Parallel, "parallel", 1, a.t("appels simultanés par machine Ollama (il lui faut autant de OLLAMA_NUM_PARALLEL ; sur un processeur sans GPU, 2 ne va pas plus vite que 1)", "concurrent judge calls per Ollama host (it needs as many OLLAMA_NUM_PARALLEL; on a CPU without a GPU, 2 is no faster than 1)"))
 	fs.StringArrayVar(&cfg.Hosts, "ollama", nil, a.t("adresse d'Ollama, répétable pour répartir le travail (par défaut $OLLAMA_HOST, sinon ", "Ollama address, repeatable to spread the work (default $OLLAMA_HOST, else ")+propose.DefaultHost+")")
 	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
@@ -163,6 +163,22 @@ func printRun(a *app, r review.ProposeRun) {
 		"Proposals (%s): %d new; %d pairs judged of %d possible, %d done before, %d failed.\nCompute: %d calls, %d tokens sent (cached ones included), %d written, %v of model time, %s Wh (%s).\n"),
 		mode, r.Proposals, r.Pairs, r.Exhaustive, r.Skipped, r.Failed, r.Calls, r.PromptTokens, r.OutputTokens,
 		time.Duration(r.ModelNanos).Round(time.Second), a.decimal(r.EnergyWh), energy)
+	if len(r.Expansions) > 0 {
+		kw, syn := 0, 0
+		for _, e := range r.Expansions {
+			phrases := map[string]bool{} // a keyword of two words is one keyword
+			for _, x := range e.Terms {
+				if x.Source == propose.SourceKeyword {
+					phrases[x.From] = true
+				} else {
+					syn++
+				}
+			}
+			kw += len(phrases)
+		}
+		fmt.Fprintf(a.stdout, a.t("Mots cherchés en plus de ceux des critères : %d mots-clés, %d synonymes du thésaurus (la trace les garde, critère par critère).\n",
+			"Words searched besides the criteria's own: %d keywords, %d thesaurus synonyms (kept in the trace, criterion by criterion).\n"), kw, syn)
+	}
 	if r.Negatives > 0 {
 		fmt.Fprintf(a.stdout, a.t("Réponses « pas de lien » ajoutées pour être jugées : %d (tirage %d).\n", "\"No link\" answers added to be judged: %d (seed %d).\n"), r.Negatives, r.NegativeSeed)
 	}
