@@ -84,7 +84,9 @@ func benchServer(in io.Reader, out io.Writer) error {
 	if os.Getenv("REVUE_BENCH_UI") == "probe" {
 		newModel = newProbe
 	}
-	srv, err := session.NewServer(session.Config{Registry: reg, NewModel: newModel, Facilitators: os.Getenv("REVUE_BENCH_FACILITATORS"), MaxConns: 1000})
+	// The configuration `revue serve` gives (internal/cli/server.go): its
+	// limits and defaults, none raised for the benchmark.
+	srv, err := session.NewServer(session.Config{Registry: reg, NewModel: newModel, Facilitators: os.Getenv("REVUE_BENCH_FACILITATORS")})
 	if err != nil {
 		return err
 	}

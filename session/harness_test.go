@@ -235,6 +235,9 @@ type termOpts struct {
 	command string            // "" opens a shell (no SESSION argument)
 	env     map[string]string // sent with Setenv, like OpenSSH's SendEnv
 	noPTY   bool
+	// from is the local address to connect from ("" lets the system
+	// choose): a room's load comes from several addresses.
+	from string
 	// onWrite and noRaw are set on the terminal before it connects.
 	onWrite func()
 	noRaw   bool
@@ -255,10 +258,20 @@ func tryDial(t testing.TB, srv *session.Server, cfg *gossh.ClientConfig, o termO
 		o.w, o.h = 80, 24
 	}
 	addr, _ := addrs.Load(srv)
-	conn, err := gossh.Dial("tcp", addr.(string), cfg)
+	d := net.Dialer{Timeout: cfg.Timeout}
+	if o.from != "" {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(o.from)}
+	}
+	nc, err := d.Dial("tcp", addr.(string))
 	if err != nil {
 		return nil, err
 	}
+	c, chans, reqs, err := gossh.NewClientConn(nc, addr.(string), cfg)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	conn := gossh.NewClient(c, chans, reqs)
 	sess, err := conn.NewSession()
 	if err != nil {
 		conn.Close()

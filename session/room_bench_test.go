@@ -35,8 +35,10 @@ const roomProposals = 60
 //
 //	go test -run '^$' -bench BenchmarkRoom -benchtime 1x -timeout 30m ./session/
 //
-// BenchmarkRoom/follow measures follow mode at 200 clients: only the
-// facilitator moves (j every 1.5 s), every other screen follows.
+// BenchmarkRoom/follow measures follow mode at 200 and 300 clients: only
+// the facilitator moves (j every 1.5 s), every other screen follows. The
+// server runs with `revue serve`'s configuration and defaults (limits
+// included), and the clients come from REVUE_ROOM_ADDRS loopback addresses.
 func BenchmarkRoom(b *testing.B) {
 	for _, n := range []int{50, 100, 200, 300} {
 		b.Run(fmt.Sprintf("browse/clients=%d", n), func(b *testing.B) {
@@ -45,11 +47,22 @@ func BenchmarkRoom(b *testing.B) {
 			}
 		})
 	}
-	b.Run("follow/clients=200", func(b *testing.B) {
-		for range b.N {
-			roomRun(b, 200, true)
-		}
-	})
+	for _, n := range []int{200, 300} {
+		b.Run(fmt.Sprintf("follow/clients=%d", n), func(b *testing.B) {
+			for range b.N {
+				roomRun(b, n, true)
+			}
+		})
+	}
+}
+
+// roomAddrs is the number of loopback addresses the room's clients come
+// from (REVUE_ROOM_ADDRS, default 10).
+func roomAddrs() int {
+	if n, err := strconv.Atoi(os.Getenv("REVUE_ROOM_ADDRS")); err == nil && n > 0 && n < 255 {
+		return n
+	}
+	return 10
 }
 
 // pressure is the "some" line of /proc/pressure/cpu: the share of time at
@@ -166,7 +179,10 @@ func roomRun(b *testing.B, n int, follow bool) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			var tm *term
-			o := termOpts{noRaw: true, onWrite: func() {
+			// A room comes from several addresses (home connections, a
+			// few routers): REVUE_ROOM_ADDRS loopback addresses, 10 by
+			// default, each with its share of the clients.
+			o := termOpts{noRaw: true, from: fmt.Sprintf("127.0.0.%d", 1+i%roomAddrs()), onWrite: func() {
 				if r := current.Load(); r != nil {
 					r.watch(i, terms[i])
 				}
