@@ -31,6 +31,10 @@ import (
 // (their SSH clients and terminal emulators live in the benchmark's own
 // process).
 func TestMain(m *testing.M) {
+	if os.Getenv("REVUE_TMUX_REDRAW") != "" {
+		tmuxRedraw(os.Getenv("REVUE_TMUX_REDRAW"))
+		return
+	}
 	if os.Getenv("REVUE_BENCH_SERVER") != "" {
 		if err := benchServer(os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)

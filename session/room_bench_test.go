@@ -134,7 +134,15 @@ func (r *round) watch(i int, tm *term) {
 	}
 }
 
-func roomRun(b *testing.B, n int, follow bool) {
+// roomResult is what a side-by-side compares: the server's CPU and the
+// bytes each client received, per press (in follow mode, per move of the
+// facilitator) and per client.
+type roomResult struct {
+	cpuPerPressPerClient   time.Duration
+	bytesPerPressPerClient float64
+}
+
+func roomRun(b *testing.B, n int, follow bool) roomResult {
 	seconds := 20
 	if v, err := strconv.Atoi(os.Getenv("REVUE_ROOM_SECONDS")); err == nil && v > 0 {
 		seconds = v
@@ -399,4 +407,8 @@ func roomRun(b *testing.B, n int, follow bool) {
 	b.ReportMetric(100*float64(p2.total-p1.total)/float64(wall), "cpu-pressure-%")
 	b.ReportMetric(p2.avg10, "pressure-avg10")
 	b.ReportMetric(0, "ns/op")
+	return roomResult{
+		cpuPerPressPerClient:   time.Duration(float64(cpu) / np / float64(n)),
+		bytesPerPressPerClient: float64(bytes2-bytes1) / np / float64(n),
+	}
 }
