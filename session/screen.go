@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -317,35 +319,63 @@ func styleAfter(style, text string) string {
 
 // sharedStart finds where n starts to differ from o: the column to move
 // to, the part of n to write from there, and the style in force at that
-// point. Lines with different styles at their start share nothing; the
-// common part is cut before any escape sequence or control character in
-// it, so that the column is the plain text's width.
+// point. Lines with different styles at their start share nothing. The cut
+// falls at the start of a character (never inside an escape sequence, a
+// UTF-8 sequence, or before a combining mark or joiner, which belong to the
+// character before), and a common start shorter than the cursor move that
+// replaces it is written again.
 func sharedStart(o, n line) (col int, rest, style string) {
 	if o.style != n.style {
 		return 0, n.text, n.style
 	}
-	i := 0
-	for i < len(o.text) && i < len(n.text) && o.text[i] == n.text[i] {
-		i++
+	cut, end, width := 0, 0, 0 // the last safe cut, its column
+	st := n.style
+	cutStyle := st
+	for i := 0; i < len(n.text) && i < len(o.text); {
+		c := n.text[i]
+		if c == 0x1b {
+			e, reset, ok := sgrAt(n.text, i)
+			if !ok || e > len(o.text) || o.text[i:e] != n.text[i:e] {
+				break
+			}
+			if reset {
+				st = ""
+			} else {
+				st += n.text[i:e]
+			}
+			i = e
+			continue
+		}
+		if c < 0x20 || c == 0x7f {
+			break
+		}
+		r, size := utf8.DecodeRuneInString(n.text[i:])
+		if r == utf8.RuneError && size <= 1 || i+size > len(o.text) || o.text[i:i+size] != n.text[i:i+size] {
+			break
+		}
+		if !joins(r) {
+			cut, cutStyle, col = i, st, width
+		}
+		width += ansi.StringWidth(n.text[i : i+size])
+		i += size
+		end = i
 	}
-	// Back to the start of a character.
-	for i > 0 && i < len(n.text) && n.text[i]&0xc0 == 0x80 {
-		i--
+	if end == len(n.text) && end == len(o.text) {
+		return 0, n.text, n.style // the same line: not asked
 	}
-	// A common start shorter than the cursor move that replaces it, or
-	// with an escape in it, is written again: reading the styles inside
-	// it is not worth the bytes saved.
-	if i < 8 || strings.IndexByte(n.text[:i], 0x1b) >= 0 || hasControl(n.text[:i]) {
+	// Past the end of the common part, the next character may still join
+	// the last one in it: cut before that one too.
+	if r, _ := utf8.DecodeRuneInString(n.text[end:]); end == len(n.text) || !joins(r) {
+		cut, cutStyle, col = end, st, width
+	}
+	if cut < 8 {
 		return 0, n.text, n.style
 	}
-	return ansi.StringWidth(n.text[:i]), n.text[i:], n.style
+	return col, n.text[cut:], cutStyle
 }
 
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f {
-			return true
-		}
-	}
-	return false
+// joins reports whether r belongs to the character before it: a combining
+// mark, a joiner or a variation selector.
+func joins(r rune) bool {
+	return unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || r == 0x200d || r >= 0xfe00 && r <= 0xfe0f
 }

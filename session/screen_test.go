@@ -134,15 +134,25 @@ func TestFrameDiffReplays(t *testing.T) {
 		"alpha beta gamma delta épsilon\nstill bold plain",
 		"",
 		"é",
+		"\x1b[1;38;5;2mRevue · jardin\x1b[m  lien 3 sur 60  \x1b[7m★ salle\x1b[m",
+		"\x1b[1;38;5;2mRevue · jardin\x1b[m  lien 4 sur 60  \x1b[7m★ salle\x1b[m\nsecond",
+		"\x1b[1;38;5;2mRevue · jardin\x1b[m  lien 4 sur 6\nsecond line",
+		"cafe\u0301 au lait, cafe\u0301 noir\nsecond line",
+		"cafe\u0301 au lait, cafe\u0301s noirs\nsecond line",
+		"日本語のテキスト 1\nsecond",
+		"日本語のテキスト 22\nsecond",
 	}
 	for i := 1; i < len(frames); i++ {
-		term := vt.NewEmulator(30, 5)
-		_, _ = term.Write([]byte("\x1b[?7l" + string(frameDiff(frameKey{profile: colorprofile.TrueColor, w: 30, h: 5, next: frames[i-1]}))))
-		_, _ = term.Write(frameDiff(frameKey{profile: colorprofile.TrueColor, w: 30, h: 5, prev: frames[i-1], next: frames[i]}))
-		want := vt.NewEmulator(30, 5)
-		_, _ = want.Write([]byte("\x1b[?7l" + string(frameDiff(frameKey{profile: colorprofile.TrueColor, w: 30, h: 5, next: frames[i]}))))
+		term := vt.NewEmulator(40, 5)
+		_, _ = term.Write([]byte("\x1b[?7l" + string(frameDiff(frameKey{profile: colorprofile.TrueColor, w: 40, h: 5, next: frames[i-1]}))))
+		_, _ = term.Write(frameDiff(frameKey{profile: colorprofile.TrueColor, w: 40, h: 5, prev: frames[i-1], next: frames[i]}))
+		want := vt.NewEmulator(40, 5)
+		_, _ = want.Write([]byte("\x1b[?7l" + string(frameDiff(frameKey{profile: colorprofile.TrueColor, w: 40, h: 5, next: frames[i]}))))
 		if got, w := term.String(), want.String(); got != w {
 			t.Errorf("frame %d over frame %d:\n%q\nwant\n%q", i, i-1, got, w)
+		}
+		if d := frameDiff(frameKey{profile: colorprofile.TrueColor, w: 40, h: 5, prev: frames[i-1], next: frames[i]}); strings.HasPrefix(frames[i], "\x1b[1;38;5;2mRevue") && strings.HasPrefix(frames[i-1], "\x1b[1;38;5;2mRevue") && bytes.Contains(d, []byte("jardin")) {
+			t.Errorf("frame %d: the common start of a line was sent again: %q", i, d)
 		}
 		if !strings.Contains(want.String(), strings.SplitN(ansi.Strip(frames[i]), "\n", 2)[0]) {
 			t.Errorf("frame %d drawn alone shows %q", i, want.String())
