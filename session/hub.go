@@ -59,6 +59,45 @@ func Participants(online []Presence) []review.Actor {
 	return out
 }
 
+// Turnout is p.Turnout(Participants(online)), computed once for every
+// screen that asks with the same online list and the same state of p: two
+// hundred followers redrawing for one move each showed the turnout over
+// everyone online, which cost the room O(N²) a move. A snapshot's Online
+// and a proposal's state are replaced, never changed, so their addresses
+// name them. The result is shared: nobody may modify it.
+func Turnout(online []Presence, p *review.ProposalState) review.Turnout {
+	var first *Presence
+	if len(online) > 0 {
+		first = &online[0]
+	}
+	k := turnoutKey{first: first, n: len(online), p: p}
+	turnouts.mu.Lock()
+	t, ok := turnouts.m[k]
+	turnouts.mu.Unlock()
+	if ok {
+		return t
+	}
+	t = p.Turnout(Participants(online))
+	turnouts.mu.Lock()
+	if len(turnouts.m) >= 64 {
+		clear(turnouts.m)
+	}
+	turnouts.m[k] = t
+	turnouts.mu.Unlock()
+	return t
+}
+
+type turnoutKey struct {
+	first *Presence
+	n     int
+	p     *review.ProposalState
+}
+
+var turnouts = struct {
+	mu sync.Mutex
+	m  map[turnoutKey]review.Turnout
+}{m: map[turnoutKey]review.Turnout{}}
+
 // Snapshot is the session as one revision of it: it never changes, so any
 // goroutine may read it while the hub goes on.
 type Snapshot struct {

@@ -567,7 +567,7 @@ func (m *Model) votesText() string {
 // ont voté", review.ProposalState.Turnout, as the wall counts them), and,
 // for the facilitator, who has not yet: "" when no participant is online.
 func (m *Model) turnout(p *review.ProposalState) string {
-	t := p.Turnout(session.Participants(m.snap.Online))
+	t := session.Turnout(m.snap.Online, p)
 	if t.Present == 0 {
 		return ""
 	}
