@@ -91,9 +91,13 @@ func New(dark, noColor bool) Styles {
 	// which multiplies the bytes sent to every client.
 	s.DiffDel = base.Foreground(c("#B3261E", "#FF6B61"))
 	s.DiffAdd = base.Bold(true).Foreground(c("#1E7B34", "#5FD47A"))
-	s.Help = help.DefaultStyles(dark)
-	s.Help.ShortKey = s.Key
-	s.Help.FullKey = s.Key
+	// The key hints in the palette's own colours: Bubbles' defaults are
+	// about 2:1 against a white wall (#B2B2B2 on white), unreadable from
+	// the back of a room. Every part holds 4.5:1 at least (TestHintContrast).
+	s.Help = help.Styles{
+		Ellipsis: s.Faint, ShortKey: s.Key, ShortDesc: s.Faint, ShortSeparator: s.Faint,
+		FullKey: s.Key, FullDesc: s.Faint, FullSeparator: s.Faint,
+	}
 	return s.paints()
 }
 
