@@ -227,3 +227,23 @@ func TestRoomTwoServersOneSeal(t *testing.T) {
 		t.Fatalf("%d seals stored for one link", seals)
 	}
 }
+
+// The facilitator's timer, its length asked: its end is told on a
+// participant's screen, not only on the wall, also after the facilitator
+// moved on.
+func TestRoomTimerEndOnParticipantScreen(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	_, join, anna := workshopServer(t, w)
+	bob := join("bob")
+	bob.waitText("◉ room")
+	anna.press("t")
+	anna.waitText("Timer length")
+	anna.press("\x7f0:02\r")
+	bob.waitText("timer 0:0")
+	anna.press("j")
+	bob.waitText("│ 2/3")
+	bob.waitText("Time is up (link 1).")
+	if n := len(w.kinds(t, "jardin", review.KindTimerStopped)); n > 1 {
+		t.Fatalf("%d timer.stopped for one timer", n)
+	}
+}
