@@ -290,3 +290,37 @@ func TestParseDurations(t *testing.T) {
 		t.Error("an end in the past was accepted")
 	}
 }
+
+// A participant who reconnects with a draft of another link lands on the
+// room's link; the draft comes back when they go to its own.
+func TestReconnectDraftWaitsForItsLink(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 80, 24)
+	fac.press("j", "j")
+	fac.until("the room on p3", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p3" })
+	fac.hub.SaveDraft(malik.Key(), session.Draft{Proposal: "p1", Mode: draftComment, Text: "Je reviens là-dessus"})
+	par := startHarness(t, fac.hub, fac.store, malik, "fr", 80, 24)
+	par.until("on the room's link", func() bool { return par.m.current == "p3" })
+	if !strings.Contains(par.screen(), "Votre brouillon est gardé") || par.m.mode != modeBrowse {
+		t.Fatalf("the draft should wait:\n%s", par.screen())
+	}
+	par.press("g")
+	if par.m.current != "p1" || par.m.mode != modeComment || par.m.input.Value() != "Je reviens là-dessus" {
+		t.Fatalf("the draft did not come back on its link: on %s, mode %d", par.m.current, par.m.mode)
+	}
+}
+
+// Once nothing is pending, the wall shows the results: the session's last
+// screen.
+func TestWallEndsOnResults(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 100, 30)
+	wall := startHarness(t, fac.hub, fac.store, projector, "fr", 100, 30)
+	resultsScene(t, fac)
+	if _, err := fac.hub.Do(context.Background(), facilitator, review.KindDecisionMade, review.VoteData{Proposal: "p4", Verdict: review.Accept}); err != nil {
+		t.Fatal(err)
+	}
+	rev := fac.hub.Snapshot().Rev
+	wall.until("the last seal", func() bool { return wall.m.snap.Rev >= rev })
+	if s := wall.screen(); !strings.Contains(s, "Ce que la salle a décidé") || !strings.Contains(s, "marraine") {
+		t.Fatalf("the wall's last screen is not the results:\n%s", s)
+	}
+}
