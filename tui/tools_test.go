@@ -324,3 +324,20 @@ func TestWallEndsOnResults(t *testing.T) {
 		t.Fatalf("the wall's last screen is not the results:\n%s", s)
 	}
 }
+
+// The picker keeps the chosen wording marked while the outcome is
+// written; a parked link that is sealed is no longer parked.
+func TestPickerAndParkedSeal(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 100, 30)
+	fac.press("p")
+	fac.idle()
+	fac.press("v", "tab")
+	if s := fac.screen(); !strings.Contains(s, "▸ version d'origine") {
+		t.Fatalf("after Tab the chosen wording is not marked:\n%s", s)
+	}
+	fac.press("enter")
+	fac.idle()
+	if p := fac.proposal("p1"); !p.Sealed || p.Parked {
+		t.Fatalf("sealed %v, parked %v: a sealed link is no longer parked", p.Sealed, p.Parked)
+	}
+}

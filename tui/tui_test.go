@@ -221,18 +221,21 @@ func TestUndo(t *testing.T) {
 	}
 }
 
+// A comment is sent with Enter, or with Ctrl+S as a rephrasing is.
 func TestComment(t *testing.T) {
-	h := newHarness(t, malik, "fr", 160, 48)
-	h.press("c")
-	h.typeText("À relire avec le CA")
-	h.press("enter")
-	h.idle()
-	p := h.proposal("p1")
-	if len(p.Comments) != 1 || p.Comments[0].Text != "À relire avec le CA" || p.Comments[0].Actor.Name != "Malik" {
-		t.Fatalf("comments %+v", p.Comments)
-	}
-	if got := h.screen(); !strings.Contains(got, "Malik : À relire avec le CA") || !strings.Contains(got, "Commentaire enregistré.") {
-		t.Fatalf("screen lacks the comment:\n%s", got)
+	for _, send := range []string{"enter", "ctrl+s"} {
+		h := newHarness(t, malik, "fr", 160, 48)
+		h.press("c")
+		h.typeText("À relire avec le CA")
+		h.press(send)
+		h.idle()
+		p := h.proposal("p1")
+		if len(p.Comments) != 1 || p.Comments[0].Text != "À relire avec le CA" || p.Comments[0].Actor.Name != "Malik" {
+			t.Fatalf("%s: comments %+v", send, p.Comments)
+		}
+		if got := h.screen(); !strings.Contains(got, "Malik : À relire avec le CA") || !strings.Contains(got, "Commentaire enregistré.") {
+			t.Fatalf("%s: screen lacks the comment:\n%s", send, got)
+		}
 	}
 }
 
