@@ -727,7 +727,10 @@ func (h *Hub) SetView(view string) {
 		return
 	}
 	h.view = view
-	h.publishLocked(nil, true)
+	// A revision of the room, not of the state: the screens keep what
+	// they drew from the same State.
+	h.snapshotLocked(false)
+	h.signalLocked(nil)
 }
 
 // LastFocus is the last proposal the person (review.Actor.Key) had on
