@@ -341,3 +341,37 @@ func TestPickerAndParkedSeal(t *testing.T) {
 		t.Fatalf("sealed %v, parked %v: a sealed link is no longer parked", p.Sealed, p.Parked)
 	}
 }
+
+// n follows the order of work: disagreements first, then the hand-picked
+// links in the order they were picked.
+func TestOrderOfWork(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 100, 30)
+	ctx := context.Background()
+	for _, v := range []struct {
+		who review.Actor
+		d   review.VoteData
+	}{{malik, review.VoteData{Proposal: "p4", Verdict: review.Accept}}, {zoe, review.VoteData{Proposal: "p4", Verdict: review.Reject, Reason: review.ReasonTooVague}}} {
+		if _, err := fac.hub.Do(ctx, v.who, review.KindVoteCast, v.d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rev := fac.hub.Snapshot().Rev
+	fac.until("the votes", func() bool { return fac.m.snap.Rev >= rev })
+	fac.press("O", "n")
+	if fac.m.current != "p4" {
+		t.Fatalf("disagreements first: n went to %s, want p4", fac.m.current)
+	}
+	// Pick p3 then p2; under the picked order n takes p3, then p2.
+	fac.press("k", "*", "k", "*", "g", "O", "O")
+	if fac.m.order != orderPicked {
+		t.Fatalf("order %d, want the picked links", fac.m.order)
+	}
+	fac.press("n")
+	if fac.m.current != "p3" {
+		t.Fatalf("picked order: n went to %s, want p3", fac.m.current)
+	}
+	fac.press("n")
+	if fac.m.current != "p2" {
+		t.Fatalf("picked order: n went to %s, want p2", fac.m.current)
+	}
+}
