@@ -93,6 +93,8 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.userMove(0)
 	case key.Matches(msg, k.Last):
 		return m, m.userMove(len(m.visible) - 1)
+	case key.Matches(msg, k.NextPending) && m.isFacilitator() && m.order != orderList:
+		return m, m.nextOrdered()
 	case key.Matches(msg, k.NextPending):
 		return m, m.jumpNext(m.t.NoNextPending, func(p *review.ProposalState) bool { return p.Status == review.Pending })
 	case key.Matches(msg, k.NextMine):
@@ -109,8 +111,6 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.openSheet(modeSource)
 	case key.Matches(msg, k.Hand):
 		return m, m.raiseHand()
-	case key.Matches(msg, k.NextPending) && m.isFacilitator() && m.order != orderList:
-		return m, m.nextOrdered()
 	case key.Matches(msg, k.PageDown):
 		m.scrollPassage(+1)
 		return m, nil

@@ -192,8 +192,9 @@ type Model struct {
 	agenda        *agenda
 	agendaTicking bool
 	order         workOrder
-	marks         []string // the hand-picked order of work
-	unanimous     []string // the links to seal, as counted when asked
+	marks         []string        // the hand-picked order of work
+	passed        map[string]bool // the links n passed over in the order of work
+	unanimous     []string        // the links to seal, as counted when asked
 	unanMin       int
 	told          map[string]bool // the timers whose end this screen told
 	hand          bool            // this participant's hand is raised

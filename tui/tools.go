@@ -240,11 +240,14 @@ func (m *Model) orderWord(o workOrder) string {
 	return [...]string{m.t.OrderList, m.t.OrderConflict, m.t.OrderDoubt, m.t.OrderPicked}[o]
 }
 
-// nextOrdered is the facilitator's n in the order of work: the next
-// pending link after the one on screen, in that order, round to the start.
-// Under the order of the list it is the list's n.
+// nextOrdered is the facilitator's n in the order of work (other than the
+// list's, which is the list's n): the first pending link of that order
+// that n has not passed over yet.
 func (m *Model) nextOrdered() tea.Cmd {
 	st := m.snap.State
+	if m.passed == nil {
+		m.passed = map[string]bool{}
+	}
 	var seq []int // indexes in m.visible
 	for i, pi := range m.visible {
 		p := st.Proposals[pi]
@@ -284,12 +287,20 @@ func (m *Model) nextOrdered() tea.Cmd {
 		}
 		return a - b
 	})
-	at := slices.Index(seq, m.cursor)
-	for k := 1; k <= len(seq); k++ {
-		i := seq[(at+k+len(seq))%len(seq)]
-		if i != m.cursor && st.Proposals[m.visible[i]].Status == review.Pending {
-			return m.userMove(i)
+	// The first pending link of the order that n has not passed over
+	// yet: decided links leave the order by themselves, and a link left
+	// undecided comes back once the others were seen.
+	cur := st.Proposals[m.visible[m.cursor]].ID
+	m.passed[cur] = true
+	for round := 0; round < 2; round++ {
+		for _, i := range seq {
+			p := st.Proposals[m.visible[i]]
+			if i != m.cursor && p.Status == review.Pending && !m.passed[p.ID] {
+				return m.userMove(i)
+			}
 		}
+		clear(m.passed)
+		m.passed[cur] = true
 	}
 	if m.order == orderPicked {
 		m.setInfo(m.t.NoNextPicked)

@@ -400,6 +400,7 @@ func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		return true, m.ask(askAgenda, value)
 	case &k.Order:
 		m.order = (m.order + 1) % orderCount
+		clear(m.passed)
 		m.setInfo(fmt.Sprintf(m.t.OrderSet, m.orderWord(m.order)))
 		return true, nil
 	case &k.Unanimous:
