@@ -39,6 +39,12 @@ const roomProposals = 60
 // the facilitator moves (j every 1.5 s), every other screen follows. The
 // server runs with `revue serve`'s configuration and defaults (limits
 // included), and the clients come from REVUE_ROOM_ADDRS loopback addresses.
+//
+// BenchmarkRoom/tools is the browsing room at 300 clients with the
+// facilitator's tools in use: one press in eight of a participant opens
+// the turnout panel (T) and closes it, and before each decision the
+// facilitator opens the results view (=), which takes the room's view
+// along (session.Hub.SetView wakes every screen), and closes it.
 func BenchmarkRoom(b *testing.B) {
 	for _, n := range []int{50, 100, 200, 300} {
 		b.Run(fmt.Sprintf("browse/clients=%d", n), func(b *testing.B) {
@@ -54,6 +60,11 @@ func BenchmarkRoom(b *testing.B) {
 			}
 		})
 	}
+	b.Run("tools/clients=300", func(b *testing.B) {
+		for range b.N {
+			roomRunTools(b, 300, false, true)
+		}
+	})
 }
 
 // roomAddrs is the number of loopback addresses the room's clients come
@@ -142,7 +153,11 @@ type roomResult struct {
 	bytesPerPressPerClient float64
 }
 
-func roomRun(b *testing.B, n int, follow bool) roomResult {
+func roomRun(b *testing.B, n int, follow bool) roomResult { return roomRunTools(b, n, follow, false) }
+
+// roomRunTools is roomRun, with the tools in use when tools is set (see
+// BenchmarkRoom/tools).
+func roomRunTools(b *testing.B, n int, follow, tools bool) roomResult {
 	seconds := 20
 	if v, err := strconv.Atoi(os.Getenv("REVUE_ROOM_SECONDS")); err == nil && v > 0 {
 		seconds = v
@@ -296,6 +311,7 @@ func roomRun(b *testing.B, n int, follow bool) roomResult {
 	start := time.Now()
 	deadline := start.Add(time.Duration(seconds) * time.Second)
 	own := &latencies{}
+	panels := &latencies{} // T, or =: the key to the panel on the presser's screen
 	var presses, votes atomic.Int64
 	var errs atomic.Int64
 
@@ -327,9 +343,26 @@ func roomRun(b *testing.B, n int, follow bool) roomResult {
 						return
 					}
 					presses.Add(1)
-					if rng.IntN(8) == 0 {
+					switch r := rng.IntN(8); {
+					case r == 0:
 						votes.Add(1)
 						tm.press("a")
+						continue
+					case r == 1 && tools:
+						// The turnout panel, opened then closed.
+						presses.Add(1)
+						t0 := time.Now()
+						tm.press("T")
+						if _, err := tm.until(func(s string) bool { return strings.Contains(s, "not yet (") }); err != nil {
+							errs.Add(1)
+							return
+						}
+						panels.add(time.Since(t0))
+						tm.press("T")
+						if _, err := tm.until(func(s string) bool { return !strings.Contains(s, "not yet (") }); err != nil {
+							errs.Add(1)
+							return
+						}
 						continue
 					}
 					next := pos[i] + 1
@@ -354,6 +387,16 @@ func roomRun(b *testing.B, n int, follow bool) roomResult {
 		for time.Now().Add(3 * time.Second).Before(deadline) {
 			time.Sleep(3 * time.Second) // the facilitator's pace
 			k++
+			if tools {
+				// The results, shown then closed, before the decision.
+				t0 := time.Now()
+				terms[0].press("=")
+				terms[0].waitText("What the room decided")
+				panels.add(time.Since(t0))
+				terms[0].press("=")
+				terms[0].waitFor("the results closed", func(s string) bool { return !strings.Contains(s, "What the room decided") })
+				presses.Add(2)
+			}
 			if !runRound("aj", total(k), decided) {
 				b.Fatalf("decision %d: not every screen showed it within %v", k, waitLimit)
 			}
@@ -390,6 +433,10 @@ func roomRun(b *testing.B, n int, follow bool) roomResult {
 		b.ReportMetric(pct(own.ds, 50), "own-p50-ms")
 		b.ReportMetric(pct(own.ds, 99), "own-p99-ms")
 		b.ReportMetric(pct(decided.ds, 99), "decision-all-p99-ms")
+		if tools {
+			b.ReportMetric(pct(panels.ds, 50), "panel-p50-ms")
+			b.ReportMetric(pct(panels.ds, 99), "panel-p99-ms")
+		}
 	} else {
 		b.ReportMetric(pct(decided.ds, 50), "follow-all-p50-ms")
 		b.ReportMetric(pct(decided.ds, 99), "follow-all-p99-ms")
