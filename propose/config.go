@@ -31,7 +31,7 @@ const (
 	// a criterion gets as many proposals as documents speak of it, and on a
 	// large corpus at most this many, the best, since with no judge to
 	// filter them every one reaches the group and a meeting cannot review
-	// hundreds. On the sample (7 documents) the cap does not bind: 0.90
+	// hundreds. On the sample (7 documents) the cap does not bind: 0.89
 	// proposals per criterion and document, recall 0.82 (BENCHMARKS.md).
 	DefaultFrugalPerCriterion = 12
 	DefaultNumCtx             = 4096

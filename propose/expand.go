@@ -85,6 +85,18 @@ func (e *expansion) weights(ix *Index) ([]string, map[string]float64) {
 	return terms, w
 }
 
+// anchored reports whether matched terms hold at least one of the
+// criterion's own words or keywords: synonyms alone, however many, are too
+// weak a reason to put a passage before the group.
+func (e *expansion) anchored(matched []string) bool {
+	for _, t := range matched {
+		if i, ok := e.by[t]; ok && e.terms[i].source != SourceThesaurus {
+			return true
+		}
+	}
+	return false
+}
+
 // add keeps the heaviest way a stem was reached.
 func (e *expansion) add(t queryTerm) {
 	if i, ok := e.by[t.term]; ok {

@@ -260,3 +260,30 @@ func TestFrugalStatementSays(t *testing.T) {
 		}
 	}
 }
+
+// TestSynonymsAloneAreNotEnough checks that a passage matching a criterion
+// only through synonyms, however many, is not proposed: the rule that
+// anchors a proposal in the criterion's own words or keywords.
+func TestSynonymsAloneAreNotEnough(t *testing.T) {
+	c := review.Criterion{ID: "C6", Title: "Désaccord et conflit"}
+	e := expand(c, Knowledge{})
+	var syns []string
+	for _, q := range e.terms {
+		if q.source == SourceThesaurus {
+			syns = append(syns, q.word)
+		}
+	}
+	if len(syns) < 8 {
+		t.Fatalf("too few synonyms to test with: %v", syns)
+	}
+	passages := []review.Passage{
+		{ID: "a", Document: "A", Text: strings.Join(syns[:8], " ")},
+		{ID: "b", Document: "B", Text: "Un désaccord est né. " + strings.Join(syns[:4], " ")},
+		{ID: "c", Document: "C", Text: "Le café est offert."},
+	}
+	ix := NewIndex(passages)
+	picks := frugalSelect(ix, []*expansion{e}, 1, 10)[0]
+	if len(picks) != 1 || picks[0].ID != "b" {
+		t.Errorf("picks %+v, want only b (the only one with a word of the criterion)", picks)
+	}
+}

@@ -73,7 +73,8 @@ func matchedWeight(terms []string, weight map[string]float64) float64 {
 // frugal budget's rule: in each document, the passage that best matches
 // the criterion (perDoc of them), when it holds criterion terms worth at
 // least frugalMinTerms of the criterion's own words (a synonym counts for
-// its weight) and scores at least frugalMinShare of the criterion's best;
+// its weight), one of them at least a word of the criterion or a keyword,
+// and scores at least frugalMinShare of the criterion's best;
 // at most k for a criterion in all, the best first. A group reads a
 // criterion document by document: one passage each is what a person
 // looking for the criterion would point at, and a criterion gets as many
@@ -93,7 +94,7 @@ func frugalSelect(ix *Index, exps []*expansion, perDoc, k int) [][]Hit {
 				continue
 			}
 			matched := ix.matched(terms, d)
-			if matchedWeight(matched, w) < frugalMinTerms {
+			if matchedWeight(matched, w) < frugalMinTerms || !e.anchored(matched) {
 				continue
 			}
 			n[ix.docs[d]]++
@@ -184,6 +185,11 @@ func quoteSpan(text string, toks []token, want map[string]float64) span {
 			continue
 		}
 		joined := span{min(best.start, sents[j].start), max(best.end, sents[j].end)}
+		// Not across a blank line: a paragraph or a heading apart is
+		// another piece of evidence.
+		if strings.Contains(text[joined.start:joined.end], "\n\n") {
+			continue
+		}
 		// Two sentences must fit the quote's length as they are: a window
 		// cut out of two would start or end mid-sentence.
 		if utf8.RuneCountInString(text[joined.start:joined.end]) > frugalQuoteRunes {
