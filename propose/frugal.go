@@ -14,25 +14,23 @@ import (
 )
 
 // FrugalVersion names the frugal proposer's rules (selection, quote,
-// wording); it is part of its proposals' keys and provenance.
-// The wording of the statements changed without a new version (issue 11:
-// they name the passage's section or first words, in the session's
-// language), because a new version would give the same pairs new keys and
-// a rerun would propose them twice.
-//
-// frugal/2 (issue 19) searches with the people's keywords and the
-// thesaurus's synonyms, quotes the sentence (or two) carrying the most
-// weight of them, and says why in plain words. Its pairs keep frugal/1's
-// keys (frugalKeyVersion), so that a rerun after adding keywords or a new
-// version proposes a pair already proposed only once.
+// wording), recorded in its proposals' provenance. frugal/2 (issue 19)
+// searches with the people's keywords and the thesaurus's synonyms,
+// proposes the best passage of each document, quotes the sentence (or two)
+// carrying the most weight of the words found, and says which in plain
+// words. A pair's key does not change with the version (frugalKeyVersion):
+// a rerun under new rules, or after keywords were added, proposes a pair
+// already proposed only once.
 const FrugalVersion = "frugal/2"
 
-// frugalKeyVersion is the version in every lexical pair key, frozen.
+// frugalKeyVersion is the version in every lexical pair key, frozen at the
+// first so that keys stay the same from one version to the next.
 const frugalKeyVersion = "frugal/1"
 
-// Frugal selection: a lexical proposal needs at least this many distinct
-// criterion terms, and a score at least this share of the criterion's best,
-// so that a passage sharing one common word is not put before the group.
+// Frugal selection: a lexical proposal needs matched terms worth at least
+// this many of the criterion's own words, and a score at least this share
+// of the criterion's best, so that a passage sharing one common word is not
+// put before the group.
 const (
 	frugalMinTerms = 2
 	frugalMinShare = 0.35
@@ -150,7 +148,7 @@ func sentences(text string) []span {
 // cut to a window of at most frugalQuoteRunes around them when it is long,
 // as a byte span.
 func quoteSpan(text string, toks []token, want map[string]float64) span {
-	score := func(s span) (float64, map[string]bool) {
+	score := func(s span) float64 {
 		v, seen := 0.0, map[string]bool{}
 		for _, t := range toks {
 			if t.start >= s.start && t.end <= s.end && !seen[t.term] && want[t.term] > 0 {
@@ -158,12 +156,12 @@ func quoteSpan(text string, toks []token, want map[string]float64) span {
 				v += want[t.term]
 			}
 		}
-		return v, seen
+		return v
 	}
 	sents := sentences(text)
 	best, bestScore, bestAt := span{0, 0}, -1.0, -1
 	for i, s := range sents {
-		v, _ := score(s)
+		v := score(s)
 		// A heading or a fragment of three words is a poor piece of
 		// evidence: short lines weigh less than full sentences.
 		if n := len(strings.Fields(text[s.start:s.end])); n < frugalFullSentence {
@@ -178,7 +176,7 @@ func quoteSpan(text string, toks []token, want map[string]float64) span {
 	}
 	// A second sentence, before or after, when it carries terms the best
 	// one lacks: the evidence often spans "D'abord… Puis…".
-	v0, _ := score(best)
+	v0 := score(best)
 	pair, pairGain := best, 0.0
 	for _, j := range []int{bestAt - 1, bestAt + 1} {
 		if j < 0 || j >= len(sents) {
@@ -197,7 +195,7 @@ func quoteSpan(text string, toks []token, want map[string]float64) span {
 		}
 		// The neighbour must bring a third of the best sentence's weight:
 		// one weak synonym does not make a quote twice as long.
-		if v, _ := score(joined); v-v0 > pairGain && v-v0 >= v0/3 {
+		if v := score(joined); v-v0 > pairGain && v-v0 >= v0/3 {
 			pair, pairGain = joined, v-v0
 		}
 	}
@@ -369,6 +367,7 @@ func frugalStatement(lang string, found []foundTerm, p *review.Passage) string {
 	return fmt.Sprintf("Le passage (%s) parle de %s.", where, strings.Join(parts, " ; de "))
 }
 
+// pl chooses the singular or the plural ending of a statement's part.
 func pl(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -406,6 +405,7 @@ func (ix *Index) foundTerms(toks []token, e *expansion, matched []string, quote 
 		if !ok {
 			continue
 		}
+		// The passage's own spelling of the term, not the criterion's.
 		f := foundTerm{queryTerm: e.terms[i]}
 		f.word = ""
 		for _, t := range toks {
