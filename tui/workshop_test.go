@@ -348,6 +348,10 @@ func TestTimer(t *testing.T) {
 	}
 	fac.press("t", "enter")
 	fac.idle()
+	// The second t must see the running timer: wait until this screen holds
+	// the snapshot that recorded it, not only until the hub acknowledged it.
+	rev = fac.hub.Snapshot().Rev
+	fac.until("the timer's start on screen", func() bool { return fac.m.snap.Rev >= rev })
 	fac.press("t")
 	fac.idle()
 	if e, _ := lastOf(fac, review.KindTimerStopped); !strings.Contains(string(e.Data), `"stopped"`) {
