@@ -166,11 +166,16 @@ func (a *access) askPasscode(ctx ssh.Context, conn gossh.ConnMetadata, challenge
 		ctx.Unlock()
 		v := a.guard.check(ip, user)
 		if v.refused {
-			if v.first {
+			mins := int(v.until.Sub(a.guard.now()).Minutes()) + 1
+			text := fmt.Sprintf("Trop de codes faux depuis votre adresse : réessayez dans %d min. / Too many wrong passcodes from your address: try again in %d min.\n", mins, mins)
+			switch {
+			case v.busy:
+				a.log.Warn("authentication refused: too many wrong passcodes on the whole server", "remote", ip, "user", name, "method", "passcode")
+				text = "Le serveur reçoit trop de codes faux en ce moment : réessayez dans une minute. / The server is receiving too many wrong passcodes right now: try again in a minute.\n"
+			case v.first:
 				a.log.Warn("authentication refused: too many wrong passcodes", "remote", ip, "user", name, "method", "passcode", "until", v.until.Format(time.RFC3339))
 			}
-			mins := int(v.until.Sub(a.guard.now()).Minutes()) + 1
-			_, _ = challenge("Revue", fmt.Sprintf("Trop de codes faux depuis votre adresse : réessayez dans %d min. / Too many wrong passcodes from your address: try again in %d min.\n", mins, mins), nil, nil)
+			_, _ = challenge("Revue", text, nil, nil)
 			return false
 		}
 		if v.wait > 0 && !a.guard.sleep(ctx, v.wait) {

@@ -23,6 +23,13 @@ type guardLimits struct {
 	userDelay, ipDelay time.Duration
 	maxDelay           time.Duration
 	forget             time.Duration
+	// budget is the passcode checks per minute, across all addresses, of
+	// the addresses that failed recently ("suspects"), after a burst of
+	// budgetBurst; a suspect's attempt waits for its turn, at most
+	// maxDelay, or is refused. An address that never failed is not
+	// counted: the participant who types the right code the first time is
+	// never held up by a guesser elsewhere.
+	budget, budgetBurst float64
 }
 
 // defaultGuard lets a person mistype three times (one connection's worth)
@@ -32,11 +39,15 @@ type guardLimits struct {
 // times), then a quarter of a second doubling to 8 s, and is refused after
 // 300 failures: a guesser who changes user name at each try is slowed to a
 // few guesses a minute long before that. 900 guesses in 5 s, as measured
-// before this guard, become 10 per name and address per 15 minutes.
+// before this guard, become 10 per name and address per 15 minutes. Across
+// all addresses (IPv6 grouped by /64), those that failed share 90 checks a
+// minute (1.5 a second) after a burst of 20: ten addresses guessing in
+// parallel check 28 passcodes a second without it.
 var defaultGuard = guardLimits{
 	userFree: 3, userBan: 10, userDelay: time.Second,
 	ipFree: 30, ipBan: 300, ipDelay: 250 * time.Millisecond,
 	maxDelay: 8 * time.Second, forget: 15 * time.Minute,
+	budget: 90, budgetBurst: 20,
 }
 
 // maxGuardEntries bounds the guard's memory, as maxBuckets does the
@@ -53,6 +64,8 @@ type guard struct {
 
 	mu      sync.Mutex
 	entries map[string]*failures
+	tokens  float64   // of the budget; below zero, turns reserved ahead
+	filled  time.Time // when tokens was last refilled
 }
 
 // failures counts the failures of one key and when the last one was.
@@ -63,7 +76,7 @@ type failures struct {
 }
 
 func newGuard(l guardLimits) *guard {
-	return &guard{lim: l, now: time.Now, sleep: sleepCtx, entries: map[string]*failures{}}
+	return &guard{lim: l, now: time.Now, sleep: sleepCtx, entries: map[string]*failures{}, tokens: l.budgetBurst}
 }
 
 // sleepCtx waits d or until ctx ends; it reports whether it waited all of d.
@@ -89,23 +102,30 @@ type verdict struct {
 	// first is set on the first refused attempt of a refusal, so that the
 	// log says it once, not once per attempt of a flood.
 	first bool
+	// busy: refused because the budget of all addresses is spent, not
+	// for this address's own failures.
+	busy bool
 }
 
 // check says whether the attempt of user from ip may go on, and after how
-// long a wait.
+// long a wait. An attempt allowed is counted at once as a failure, which
+// succeed takes back: parallel connections of one guesser cannot all pass
+// the check before the first failure is counted.
 func (g *guard) check(ip, user string) verdict {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	grp := addrGroup(ip)
 	now := g.now()
 	var v verdict
-	for _, k := range []struct {
+	keys := []struct {
 		key       string
 		free, ban int
 		delay     time.Duration
 	}{
-		{userKey(ip, user), g.lim.userFree, g.lim.userBan, g.lim.userDelay},
-		{ipKey(ip), g.lim.ipFree, g.lim.ipBan, g.lim.ipDelay},
-	} {
+		{userKey(grp, user), g.lim.userFree, g.lim.userBan, g.lim.userDelay},
+		{ipKey(grp), g.lim.ipFree, g.lim.ipBan, g.lim.ipDelay},
+	}
+	for _, k := range keys {
 		f := g.liveLocked(k.key, now)
 		if f == nil {
 			continue
@@ -128,6 +148,25 @@ func (g *guard) check(ip, user string) verdict {
 			}
 		}
 	}
+	if v.refused {
+		return v
+	}
+	if g.lim.budget > 0 && g.liveLocked(ipKey(grp), now) != nil {
+		// A suspect: take a turn of the budget.
+		rate := g.lim.budget / float64(time.Minute)
+		g.tokens = min(g.lim.budgetBurst, g.tokens+float64(now.Sub(g.filled))*rate)
+		g.filled = now
+		turn := time.Duration(max(0, 1-g.tokens) / rate)
+		if turn > g.lim.maxDelay {
+			v.refused, v.busy, v.until = true, true, now.Add(time.Minute)
+			return v
+		}
+		g.tokens--
+		v.wait = max(v.wait, turn)
+	}
+	for _, k := range keys {
+		g.failLocked(k.key, now.Add(v.wait))
+	}
 	return v
 }
 
@@ -142,14 +181,11 @@ func (g *guard) liveLocked(key string, now time.Time) *failures {
 	return f
 }
 
-// fail counts one failure of user from ip.
-func (g *guard) fail(ip, user string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	now := g.now()
+// failLocked counts one failure of key, at t.
+func (g *guard) failLocked(key string, t time.Time) {
 	if len(g.entries) > maxGuardEntries {
 		for k, f := range g.entries {
-			if now.Sub(f.last) >= g.lim.forget {
+			if t.Sub(f.last) >= g.lim.forget {
 				delete(g.entries, k)
 			}
 		}
@@ -157,22 +193,41 @@ func (g *guard) fail(ip, user string) {
 			clear(g.entries)
 		}
 	}
-	for _, k := range []string{userKey(ip, user), ipKey(ip)} {
-		f := g.liveLocked(k, now)
-		if f == nil {
-			f = &failures{}
-			g.entries[k] = f
+	f := g.liveLocked(key, t)
+	if f == nil {
+		f = &failures{}
+		g.entries[key] = f
+	}
+	f.n++
+	f.last = t
+}
+
+// fail records that the attempt of user from ip, counted by check, failed:
+// the next delays run from now.
+func (g *guard) fail(ip, user string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	grp := addrGroup(ip)
+	now := g.now()
+	for _, k := range []string{userKey(grp, user), ipKey(grp)} {
+		if f := g.liveLocked(k, now); f != nil {
+			f.last = now
 		}
-		f.n++
-		f.last = now
 	}
 }
 
-// succeed forgets the failures of user from ip; the address keeps its own.
+// succeed takes back the failure check counted for the attempt, and
+// forgets the failures of user from ip; the address keeps its others.
 func (g *guard) succeed(ip, user string) {
 	g.mu.Lock()
-	delete(g.entries, userKey(ip, user))
-	g.mu.Unlock()
+	defer g.mu.Unlock()
+	grp := addrGroup(ip)
+	delete(g.entries, userKey(grp, user))
+	if f := g.entries[ipKey(grp)]; f != nil {
+		if f.n--; f.n <= 0 {
+			delete(g.entries, ipKey(grp))
+		}
+	}
 }
 
 // hostOf is the address part of a remote address, the key of the guard

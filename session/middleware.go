@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/sanitize"
 )
 
 // The sentences the server itself says to a person, before or after the
@@ -30,6 +31,8 @@ const (
 	msgLimited
 	msgClosing
 	msgEnded
+	msgRoomFull
+	msgAddrFull
 )
 
 var messages = map[string][]string{
@@ -41,6 +44,8 @@ var messages = map[string][]string{
 		msgLimited:  "Too many connections from your address in a short time; wait a minute and reconnect.",
 		msgClosing:  "The Revue server is shutting down.",
 		msgEnded:    "The server is stopping: the facilitator ended the session.",
+		msgRoomFull: "The room is full: %d people are connected, the most this server takes. Tell the facilitator (who can restart it with a higher --max-conns), or try again when someone leaves.",
+		msgAddrFull: "Too many sessions from your address (%d at once). Close the ones you no longer use, then reconnect.",
 	},
 	"fr": {
 		msgUsage:    "Usage : ssh -t -p PORT NOM@HÔTE [SESSION] [--watch]",
@@ -50,6 +55,8 @@ var messages = map[string][]string{
 		msgLimited:  "Trop de connexions depuis votre adresse en peu de temps ; attendez une minute puis reconnectez-vous.",
 		msgClosing:  "Le serveur Revue s'arrête.",
 		msgEnded:    "Le serveur s'arrête : l'animation a terminé la séance.",
+		msgRoomFull: "La salle est pleine : %d personnes sont connectées, le maximum que ce serveur accepte. Prévenez l'animation (qui peut le relancer avec un --max-conns plus grand), ou réessayez quand quelqu'un part.",
+		msgAddrFull: "Trop de sessions depuis votre adresse (%d à la fois). Fermez celles qui ne servent plus, puis reconnectez-vous.",
 	},
 }
 
@@ -267,6 +274,68 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// sessionCount counts the interface sessions open, in all and per address
+// group.
+type sessionCount struct {
+	mu     sync.Mutex
+	total  int
+	byAddr map[string]int
+}
+
+// take counts one more session of group unless the room (max) or the
+// group (per) is full; it says which.
+func (c *sessionCount) take(group string, max, per int) (full, addrFull bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byAddr == nil {
+		c.byAddr = map[string]int{}
+	}
+	switch {
+	case c.total >= max:
+		return true, false
+	case c.byAddr[group] >= per:
+		return false, true
+	}
+	c.total++
+	c.byAddr[group]++
+	return false, false
+}
+
+func (c *sessionCount) put(group string) {
+	c.mu.Lock()
+	c.total--
+	if c.byAddr[group]--; c.byAddr[group] <= 0 {
+		delete(c.byAddr, group)
+	}
+	c.mu.Unlock()
+}
+
+// limitSessions refuses, with a sentence in the person's language, a
+// session beyond the size of the room (Config.MaxConns) or beyond the
+// share of one address (Config.MaxPerAddr), so that one address opening
+// hundreds of sessions cannot take the room's place.
+func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ip := hostOf(sess.RemoteAddr())
+		grp := addrGroup(ip)
+		full, addrFull := s.sessions.take(grp, s.cfg.MaxConns, s.cfg.MaxPerAddr)
+		switch {
+		case full:
+			s.refusedOne()
+			s.log.Warn("session refused: the room is full", "remote", ip, "user", sanitize.Line(sess.User()), "max_conns", s.cfg.MaxConns)
+			say(sess, fmt.Sprintf(msg(s.lang(sess), msgRoomFull), s.cfg.MaxConns), 1)
+			return
+		case addrFull:
+			s.refusedOne()
+			s.log.Warn("session refused: too many sessions from one address", "remote", ip, "user", sanitize.Line(sess.User()), "max_per_addr", s.cfg.MaxPerAddr)
+			say(sess, fmt.Sprintf(msg(s.lang(sess), msgAddrFull), s.cfg.MaxPerAddr), 1)
+			return
+		}
+		defer s.sessions.put(grp)
+		next(sess)
+	}
+}
+
 // rateLimit refuses sessions beyond the limiter's allowance.
 func (s *Server) rateLimit(l *limiter) func(ssh.Handler) ssh.Handler {
 	return func(next ssh.Handler) ssh.Handler {
@@ -276,7 +345,8 @@ func (s *Server) rateLimit(l *limiter) func(ssh.Handler) ssh.Handler {
 				ip = a.IP.String()
 			}
 			if !l.allow(ip, sess.User()) {
-				s.log.Warn("rate limited", "user", sess.User(), "ip", ip)
+				s.refusedOne()
+				s.log.Warn("session refused: rate limited", "remote", ip, "user", sanitize.Line(sess.User()))
 				say(sess, msg(s.lang(sess), msgLimited), 1)
 				return
 			}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,7 +20,6 @@ import (
 	"charm.land/wish/v2/logging"
 	"github.com/charmbracelet/keygen"
 	gossh "golang.org/x/crypto/ssh"
-	"golang.org/x/net/netutil"
 
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
@@ -61,22 +61,38 @@ type Config struct {
 	// Facilitators is an authorized_keys file of the facilitators' keys.
 	Facilitators string
 	Lang         string        // "fr" or "en" forces the language; "" follows the client
-	MaxConns     int           // connections at once; default 250
-	IdleTimeout  time.Duration // default 30 min
-	// HandshakeTimeout bounds the time from TCP connect to the end of
-	// authentication, so that half-open connections cannot pile up against
-	// MaxConns. Default 30 s (long enough to type a passcode).
+	// MaxConns is the size of the room: interface sessions at once, in all.
+	// One more gets a sentence saying the room is full. Default
+	// DefaultMaxConns.
+	MaxConns int
+	// MaxPerAddr caps the interface sessions (and authenticated
+	// connections) of one address: a room behind one router is one address,
+	// so it is generous; one person opening hundreds of sessions gets a
+	// sentence beyond it. Default DefaultMaxPerAddr (at most MaxConns).
+	MaxPerAddr  int
+	IdleTimeout time.Duration // default 30 min
+	// HandshakeTimeout is the login window: the time from TCP connect to
+	// the end of authentication. A person reads the host-key question,
+	// compares the fingerprint with the board, mistypes a passcode: it is
+	// long (DefaultLoginWindow), and the half-open connections it lets
+	// linger are capped per address and in all (MaxPendingPerAddr,
+	// MaxPending).
 	HandshakeTimeout time.Duration
-	// AuthStartTimeout bounds the time from TCP connect to the client's
-	// first authentication request, which a real client sends within a
-	// few round trips: a connection that says nothing is closed after it.
-	// Default 10 s.
+	// AuthStartTimeout closes a connection that has sent nothing at all by
+	// then: a real client sends its version at once. Default 10 s.
 	AuthStartTimeout time.Duration
-	// MaxPendingPerAddr caps the connections of one address that have not
-	// authenticated yet; more are closed at once, so that one address
-	// cannot hold the MaxConns slots. Default 16: a room behind one router
-	// connects within the same minute, but each handshake takes a second.
+	// MaxPendingPerAddr caps the connections of one address (IPv6: one
+	// /64) that have not authenticated yet; more are closed at once. Default
+	// 32: a room behind one router all sitting at the host-key question.
 	MaxPendingPerAddr int
+	// MaxPending caps the connections not yet authenticated in all; beyond
+	// it a newcomer takes the place of the oldest one of the address that
+	// holds the most (see gate). Default 128.
+	MaxPending int
+	// Reserved are names only a facilitator's key may take (the local
+	// facilitator's name in `revue review --listen`); the comments of the
+	// keys of Facilitators are reserved too.
+	Reserved []string
 	Registry          *Registry
 	// NewModel builds the interface of one session; internal/cli wires it to
 	// tui.New, which keeps session free of any import of tui.
@@ -87,6 +103,17 @@ type Config struct {
 	// memoryTuner), unless GOMEMLIMIT is set.
 	KeepMemoryLimit bool
 }
+
+// The defaults of the door. DefaultMaxConns is the room the server takes:
+// a big plenary of 300 with their projectors; the load benchmark measured
+// up to 200 screens at about 1.4 MB each (BENCHMARKS.md), so 500 stays
+// far below the memory of a laptop. DefaultLoginWindow leaves a person the
+// time to compare the host key with the board and to mistype a passcode.
+const (
+	DefaultMaxConns    = 500
+	DefaultMaxPerAddr  = 200
+	DefaultLoginWindow = 150 * time.Second
+)
 
 // Server is Revue's SSH server: one Bubble Tea program per SSH session,
 // each reading the hub of its review session. People join with
@@ -130,6 +157,8 @@ type Server struct {
 	programs map[*tea.Program]struct{}
 	running  sync.WaitGroup // one per session in presence, until it has left its hub
 	conns    sync.Map       // ssh.Session → *conn, from route to program
+	refused  atomic.Int64   // joins refused, for the facilitator's screen
+	sessions sessionCount   // interface sessions per address group, for limitSessions
 }
 
 // NewServer checks the configuration, loads or creates the host key and
@@ -142,20 +171,28 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.Listen = ":2222"
 	}
 	if cfg.MaxConns <= 0 {
-		cfg.MaxConns = 250
+		cfg.MaxConns = DefaultMaxConns
 	}
+	if cfg.MaxPerAddr <= 0 {
+		cfg.MaxPerAddr = DefaultMaxPerAddr
+	}
+	cfg.MaxPerAddr = min(cfg.MaxPerAddr, cfg.MaxConns)
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 30 * time.Minute
 	}
 	if cfg.HandshakeTimeout <= 0 {
-		cfg.HandshakeTimeout = 30 * time.Second
+		cfg.HandshakeTimeout = DefaultLoginWindow
 	}
 	if cfg.AuthStartTimeout <= 0 {
 		cfg.AuthStartTimeout = 10 * time.Second
 	}
 	if cfg.MaxPendingPerAddr <= 0 {
-		cfg.MaxPendingPerAddr = 16
+		cfg.MaxPendingPerAddr = 32
 	}
+	if cfg.MaxPending <= 0 {
+		cfg.MaxPending = 128
+	}
+	cfg.MaxPendingPerAddr = min(cfg.MaxPendingPerAddr, cfg.MaxPending)
 	switch cfg.Lang {
 	case "", "fr", "en":
 	default:
@@ -214,7 +251,9 @@ func NewServer(cfg Config) (*Server, error) {
 			s.requirePTY,
 			// 3. Rate limit, after authentication: keyed by IP and user
 			//    name, so that a whole room behind one router is not
-			//    locked out (see defaultLimits).
+			//    locked out (see defaultLimits); then the size of the room
+			//    and the share of one address (limitSessions).
+			s.limitSessions,
 			s.rateLimit(newLimiter(defaultLimits)),
 			// 2. Log every session, refused or not, with its duration.
 			logging.StructuredMiddlewareWithLogger(s.log, log.InfoLevel),
@@ -227,6 +266,7 @@ func NewServer(cfg Config) (*Server, error) {
 	// tells the gate which connections have authenticated.
 	opts = append(opts, func(srv *ssh.Server) error {
 		srv.ServerConfigCallback = s.serverConfig
+		srv.ConnectionFailedCallback = s.connectionFailed
 		return nil
 	})
 	switch {
@@ -266,11 +306,19 @@ func loadHostKey(path string) (ssh.Signer, error) {
 	return k.Signer(), nil
 }
 
-// Serve accepts connections on l, at most Config.MaxConns at once, and at
-// most Config.MaxPendingPerAddr of one address still authenticating (see
-// gate), until Shutdown. It returns ssh.ErrServerClosed after Shutdown.
+// Serve accepts connections on l within the caps of the gate (see gate and
+// limitSessions), until Shutdown. It returns ssh.ErrServerClosed after Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	g := newGate(l, s.cfg.MaxPendingPerAddr, s.cfg.AuthStartTimeout, s.log)
+	g := newGate(l, gateLimits{
+		// Beyond the room, a few more connections may authenticate to
+		// read that the room is full (limitSessions).
+		total:      s.cfg.MaxConns + s.cfg.MaxPending + 16,
+		pending:    s.cfg.MaxPending,
+		pendingPer: s.cfg.MaxPendingPerAddr,
+		authPer:    s.cfg.MaxPerAddr + 16,
+		silent:     s.cfg.AuthStartTimeout,
+	}, s.log)
+	g.onRefuse = s.refusedOne
 	s.mu.Lock()
 	if s.closing {
 		// Shut down before it served: nothing to wait for.
@@ -281,27 +329,43 @@ func (s *Server) Serve(l net.Listener) error {
 	s.addr = l.Addr()
 	s.gate = g
 	s.mu.Unlock()
-	// The gate is below the cap: a connection it closes never holds one
-	// of the MaxConns slots.
-	return s.srv.Serve(netutil.LimitListener(g, s.cfg.MaxConns))
+	return s.srv.Serve(g)
 }
 
 // serverConfig is the x/crypto/ssh configuration of each connection:
 // passcodeConfig's with a passcode, else an empty one that charm.land/ssh
-// completes with its handlers; in every mode AuthLogCallback logs the
-// failures and tells the gate of the connection's progress.
+// completes with its handlers; in every mode it offers only modern
+// algorithms (see modernOnly), and AuthLogCallback logs the failures and
+// tells the gate of the connection's progress.
 func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 	cfg := &gossh.ServerConfig{}
 	if s.access.passcode != nil {
 		cfg = s.access.passcodeConfig(ctx)
 	}
+	modernOnly(&cfg.Config)
 	cfg.AuthLogCallback = s.authLog
 	return cfg
 }
 
+// modernOnly restricts the offer to what ssh-audit finds sound:
+// curve25519 (and its post-quantum hybrid) key exchange, AEAD ciphers and
+// encrypt-then-MAC MACs; the host key is ed25519 (loadHostKey). Every
+// client of the last years has them by default: OpenSSH since 6.5 (2014)
+// for curve25519 and chacha20-poly1305, 7.4 for the name
+// curve25519-sha256 (Debian 10 has 7.9, Ubuntu 20.04 8.2, Windows 10's
+// built-in client 7.7 or later, macOS 12 8.6), PuTTY since 0.68
+// (chacha20-poly1305, curve25519, ed25519). No NIST curve, no SHA-1, no
+// CBC, no MAC over the plaintext.
+func modernOnly(c *gossh.Config) {
+	c.KeyExchanges = []string{gossh.KeyExchangeMLKEM768X25519, gossh.KeyExchangeCurve25519, "curve25519-sha256@libssh.org"}
+	c.Ciphers = []string{gossh.CipherChaCha20Poly1305, gossh.CipherAES256GCM, gossh.CipherAES128GCM}
+	c.MACs = []string{gossh.HMACSHA256ETM, gossh.HMACSHA512ETM}
+}
+
 // authLog sees every authentication request of every connection. A success
-// takes the connection out of the gate's count; a failure is logged with
-// the address, the user name and the method. Wrong passcodes are logged by
+// moves the connection to its address's authenticated ones in the gate
+// (which may close it, beyond MaxPerAddr); a failure is logged with the
+// address, the user name and the method. Wrong passcodes are logged by
 // askPasscode, which knows each try; "none" (the client asking which
 // methods exist) and the first step of a key holder (partial success) are
 // not failures.
@@ -309,12 +373,8 @@ func (s *Server) authLog(conn gossh.ConnMetadata, method string, err error) {
 	s.mu.Lock()
 	g := s.gate
 	s.mu.Unlock()
-	if g != nil {
-		if err == nil {
-			g.authenticated(conn.RemoteAddr())
-		} else {
-			g.started(conn.RemoteAddr())
-		}
+	if g != nil && err == nil {
+		g.authenticated(conn.RemoteAddr())
 	}
 	var partial *gossh.PartialSuccessError
 	switch {
@@ -322,10 +382,34 @@ func (s *Server) authLog(conn gossh.ConnMetadata, method string, err error) {
 		s.log.Debug("authenticated", "remote", hostOf(conn.RemoteAddr()), "user", sanitize.Line(conn.User()), "method", method)
 	case method == "none", errors.As(err, &partial):
 	case method == "keyboard-interactive" && s.access.passcode != nil:
+	case method == "publickey":
+		s.log.Warn("authentication failed: key refused", "remote", hostOf(conn.RemoteAddr()), "user", sanitize.Line(conn.User()), "method", method, "err", err)
 	default:
-		s.log.Info("authentication failed", "remote", hostOf(conn.RemoteAddr()), "user", sanitize.Line(conn.User()), "method", method, "err", err)
+		s.log.Warn("authentication failed", "remote", hostOf(conn.RemoteAddr()), "user", sanitize.Line(conn.User()), "method", method, "err", err)
 	}
 }
+
+// connectionFailed logs a connection that ended before it joined (a
+// handshake or login that failed or ran out of its window) and counts it
+// for the facilitator's screen.
+func (s *Server) connectionFailed(c net.Conn, err error) {
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) {
+		// Closed by the gate (counted there), or a client that hung up
+		// before saying anything (a port scan, nc -z).
+		return
+	}
+	s.refusedOne()
+	s.log.Warn("login failed", "remote", hostOf(c.RemoteAddr()), "err", err)
+}
+
+// refusedOne counts a refused join.
+func (s *Server) refusedOne() { s.refused.Add(1) }
+
+// Refused is the number of joins refused since the server started: failed
+// logins, connections closed by a limit, sessions refused because the room
+// or the address was full. The facilitator's screen shows it, and the log
+// says each one.
+func (s *Server) Refused() int64 { return s.refused.Load() }
 
 // ListenAndServe listens on Config.Listen and serves.
 func (s *Server) ListenAndServe() error {
