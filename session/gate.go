@@ -46,14 +46,14 @@ type gate struct {
 	log *log.Logger
 	now func() time.Time
 
-	mu      sync.Mutex
-	open    int
-	pending map[string][]*gatedConn // group → its unauthenticated connections, oldest first
-	npend   int
-	authed  map[string]int // group → authenticated connections
-	conns   map[string]*gatedConn
-	refused atomic.Int64 // connections closed or evicted by a cap
-	onRefuse func()      // told of every refusal (the facilitator's count)
+	mu       sync.Mutex
+	open     int
+	pending  map[string][]*gatedConn // group → its unauthenticated connections, oldest first
+	npend    int
+	authed   map[string]int // group → authenticated connections
+	conns    map[string]*gatedConn
+	refused  atomic.Int64 // connections closed or evicted by a cap
+	onRefuse func()       // told of every refusal (the facilitator's count)
 }
 
 func newGate(l net.Listener, lim gateLimits, logger *log.Logger) *gate {

@@ -60,7 +60,7 @@ type Config struct {
 	AuthorizedKeys string
 	// Facilitators is an authorized_keys file of the facilitators' keys.
 	Facilitators string
-	Lang         string        // "fr" or "en" forces the language; "" follows the client
+	Lang         string // "fr" or "en" forces the language; "" follows the client
 	// MaxConns is the size of the room: interface sessions at once, in all.
 	// One more gets a sentence saying the room is full. Default
 	// DefaultMaxConns.
@@ -93,7 +93,7 @@ type Config struct {
 	// facilitator's name in `revue review --listen`); the comments of the
 	// keys of Facilitators are reserved too.
 	Reserved []string
-	Registry          *Registry
+	Registry *Registry
 	// NewModel builds the interface of one session; internal/cli wires it to
 	// tui.New, which keeps session free of any import of tui.
 	NewModel func(ModelRequest) tea.Model
