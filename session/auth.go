@@ -40,11 +40,19 @@ func (k keySet) has(key ssh.PublicKey) bool {
 // from="...") are accepted but not enforced: Revue gives no shell, so there
 // is nothing for command= or no-pty to restrict.
 func readKeySet(path string) (keySet, error) {
+	set, _, err := readKeys(path)
+	return set, err
+}
+
+// readKeys is readKeySet that also returns the keys' comments (usually
+// "name@host"), whose names the server reserves to facilitators.
+func readKeys(path string) (keySet, []string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read key list %s: %w; give a file in authorized_keys format (one \"ssh-ed25519 AAAA... name\" a line)", path, err)
+		return nil, nil, fmt.Errorf("read key list %s: %w; give a file in authorized_keys format (one \"ssh-ed25519 AAAA... name\" a line)", path, err)
 	}
 	set := keySet{}
+	var comments []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
 	for n := 1; sc.Scan(); n++ {
@@ -52,16 +60,20 @@ func readKeySet(path string) (keySet, error) {
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		key, _, _, _, err := gossh.ParseAuthorizedKey(line)
+		key, comment, _, _, err := gossh.ParseAuthorizedKey(line)
 		if err != nil {
-			return nil, fmt.Errorf("%s: line %d: not a public key (%v); copy the line from the person's ~/.ssh/id_ed25519.pub", path, n, err)
+			return nil, nil, fmt.Errorf("%s: line %d: not a public key (%v); copy the line from the person's ~/.ssh/id_ed25519.pub", path, n, err)
 		}
 		set[gossh.FingerprintSHA256(key)] = true
+		if comment != "" {
+			who, _, _ := strings.Cut(comment, "@")
+			comments = append(comments, comment, who)
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read key list %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read key list %s: %w", path, err)
 	}
-	return set, nil
+	return set, comments, nil
 }
 
 // access decides who may log in. It follows the rule of CVE-2024-45337: the
@@ -76,6 +88,7 @@ type access struct {
 	authorized   keySet // nil: any key may try
 	facilitators keySet
 	guard        *guard // slows and refuses wrong passcodes
+	ids          *identities
 	log          *log.Logger
 }
 
@@ -93,10 +106,11 @@ func (a *access) publicKey(_ ssh.Context, key ssh.PublicKey) bool {
 	return a.authorized.has(key) || a.facilitators.has(key)
 }
 
-// keyboardInteractive lets people without a key in, in open mode, without
-// a question.
-func (a *access) keyboardInteractive(ssh.Context, gossh.KeyboardInteractiveChallenge) bool {
-	return true
+// keyboardInteractive lets people without a key in, in open mode, with no
+// question but their personal code when their name is taken (see
+// keylessIdentity).
+func (a *access) keyboardInteractive(ctx ssh.Context, challenge gossh.KeyboardInteractiveChallenge) bool {
+	return a.keylessIdentity(ctx, ctx.User(), ctx.RemoteAddr(), challenge)
 }
 
 // permissionsPublicKey is the permissions extension through which
@@ -135,7 +149,7 @@ func (a *access) passcodeConfig(ctx ssh.Context) *gossh.ServerConfig {
 	}
 	if a.authorized == nil {
 		cfg.KeyboardInteractiveCallback = func(conn gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
-			if !a.askPasscode(ctx, conn, challenge) {
+			if !a.askPasscode(ctx, conn, challenge) || !a.keylessIdentity(ctx, conn.User(), conn.RemoteAddr(), challenge) {
 				return nil, denied
 			}
 			return &gossh.Permissions{}, nil
@@ -204,22 +218,36 @@ type passcodeTriesKey struct{}
 const maxNameRunes = 32
 
 // identify resolves who a session's person is, after authentication: the
-// user name they chose, the fingerprint of the key that really
-// authenticated the connection (nil for a passcode or open login, whatever
-// keys were offered before), and their role. Asking to watch always wins, so
-// that a facilitator can put a read-only screen on the projector.
-func (a *access) identify(user string, key ssh.PublicKey, watch bool) review.Actor {
+// name they got (see identities: a keyless person's was decided at login,
+// a key holder's is decided here, by the key), the fingerprint of the key
+// that really authenticated the connection (nil for a passcode or open
+// login, whatever keys were offered before), and their role. Asking to
+// watch always wins, so that a facilitator can put a read-only screen on
+// the projector. The identity says what to tell the person: a new personal
+// code, or the name they asked for when they got another.
+func (a *access) identify(ctx ssh.Context, user string, key ssh.PublicKey, watch bool) (review.Actor, identity) {
 	act := review.Actor{Name: cleanName(user), Role: review.Participant}
-	if key != nil {
+	id, _ := ctx.Value(identityKey{}).(identity)
+	switch {
+	case key != nil:
 		act.Fingerprint = gossh.FingerprintSHA256(key)
+		id = identity{name: a.ids.claimKey(act.Name, act.Fingerprint, a.facilitators.has(key))}
+		if id.name != act.Name {
+			id.asked = act.Name
+		}
+	case id.name == "":
+		// Keyless without keyboard-interactive: cannot happen with the
+		// methods the server offers; the name is still made the person's.
+		id.name, id.code = a.ids.claimKeyless(act.Name)
 	}
+	act.Name = id.name
 	switch {
 	case watch:
 		act.Role = review.Spectator
 	case a.facilitators.has(key):
 		act.Role = review.Facilitator
 	}
-	return act
+	return act, id
 }
 
 // cleanName makes a user name safe to print on everybody's terminal and

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -203,6 +204,48 @@ func passcode(asked *int, answers ...string) gossh.AuthMethod {
 		}
 		return out, nil
 	})
+}
+
+// codeRe finds the personal code the server tells a keyless person at
+// login, in either language.
+var codeRe = regexp.MustCompile(`(?:code personnel|personal code) ?: ([0-9]+)`)
+
+// person is a keyless person's keyboard-interactive, as someone at a
+// terminal answers it: the passcode when asked for it, and the personal
+// code they noted when the server told it, when asked for that. Every
+// instruction the server sends is kept in said.
+type person struct {
+	passcode string
+	mu       sync.Mutex
+	code     string
+	said     strings.Builder
+}
+
+func (p *person) auth() gossh.AuthMethod {
+	return gossh.KeyboardInteractive(func(_, instruction string, questions []string, _ []bool) ([]string, error) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.said.WriteString(instruction)
+		if m := codeRe.FindStringSubmatch(instruction); m != nil {
+			p.code = m[1]
+		}
+		out := make([]string, len(questions))
+		for i, q := range questions {
+			if strings.Contains(q, "personal code") {
+				out[i] = p.code
+			} else {
+				out[i] = p.passcode
+			}
+		}
+		return out, nil
+	})
+}
+
+// told is every instruction the server sent this person.
+func (p *person) told() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.said.String()
 }
 
 // term is one person's terminal: a real SSH session whose output feeds an

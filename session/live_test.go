@@ -129,8 +129,8 @@ func TestPresenceTellsOnlyWhoShowsIt(t *testing.T) {
 func TestDraftKeptAcrossReconnection(t *testing.T) {
 	w := newWorld(t, "", "jardin")
 	srv := serve(t, probeConfig(w))
-	cfg := clientConfig(srv, "alice", passcode(new(int), ""))
-	alice := dial(t, srv, cfg, termOpts{})
+	me := &person{}
+	alice := dial(t, srv, clientConfig(srv, "alice", me.auth()), termOpts{})
 	alice.waitText("session=jardin online=1")
 	alice.press("d")
 	alice.waitText("done=1")
@@ -139,7 +139,7 @@ func TestDraftKeptAcrossReconnection(t *testing.T) {
 	alice.close()
 	waitLeft(t, w, "jardin", 1)
 
-	again := dial(t, srv, clientConfig(srv, "alice", passcode(new(int), "")), termOpts{})
+	again := dial(t, srv, clientConfig(srv, "alice", me.auth()), termOpts{})
 	again.waitText("draft L2 rephrase: brouillon à garder", "back at L2")
 	// Somebody else gets neither.
 	bob := dial(t, srv, clientConfig(srv, "bob", passcode(new(int), "")), termOpts{})

@@ -33,6 +33,8 @@ const (
 	msgEnded
 	msgRoomFull
 	msgAddrFull
+	msgRenamed
+	msgCode
 )
 
 var messages = map[string][]string{
@@ -46,6 +48,8 @@ var messages = map[string][]string{
 		msgEnded:    "The server is stopping: the facilitator ended the session.",
 		msgRoomFull: "The room is full: %d people are connected, the most this server takes. Tell the facilitator (who can restart it with a higher --max-conns), or try again when someone leaves.",
 		msgAddrFull: "Too many sessions from your address (%d at once). Close the ones you no longer use, then reconnect.",
+		msgRenamed:  "The name \"%s\" belongs to someone else here: you are \"%s\".",
+		msgCode:     "Your personal code: %s. Keep it to come back as \"%s\" (ssh asks for it when the name is taken).",
 	},
 	"fr": {
 		msgUsage:    "Usage : ssh -t -p PORT NOM@HÔTE [SESSION] [--watch]",
@@ -57,6 +61,8 @@ var messages = map[string][]string{
 		msgEnded:    "Le serveur s'arrête : l'animation a terminé la séance.",
 		msgRoomFull: "La salle est pleine : %d personnes sont connectées, le maximum que ce serveur accepte. Prévenez l'animation (qui peut le relancer avec un --max-conns plus grand), ou réessayez quand quelqu'un part.",
 		msgAddrFull: "Trop de sessions depuis votre adresse (%d à la fois). Fermez celles qui ne servent plus, puis reconnectez-vous.",
+		msgRenamed:  "Le nom « %s » est à quelqu'un d'autre ici : vous êtes « %s ».",
+		msgCode:     "Votre code personnel : %s. Gardez-le pour revenir sous le nom « %s » (ssh le demande quand le nom est pris).",
 	},
 }
 
@@ -209,6 +215,11 @@ func (s *Server) program(next ssh.Handler) ssh.Handler {
 		v, _ := s.conns.Load(sess)
 		c := v.(*conn)
 		req := &c.req
+		if req.Notice != "" {
+			// Before the interface's alternate screen: the sentence is
+			// there again when it ends, or when the connection drops.
+			_, _ = io.WriteString(sess, req.Notice+"\r\n")
+		}
 		// The frames are drawn by a screen of our own, only when one
 		// changes (see screen). Without its renderer Bubble Tea still
 		// writes its terminal queries on a ticker: once a second is enough

@@ -154,6 +154,9 @@ func (p *probe) View() tea.View {
 			fmt.Fprintf(&b, "closing: %s\n", p.snap.Closing)
 		}
 	}
+	if p.req.Notice != "" {
+		fmt.Fprintf(&b, "notice: %s\n", p.req.Notice)
+	}
 	if p.err != "" {
 		fmt.Fprintf(&b, "error: %s\n", p.err)
 	}

@@ -43,6 +43,11 @@ type ModelRequest struct {
 	// Environ is the client's environment (NO_COLOR, LANG...), never the
 	// server's.
 	Environ []string
+	// Notice is one sentence for the person at the start, in Lang: their
+	// new personal code, or the name they got when theirs was taken. The
+	// server also writes it before the interface starts, so that it stays
+	// on the terminal once the interface ends.
+	Notice string
 }
 
 // Config sets up a Server. Only Registry and NewModel are required.
@@ -216,11 +221,15 @@ func NewServer(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	reserved := cfg.Reserved
 	if cfg.Facilitators != "" {
-		if s.access.facilitators, err = readKeySet(cfg.Facilitators); err != nil {
+		var names []string
+		if s.access.facilitators, names, err = readKeys(cfg.Facilitators); err != nil {
 			return nil, err
 		}
+		reserved = append(slices.Clip(reserved), names...)
 	}
+	s.access.ids = newIdentities(reserved)
 	host, err := loadHostKey(cfg.HostKeyPath)
 	if err != nil {
 		return nil, err
@@ -546,11 +555,13 @@ func (s *Server) request(sess ssh.Session) (ModelRequest, string, int) {
 			name = arg
 		}
 	}
+	actor, id := s.access.identify(sess.Context(), sess.User(), sess.PublicKey(), watch)
 	req := ModelRequest{
-		Actor:    s.access.identify(sess.User(), sess.PublicKey(), watch),
+		Actor:    actor,
 		Lang:     lang,
 		Registry: s.cfg.Registry,
 		Environ:  env,
+		Notice:   identityNotice(lang, actor.Name, id),
 	}
 	ctx := sess.Context()
 	names, err := s.cfg.Registry.List(ctx)

@@ -24,8 +24,12 @@ func workshop(t *testing.T, w *world) (srvDial func(name string) *term, anna *te
 	srv := serve(t, cfg)
 	anna = dial(t, srv, clientConfig(srv, "anna", gossh.PublicKeys(fac.Signer())), termOpts{command: "jardin"})
 	anna.waitText("anna", "│ 1/3")
+	people := map[string]*person{}
 	return func(name string) *term {
-		return dial(t, srv, clientConfig(srv, name, passcode(new(int), "")), termOpts{command: "jardin"})
+		if people[name] == nil {
+			people[name] = &person{}
+		}
+		return dial(t, srv, clientConfig(srv, name, people[name].auth()), termOpts{command: "jardin"})
 	}, anna
 }
 
