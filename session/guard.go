@@ -41,13 +41,13 @@ type guardLimits struct {
 // few guesses a minute long before that. 900 guesses in 5 s, as measured
 // before this guard, become 10 per name and address per 15 minutes. Across
 // all addresses (IPv6 grouped by /64), those that failed share 90 checks a
-// minute (1.5 a second) after a burst of 20: ten addresses guessing in
+// minute (1.5 a second) after a burst of 5: ten addresses guessing in
 // parallel check 28 passcodes a second without it.
 var defaultGuard = guardLimits{
 	userFree: 3, userBan: 10, userDelay: time.Second,
 	ipFree: 30, ipBan: 300, ipDelay: 250 * time.Millisecond,
 	maxDelay: 8 * time.Second, forget: 15 * time.Minute,
-	budget: 90, budgetBurst: 20,
+	budget: 90, budgetBurst: 5,
 }
 
 // maxGuardEntries bounds the guard's memory, as maxBuckets does the
@@ -151,11 +151,19 @@ func (g *guard) check(ip, user string) verdict {
 	if v.refused {
 		return v
 	}
-	if g.lim.budget > 0 && g.liveLocked(ipKey(grp), now) != nil {
-		// A suspect: take a turn of the budget.
+	if g.lim.budget > 0 {
 		rate := g.lim.budget / float64(time.Minute)
 		g.tokens = min(g.lim.budgetBurst, g.tokens+float64(now.Sub(g.filled))*rate)
 		g.filled = now
+		if g.liveLocked(ipKey(grp), now) == nil {
+			// A fresh address never waits, but takes a token when there is
+			// one: ten new addresses guessing at once spend the budget.
+			if g.tokens >= 1 {
+				g.tokens--
+			}
+			goto count
+		}
+		// A suspect: take a turn of the budget.
 		turn := time.Duration(max(0, 1-g.tokens) / rate)
 		if turn > g.lim.maxDelay {
 			v.refused, v.busy, v.until = true, true, now.Add(time.Minute)
@@ -164,6 +172,7 @@ func (g *guard) check(ip, user string) verdict {
 		g.tokens--
 		v.wait = max(v.wait, turn)
 	}
+count:
 	for _, k := range keys {
 		g.failLocked(k.key, now.Add(v.wait))
 	}

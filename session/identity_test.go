@@ -55,7 +55,7 @@ func TestTwoMariesAreTwoPeople(t *testing.T) {
 		guesser.code = "000001"
 	}
 	g := dial(t, srv, clientConfig(srv, "marie", guesser.auth()), termOpts{})
-	g.waitText("probe user=marie-4 role=participant")
+	g.waitText("probe user=marie-4 role=participant", "online=3")
 
 	people := map[string]bool{}
 	votes := 0

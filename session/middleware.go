@@ -335,15 +335,26 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 			s.refusedOne()
 			s.log.Warn("session refused: the room is full", "remote", ip, "user", sanitize.Line(sess.User()), "max_conns", s.cfg.MaxConns)
 			say(sess, fmt.Sprintf(msg(s.lang(sess), msgRoomFull), s.cfg.MaxConns), 1)
+			hangUp(sess)
 			return
 		case addrFull:
 			s.refusedOne()
 			s.log.Warn("session refused: too many sessions from one address", "remote", ip, "user", sanitize.Line(sess.User()), "max_per_addr", s.cfg.MaxPerAddr)
 			say(sess, fmt.Sprintf(msg(s.lang(sess), msgAddrFull), s.cfg.MaxPerAddr), 1)
+			hangUp(sess)
 			return
 		}
 		defer s.sessions.put(grp)
 		next(sess)
+	}
+}
+
+// hangUp closes the connection of a session refused by a limit, once the
+// sentence is sent: a client that keeps it open would otherwise hold an
+// authenticated connection for nothing.
+func hangUp(sess ssh.Session) {
+	if c, ok := sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
+		_ = c.Close()
 	}
 }
 

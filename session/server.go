@@ -324,7 +324,7 @@ func (s *Server) Serve(l net.Listener) error {
 		total:      s.cfg.MaxConns + s.cfg.MaxPending + 16,
 		pending:    s.cfg.MaxPending,
 		pendingPer: s.cfg.MaxPendingPerAddr,
-		authPer:    s.cfg.MaxPerAddr + 16,
+		authPer:    2 * s.cfg.MaxPerAddr,
 		silent:     s.cfg.AuthStartTimeout,
 	}, s.log)
 	g.onRefuse = s.refusedOne

@@ -123,7 +123,7 @@ func TestTUIQuit(t *testing.T) {
 	w := newWorld(t, "", "jardin")
 	srv := serve(t, tuiConfig(w))
 	tm := dial(t, srv, clientConfig(srv, "paul", passcode(new(int), "")), termOpts{})
-	tm.waitText("paul")
+	tm.waitText("paul", "1/3") // the interface, not the personal code's sentence before it
 	tm.press("q")
 	if status := tm.waitEnd(); status != 0 {
 		t.Errorf("exit status %d, want 0", status)
