@@ -20,6 +20,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
 	"github.com/coopdescommuns/revue/store"
 )
 
@@ -101,9 +102,9 @@ func TestServerSettingsFromEnvironment(t *testing.T) {
 		args []string
 		want serverFlags
 	}{
-		{true, nil, serverFlags{listen: "127.0.0.1:2300", passcode: "tournesol", authorizedKeys: "/env/keys", facilitators: "/env/facilitators"}},
-		{true, []string{"--passcode", "x", "--listen", ":1"}, serverFlags{listen: ":1", passcode: "x", authorizedKeys: "/env/keys", facilitators: "/env/facilitators"}},
-		{false, nil, serverFlags{listen: "127.0.0.1:2222"}},
+		{true, nil, serverFlags{listen: "127.0.0.1:2300", passcode: "tournesol", authorizedKeys: "/env/keys", facilitators: "/env/facilitators", maxConns: session.DefaultMaxConns}},
+		{true, []string{"--passcode", "x", "--listen", ":1", "--max-conns", "800"}, serverFlags{listen: ":1", passcode: "x", authorizedKeys: "/env/keys", facilitators: "/env/facilitators", maxConns: 800}},
+		{false, nil, serverFlags{listen: "127.0.0.1:2222", maxConns: session.DefaultMaxConns}},
 	} {
 		var sf serverFlags
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)

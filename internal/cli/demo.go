@@ -34,6 +34,7 @@ var demoCommand = command{name: "demo", args: "[--room N] [--reset] [--listen AD
 func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
 	sf.add(a, fs, "127.0.0.1:2222", false)
+	sf.logToDataDir(a)
 	sf.addTheme(a, fs)
 	reset := fs.Bool("reset", false, a.t("effacer la session d'exemple et la refaire", "delete the sample session and make it afresh"))
 	room := fs.Int("room", 0, fmt.Sprintf(a.t("faire entrer N participants simulés (au plus %d), par SSH, qui lisent, votent et parfois ne sont pas d'accord", "let N simulated participants (at most %d) join over SSH, read, vote and sometimes disagree"), len(simroom.Names)))

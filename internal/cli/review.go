@@ -27,6 +27,7 @@ var reviewCommand = command{name: "review", args: "NAME [--listen ADDR ...]",
 func reviewFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	var sf serverFlags
 	sf.add(a, fs, "", true)
+	sf.logToDataDir(a)
 	sf.addTheme(a, fs)
 	return func(ctx context.Context, args []string) error {
 		sf.fromEnv()
@@ -62,7 +63,10 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 	}
 	var srv *session.Server
 	var errc <-chan error
-	var join string
+	// Without --listen, the screen says once that nobody else can join: the
+	// facilitator who forgot it learns it before the room does.
+	join := a.t("Personne d'autre ne peut rejoindre : relancez avec --listen :2222 pour ouvrir la salle.", "Nobody else can join: start again with --listen :2222 to open the room.")
+	sf.reserve = localActor().Name
 	if sf.listen != "" {
 		if srv, errc, join, err = a.startServer(sf, reg, name); err != nil {
 			return err

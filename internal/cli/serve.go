@@ -10,7 +10,7 @@ import (
 
 // serveCommand is `revue serve`: the SSH server alone, for every session or
 // one.
-var serveCommand = command{name: "serve", args: "[--listen ADDR] [--passcode CODE] [--authorized-keys FILE] [--facilitators FILE] [--session NAME]",
+var serveCommand = command{name: "serve", args: "[--listen ADDR] [--passcode CODE|auto] [--authorized-keys FILE] [--facilitators FILE] [--session NAME] [--max-conns N] [--log FILE]",
 	summary: [2]string{"accueillir les participants par SSH", "host the participants over SSH"},
 	example: "revue serve --listen :2222 --passcode tournesol --facilitators animation.pub",
 	flags:   serveFlags}
@@ -19,6 +19,7 @@ func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error 
 	var sf serverFlags
 	sf.add(a, fs, ":2222", true)
 	only := fs.String("session", "", a.t("ne servir que cette session", "serve only this session"))
+	fs.StringVar(&sf.logFile, "log", "", a.t("écrire le journal du serveur dans ce FICHIER (par défaut : la sortie d'erreur)", "write the server's log to this FILE (by default: stderr)"))
 	return func(ctx context.Context, args []string) error {
 		sf.fromEnv()
 		if len(args) != 0 {

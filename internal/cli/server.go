@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -32,6 +33,15 @@ import (
 type serverFlags struct {
 	listen, passcode, authorizedKeys, facilitators string
 	theme                                          string // of the local screen: dark, light or "" to guess
+	maxConns                                       int
+	// logFile is where the server's log goes: "" is stderr (serve), and
+	// review and demo set it to DATA/revue.log (logToData), since their
+	// terminal shows the interface.
+	logFile   string
+	logToData bool
+	// reserve is a name only a facilitator's key may take: the local
+	// facilitator's in review and demo.
+	reserve string
 
 	fs  *flag.FlagSet
 	env bool
@@ -45,7 +55,61 @@ func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string, env bool) {
 	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining")+envNote(env, "REVUE_PASSCODE"))
 	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join")+envNote(env, "REVUE_AUTHORIZED_KEYS"))
 	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys")+envNote(env, "REVUE_FACILITATORS"))
+	fs.IntVar(&s.maxConns, "max-conns", session.DefaultMaxConns, a.t("personnes connectées à la fois, au plus (la salle)", "people connected at once, at most (the room)"))
 	s.fs, s.env = fs, env
+}
+
+// logToDataDir makes the server log to DATA/revue.log, for the commands
+// whose terminal shows the interface, and says so in --help.
+func (s *serverFlags) logToDataDir(a *app) {
+	s.logToData = true
+	if f := s.fs.Lookup("listen"); f != nil {
+		f.Usage += a.t(" ; le journal du serveur va dans revue.log du dossier de données", "; the server's log goes to revue.log in the data directory")
+	}
+}
+
+// openLog opens where the server logs: logfmt lines (as charm's log writes
+// them, which grep and journalctl users read), to stderr or appended to a
+// file. The returned function closes the file.
+func (a *app) openLog(sf serverFlags) (*log.Logger, string, func(), error) {
+	path := sf.logFile
+	if path == "" && sf.logToData {
+		path = filepath.Join(a.data, "revue.log")
+	}
+	w, closeLog := io.Writer(a.stderr), func() {}
+	if path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, "", nil, fmt.Errorf(a.t("journal %s : %w ; choisissez un autre fichier avec --log", "log %s: %w; choose another file with --log"), path, err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, "", nil, fmt.Errorf(a.t("journal %s : %w ; choisissez un autre fichier avec --log", "log %s: %w; choose another file with --log"), path, err)
+		}
+		w, closeLog = f, func() { _ = f.Close() }
+	}
+	logger := log.NewWithOptions(w, log.Options{ReportTimestamp: true, Prefix: "revue", Formatter: log.LogfmtFormatter, Level: log.InfoLevel})
+	return logger, path, closeLog, nil
+}
+
+// checkPasscode refuses a passcode a guesser would find, with a sentence
+// that says why and offers a drawn one; "auto" draws one.
+func (a *app) checkPasscode(sf *serverFlags) error {
+	if sf.passcode == "auto" {
+		sf.passcode = session.NewPasscode()
+		fmt.Fprintf(a.stderr, a.t("Code d'accès (à dire dans la salle) : %s\n", "Passcode (to say in the room): %s\n"), sf.passcode)
+		return nil
+	}
+	var why string
+	switch session.PasscodeWeakness(sf.passcode) {
+	case "":
+		return nil
+	case "short":
+		why = fmt.Sprintf(a.t("il fait moins de %d caractères", "it is shorter than %d characters"), session.MinPasscodeLen)
+	case "common":
+		why = a.t("il fait partie des codes qu'on essaie en premier", "it is one of the codes guessers try first")
+	}
+	return usagef(a.t("--passcode %q est trop faible : %s, et toute personne qui le devine entre et vote. Prenez-en un plus long, par exemple --passcode %s, ou --passcode auto pour en tirer un",
+		"--passcode %q is too weak: %s, and anyone who guesses it joins and votes. Take a longer one, for example --passcode %s, or --passcode auto to draw one"), sf.passcode, why, session.NewPasscode())
 }
 
 func envNote(env bool, name string) string {
@@ -101,77 +165,121 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 		// about 0.2 MB more resident memory per session (BENCHMARKS.md).
 		debug.SetGCPercent(serveGCPercent)
 	}
-	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "revue"})
-	logger.SetLevel(log.WarnLevel)
+	if sf.passcode != "" {
+		if err := a.checkPasscode(&sf); err != nil {
+			return nil, nil, "", err
+		}
+	}
+	logger, logPath, closeLog, err := a.openLog(sf)
+	if err != nil {
+		return nil, nil, "", err
+	}
 	srv, err := session.NewServer(session.Config{
 		Listen:         sf.listen,
 		HostKeyPath:    filepath.Join(a.data, "ssh_host_ed25519"),
 		Passcode:       sf.passcode,
 		AuthorizedKeys: sf.authorizedKeys,
 		Facilitators:   sf.facilitators,
+		MaxConns:       sf.maxConns,
+		Reserved:       []string{sf.reserve},
 		Registry:       reg,
 		NewModel:       newModel,
 		Logger:         logger,
 	})
 	if err != nil {
+		closeLog()
 		return nil, nil, "", err
 	}
 	l, err := net.Listen("tcp", sf.listen)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf(a.t("--listen %s : %v ; choisissez une autre adresse, par exemple --listen 127.0.0.1:2223",
-			"--listen %s: %v; choose another address, for example --listen 127.0.0.1:2223"), sf.listen, err)
+		closeLog()
+		host, port, _ := net.SplitHostPort(sf.listen)
+		next := sf.listen
+		if p, perr := strconv.Atoi(port); perr == nil {
+			next = net.JoinHostPort(host, strconv.Itoa(p+1))
+		}
+		return nil, nil, "", fmt.Errorf(a.t("--listen %s : %v ; choisissez un autre port, par exemple --listen %s (et donnez-le aux participants)",
+			"--listen %s: %v; choose another port, for example --listen %s (and give it to the participants)"), sf.listen, err, next)
+	}
+	if logPath != "" {
+		fmt.Fprintf(a.stderr, a.t("Journal du serveur : %s\n", "Server log: %s\n"), logPath)
 	}
 	errc := make(chan error, 1)
 	unmark := a.markServing(l.Addr().String(), joinSession)
-	go func() { errc <- srv.Serve(l); unmark() }()
+	go func() { errc <- srv.Serve(l); unmark(); closeLog() }()
 	if a.onListen != nil {
 		defer a.onListen(l.Addr().String())
 	}
 	host, port, _ := net.SplitHostPort(l.Addr().String())
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = a.t("ADRESSE-DE-CE-PORTABLE", "THIS-LAPTOP-ADDRESS")
-		if lan := lanAddress(); lan != "" {
-			host = lan
+	tcp, _ := l.Addr().(*net.TCPAddr)
+	hosts := []string{host}
+	if tcp != nil && tcp.IP.IsUnspecified() {
+		hosts = reachableAddresses()
+		if len(hosts) == 0 {
+			hosts = []string{a.t("ADRESSE-DE-CE-PORTABLE", "THIS-LAPTOP-ADDRESS")}
 		}
 	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
+	var joins []string
+	for _, h := range hosts {
+		if strings.Contains(h, ":") {
+			h = "[" + h + "]"
+		}
+		j := fmt.Sprintf("ssh -t -p %s %s@%s", port, a.t("VOTRE-NOM", "YOUR-NAME"), h)
+		if joinSession != "" {
+			j += " " + joinSession
+		}
+		joins = append(joins, j)
 	}
-	join := fmt.Sprintf("ssh -t -p %s %s@%s", port, a.t("VOTRE-NOM", "YOUR-NAME"), host)
-	if joinSession != "" {
-		join += " " + joinSession
-	}
+	join := joins[0]
 	fmt.Fprintf(a.stderr, a.t("Serveur SSH sur %s, empreinte de la clé d'hôte %s\nPour rejoindre : %s\n",
 		"SSH server on %s, host key fingerprint %s\nTo join: %s\n"), l.Addr(), srv.HostKeyFingerprint(), join)
+	for _, j := range joins[1:] {
+		fmt.Fprintf(a.stderr, a.t("  ou, selon le réseau : %s\n", "  or, depending on the network: %s\n"), j)
+	}
+	notice := a.t("Pour rejoindre : ", "To join: ") + join
+	if tcp != nil && tcp.IP.IsLoopback() {
+		only := fmt.Sprintf(a.t("seul cet ordinateur peut rejoindre ; ajoutez --listen :%s pour ouvrir la salle", "only this computer can join; add --listen :%s to open the room"), port)
+		fmt.Fprintf(a.stderr, "%s (%s).\n", notice, only)
+		notice += " (" + only + ")"
+	}
 	if open := l.Addr().(*net.TCPAddr); !open.IP.IsLoopback() && sf.passcode == "" && sf.authorizedKeys == "" {
 		fmt.Fprintf(a.stderr, a.t("Attention : %s n'est pas limité à cette machine, et ni --passcode ni --authorized-keys n'est donné : toute personne qui peut joindre cette adresse peut entrer et voter. Pour restreindre : --passcode CODE (un code à dire dans la salle), --authorized-keys FICHIER (seules ces clés), ou --listen 127.0.0.1:%s.\n",
 			"Warning: %s is not limited to this machine, and neither --passcode nor --authorized-keys is given: anybody who can reach this address may join and vote. To restrict it: --passcode CODE (a code said in the room), --authorized-keys FILE (only these keys), or --listen 127.0.0.1:%s.\n"), l.Addr(), port)
 	}
-	return srv, errc, a.t("Pour rejoindre : ", "To join: ") + join, nil
+	return srv, errc, notice, nil
 }
 
 // serveGCPercent is the collector's setting while serving; session's load
 // benchmark runs its server with the same.
 const serveGCPercent = 200
 
-// lanAddress is this machine's first private IPv4 address, the one that
-// people in the same room can usually reach, or "" if it has none.
-func lanAddress() string {
+// reachableAddresses are this machine's addresses that others may reach:
+// every interface's but loopback and link-local ones, IPv4 first (a room's
+// Wi-Fi, a wired network, a VPN: the facilitator knows which the room
+// shares).
+func reachableAddresses() []string {
 	addrs, err := net.InterfaceAddrs()
 	if err != nil {
-		return ""
+		return nil
 	}
+	var v4, v6 []string
 	for _, addr := range addrs {
-		if n, ok := addr.(*net.IPNet); ok && n.IP.To4() != nil && n.IP.IsPrivate() {
-			return n.IP.String()
+		n, ok := addr.(*net.IPNet)
+		if !ok || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() || !n.IP.IsGlobalUnicast() {
+			continue
+		}
+		if n.IP.To4() != nil {
+			v4 = append(v4, n.IP.String())
+		} else {
+			v6 = append(v6, n.IP.String())
 		}
 	}
-	return ""
+	return append(v4, v6...)
 }
 
 // newModel wires the SSH server to the interface.
 func newModel(req session.ModelRequest) tea.Model {
-	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh", Environ: req.Environ})
+	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh", Environ: req.Environ, Notice: req.Notice})
 }
 
 // registry serves the sessions of st.
