@@ -66,7 +66,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 	// Without --listen, the screen says once that nobody else can join: the
 	// facilitator who forgot it learns it before the room does.
 	join := a.t("Personne d'autre ne peut rejoindre : relancez avec --listen :2222 pour ouvrir la salle.", "Nobody else can join: start again with --listen :2222 to open the room.")
-	sf.reserve = localActor().Name
+	sf.reserve = localActor(a.lang).Name
 	if sf.listen != "" {
 		if srv, errc, join, err = a.startServer(sf, reg, name); err != nil {
 			return err
