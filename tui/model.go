@@ -45,6 +45,11 @@ type Options struct {
 	// Notice is shown in the status line until the first action: on the
 	// facilitator's projected screen, how to join.
 	Notice string
+	// Refused is the SSH server's count of refused joins, shown discreetly
+	// on a facilitator's screen (the log says each one); nil when this
+	// screen serves nobody (review without --listen), which its quit
+	// question then does not pretend.
+	Refused func() int64
 	// Environ is the client's environment, when the caller has it (the SSH
 	// server does). NO_COLOR there turns colours off from the first frame;
 	// the program's tea.EnvMsg does the same a moment later. The server's

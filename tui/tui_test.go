@@ -838,3 +838,34 @@ func TestNoticeShowsHowToJoin(t *testing.T) {
 		t.Fatalf("the help does not show how to join:\n%s", got)
 	}
 }
+
+// TestRefusedJoinsOnTheFacilitatorsScreen: the facilitator sees, discreetly,
+// how many joins the server refused; a participant does not; a screen that
+// serves nobody does not say that participants stay connected.
+func TestRefusedJoinsOnTheFacilitatorsScreen(t *testing.T) {
+	hub, _ := newHub(t)
+	var n int64
+	count := func() int64 { return n }
+	m := New(Options{Hub: hub, Actor: facilitator, Lang: "fr", Terminal: "local", Now: func() time.Time { return t0 }, Refused: count})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	if got := ansiStrip(m); strings.Contains(got, "refusée") {
+		t.Fatalf("a count of 0 is shown:\n%s", got)
+	}
+	n = 2
+	m.Update(keyMsg("j"))
+	if got := ansiStrip(m); !strings.Contains(got, "2 connexion(s) refusée(s) — voir le journal") {
+		t.Fatalf("the facilitator's screen does not show the refused joins:\n%s", got)
+	}
+	p := New(Options{Hub: hub, Actor: review.Actor{Name: "zoé", Role: review.Participant}, Lang: "fr", Terminal: "ssh", Now: func() time.Time { return t0 }, Refused: count})
+	p.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	if got := ansiStrip(p); strings.Contains(got, "refusée") {
+		t.Fatalf("a participant sees the refused joins:\n%s", got)
+	}
+	alone := New(Options{Hub: hub, Actor: facilitator, Lang: "fr", Terminal: "local", Now: func() time.Time { return t0 }})
+	if got := alone.quitQuestion(); got != "Quitter ? o/n" {
+		t.Fatalf("the quit question of a screen that serves nobody: %q", got)
+	}
+	if got := m.quitQuestion(); !strings.Contains(got, "restent connecté") {
+		t.Fatalf("the quit question of a screen that serves the room: %q", got)
+	}
+}

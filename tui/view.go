@@ -437,7 +437,7 @@ func (m *Model) footer(w int) []string {
 	var c string
 	switch {
 	case m.mode == modeQuit:
-		c = " " + m.st.Conflict.Render(m.t.QuitConfirm)
+		c = " " + m.st.Conflict.Render(m.quitQuestion())
 	case m.pending > 0:
 		c = " " + m.st.Faint.Render(m.t.Saving)
 		if m.status != "" {
@@ -464,11 +464,22 @@ func (m *Model) footer(w int) []string {
 			m.hint = m.help.ShortHelpView(m.keys.ShortHelp())
 		}
 		c = " " + m.hint
+		if n := m.refused(); n > 0 {
+			c = " " + m.st.Faint.Render(fmt.Sprintf(m.t.Refused, n)) + " ·" + c
+		}
 	}
 	if lk := (lastKey{gen: m.vc.gen, in: c, w: w}); lk != m.vc.last || m.vc.lastOut == "" {
 		m.vc.last, m.vc.lastOut = lk, theme.Fit(c, w)
 	}
 	return []string{m.vc.progressOut, m.vc.votesOut, m.vc.lastOut}
+}
+
+// refused is the count of refused joins a facilitator sees, 0 for others.
+func (m *Model) refused() int64 {
+	if m.opts.Refused == nil || !m.isFacilitator() {
+		return 0
+	}
+	return m.opts.Refused()
 }
 
 // onlineText lists the people connected, once each, with their role's mark,

@@ -207,12 +207,21 @@ func (m *Model) myVote(p *review.ProposalState) (review.Vote, bool) {
 	return review.Vote{}, false
 }
 
+// quitQuestion does not tell a facilitator who serves nobody that the
+// participants stay connected.
+func (m *Model) quitQuestion() string {
+	if m.opts.Terminal == "local" && m.opts.Refused == nil {
+		return m.t.QuitAlone
+	}
+	return m.t.QuitConfirm
+}
+
 // askQuit is `q`: a facilitator is asked first, since their screen may be
 // the one that runs the server; everybody else leaves at once.
 func (m *Model) askQuit() tea.Cmd {
 	if m.isFacilitator() && m.joined {
 		m.beforeQuit, m.mode = m.mode, modeQuit
-		m.setInfo(m.t.QuitConfirm)
+		m.setInfo(m.quitQuestion())
 		return nil
 	}
 	return m.quitNow()

@@ -86,7 +86,11 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 		return err
 	}
 	seat := &session.Seat{}
-	m := tui.New(tui.Options{Hub: hub, Seat: seat, Actor: localActor(a.lang), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme})
+	opts := tui.Options{Hub: hub, Seat: seat, Actor: localActor(a.lang), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme}
+	if srv != nil {
+		opts.Refused = srv.Refused
+	}
+	m := tui.New(opts)
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, runErr := p.Run()
 	m.Flush(context.Background())

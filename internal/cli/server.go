@@ -239,7 +239,7 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	notice := a.t("Pour rejoindre : ", "To join: ") + join
 	if tcp != nil && tcp.IP.IsLoopback() {
 		only := fmt.Sprintf(a.t("seul cet ordinateur peut rejoindre ; ajoutez --listen :%s pour ouvrir la salle", "only this computer can join; add --listen :%s to open the room"), port)
-		fmt.Fprintf(a.stderr, "%s (%s).\n", notice, only)
+		fmt.Fprintf(a.stderr, "(%s)\n", only)
 		notice += " (" + only + ")"
 	}
 	if open := l.Addr().(*net.TCPAddr); !open.IP.IsLoopback() && sf.passcode == "" && sf.authorizedKeys == "" {

@@ -10,6 +10,7 @@ package i18n
 type Text struct {
 	Workshop
 	Tools
+	Door
 
 	// Screen frame.
 	AppName       string
@@ -192,6 +193,7 @@ type Text struct {
 
 // French is the interface in French, the language of most participants.
 var French = Text{
+	Door:          frenchDoor,
 	AppName:       "Revue",
 	TooSmall:      "Agrandissez la fenêtre : il faut au moins %d×%d, elle fait %d×%d.",
 	Loading:       "Connexion à la session…",
@@ -359,6 +361,7 @@ var French = Text{
 
 // English is the interface in English.
 var English = Text{
+	Door:          englishDoor,
 	AppName:       "Revue",
 	TooSmall:      "Enlarge the window: it needs at least %d×%d, it is %d×%d.",
 	Loading:       "Joining the session…",
@@ -531,4 +534,20 @@ func For(lang string) *Text {
 		return &English
 	}
 	return &French
+}
+
+// Door is what the facilitator's screen says of the SSH server (issue 14).
+type Door struct {
+	Refused   string // %d joins refused since the start
+	QuitAlone string // the quit question when this screen serves nobody
+}
+
+var frenchDoor = Door{
+	Refused:   "%d connexion(s) refusée(s) — voir le journal",
+	QuitAlone: "Quitter ? o/n",
+}
+
+var englishDoor = Door{
+	Refused:   "%d connection(s) refused — see the log",
+	QuitAlone: "Quit? y/n",
 }
