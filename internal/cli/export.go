@@ -16,16 +16,17 @@ import (
 
 // exportCommand is `revue export`: a session in one of review.Formats,
 // written whole or not at all.
-var exportCommand = command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--pseudonymize] [-o FILE] [--unverified]",
+var exportCommand = command{name: "export", args: "NAME [--format json|jsonl|csv|votes|annotations|qdpx] [--excel] [--pseudonymize] [-o FILE] [--unverified]",
 	summary: [2]string{"exporter une session (JSON revue.export/v3, trace JSONL, CSV, votes, annotations W3C, projet REFI-QDA)",
 		"export a session (JSON revue.export/v3, JSONL trace, CSV, votes, W3C annotations, REFI-QDA project)"},
-	example: "revue export atelier --pseudonymize -o atelier.json\nrevue export atelier --format csv -o atelier.csv",
+	example: "revue export atelier --pseudonymize -o atelier.json\nrevue export atelier --format csv --excel -o atelier.csv",
 	flags:   exportFlags}
 
 func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	format := fs.String("format", "json", a.t("json, jsonl, csv, votes, annotations ou qdpx", "json, jsonl, csv, votes, annotations or qdpx"))
 	pseudo := fs.Bool("pseudonymize", false, a.t("remplacer les noms et empreintes de clés des personnes par P1, P2…", "replace people's names and key fingerprints by P1, P2, ..."))
 	out := fs.StringP("output", "o", "", a.t("écrire dans FICHIER plutôt que sur la sortie standard", "write to FILE instead of the standard output"))
+	excel := fs.Bool("excel", false, a.t("avec --format csv ou votes : UTF-8 avec BOM et « ; » entre les colonnes, ce qu'Excel en français ouvre tel quel", "with --format csv or votes: UTF-8 with a BOM and \";\" between columns, what Excel in a French locale opens as it is"))
 	unverified := fs.Bool("unverified", false, a.t("exporter même une trace qui ne se vérifie pas (expertise), sans reçu", "export even a trace that does not verify (forensics), without a receipt"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
@@ -34,6 +35,9 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 		}
 		if !slices.Contains(review.Formats, *format) {
 			return usagef("--format %q: %s %s", *format, a.t("choisissez parmi", "use one of"), strings.Join(review.Formats, ", "))
+		}
+		if *excel && *format != "csv" && *format != "votes" {
+			return usagef("--excel: %s", a.t("seulement avec --format csv ou --format votes", "only with --format csv or --format votes"))
 		}
 		return a.withSession(name, func(s *sessionStore) error {
 			if err := a.verifyBefore(ctx, s, name, a.t("Export", "Export"), *unverified); err != nil {
@@ -52,10 +56,15 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			if err != nil {
 				return err
 			}
+			export := func(w io.Writer) error { return review.ExportWith(w, events, *format, opts) }
+			if *excel {
+				plain := export
+				export = func(w io.Writer) error { return excelCSV(w, plain) }
+			}
 			if *out == "" {
-				err = review.ExportWith(a.stdout, events, *format, opts)
+				err = export(a.stdout)
 			} else {
-				err = writeAtomically(*out, func(w io.Writer) error { return review.ExportWith(w, events, *format, opts) })
+				err = writeAtomically(*out, export)
 			}
 			if err == nil && c != nil {
 				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %d événements (tête signée, clé %s).\n", "Session receipt: %s, %d events (head signed, key %s).\n"),
@@ -67,7 +76,9 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 }
 
 // writeAtomically writes a file through a temporary one, so that an
-// interrupted export never leaves half a file where a whole one was.
+// interrupted export never leaves half a file where a whole one was. The
+// file is readable by its owner only (0600), whatever the umask: an
+// export holds a study's data, and the data directory is 0700 already.
 func writeAtomically(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -81,7 +92,7 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
+	if err := os.Chmod(f.Name(), 0o600); err != nil {
 		return err
 	}
 	return os.Rename(f.Name(), path)
