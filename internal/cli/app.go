@@ -122,7 +122,7 @@ func Main(args []string, version, commit string) int {
 // tests can drive the whole command line.
 func (a *app) run(ctx context.Context, args []string) (code int) {
 	stderr := a.stderr
-	a.lang = detectLang("", os.Getenv("LANG"), os.Getenv("LC_ALL"))
+	a.lang = detectLang("", locales()...)
 	defer func() {
 		// No Go stack trace ever reaches a user: a bug becomes one sentence,
 		// and the trace goes to a file they can send.
@@ -202,7 +202,7 @@ func (a *app) chooseLang(args []string) (string, error) {
 	if from != "" && value != "fr" && value != "en" {
 		return "", fmt.Errorf("%s %q: %s", from, value, a.t("choisissez fr ou en", "use fr or en"))
 	}
-	return detectLang(value, os.Getenv("LANG"), os.Getenv("LC_ALL")), nil
+	return detectLang(value, locales()...), nil
 }
 
 // rootCommand builds the command tree in a's language.
@@ -275,6 +275,12 @@ func (a *app) cobraCommand(c command) *cobra.Command {
 		DisableFlagsInUseLine: true,
 	}
 	do := c.flags(a, cc.Flags())
+	if strings.HasPrefix(c.args, "NAME") {
+		cc.ValidArgsFunction = a.completeSessions
+	}
+	if cc.Flags().Lookup("session") != nil {
+		_ = cc.RegisterFlagCompletionFunc("session", a.completeSessions)
+	}
 	cc.RunE = func(cmd *cobra.Command, args []string) error {
 		dir, err := a.dataDirOf(cmd)
 		if err != nil {
@@ -317,16 +323,29 @@ func (a *app) pick(s [2]string) string {
 	return s[0]
 }
 
-// detectLang chooses the interface language: the flag, else French when the
-// locale is French, else English.
+// locales are the variables that set the language of messages, in the
+// order POSIX gives them: LC_ALL overrides LC_MESSAGES, which overrides
+// LANG.
+func locales() []string {
+	return []string{os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG")}
+}
+
+// detectLang chooses the interface language: the flag, else the first
+// locale set (see locales) decides, French when it starts with fr,
+// English otherwise (LC_ALL=C over LANG=fr_FR.UTF-8 is English, as for
+// every POSIX program).
 func detectLang(flagValue string, locales ...string) string {
 	if flagValue != "" {
 		return flagValue
 	}
 	for _, l := range locales {
+		if l == "" {
+			continue
+		}
 		if strings.HasPrefix(strings.ToLower(l), "fr") {
 			return "fr"
 		}
+		return "en"
 	}
 	return "en"
 }

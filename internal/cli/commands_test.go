@@ -204,11 +204,22 @@ func TestDetectLang(t *testing.T) {
 		{"", []string{"", "fr_CA"}, "fr"},
 		{"en", []string{"fr_FR.UTF-8"}, "en"},
 		{"", nil, "en"},
+		// LC_ALL, LC_MESSAGES, LANG: the first one set decides.
+		{"", []string{"C", "", "fr_FR.UTF-8"}, "en"},
+		{"", []string{"", "en_GB.UTF-8", "fr_FR.UTF-8"}, "en"},
+		{"", []string{"fr_BE.UTF-8", "en_GB.UTF-8", "en_GB.UTF-8"}, "fr"},
 	}
 	for _, tt := range tests {
 		if got := detectLang(tt.flag, tt.locales...); got != tt.want {
 			t.Errorf("detectLang(%q, %v) = %q", tt.flag, tt.locales, got)
 		}
+	}
+	// The process's own variables, in that order.
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LC_ALL", "C.UTF-8")
+	if got := detectLang("", locales()...); got != "en" {
+		t.Errorf("LC_ALL=C.UTF-8 over LANG=fr_FR.UTF-8: %q", got)
 	}
 }
 

@@ -4,14 +4,17 @@ package cli
 // scripts and the man page, generated from the command tree.
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/muesli/roff"
 	"github.com/spf13/cobra"
 	flag "github.com/spf13/pflag"
@@ -76,10 +79,35 @@ func (a *app) manCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := io.WriteString(cmd.OutOrStdout(), a.manPage(cmd.Root()))
+			page := a.manPage(cmd.Root())
+			out := cmd.OutOrStdout()
+			if f, ok := out.(*os.File); ok && term.IsTerminal(f.Fd()) {
+				return a.showMan(page, f)
+			}
+			_, err := io.WriteString(out, page)
 			return err
 		},
 	}
+}
+
+// showMan shows the man page on a terminal, where its roff would be
+// unreadable: through `man -l -` when man is installed, else it says how
+// to read it, and where the .deb puts it.
+func (a *app) showMan(page string, tty *os.File) error {
+	manPath, err := exec.LookPath("man")
+	if err != nil {
+		fmt.Fprintln(a.stderr, a.t("revue man écrit la page de manuel en roff, illisible telle quelle sur un terminal : lisez-la avec « revue man | man -l - » (installez man : paquet man-db), ou installez le paquet .deb et tapez « man revue ».",
+			"revue man writes the man page in roff, unreadable as it is on a terminal: read it with \"revue man | man -l -\" (install man: package man-db), or install the .deb package and type \"man revue\"."))
+		return nil
+	}
+	cmd := exec.Command(manPath, "-l", "-")
+	cmd.Stdin = strings.NewReader(page)
+	cmd.Stdout, cmd.Stderr = tty, a.stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf(a.t("man -l - n'a pas pu afficher la page (%v) : essayez « revue man > revue.1 » puis « man -l revue.1 »",
+			"man -l - could not show the page (%v): try \"revue man > revue.1\" then \"man -l revue.1\""), err)
+	}
+	return nil
 }
 
 // manPage renders the whole command tree as a section 1 man page.
@@ -90,7 +118,7 @@ func (a *app) manPage(root *cobra.Command) string {
 	doc.Text("revue - " + root.Short)
 	doc.Section(a.t("Synopsis", "Synopsis"))
 	doc.TextBold("revue")
-	doc.Text(" [--data DIR] [--lang fr|en] COMMAND [--help]")
+	doc.Text(a.placeholders(" [--data DIR] [--lang fr|en] COMMAND [--help]"))
 	doc.Section(a.t("Description", "Description"))
 	doc.Text(root.Long)
 	doc.Section(a.t("Commandes", "Commands"))
@@ -99,7 +127,7 @@ func (a *app) manPage(root *cobra.Command) string {
 			continue
 		}
 		doc.TaggedParagraph(-1)
-		doc.TextBold("revue " + c.Use)
+		doc.TextBold(a.placeholders("revue " + c.Use))
 		doc.Text("\n" + c.Short)
 		if c.Long != "" {
 			doc.Text("\n" + c.Long)

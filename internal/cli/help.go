@@ -72,17 +72,17 @@ func (a *app) help(cmd *cobra.Command) {
 	w := colorprofile.NewWriter(cmd.OutOrStdout(), os.Environ())
 	title := func(s string) string { return titleStyle.Render(s) }
 	if !cmd.HasParent() {
-		fmt.Fprintf(w, "%s\n\n%s revue [--data DIR] [--lang fr|en] COMMAND\n\n", cmd.Long, title(a.t("Usage :", "Usage:")))
+		fmt.Fprintf(w, "%s\n\n%s %s\n\n", cmd.Long, title(a.t("Usage :", "Usage:")), a.placeholders("revue [--data DIR] [--lang fr|en] COMMAND"))
 		fmt.Fprintln(w, title(a.t("Commandes :", "Commands:")))
 		for _, c := range cmd.Commands() {
 			if !c.Hidden {
 				fmt.Fprintf(w, "  %s %s\n", nameStyle.Render(fmt.Sprintf("%-11s", c.Name())), c.Short)
 			}
 		}
-		fmt.Fprintf(w, "\n%s\n%s", title(a.t("Options :", "Options:")), flagUsages(cmd.Flags()))
+		fmt.Fprintf(w, "\n%s\n%s", title(a.t("Options :", "Options:")), a.flagUsages(cmd.Flags()))
 		a.helpEnvironment(w, title)
 		fmt.Fprintf(w, "\n%s\n%s\n", title(a.t("Exemples :", "Examples:")), indent(cmd.Example))
-		fmt.Fprintf(w, "\n%s\n", a.t("Aide d'une commande : revue COMMAND --help ; complétion : revue completion bash|zsh|fish|powershell ; page de manuel : revue man",
+		fmt.Fprintf(w, "\n%s\n", a.t("Aide d'une commande : revue COMMANDE --help ; complétion : revue completion bash|zsh|fish|powershell ; page de manuel : revue man",
 			"Help on a command: revue COMMAND --help; completion: revue completion bash|zsh|fish|powershell; man page: revue man"))
 		return
 	}
@@ -90,11 +90,11 @@ func (a *app) help(cmd *cobra.Command) {
 	if cmd.Long != "" {
 		fmt.Fprintf(w, "\n%s\n", cmd.Long)
 	}
-	fmt.Fprintf(w, "\n%s %s\n", title(a.t("Usage :", "Usage:")), cmd.CommandPath()+strings.TrimPrefix(cmd.Use, cmd.Name()))
-	if local := flagUsages(cmd.LocalNonPersistentFlags()); local != "" {
+	fmt.Fprintf(w, "\n%s %s\n", title(a.t("Usage :", "Usage:")), a.placeholders(cmd.CommandPath()+strings.TrimPrefix(cmd.Use, cmd.Name())))
+	if local := a.flagUsages(cmd.LocalNonPersistentFlags()); local != "" {
 		fmt.Fprintf(w, "\n%s\n%s", title(a.t("Options :", "Options:")), local)
 	}
-	fmt.Fprintf(w, "\n%s\n%s", title(a.t("Options communes :", "Common options:")), flagUsages(cmd.InheritedFlags()))
+	fmt.Fprintf(w, "\n%s\n%s", title(a.t("Options communes :", "Common options:")), a.flagUsages(cmd.InheritedFlags()))
 	if cmd.Example != "" {
 		fmt.Fprintf(w, "\n%s\n%s\n", title(a.t("Exemple :", "Example:")), indent(cmd.Example))
 	}
@@ -117,7 +117,7 @@ func (a *app) environment() [][2]string {
 		{"REVUE_AUTHORIZED_KEYS", a.t("--authorized-keys de serve et review", "--authorized-keys of serve and review")},
 		{"REVUE_FACILITATORS", a.t("--facilitators de serve et review", "--facilitators of serve and review")},
 		{"OLLAMA_HOST", a.t("l'adresse d'Ollama, comme pour ses propres outils", "Ollama's address, as for its own tools")},
-		{"LANG, LC_ALL", a.t("français si elles commencent par fr", "French when they start with fr")},
+		{"LC_ALL, LC_MESSAGES, LANG", a.t("la première définie décide : français si elle commence par fr", "the first one set decides: French when it starts with fr")},
 	}
 }
 
@@ -132,7 +132,7 @@ func indent(s string) string {
 // flagUsages lists flags, one a line, with the value they take and their
 // default: pflag's own listing shows "[=true|false]" after every boolean,
 // which reads as noise to non-developers.
-func flagUsages(fs *flag.FlagSet) string {
+func (a *app) flagUsages(fs *flag.FlagSet) string {
 	var b strings.Builder
 	fs.VisitAll(func(f *flag.Flag) {
 		if f.Hidden {
@@ -145,9 +145,9 @@ func flagUsages(fs *flag.FlagSet) string {
 		switch {
 		case f.Value.Type() == "bool":
 		case f.NoOptDefVal != "":
-			name += " [" + metavar(f.Name) + "]"
+			name += " [" + a.placeholders(metavar(f.Name)) + "]"
 		default:
-			name += " " + metavar(f.Name)
+			name += " " + a.placeholders(metavar(f.Name))
 		}
 		usage := f.Usage
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" {
