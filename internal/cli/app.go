@@ -174,6 +174,10 @@ func (a *app) fail(cmd *cobra.Command, err error) int {
 		fmt.Fprintf(a.stderr, "%s: %s\n", where, a.t("interrompu ; ce qui était enregistré est gardé", "interrupted; what was recorded is kept"))
 		return exitFail
 	}
+	if full, ok := a.diskFull(err); ok {
+		fmt.Fprintf(a.stderr, "%s: %s\n", where, full)
+		return exitFail
+	}
 	fmt.Fprintf(a.stderr, "%s: %s\n", where, a.localize(err))
 	return exitFail
 }
