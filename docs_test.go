@@ -18,14 +18,29 @@ import (
 )
 
 // The README and the guides promise that their commands work as written.
-// These tests hold them to it: every line of a ```sh block runs, in order,
-// against the built binary in a fresh data directory, unless it says why it
-// cannot with the marker below (it needs a terminal, a model, a network or a
-// running server).
+// These tests hold them to it as a literal follower would: every line of a
+// ```sh block runs, in order, against the built binary, in one fresh
+// directory holding only the files the guide tells the reader to bring
+// (declared by a comment, see readerHas) — everything else, the guide's
+// own commands must create. A block that cannot run (it needs a terminal,
+// a model, a network or a running server) is preceded by an HTML comment
+// that says why, invisible to the reader:
+//
+//	<!-- not run in tests: needs a terminal -->
+//
+// Code blocks hold only what a user types: a marker inside one is an
+// error.
 
-// notRun is the marker of a shell line the tests do not run; the rest of
-// the comment says why.
-const notRun = "# not run in tests"
+// notRun is the marker of a block the tests do not run; the rest of the
+// comment says why.
+const notRun = "not run in tests"
+
+// notRunComment is the HTML comment before a block that is not run.
+var notRunComment = regexp.MustCompile(`^<!--\s*` + notRun + `\s*:?\s*(.*?)\s*-->$`)
+
+// readerHasComment declares the files and folders a guide asks its reader
+// to bring (their documents), which the test provides from the sample.
+var readerHasComment = regexp.MustCompile(`<!--\s*the reader has:\s*(.*?)\s*-->`)
 
 // guides are the files whose shell blocks run, French and English.
 func guides(t *testing.T) []string {
@@ -50,6 +65,7 @@ type shellLine struct {
 	line int
 	cmd  string
 	skip string // why it is not run, "" when it runs
+	bad  string // what is wrong with the line as a reader's command, "" when nothing
 }
 
 // shellLines reads the commands of the ```sh blocks of a Markdown text. A
@@ -59,31 +75,49 @@ type shellLine struct {
 func shellLines(file, text string) []shellLine {
 	var out []shellLine
 	in := false
+	skip, before := "", ""
 	sc := bufio.NewScanner(strings.NewReader(text))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case !in && (trimmed == "```sh" || trimmed == "```bash"):
-			in = true
+			in, skip = true, ""
+			if m := notRunComment.FindStringSubmatch(before); m != nil {
+				skip = m[1]
+				if skip == "" {
+					skip = "marked"
+				}
+			}
 			continue
 		case in && trimmed == "```":
 			in = false
 			continue
-		case !in || trimmed == "" || strings.HasPrefix(trimmed, "#"):
+		case !in:
+			if trimmed != "" {
+				before = trimmed
+			}
+			continue
+		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
 			continue
 		}
-		l := shellLine{file: file, line: n, cmd: trimmed}
-		if i := strings.Index(trimmed, notRun); i >= 0 {
+		l := shellLine{file: file, line: n, cmd: trimmed, skip: skip}
+		if i := strings.Index(trimmed, "# "+notRun); i >= 0 {
 			l.cmd = strings.TrimSpace(trimmed[:i])
-			l.skip = strings.TrimLeft(strings.TrimSpace(trimmed[i+len(notRun):]), ": ")
-			if l.skip == "" {
-				l.skip = "marked"
-			}
-		} else if strings.HasPrefix(trimmed, "go ") {
+			l.bad = "a marker inside a code block, which a reader would copy: put <!-- " + notRun + ": why --> before the block"
+		} else if skip == "" && strings.HasPrefix(trimmed, "go ") {
 			l.skip = "the build and the tests themselves"
 		}
 		out = append(out, l)
+	}
+	return out
+}
+
+// readerHas lists what a guide declares its reader brings.
+func readerHas(text string) []string {
+	var out []string
+	for _, m := range readerHasComment.FindAllStringSubmatch(text, -1) {
+		out = append(out, strings.Fields(m[1])...)
 	}
 	return out
 }
@@ -98,11 +132,15 @@ func runLines(t *testing.T, lines []shellLine, binDir, dir, lang string) []strin
 		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"REVUE_DATA="+filepath.Join(dir, "data"),
 		"HOME="+filepath.Join(dir, "home"),
-		"LANG="+lang, "LC_ALL=",
+		"LANG="+lang, "LC_ALL=", "LC_MESSAGES=",
 		"NO_COLOR=1",
 	)
 	for _, l := range lines {
 		at := fmt.Sprintf("%s:%d: %s", l.file, l.line, l.cmd)
+		if l.bad != "" {
+			problems = append(problems, at+": "+l.bad)
+			continue
+		}
 		if l.skip != "" {
 			t.Logf("%s  (not run: %s)", at, l.skip)
 			continue
@@ -123,13 +161,15 @@ func runLines(t *testing.T, lines []shellLine, binDir, dir, lang string) []strin
 	return problems
 }
 
-// workspace is a folder with the files the guides name: documents/,
+// workspace is a fresh folder holding only what has: documents/,
 // rapports/ and pads/ (the sample's documents), criteres.md and
-// criteria.md (the sample's criteria), and docs/exemples/.
-func workspace(t *testing.T) string {
+// criteria.md (the sample's criteria), docs/exemples/ (the repository's
+// examples, which a reader of a checkout has). A name the test does not
+// know fails it: the guide would ask for a file nobody can bring.
+func workspace(t *testing.T, has []string) string {
 	t.Helper()
 	dir := t.TempDir()
-	docs, criteria, err := sample.WriteTo(filepath.Join(dir, "sample"))
+	docs, criteria, err := sample.WriteTo(filepath.Join(t.TempDir(), "sample"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,22 +186,31 @@ func workspace(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	for i, d := range docs {
-		copyFile(d, filepath.Join(dir, "documents", filepath.Base(d)))
-		sub := "rapports"
-		if i%2 == 1 {
-			sub = "pads"
+	for _, h := range has {
+		switch h {
+		case "documents/":
+			for _, d := range docs {
+				copyFile(d, filepath.Join(dir, "documents", filepath.Base(d)))
+			}
+		case "rapports/", "pads/":
+			for i, d := range docs {
+				if (i%2 == 0) == (h == "rapports/") {
+					copyFile(d, filepath.Join(dir, h, filepath.Base(d)))
+				}
+			}
+		case "criteres.md", "criteria.md":
+			copyFile(criteria, filepath.Join(dir, h))
+		case "docs/exemples/":
+			examples, err := filepath.Glob("docs/exemples/*")
+			if err != nil || len(examples) == 0 {
+				t.Fatalf("docs/exemples: %v %v", examples, err)
+			}
+			for _, e := range examples {
+				copyFile(e, filepath.Join(dir, e))
+			}
+		default:
+			t.Fatalf("the reader is said to have %q, which this test cannot provide", h)
 		}
-		copyFile(d, filepath.Join(dir, sub, filepath.Base(d)))
-	}
-	copyFile(criteria, filepath.Join(dir, "criteres.md"))
-	copyFile(criteria, filepath.Join(dir, "criteria.md"))
-	examples, err := filepath.Glob("docs/exemples/*")
-	if err != nil || len(examples) == 0 {
-		t.Fatalf("docs/exemples: %v %v", examples, err)
-	}
-	for _, e := range examples {
-		copyFile(e, filepath.Join(dir, e))
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "home"), 0o755); err != nil {
 		t.Fatal(err)
@@ -204,7 +253,7 @@ func TestGuideCommandsWork(t *testing.T) {
 			if ran == 0 && !strings.Contains(file, "rejoindre") && !strings.Contains(file, "joining") {
 				t.Errorf("%s has no command the tests run", file)
 			}
-			for _, p := range runLines(t, lines, bin, workspace(t), lang) {
+			for _, p := range runLines(t, lines, bin, workspace(t, readerHas(string(b))), lang) {
 				t.Error(p)
 			}
 		})
@@ -212,17 +261,23 @@ func TestGuideCommandsWork(t *testing.T) {
 }
 
 // TestGuideRunnerCatchesMistakes shows that the test above can fail: a
-// misspelt command, a failing one and an unmarked ssh line are all caught,
-// and a marked line is not run.
+// misspelt command, a failing one, an unmarked ssh line, a marker left
+// inside a block and a file the guide never had the reader create are all
+// caught, and a block marked before it is not run.
 func TestGuideRunnerCatchesMistakes(t *testing.T) {
 	bin := buildRevue(t)
-	text := "# Guide\n\n```sh\nrevue sessions\nrevue exportt atelier\nrevue export absente\nssh -p 2222 camille@127.0.0.1\nrevue review x   " + notRun + ": needs a terminal\n```\n\n```text\nrevue this is not shell\n```\n"
+	text := "# Guide\n\n<!-- the reader has: documents/ -->\n```sh\nrevue sessions\nrevue exportt atelier\nrevue export absente\nssh -p 2222 camille@127.0.0.1\n" +
+		"revue demo   # " + notRun + ": needs a terminal\nrevue init a --criteria criteres.md documents/\n```\n\n" +
+		"<!-- " + notRun + ": needs a terminal -->\n```sh\nrevue review x\n```\n\n```text\nrevue this is not shell\n```\n"
 	lines := shellLines("guide.md", text)
-	if len(lines) != 5 || lines[4].skip != "needs a terminal" || lines[4].cmd != "revue review x" {
+	if len(lines) != 7 || lines[6].skip != "needs a terminal" || lines[6].cmd != "revue review x" || lines[4].bad == "" {
 		t.Fatalf("lines = %+v", lines)
 	}
-	problems := runLines(t, lines, bin, workspace(t), "fr_FR.UTF-8")
-	want := []string{"guide.md:5: revue exportt", "guide.md:6: revue export absente", "guide.md:7: ssh"}
+	if has := readerHas(text); len(has) != 1 || has[0] != "documents/" {
+		t.Fatalf("readerHas = %q", has)
+	}
+	problems := runLines(t, lines, bin, workspace(t, readerHas(text)), "fr_FR.UTF-8")
+	want := []string{"guide.md:6: revue exportt", "guide.md:7: revue export absente", "guide.md:8: ssh", "guide.md:9: revue demo: a marker inside a code block", "guide.md:10: revue init a --criteria criteres.md"}
 	if len(problems) != len(want) {
 		t.Fatalf("problems = %q, want %d", problems, len(want))
 	}
