@@ -411,7 +411,8 @@ func research(st *State, study *Study, f *Figures) {
 	}
 	f.Reliability = agreementOf(st, st.Proposals, keep, "")
 	for _, origin := range []string{OriginModel, OriginLexical} {
-		if _, ok := f.ByOrigin[origin]; ok {
+		_, links := f.ByOrigin[origin]
+		if _, negatives := f.Negatives[origin]; links || negatives {
 			f.HumanAI = append(f.HumanAI, HumanVersusAI(st.Proposals, origin))
 		}
 	}
