@@ -244,3 +244,81 @@ func negativeStatement(lang string, c review.Criterion) string {
 	}
 	return fmt.Sprintf("Ce passage illustre peut-être le critère « %s ».", c.Title)
 }
+
+// lexicalPool is how many of a criterion's next-ranked passages, after the
+// frugal proposer's picks, a lexical negative is drawn from: the pairs it
+// considered (they share words with the criterion) and left out.
+const lexicalPool = 100
+
+// addLexicalNegatives adds, after a frugal run, Config.Negatives of the
+// lexical proposer's non-links as proposals marked Negative, drawn as the
+// model's are (SampleNegatives, stratified by criterion, seeded): each is
+// written by frugalProposal, exactly as the proposer writes its links (a
+// statement naming the words found, a quote chosen around them), with an
+// ID of the same form and a confidence drawn from the real links' instead
+// of its own lower score. picked holds each criterion's picks.
+func (r *runner) addLexicalNegatives(ix *Index, exps []*expansion, picked [][]Hit) error {
+	r.run.NegativeSeed = r.cfg.NegativeSeed
+	have := 0
+	var real []float64
+	for _, p := range r.st.Proposals {
+		switch {
+		case p.Negative:
+			have++
+		case p.Origin.Kind == review.OriginLexical:
+			real = append(real, p.Confidence)
+		}
+	}
+	byCrit := make([][]string, len(exps))
+	pool := map[string]Hit{}
+	crit := map[string]int{}
+	for ci, e := range exps {
+		in := map[int]bool{}
+		for _, h := range picked[ci] {
+			in[h.Pos] = true
+			if _, stored := r.st.Proposal(proposalID(frugalKey(h.ID, r.st.Criteria[ci].ID))); !stored {
+				real = append(real, frugalConfidence(h.Score)) // this run's link
+			}
+		}
+		terms, w := e.weights(ix)
+		order, scores := ix.rank(terms, w)
+		n := 0
+		for rank, d := range order {
+			if n == lexicalPool || scores[d] <= 0 {
+				break
+			}
+			if in[int(d)] {
+				continue
+			}
+			matched := ix.matched(terms, d)
+			if len(matched) == 0 {
+				continue
+			}
+			n++
+			key := frugalKey(ix.ids[d], r.st.Criteria[ci].ID)
+			if _, dup := r.st.Proposal(negativeID(key)); dup {
+				continue
+			}
+			pool[key] = Hit{Pos: int(d), ID: ix.ids[d], Score: scores[d], Rank: rank + 1, Terms: matched}
+			crit[key] = ci
+			byCrit[ci] = append(byCrit[ci], key)
+		}
+	}
+	slices.Sort(real)
+	var evs []review.Event
+	for _, key := range SampleNegatives(byCrit, r.cfg.Negatives-have, r.cfg.NegativeSeed) {
+		h, ci := pool[key], crit[key]
+		p := frugalProposal(ix, r.cfg, r.st.Criteria[ci], exps[ci], r.refs[h.Pos].p, h, key)
+		p.ID, p.Negative = negativeID(key), true
+		p.Confidence = r.drawnConfidence(key, real)
+		evs = append(evs, r.event("e-"+key+"-negative", review.KindProposalAdded, p))
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := r.sink(evs); err != nil {
+		return fmt.Errorf("saving the sample of \"no link\" pairs: %w", err)
+	}
+	r.run.Negatives, r.run.NegativeConfidence = len(evs), "drawn"
+	return nil
+}

@@ -253,3 +253,63 @@ func TestNegativeConfidenceIsDrawn(t *testing.T) {
 		t.Fatalf("%d negatives, real confidences %v", n, real)
 	}
 }
+
+// TestLexicalNegatives: a frugal run with --negatives draws the lexical
+// proposer's non-links (passages it ranked and left out) and writes them
+// as it writes its links; the same seed draws the same pairs, a rerun adds
+// none.
+func TestLexicalNegatives(t *testing.T) {
+	run := func(st *review.State, tr *trace, seed int64) review.ProposeRun {
+		var p pauses
+		cfg := testConfig(&p, "http://127.0.0.1:1") // never contacted
+		cfg.Frugal, cfg.Negatives, cfg.NegativeSeed = true, 3, seed
+		r, err := Run(context.Background(), st, cfg, tr.sink, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	split := func(st *review.State) (links, negs []*review.ProposalState) {
+		for _, p := range st.Proposals {
+			if p.Negative {
+				negs = append(negs, p)
+			} else {
+				links = append(links, p)
+			}
+		}
+		return
+	}
+	tr := &trace{st: newState(t, testDocs, testCriteria)}
+	r := run(tr.st.Snapshot(), tr, 5)
+	links, negs := split(tr.st)
+	if r.Negatives != 3 || len(negs) != 3 || r.Calls != 0 || len(links) == 0 {
+		t.Fatalf("run %+v: %d negatives, %d links", r, len(negs), len(links))
+	}
+	conf := map[float64]bool{}
+	for _, l := range links {
+		conf[l.Confidence] = true
+	}
+	for _, n := range negs {
+		pa, _ := tr.st.Passage(n.Passage)
+		if !strings.HasPrefix(n.Statement, "Le passage (§") || !idForm.MatchString(n.ID) || !conf[n.Confidence] ||
+			n.Origin.Kind != review.OriginLexical || string([]rune(pa.Text)[n.QuoteStart:n.QuoteEnd]) != n.Quote {
+			t.Errorf("negative %+v", n.Proposal)
+		}
+		for _, l := range links {
+			if l.Passage == n.Passage && l.Criterion == n.Criterion {
+				t.Errorf("negative %s is a link the proposer made", n.ID)
+			}
+		}
+	}
+	tr2 := &trace{st: newState(t, testDocs, testCriteria)}
+	run(tr2.st.Snapshot(), tr2, 5)
+	_, negs2 := split(tr2.st)
+	for i := range negs {
+		if negs[i].ID != negs2[i].ID {
+			t.Fatalf("seed 5 drew %s, then %s", negs[i].ID, negs2[i].ID)
+		}
+	}
+	if again := run(tr.st.Snapshot(), tr, 5); again.Negatives != 0 {
+		t.Fatalf("a rerun added %d negatives", again.Negatives)
+	}
+}

@@ -242,11 +242,13 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 	start := r.cfg.now()
 	var batch []review.Event
 	exps := r.expandAll(r.cfg.Knowledge, r.cfg.Keywords)
+	picked := make([][]Hit, len(exps))
 	for ci, c := range r.st.Criteria {
 		if err := ctx.Err(); err != nil {
 			break
 		}
 		picks := frugalSelect(ix, exps[ci:ci+1], frugalPerDocument, r.cfg.PerCriterion)[0]
+		picked[ci] = picks
 		for _, h := range picks {
 			ref := r.refs[h.Pos]
 			key := frugalKey(ref.p.ID, c.ID)
@@ -272,6 +274,11 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 	if len(batch) > 0 {
 		if err := r.sink(batch); err != nil {
 			return r.run, fmt.Errorf("saving proposals: %w", err)
+		}
+	}
+	if r.cfg.Negatives > 0 && ctx.Err() == nil {
+		if err := r.addLexicalNegatives(ix, exps, picked); err != nil {
+			return r.run, err
 		}
 	}
 	run, err := r.finish()

@@ -456,7 +456,6 @@ func TestAftercareCommands(t *testing.T) {
 		want string
 	}{
 		{[]string{"propose", "atelier", "--negatives", "-1"}, 2, "--negatives -1"},
-		{[]string{"propose", "atelier", "--frugal", "--negatives", "5"}, 2, "judges no pair \"no link\""},
 		{[]string{"forget", "atelier"}, 2, "--person WHO is required"},
 		{[]string{"forget", "nope", "--person", "camille"}, 1, `no session "nope"`},
 		{[]string{"forget", "atelier", "--person", "nobody"}, 1, `nobody named "nobody"`},

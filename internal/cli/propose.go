@@ -39,7 +39,7 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 	fs.IntVar(&cfg.NumCtx, "num-ctx", propose.DefaultNumCtx, a.t("fenêtre de contexte envoyée à Ollama (num_ctx)", "context window sent to Ollama (num_ctx)"))
 	fs.Float64Var(&cfg.PowerWatts, "power", propose.DefaultPowerWatts, a.t("puissance de la machine en watts, pour estimer l'énergie", "the machine's power draw in watts, for the energy estimate"))
 	dryRun := fs.Bool("dry-run", false, a.t("dire combien de paires seraient jugées, les tokens et le temps attendus sur cette machine, et s'arrêter là", "say how many pairs would be judged, the expected tokens and time on this machine, and stop there"))
-	negatives := fs.Int("negatives", 0, a.t("ajouter N paires que le modèle a jugées sans lien, tirées au hasard, pour mesurer ce qu'il manque", "add N pairs the model judged unrelated, drawn at random, to measure what it misses"))
+	negatives := fs.Int("negatives", 0, a.t("ajouter N paires que le modèle (ou, avec --frugal, le proposeur lexical) a laissées sans lien, tirées au hasard et écrites comme ses liens, pour mesurer ce qu'il manque", "add N pairs the model (or, with --frugal, the lexical proposer) left unlinked, drawn at random and worded like its links, to measure what it misses"))
 	yes := fs.Bool("yes", false, a.t("ne pas demander de confirmation, même pour un travail de plus d'une heure", "do not ask for confirmation, even for a run over an hour"))
 	return func(ctx context.Context, args []string) error {
 		name, err := oneName(a, args)
@@ -50,14 +50,6 @@ func proposeFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			return usagef("--negatives %d: %s", *negatives, a.t("donnez un nombre positif de paires", "give a positive number of pairs"))
 		}
 		cfg.Negatives = *negatives
-		if cfg.Frugal && cfg.Negatives > 0 {
-			// The lexical proposer answers no pair "no link": it only
-			// keeps its best matches. There is no answer to sample, and
-			// a statement for a pair it never judged would be Revue's,
-			// not the proposer's (docs/codebook.md, negatives).
-			return usagef("--negatives %d --frugal: %s", cfg.Negatives, a.t("la proposition sans modèle ne juge aucune paire « sans lien » (elle ne garde que ses meilleures correspondances) : il n'y a rien à tirer ; lancez propose avec un modèle pour des négatifs, ou retirez --negatives",
-				"the proposer without a model judges no pair \"no link\" (it only keeps its best matches): there is nothing to draw; run propose with a model for negatives, or drop --negatives"))
-		}
 		if *keywords != "" {
 			if !cfg.Frugal {
 				return usagef("--keywords %s: %s", *keywords, a.t("les mots-clés servent la proposition sans modèle : ajoutez --frugal", "keywords serve the proposer without a model: add --frugal"))
