@@ -1,6 +1,8 @@
 package session_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +15,7 @@ import (
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/session"
 )
 
@@ -308,4 +311,39 @@ func TestPasscodeBudgetAcrossAddresses(t *testing.T) {
 		t.Errorf("the participant was asked %d times, want once", asked.Load())
 	}
 	wg.Wait()
+}
+
+// brokenDisk is a store whose writes fail, as a full disk's do.
+type brokenDisk struct{}
+
+func (brokenDisk) Append(context.Context, ...review.Event) ([]review.Event, error) {
+	return nil, errors.New("write trace.db: no space left on device")
+}
+
+// TestFailedTraceWriteIsLogged: a write of the trace that fails is one
+// line of the server's log, with the session, the kind and the person.
+func TestFailedTraceWriteIsLogged(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	st, err := w.reg.Open(context.Background(), "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := session.NewRegistry(brokenDisk{}, func(context.Context) ([]string, error) { return []string{"jardin"}, nil },
+		func(context.Context, string) (*review.State, error) { return st.Snapshot().State, nil }, "")
+	logs := &syncBuffer{}
+	if _, err := session.NewServer(session.Config{Registry: reg, NewModel: newProbe, Logger: log.New(logs)}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := reg.Open(context.Background(), "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Join(context.Background(), review.Actor{Name: "ana", Role: review.Participant}, "ssh"); err == nil {
+		t.Fatal("a join was recorded on a broken disk")
+	}
+	for _, want := range []string{"trace write failed", "session=jardin", "kind=participant.joined", "user=ana", "no space left on device"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs.String())
+		}
+	}
 }

@@ -4,6 +4,7 @@
 package session
 
 import (
+	"charm.land/log/v2"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -183,7 +184,8 @@ type Stats struct {
 // the subscribers that display the proposals concerned (Subscription.Show).
 type Hub struct {
 	store  Appender
-	source Source // nil: nobody else writes, or the store cannot tell
+	log    atomic.Pointer[log.Logger] // the server's log, for failed writes; nil: none
+	source Source                     // nil: nobody else writes, or the store cannot tell
 	now    func() time.Time
 
 	mu     sync.Mutex
@@ -563,6 +565,11 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 		return review.Event{}, fmt.Errorf("record %s: %w (%w)", kind, err, errRefusedByStore)
 	}
 	if err != nil {
+		if l := h.log.Load(); l != nil {
+			// The facilitator reads it afterwards: a disk full, a lost
+			// file. The person's screen says it too.
+			l.Error("trace write failed", "session", h.state.Name, "kind", string(kind), "user", actor.Name, "err", err)
+		}
 		return review.Event{}, fmt.Errorf("record %s: %w", kind, err)
 	}
 	e = stored[0]

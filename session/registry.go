@@ -1,6 +1,7 @@
 package session
 
 import (
+	"charm.land/log/v2"
 	"context"
 	"fmt"
 	"sync"
@@ -18,6 +19,18 @@ type Registry struct {
 
 	mu   sync.Mutex
 	hubs map[string]*Hub
+	log  *log.Logger // given to every hub, for the writes that fail
+}
+
+// SetLogger gives the server's log to every hub, open or to come, so that
+// a failed write of the trace is in the log the facilitator reads.
+func (r *Registry) SetLogger(l *log.Logger) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.log = l
+	for _, h := range r.hubs {
+		h.log.Store(l)
+	}
 }
 
 // NewRegistry serves the sessions that list names, replayed by load. With
@@ -49,6 +62,9 @@ func (r *Registry) Open(ctx context.Context, name string) (*Hub, error) {
 		return nil, err
 	}
 	h := NewHub(r.store, st)
+	if r.log != nil {
+		h.log.Store(r.log)
+	}
 	r.hubs[name] = h
 	return h, nil
 }
@@ -58,6 +74,9 @@ func (r *Registry) Open(ctx context.Context, name string) (*Hub, error) {
 func (r *Registry) Add(h *Hub) {
 	r.mu.Lock()
 	r.hubs[h.Name()] = h
+	if r.log != nil {
+		h.log.Store(r.log)
+	}
 	r.mu.Unlock()
 }
 

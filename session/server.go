@@ -211,6 +211,7 @@ func NewServer(cfg Config) (*Server, error) {
 		s.log = log.New(io.Discard)
 	}
 	s.access.log = s.log
+	cfg.Registry.SetLogger(s.log)
 	if cfg.Passcode != "" {
 		h := sha256.Sum256([]byte(cfg.Passcode))
 		s.access.passcode = h[:]
