@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -199,6 +200,8 @@ func statReason(err error) string {
 		return "no such file or directory"
 	case errors.Is(err, fs.ErrPermission):
 		return "permission denied: check the file's rights"
+	case errors.Is(err, syscall.ELOOP):
+		return "a loop of symbolic links (a link that leads back to itself): give the file itself"
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

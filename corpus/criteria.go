@@ -539,7 +539,12 @@ func parseCriteriaJSON(path, s string) ([]criterionAt, []Problem) {
 		default:
 			line = lineAt(s, int(dec.InputOffset()))
 		}
-		return []Problem{{File: path, Line: line, Reason: "invalid JSON: " + err.Error()}}
+		reason := "invalid JSON: " + err.Error()
+		if strings.Contains(err.Error(), "exceeded max depth") {
+			// encoding/json's own words name neither the limit nor a way out.
+			reason = "invalid JSON: lists or objects nested more than 10,000 deep, which the reader refuses: is it the right file?"
+		}
+		return []Problem{{File: path, Line: line, Reason: reason}}
 	}
 	tok, err := dec.Token()
 	if err != nil {

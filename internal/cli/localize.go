@@ -71,6 +71,7 @@ var systemFrench = [][2]string{
 	{"address already in use", "adresse déjà utilisée"},
 	{"cannot assign requested address", "cette adresse n'est pas celle de cette machine"},
 	{"connection refused", "connexion refusée"},
+	{"too many levels of symbolic links", "trop de niveaux de liens symboliques"},
 }
 
 // french compiles the catalogue once: {} becomes a group, lazy inside a

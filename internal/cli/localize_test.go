@@ -21,6 +21,7 @@ import (
 // through the command line.
 var userFacing = []string{
 	"../../corpus/corpus.go", "../../corpus/criteria.go", "../../corpus/pdf.go", "../../corpus/text.go",
+	"../../corpus/html.go", "../../corpus/office.go", "../../corpus/file.go",
 	"../../store/store.go", "../../store/receipt.go",
 	"../../propose/config.go", "../../propose/ollama.go", "../../propose/run.go", "../../propose/retrieve.go", "../../propose/embedcache.go",
 	"../../session/auth.go", "../../session/registry.go", "../../session/server.go",
@@ -183,6 +184,15 @@ func TestFrenchErrorsFromRealInputs(t *testing.T) {
 	}
 	doc := write("doc.md", "Un texte sur les communs, assez long pour faire un passage.")
 	notDir := write("pas-un-dossier", "x")
+	loop := filepath.Join(dir, "boucle")
+	if err := os.Symlink(loop, loop); err != nil {
+		t.Fatal(err)
+	}
+	office := filepath.Join(dir, "bureau")
+	os.Mkdir(office, 0o755)
+	for _, name := range []string{"budget.xlsx", "diapos.pptx", "compte-rendu.rtf"} {
+		os.WriteFile(filepath.Join(office, name), []byte("x"), 0o644)
+	}
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 	fake := ollamafake.New(ollamafake.Model{Name: "qwen3:4b", Digest: "sha256:" + strings.Repeat("ab", 32)})
@@ -207,6 +217,12 @@ func TestFrenchErrorsFromRealInputs(t *testing.T) {
 		{[]string{"init", "a", "--criteria", write("c8.md", ""), doc}, "fichier vide", "empty file"},
 		{[]string{"init", "a", "--criteria", criteria, write("d.odt", "x"), write("vide.md", ""), write("faux.pdf", "pas un pdf"), filepath.Join(dir, "absent")}, "introuvable", "no such file"},
 		{[]string{"init", "a", "--criteria", criteria, write("faux2.pdf", "pas un pdf")}, "pas un PDF valide", "not a valid PDF"},
+		{[]string{"init", "a", "--criteria", criteria, write("profond.html", strings.Repeat("<div>", 600)+"x")}, "HTML imbriqué trop profondément", "nested too deep"},
+		{[]string{"init", "a", "--criteria", write("c9.json", strings.Repeat("[", 20000)+strings.Repeat("]", 20000)), doc}, "plus de 10 000 niveaux", "exceeded max depth"},
+		{[]string{"init", "a", "--criteria", criteria, loop}, "une boucle de liens symboliques", "symbolic links"},
+		{[]string{"init", "a", "--criteria", criteria, office}, "exportez la présentation en PDF", "not read"},
+		{[]string{"init", "a", "--criteria", criteria, write("ancien.docx", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"+strings.Repeat("\x00", 600))}, "un ancien fichier Word 97-2003", "old Word"},
+		{[]string{"init", "a", "--criteria", write("c10.csv", "nom;texte\nC1;x\n"), doc}, "séparées par \";\"", "separated by"},
 		{[]string{"--data", filepath.Join(notDir, "sous"), "sessions"}, "ouverture de la trace", "open store"},
 		{[]string{"--data", data, "propose", "atelier", "--ollama", closed.URL}, "Ollama ne répond pas", "not reachable"},
 		{[]string{"--data", data, "propose", "atelier", "--ollama", fake.URL, "--model", "mistral:7b"}, "ollama pull mistral:7b", "is not pulled"},
