@@ -131,7 +131,8 @@ func benchServer(in io.Reader, out io.Writer) error {
 			}
 			s := h.Stats()
 			drawn, differing := session.FrameCounts()
-			fmt.Fprintf(out, "STATS %d %d %d %d %d %d\n", s.Revisions, s.StateRevisions, s.Flushes, s.Signals, drawn, differing)
+			_, renders, hits := session.ScreenCounts()
+			fmt.Fprintf(out, "STATS %d %d %d %d %d %d %d %d\n", s.Revisions, s.StateRevisions, s.Flushes, s.Signals, drawn, differing, renders, hits)
 		case "QUIT":
 			pprof.StopCPUProfile()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

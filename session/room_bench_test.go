@@ -165,12 +165,12 @@ func roomRunTools(b *testing.B, n int, follow, tools bool) roomResult {
 	c, _, fac := startBenchServer(b, "tui", roomProposals)
 	cmd := c.cmd
 	heap0, rss0, _, _ := c.mem(b)
-	stats := func() (rev, srev, flushes, signals, drawn, differing int64) {
+	stats := func() (rev, srev, flushes, signals, drawn, differing, renders, hits int64) {
 		fmt.Fprintln(c.in, "STATS")
 		if !c.out.Scan() {
 			b.Fatal("the server process is gone")
 		}
-		if _, err := fmt.Sscanf(c.out.Text(), "STATS %d %d %d %d %d %d", &rev, &srev, &flushes, &signals, &drawn, &differing); err != nil {
+		if _, err := fmt.Sscanf(c.out.Text(), "STATS %d %d %d %d %d %d %d %d", &rev, &srev, &flushes, &signals, &drawn, &differing, &renders, &hits); err != nil {
 			b.Fatalf("server said %q: %v", c.out.Text(), err)
 		}
 		return
@@ -284,7 +284,7 @@ func roomRunTools(b *testing.B, n int, follow, tools bool) roomResult {
 	// their presences are told, before measuring a quiet room.
 	for last, still := int64(-1), 0; still < 2; {
 		time.Sleep(500 * time.Millisecond) // polling the server's counts
-		_, srev, _, _, _, _ := stats()
+		_, srev, _, _, _, _, _, _ := stats()
 		if srev == last {
 			still++
 		} else {
@@ -302,7 +302,7 @@ func roomRunTools(b *testing.B, n int, follow, tools bool) roomResult {
 	heap1, rss1, _, _ := c.mem(b)
 	cpu1 := cpuNow()
 	own0 := selfCPU()
-	rev1, srev1, fl1, sig1, dr1, df1 := stats()
+	rev1, srev1, fl1, sig1, dr1, df1, rn1, ht1 := stats()
 	var bytes1 int64
 	for _, tm := range terms {
 		bytes1 += tm.received()
@@ -409,7 +409,7 @@ func roomRunTools(b *testing.B, n int, follow, tools bool) roomResult {
 	p2 := readPressure()
 	cpu2 := cpuNow()
 	heap2, rss2, _, _ := c.mem(b)
-	rev2, srev2, fl2, sig2, dr2, df2 := stats()
+	rev2, srev2, fl2, sig2, dr2, df2, rn2, ht2 := stats()
 	var bytes2 int64
 	for _, tm := range terms {
 		bytes2 += tm.received()
@@ -455,6 +455,12 @@ func roomRunTools(b *testing.B, n int, follow, tools bool) roomResult {
 	b.ReportMetric(float64(sig2-sig1)/np, "signals/press")
 	b.ReportMetric(float64(dr2-dr1)/np, "frames/press")
 	b.ReportMetric(float64(df2-df1)/np, "new-frames/press")
+	// The frame changes the screens computed, and the share they took
+	// from another screen's computation (session/screen.go's cache).
+	b.ReportMetric(float64(rn2-rn1)/np, "frame-renders/press")
+	if n := (rn2 - rn1) + (ht2 - ht1); n > 0 {
+		b.ReportMetric(100*float64(ht2-ht1)/float64(n), "frames-shared-%")
+	}
 	b.ReportMetric(float64(srev2-srev1), "state-revisions")
 	b.ReportMetric(float64(rev2-rev1-(srev2-srev1)), "presence-revisions")
 	b.ReportMetric(float64(fl2-fl1), "flushes")
