@@ -31,7 +31,14 @@ func TestWriteLargeSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	events := review.LargeSession("myne", 18000, 2800, 20)
+	// REVUE_LARGE_PAD_BYTES sets the pads' size: 2,800 by default;
+	// 7,800 (about 1,300 words) gives the 140 MB of text of 18,000 pads
+	// of realistic size.
+	pad := 2800
+	if n, err := strconv.Atoi(os.Getenv("REVUE_LARGE_PAD_BYTES")); err == nil && n > 0 {
+		pad = n
+	}
+	events := review.LargeSession("myne", 18000, pad, 20)
 	for i := 0; i < len(events); i += 2000 {
 		if _, err := st.Append(context.Background(), events[i:min(i+2000, len(events))]...); err != nil {
 			t.Fatal(err)

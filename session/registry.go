@@ -4,6 +4,7 @@ import (
 	"charm.land/log/v2"
 	"context"
 	"fmt"
+	"runtime/debug"
 	"sync"
 
 	"github.com/coopdescommuns/revue/review"
@@ -60,6 +61,12 @@ func (r *Registry) Open(ctx context.Context, name string) (*Hub, error) {
 	st, err := r.load(ctx, name)
 	if err != nil {
 		return nil, err
+	}
+	// The documents are folded: their events' payloads, a second copy of
+	// every passage's text, are not read again while the session is served
+	// (see review.State.DropDocumentPayloads), and go back to the system.
+	if st.DropDocumentPayloads() > 0 {
+		debug.FreeOSMemory()
 	}
 	h := NewHub(r.store, st)
 	if r.log != nil {
