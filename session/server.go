@@ -25,6 +25,16 @@ import (
 	"github.com/coopdescommuns/revue/sanitize"
 )
 
+// JoinCard is everything people need to join, which the facilitator's
+// screen and the wall show: the commands with the reachable addresses, the
+// host key's fingerprint as OpenSSH prints it, and the passcode (shown to
+// a facilitator only, on request).
+type JoinCard struct {
+	Commands    []string
+	Fingerprint string
+	Passcode    string
+}
+
 // ModelRequest is everything the interface needs to serve one SSH session.
 type ModelRequest struct {
 	// Actor is the person: the user name they chose, the fingerprint of the
@@ -43,6 +53,9 @@ type ModelRequest struct {
 	// Environ is the client's environment (NO_COLOR, LANG...), never the
 	// server's.
 	Environ []string
+	// Card is how to join, for the `J` card and the wall before the start;
+	// nil when the server has none. Its Passcode is only a facilitator's.
+	Card *JoinCard
 	// Notice is one sentence for the person at the start, in Lang: their
 	// new personal code, or the name they got when theirs was taken. The
 	// server also writes it before the interface starts, so that it stays
@@ -163,6 +176,7 @@ type Server struct {
 	running  sync.WaitGroup // one per session in presence, until it has left its hub
 	conns    sync.Map       // ssh.Session → *conn, from route to program
 	refused  atomic.Int64   // joins refused, for the facilitator's screen
+	card     atomic.Pointer[JoinCard]
 	sessions sessionCount   // interface sessions per address group, for limitSessions
 }
 
@@ -415,6 +429,28 @@ func (s *Server) connectionFailed(c net.Conn, err error) {
 // refusedOne counts a refused join.
 func (s *Server) refusedOne() { s.refused.Add(1) }
 
+// SetCard gives the server the join card its screens show (the addresses
+// are known once it listens).
+func (s *Server) SetCard(c JoinCard) { s.card.Store(&c) }
+
+// Card is the join card, passcode included, for the facilitator's own
+// screen; nil before SetCard.
+func (s *Server) Card() *JoinCard { return s.cardFor(review.Facilitator) }
+
+// cardFor is the join card a person's screen gets: without the passcode
+// unless they are a facilitator.
+func (s *Server) cardFor(role review.Role) *JoinCard {
+	c := s.card.Load()
+	if c == nil {
+		return nil
+	}
+	out := *c
+	if role != review.Facilitator {
+		out.Passcode = ""
+	}
+	return &out
+}
+
 // Refused is the number of joins refused since the server started: failed
 // logins, connections closed by a limit, sessions refused because the room
 // or the address was full. The facilitator's screen shows it, and the log
@@ -563,6 +599,7 @@ func (s *Server) request(sess ssh.Session) (ModelRequest, string, int) {
 		Registry: s.cfg.Registry,
 		Environ:  env,
 		Notice:   identityNotice(lang, actor.Name, id),
+		Card:     s.cardFor(actor.Role),
 	}
 	ctx := sess.Context()
 	names, err := s.cfg.Registry.List(ctx)

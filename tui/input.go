@@ -63,6 +63,8 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.keyConfirm(msg)
 	case modeTurnout, modeResults, modeSource:
 		return m, m.keySheet(msg)
+	case modeCard:
+		return m, m.keyCard(msg)
 	case modeFilter:
 		return m, m.keyFilter(msg)
 	case modeReason, modeReasonOther:
@@ -109,6 +111,9 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.openSheet(modeResults)
 	case key.Matches(msg, k.Source):
 		return m, m.openSheet(modeSource)
+	case key.Matches(msg, k.Card) && m.opts.Card != nil:
+		m.mode, m.cardPass = modeCard, false
+		return m, nil
 	case key.Matches(msg, k.Hand):
 		return m, m.raiseHand()
 	case key.Matches(msg, k.PageDown):

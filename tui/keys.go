@@ -57,6 +57,7 @@ type KeyMap struct {
 	Hand    key.Binding
 	Results key.Binding
 	Source  key.Binding
+	Card    key.Binding
 
 	// Keys of the panels, not shown in the main help.
 	PageUp   key.Binding
@@ -117,6 +118,7 @@ func newKeyMap(t *i18n.Text, role review.Role) KeyMap {
 		Hand:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", t.KeyHand)),
 		Results:   key.NewBinding(key.WithKeys("="), key.WithHelp("=", t.KeyResults)),
 		Source:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.KeySource)),
+		Card:      key.NewBinding(key.WithKeys("J"), key.WithHelp("J", t.KeyCard)),
 
 		PageUp:   key.NewBinding(key.WithKeys("pgup")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown")),
@@ -170,7 +172,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Lead, k.Versions, k.Reopen, k.Blind, k.HideMine},
 		{k.Reveal, k.Park, k.Parked, k.Timer},
 		{k.Agenda, k.Order, k.Mark, k.Unanimous},
-		{k.Turnout, k.Hand, k.Results, k.Source},
+		{k.Turnout, k.Hand, k.Results, k.Source, k.Card},
 	}
 }
 

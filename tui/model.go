@@ -45,6 +45,10 @@ type Options struct {
 	// Notice is shown in the status line until the first action: on the
 	// facilitator's projected screen, how to join.
 	Notice string
+	// Card is how to join (commands, fingerprint, and for a facilitator
+	// the passcode): `J` shows it, and the wall shows it until the first
+	// vote or decision. nil: no card (no server).
+	Card *session.JoinCard
 	// Refused is the SSH server's count of refused joins, shown discreetly
 	// on a facilitator's screen (the log says each one); nil when this
 	// screen serves nobody (review without --listen), which its quit
@@ -100,6 +104,7 @@ const (
 	modeTurnout         // who has and has not voted on the link
 	modeResults         // what the room decided so far
 	modeSource          // the passage in its document
+	modeCard            // the join card (J)
 )
 
 // filter narrows the list of proposals; an empty field lets everything
@@ -116,6 +121,8 @@ type filter struct {
 // through a pointer.
 type Model struct {
 	opts Options
+	// cardPass: the facilitator asked to see the passcode on the card.
+	cardPass bool
 	wall wall // the projector's view, for a spectator's screen
 	t    *i18n.Text
 	keys KeyMap

@@ -56,6 +56,11 @@ func (m *Model) render() string {
 		if m.wallResults() && w >= minWidth && h >= minHeight {
 			return m.resultsWall(w, h)
 		}
+		if m.opts.Card != nil && !started(m.snap.State) && w >= minWidth && h >= minHeight {
+			// Before the first vote or decision, the wall shows how
+			// to join.
+			return strings.Join(m.cardPanel(w, h), "\n")
+		}
 		// Raised hands are counted on the wall's last line, with a status.
 		last := m.status
 		if n := len(hands(m.snap.Online)); n > 0 {
@@ -243,6 +248,8 @@ func (m *Model) body(w, h int) []string {
 		return m.whyPanel(w, h)
 	case modeTurnout, modeResults, modeSource:
 		return m.sheetPanel(w, h)
+	case modeCard:
+		return m.cardPanel(w, h)
 	case modeBrowse, modeQuit:
 		return m.panes(w, h)
 	case modeConsent:

@@ -88,7 +88,7 @@ func (a *app) reviewLocal(ctx context.Context, st *store.Store, name string, sf 
 	seat := &session.Seat{}
 	opts := tui.Options{Hub: hub, Seat: seat, Actor: localActor(a.lang), Lang: a.lang, Terminal: "local", Environ: os.Environ(), Notice: join, Theme: sf.theme}
 	if srv != nil {
-		opts.Refused = srv.Refused
+		opts.Refused, opts.Card = srv.Refused, srv.Card()
 	}
 	m := tui.New(opts)
 	p := tea.NewProgram(m, tea.WithContext(ctx))

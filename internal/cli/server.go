@@ -236,6 +236,7 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	for _, j := range joins[1:] {
 		fmt.Fprintf(a.stderr, a.t("  ou, selon le réseau : %s\n", "  or, depending on the network: %s\n"), j)
 	}
+	srv.SetCard(session.JoinCard{Commands: joins, Fingerprint: srv.HostKeyFingerprint(), Passcode: sf.passcode})
 	notice := a.t("Pour rejoindre : ", "To join: ") + join
 	if tcp != nil && tcp.IP.IsLoopback() {
 		only := fmt.Sprintf(a.t("seul cet ordinateur peut rejoindre ; ajoutez --listen :%s pour ouvrir la salle", "only this computer can join; add --listen :%s to open the room"), port)
@@ -279,7 +280,7 @@ func reachableAddresses() []string {
 
 // newModel wires the SSH server to the interface.
 func newModel(req session.ModelRequest) tea.Model {
-	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh", Environ: req.Environ, Notice: req.Notice})
+	return tui.New(tui.Options{Hub: req.Hub, Registry: req.Registry, Seat: req.Seat, Actor: req.Actor, Lang: req.Lang, Terminal: "ssh", Environ: req.Environ, Notice: req.Notice, Card: req.Card})
 }
 
 // registry serves the sessions of st.

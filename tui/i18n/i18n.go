@@ -540,14 +540,38 @@ func For(lang string) *Text {
 type Door struct {
 	Refused   string // %d joins refused since the start
 	QuitAlone string // the quit question when this screen serves nobody
+	KeyCard   string
+	CardTitle string
+	CardSteps string // what a person does, in one line
+	CardFP    string // %s the fingerprint
+	CardCode  string // %s the passcode
+	CardMask  string // the passcode not shown yet
+	CardHere  string // %d people, then their names
+	CardHint  string
 }
 
 var frenchDoor = Door{
 	Refused:   "%d connexion(s) refusée(s) — voir le journal",
 	QuitAlone: "Quitter ? o/n",
+	KeyCard:   "comment rejoindre",
+	CardTitle: "Pour rejoindre",
+	CardSteps: "Tapez l'une de ces commandes, votre prénom à la place de VOTRE-NOM :",
+	CardFP:    "Empreinte du serveur (la même que celle que ssh montre) : %s",
+	CardCode:  "Code d'accès : %s",
+	CardMask:  "Code d'accès : •••••• (J pour l'afficher)",
+	CardHere:  "Arrivé·es (%d) : ",
+	CardHint:  "J ou Échap : fermer",
 }
 
 var englishDoor = Door{
 	Refused:   "%d connection(s) refused — see the log",
 	QuitAlone: "Quit? y/n",
+	KeyCard:   "how to join",
+	CardTitle: "To join",
+	CardSteps: "Type one of these commands, with your first name instead of YOUR-NAME:",
+	CardFP:    "Server fingerprint (the same ssh shows): %s",
+	CardCode:  "Passcode: %s",
+	CardMask:  "Passcode: •••••• (J shows it)",
+	CardHere:  "Here (%d): ",
+	CardHint:  "J or Esc: close",
 }
