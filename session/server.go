@@ -177,7 +177,7 @@ type Server struct {
 	conns    sync.Map       // ssh.Session → *conn, from route to program
 	refused  atomic.Int64   // joins refused, for the facilitator's screen
 	card     atomic.Pointer[JoinCard]
-	sessions sessionCount   // interface sessions per address group, for limitSessions
+	sessions sessionCount // interface sessions per address group, for limitSessions
 }
 
 // NewServer checks the configuration, loads or creates the host key and

@@ -123,12 +123,12 @@ type Model struct {
 	opts Options
 	// cardPass: the facilitator asked to see the passcode on the card.
 	cardPass bool
-	wall wall // the projector's view, for a spectator's screen
-	t    *i18n.Text
-	keys KeyMap
-	st   theme.Styles
-	cm   pane.Common // what the panes draw with: t, st and the snapshot's state
-	help help.Model
+	wall     wall // the projector's view, for a spectator's screen
+	t        *i18n.Text
+	keys     KeyMap
+	st       theme.Styles
+	cm       pane.Common // what the panes draw with: t, st and the snapshot's state
+	help     help.Model
 
 	dark, noColor bool
 	// fixedBg says that Options.Theme or COLORFGBG chose the background:
