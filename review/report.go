@@ -622,7 +622,7 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 		}
 	}
 	for _, c := range f.ByCriterion {
-		line(t("Critère ", "Criterion ")+c.Criterion, "%s %s : %s %s, %s %s, %s %s, %s %s ; %s %s / %s %s",
+		line(t("Critère ", "Criterion ")+c.Criterion, "%s %s"+t(" : ", ": ")+"%s %s, %s %s, %s %s, %s %s"+t(" ; ", "; ")+"%s %s / %s %s",
 			n(c.Proposals), t("propositions", "proposals"), n(c.Accepted), t("acceptées", "accepted"), n(c.Rephrased), t("reformulées", "rephrased"),
 			n(c.Rejected), t("rejetées", "rejected"), n(c.Pending), t("en attente", "pending"),
 			n(c.AcceptVotes), t("votes « accepter »", "accept votes"), n(c.SeenPairs), t("vues", "views"))
@@ -665,11 +665,11 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 		energy += " " + t("mesurés", "measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
 	case f.Energy.Partly:
 		energy += " " + t("dont ", "of which ") + fmtFloat(lang, f.Energy.Estimated, 2) + nnbsp + "Wh " + t("estimés", "estimated") +
-			" (" + strings.Join(f.Energy.Formulas, " ; ") + "), " + t("le reste mesuré", "the rest measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
+			" (" + strings.Join(f.Energy.Formulas, t(" ; ", "; ")) + "), " + t("le reste mesuré", "the rest measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
 	default:
 		formula := t("W × hôtes × durée", "W × hosts × wall time")
 		if len(f.Energy.Formulas) > 0 {
-			formula += " : " + strings.Join(f.Energy.Formulas, " ; ")
+			formula += t(" : ", ": ") + strings.Join(f.Energy.Formulas, t(" ; ", "; "))
 		}
 		energy += " " + t("estimés", "estimated") + " (" + formula + ")"
 	}

@@ -53,7 +53,7 @@ func TestWriteReport(t *testing.T) {
 		{"fr", []string{"Alpha de Krippendorff (nominal)", "Kappa de Fleiss", "Cohen bruno × chloé", "Machine contre groupe, model", "3\u202f200 tokens",
 			"0,75\u202fWh estimés (W × hôtes × durée : 30 W × 1 × 1\u00a0min 30\u00a0s)", "bruno", "5 vues", "Retraits"}},
 		{"en", []string{"Krippendorff's alpha (nominal)", "Fleiss' kappa", "Machine against group, model", "3,200 tokens",
-			"0.75\u202fWh estimated (W × hosts × wall time : 30 W × 1 × 1\u00a0min 30\u00a0s)", "5 seen", "Withdrawals"}},
+			"0.75\u202fWh estimated (W × hosts × wall time: 30 W × 1 × 1\u00a0min 30\u00a0s)", "5 seen", "Withdrawals"}},
 	} {
 		var b bytes.Buffer
 		if err := WriteReport(&b, f, tc.lang); err != nil {
