@@ -189,7 +189,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 	sink := func(events []review.Event) error { _, err := st.Append(ctx, events...); return err }
 	run, err := propose.Run(ctx, state, propose.Config{Frugal: true, Lang: a.lang}, sink, nil)
 	if err == nil {
-		fmt.Fprintf(a.stderr, a.t("%d propositions faites.\n", "%d proposals made.\n"), run.Proposals)
+		fmt.Fprintf(a.stderr, "%s.\n", a.count(run.Proposals, "proposition faite", "propositions faites", "proposal made", "proposals made"))
 	}
 	return err
 }

@@ -76,8 +76,8 @@ func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			if *out == "" {
 				err = d.Write(a.stdout, f)
 			} else if err = writeAtomically(*out, func(w io.Writer) error { return d.Write(w, f) }); err == nil {
-				fmt.Fprintf(a.stdout, a.t("Dossier écrit dans %s : %d liens retenus, %d critères.\n", "Dossier written to %s: %d links kept, %d criteria.\n"),
-					*out, d.Kept, len(d.Chapters))
+				fmt.Fprintf(a.stdout, a.t("Dossier écrit dans %s : %s, %s.\n", "Dossier written to %s: %s, %s.\n"),
+					*out, a.count(d.Kept, "lien retenu", "liens retenus", "link kept", "links kept"), a.count(len(d.Chapters), "critère", "critères", "criterion", "criteria"))
 			}
 			if err == nil && c != nil {
 				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %d événements (tête signée, clé %s).\n", "Session receipt: %s, %d events (head signed, key %s).\n"),
