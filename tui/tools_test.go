@@ -375,3 +375,29 @@ func TestOrderOfWork(t *testing.T) {
 		t.Fatalf("picked order: n went to %s, want p2", fac.m.current)
 	}
 }
+
+// One turnout: the review screen and the wall count the same room the same
+// way (a skip is a part taken; a person with two screens is one).
+func TestTurnoutSameOnScreenAndWall(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 100, 30)
+	wall := startHarness(t, fac.hub, fac.store, projector, "fr", 100, 30)
+	crowd(t, fac, 7) // Amina, Dominique-Anne and Hugo vote
+	ctx := context.Background()
+	if _, err := fac.hub.Join(ctx, review.Actor{Name: "Amina", Fingerprint: "SHA256:Amina", Role: review.Participant}, "ssh"); err != nil {
+		t.Fatal(err) // a second screen of Amina's: still one person
+	}
+	if _, err := fac.hub.Do(ctx, review.Actor{Name: "Bastien", Fingerprint: "SHA256:Bastien", Role: review.Participant}, review.KindVoteCast,
+		review.VoteData{Proposal: "p1", Verdict: review.Skip}); err != nil {
+		t.Fatal(err)
+	}
+	fac.hub.FlushPresence()
+	rev := fac.hub.Snapshot().Rev
+	fac.until("the room", func() bool { return fac.m.snap.Rev >= rev })
+	wall.until("the room", func() bool { return wall.m.snap.Rev >= rev })
+	if s := fac.screen(); !strings.Contains(s, "4/7 ont voté") {
+		t.Fatalf("the review screen's turnout:\n%s", s)
+	}
+	if s := wall.screen(); !strings.Contains(s, "4 sur 7 participant·es ont voté · 57 %") {
+		t.Fatalf("the wall's turnout:\n%s", s)
+	}
+}
