@@ -681,10 +681,16 @@ func (h *Hub) Leave(ctx context.Context, conn uint64) {
 	if !ok {
 		return
 	}
-	if _, err := h.Do(ctx, p.Actor, review.KindParticipantLeft, map[string]string{"terminal": p.Terminal}); err != nil {
-		h.mu.Lock()
+	_, err := h.Do(ctx, p.Actor, review.KindParticipantLeft, map[string]string{"terminal": p.Terminal})
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err != nil {
 		h.publishLocked(nil, true)
-		h.mu.Unlock()
+	}
+	if h.view != "" && h.state.Room.Leader.Name == "" {
+		// The leader who showed the results left: the wall goes back to
+		// the room's link.
+		h.setViewLocked("")
 	}
 }
 
@@ -730,6 +736,11 @@ func (h *Hub) RaiseHand(conn uint64, up bool) {
 func (h *Hub) SetView(view string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.setViewLocked(view)
+}
+
+// setViewLocked is SetView; h.mu is held.
+func (h *Hub) setViewLocked(view string) {
 	if h.view == view {
 		return
 	}

@@ -401,3 +401,15 @@ func TestTurnoutSameOnScreenAndWall(t *testing.T) {
 		t.Fatalf("the wall's turnout:\n%s", s)
 	}
 }
+
+// The leader who showed the results leaves: the wall goes back to the
+// room's link.
+func TestResultsEndWithTheirLeader(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 100, 30)
+	fac.press("=")
+	fac.until("the wall on the results", func() bool { return fac.hub.Snapshot().View == session.ViewResults })
+	fac.hub.Leave(context.Background(), fac.m.conn)
+	if v := fac.hub.Snapshot().View; v != "" {
+		t.Fatalf("view %q after the leader left", v)
+	}
+}
