@@ -135,3 +135,83 @@ func TestPlinkJoins(t *testing.T) {
 		t.Fatalf("marie, back with her code through plink, is not marie:\n%s", s)
 	}
 }
+
+// oldClients are the default offers of the clients the joining guides
+// promise to take, as their versions shipped them (the algorithms this
+// machine's OpenSSH no longer knows are left out: they are not ours
+// either), and one too old, whose refusal the guides quote.
+var oldClients = []struct {
+	name, kex, ciphers, macs, hostKeys string
+	ok                                 bool
+}{
+	{"OpenSSH 7.7–8.2 (Windows 10, Debian 10's 7.9, Ubuntu 20.04's 8.2)",
+		"curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1",
+		"chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com",
+		"umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+		"ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-ed25519,rsa-sha2-512,rsa-sha2-256,ssh-rsa", true},
+	{"OpenSSH 8.6 (macOS 12)",
+		"curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,sntrup761x25519-sha512@openssh.com,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256",
+		"chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com",
+		"umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+		"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256", true},
+	{"PuTTY 0.76 (no AES-GCM yet)",
+		"curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1",
+		"aes256-ctr,aes256-cbc,aes192-ctr,aes192-cbc,aes128-ctr,aes128-cbc,chacha20-poly1305@openssh.com,3des-cbc",
+		"hmac-sha2-256,hmac-sha1,hmac-sha2-256-etm@openssh.com,hmac-sha1-etm@openssh.com",
+		"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa", true},
+	{"OpenSSH 6.4 (2013), too old",
+		"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group-exchange-sha1,diffie-hellman-group14-sha1,diffie-hellman-group1-sha1",
+		"aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-cbc,3des-cbc",
+		"hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+		"ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-rsa", false},
+}
+
+// TestOldClientsConnect offers, with this machine's OpenSSH, what each old
+// client offers by default: those the guides promise get in (the server
+// answers them that a terminal is missing: they were let in), the one too
+// old is refused with the sentence the guides quote.
+func TestOldClientsConnect(t *testing.T) {
+	ssh := needTool(t, "ssh", "openssh-client")
+	known := map[string]map[string]bool{}
+	for _, q := range []string{"kex", "cipher", "mac", "HostKeyAlgorithms"} {
+		out, err := exec.Command(ssh, "-Q", q).Output()
+		if err != nil {
+			t.Fatalf("ssh -Q %s: %v", q, err)
+		}
+		known[q] = map[string]bool{}
+		for _, a := range strings.Fields(string(out)) {
+			known[q][a] = true
+		}
+	}
+	keep := func(q, list string) string {
+		var out []string
+		for _, a := range strings.Split(list, ",") {
+			if known[q][a] {
+				out = append(out, a)
+			}
+		}
+		return strings.Join(out, ",")
+	}
+	w := newWorld(t, "", "jardin")
+	srv := serve(t, probeConfig(w))
+	addr, _ := addrs.Load(srv)
+	_, port, _ := net.SplitHostPort(addr.(string))
+	key := filepath.Join(t.TempDir(), "id_ed25519")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v: %s", err, out)
+	}
+	for _, c := range oldClients {
+		t.Run(c.name, func(t *testing.T) {
+			out, _ := exec.Command(ssh, "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+				"-o", "KexAlgorithms="+keep("kex", c.kex), "-o", "Ciphers="+keep("cipher", c.ciphers), "-o", "MACs="+keep("mac", c.macs),
+				"-o", "HostKeyAlgorithms="+keep("HostKeyAlgorithms", c.hostKeys), "-i", key, "-T", "-p", port, "ana@127.0.0.1", "jardin").CombinedOutput()
+			got := string(out)
+			switch {
+			case c.ok && !strings.Contains(got, "Revue needs a terminal"):
+				t.Errorf("refused:\n%s", got)
+			case !c.ok && !strings.Contains(got, "no matching key exchange method found"):
+				t.Errorf("not refused as the guides say:\n%s", got)
+			}
+		})
+	}
+}
