@@ -330,17 +330,14 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 		ip := hostOf(sess.RemoteAddr())
 		grp := addrGroup(ip)
 		full, addrFull := s.sessions.take(grp, s.cfg.MaxConns, s.cfg.MaxPerAddr)
-		switch {
-		case full:
+		if full || addrFull {
+			why, id, limit := "the room is full", msgRoomFull, s.cfg.MaxConns
+			if addrFull {
+				why, id, limit = "too many sessions from one address", msgAddrFull, s.cfg.MaxPerAddr
+			}
 			s.refusedOne()
-			s.log.Warn("session refused: the room is full", "remote", ip, "user", sanitize.Line(sess.User()), "max_conns", s.cfg.MaxConns)
-			say(sess, fmt.Sprintf(msg(s.lang(sess), msgRoomFull), s.cfg.MaxConns), 1)
-			hangUp(sess)
-			return
-		case addrFull:
-			s.refusedOne()
-			s.log.Warn("session refused: too many sessions from one address", "remote", ip, "user", sanitize.Line(sess.User()), "max_per_addr", s.cfg.MaxPerAddr)
-			say(sess, fmt.Sprintf(msg(s.lang(sess), msgAddrFull), s.cfg.MaxPerAddr), 1)
+			s.log.Warn("session refused: "+why, "remote", ip, "user", sanitize.Line(sess.User()), "limit", limit)
+			say(sess, fmt.Sprintf(msg(s.lang(sess), id), limit), 1)
 			hangUp(sess)
 			return
 		}
