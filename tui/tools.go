@@ -244,6 +244,10 @@ func (m *Model) orderWord(o workOrder) string {
 // list's, which is the list's n): the first pending link of that order
 // that n has not passed over yet.
 func (m *Model) nextOrdered() tea.Cmd {
+	if len(m.visible) == 0 {
+		m.setInfo(m.t.NoNextPending)
+		return nil
+	}
 	st := m.snap.State
 	if m.passed == nil {
 		m.passed = map[string]bool{}
