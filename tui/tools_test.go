@@ -413,3 +413,18 @@ func TestResultsEndWithTheirLeader(t *testing.T) {
 		t.Fatalf("view %q after the leader left", v)
 	}
 }
+
+// FuzzParseEnd: whatever the facilitator types for the session's end or a
+// timer, the parsers neither panic nor give an end that is not to come.
+func FuzzParseEnd(f *testing.F) {
+	for _, s := range []string{"16:30", "16h30", "90", "1h30", "2h", "5min", "2:30", "90s", "", "x", "-5m", "25:00", "1h-30"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 7, 14, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		parseDuration(s, time.Minute)
+		if end, ok := parseEnd(s, now); ok && !end.After(now) {
+			t.Fatalf("parseEnd(%q) = %v, not after %v", s, end, now)
+		}
+	})
+}
