@@ -383,7 +383,7 @@ func extract(path, format string, b []byte, opts Options) (extracted, error) {
 	if format == "pdf" {
 		res := extractPDF(b, func(pages int, limit time.Duration) {
 			if opts.Notice != nil {
-				opts.Notice(Problem{File: path, Reason: fmt.Sprintf("%d pages: reading may take up to %s", pages, roundDuration(limit))})
+				opts.Notice(Problem{File: path, Reason: fmt.Sprintf("%d pages: reading may take up to %d min", pages, int(limit.Round(time.Minute)/time.Minute))})
 			}
 		})
 		if res.reason != "" {

@@ -159,7 +159,7 @@ func TestPDFManyPagesSaid(t *testing.T) {
 	if len(doc.Passages) == 0 || doc.Passages[len(doc.Passages)-1].Page != 600 {
 		t.Errorf("last passage on page %d", doc.Passages[len(doc.Passages)-1].Page)
 	}
-	if len(notices) != 1 || notices[0].Error() != path+": 600 pages: reading may take up to 2m0s" {
+	if len(notices) != 1 || notices[0].Error() != path+": 600 pages: reading may take up to 2 min" {
 		t.Errorf("notices %v", notices)
 	}
 }

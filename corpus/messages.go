@@ -24,7 +24,7 @@ var French = [][2]string{
 	{"the file changed while it was read (is it still being written or copied?): nothing of it is imported; run again once it is saved", "le fichier a changé pendant sa lecture (est-il encore en cours d'écriture ou de copie ?) : rien n'en est importé ; relancez une fois qu'il est enregistré"},
 	{"the file disappeared while it was read: nothing of it is imported; check the disk or the USB key, then run again", "le fichier a disparu pendant sa lecture : rien n'en est importé ; vérifiez le disque ou la clé USB, puis relancez"},
 	{"the folder disappeared while it was read: nothing is imported from it; check the disk or the USB key, then run again", "le dossier a disparu pendant sa lecture : rien n'en est importé ; vérifiez le disque ou la clé USB, puis relancez"},
-	{"{} pages: reading may take up to {}", "{} pages : la lecture peut prendre jusqu'à {}"},
+	{"{} pages: reading may take up to {} min", "{} pages : la lecture peut prendre jusqu'à {} min"},
 	// Word processors (.odt, .docx).
 	{"an old Word 97-2003 file or a password-protected document, not a {} file: open it in LibreOffice or Word, remove any password, and save it as .odt or .docx", "un ancien fichier Word 97-2003 ou un document protégé par mot de passe, pas un fichier {} : ouvrez-le dans LibreOffice ou Word, retirez le mot de passe s'il y en a un, et enregistrez-le en .odt ou .docx"},
 	{"not a valid {} file (not a ZIP archive: damaged, truncated, or another kind of file renamed?): open it in LibreOffice or Word and save it again", "pas un fichier {} valide (pas une archive ZIP : abîmé, tronqué, ou un autre type de fichier renommé ?) : ouvrez-le dans LibreOffice ou Word et enregistrez-le à nouveau"},
