@@ -60,18 +60,11 @@ func fileKind(m fs.FileMode) string {
 // the reading; and the reading stops after limit bytes whatever the size
 // said. too reports a file that grew beyond limit.
 func readRegular(path string, limit int64) (b []byte, too bool, err error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return nil, false, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, false, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, false, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%s, not a regular file", fileKind(info.Mode()))}
-	}
 	b, err = io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, false, err
@@ -132,11 +125,13 @@ func readWhole(path string, before fs.FileInfo) ([]byte, error) {
 	if info.Size() > maxFileBytes {
 		return nil, errTooLarge
 	}
-	b := make([]byte, 0, info.Size()+1)
-	b, err = io.ReadAll(io.LimitReader(f, maxFileBytes+1))
-	if err != nil {
+	// A buffer of the file's size, and the room bytes.Buffer wants to see
+	// the end, so that reading never copies it into a larger one.
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileBytes+1)); err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > maxFileBytes {
 		return nil, errTooLarge
 	}

@@ -20,14 +20,7 @@ import (
 // the plain CSV; the file is its owner's only (0600) even under umask 022;
 // and --excel is refused with another format.
 func TestExportExcel(t *testing.T) {
-	data := t.TempDir()
-	docs, criteria := sampleFiles(t)
-	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
-		t.Fatal(errs)
-	}
-	if code, _, errs := revue(t, data, "propose", "atelier", "--frugal"); code != 0 {
-		t.Fatal(errs)
-	}
+	data := frugalSession(t)
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
 	dir := t.TempDir()
@@ -58,6 +51,21 @@ func TestExportExcel(t *testing.T) {
 	}
 }
 
+// frugalSession is a data directory holding the sample as the session
+// atelier, with the frugal proposer's links.
+func frugalSession(t *testing.T) string {
+	t.Helper()
+	data := t.TempDir()
+	docs, criteria := sampleFiles(t)
+	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := revue(t, data, "propose", "atelier", "--frugal"); code != 0 {
+		t.Fatal(errs)
+	}
+	return data
+}
+
 func readCSV(t *testing.T, b []byte, comma rune) [][]string {
 	t.Helper()
 	r := csv.NewReader(bytes.NewReader(b))
@@ -76,14 +84,7 @@ func readCSV(t *testing.T, b []byte, comma rune) [][]string {
 // LibreOffice Calc) unless CI=true.
 func TestExportExcelThroughLibreOffice(t *testing.T) {
 	soffice := testtool.Need(t, "soffice", "libreoffice-calc-nogui")
-	data := t.TempDir()
-	docs, criteria := sampleFiles(t)
-	if code, _, errs := revue(t, data, append([]string{"init", "atelier", "--criteria", criteria}, docs...)...); code != 0 {
-		t.Fatal(errs)
-	}
-	if code, _, errs := revue(t, data, "propose", "atelier", "--frugal"); code != 0 {
-		t.Fatal(errs)
-	}
+	data := frugalSession(t)
 	dir := t.TempDir()
 	excel := filepath.Join(dir, "liens.csv")
 	if code, _, errs := revue(t, data, "export", "atelier", "--format", "csv", "--excel", "-o", excel); code != 0 {
