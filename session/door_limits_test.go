@@ -347,3 +347,32 @@ func TestFailedTraceWriteIsLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedKeyIsLogged: a key not on the list is one line of the log,
+// with the address, the user name and the method.
+func TestRefusedKeyIsLogged(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	member, stranger := newKey(t), newKey(t)
+	cfg := probeConfig(w)
+	cfg.AuthorizedKeys = writeKeys(t, member.AuthorizedKey())
+	logs := &syncBuffer{}
+	cfg.Logger = log.New(logs)
+	srv := serve(t, cfg)
+	if _, err := tryDial(t, srv, clientConfig(srv, "paul", gossh.PublicKeys(stranger.Signer())), termOpts{}); err == nil {
+		t.Fatal("an unlisted key got in")
+	}
+	for _, want := range []string{"key refused", "remote=127.0.0.1", "user=paul", "method=publickey"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs.String())
+		}
+	}
+	// The server counts the connection once it has ended, which may be
+	// just after the client gave up.
+	deadline := time.Now().Add(waitLimit)
+	for srv.Refused() != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if srv.Refused() != 1 {
+		t.Errorf("%d refused joins counted, want 1", srv.Refused())
+	}
+}

@@ -177,7 +177,11 @@ type Server struct {
 	conns    sync.Map       // ssh.Session → *conn, from route to program
 	refused  atomic.Int64   // joins refused, for the facilitator's screen
 	card     atomic.Pointer[JoinCard]
-	sessions sessionCount // interface sessions per address group, for limitSessions
+	// failedAuth holds the connections ("ip:port") that failed a login
+	// step, so that their end counts as a refused join even when the
+	// client, not the server, hangs up.
+	failedAuth sync.Map
+	sessions   sessionCount // interface sessions per address group, for limitSessions
 }
 
 // NewServer checks the configuration, loads or creates the host key and
@@ -401,6 +405,11 @@ func (s *Server) authLog(conn gossh.ConnMetadata, method string, err error) {
 		g.authenticated(conn.RemoteAddr())
 	}
 	var partial *gossh.PartialSuccessError
+	if err == nil {
+		s.failedAuth.Delete(conn.RemoteAddr().String())
+	} else if method != "none" && !errors.As(err, &partial) {
+		s.failedAuth.Store(conn.RemoteAddr().String(), true)
+	}
 	switch {
 	case err == nil:
 		s.log.Debug("authenticated", "remote", hostOf(conn.RemoteAddr()), "user", sanitize.Line(conn.User()), "method", method)
@@ -417,9 +426,10 @@ func (s *Server) authLog(conn gossh.ConnMetadata, method string, err error) {
 // handshake or login that failed or ran out of its window) and counts it
 // for the facilitator's screen.
 func (s *Server) connectionFailed(c net.Conn, err error) {
-	if errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) {
+	_, failed := s.failedAuth.LoadAndDelete(c.RemoteAddr().String())
+	if !failed && (errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF)) {
 		// Closed by the gate (counted there), or a client that hung up
-		// before saying anything (a port scan, nc -z).
+		// without trying to log in (a port scan, nc -z).
 		return
 	}
 	s.refusedOne()
