@@ -620,11 +620,7 @@ func TestOpenRefuses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			evs := []review.Event{created("s", "c0")}
-			for i := range 300 {
-				evs = append(evs, comment("s", fmt.Sprintf("c%d", i+1), strings.Repeat("texte ", 50)))
-			}
-			mustAppend(t, s, evs...)
+			mustAppend(t, s, commented(300)...)
 			s.Close() // the last connection checkpoints the WAL into the file
 			f, err := os.OpenFile(path, os.O_RDWR, 0)
 			if err != nil {
@@ -833,10 +829,7 @@ func TestOpenChecksOnlyAfterUncleanStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs := []review.Event{created("s", "c0")}
-	for i := range 300 {
-		evs = append(evs, comment("s", fmt.Sprintf("c%d", i+1), strings.Repeat("texte ", 50)))
-	}
+	evs := commented(300)
 	mustAppend(t, s, evs...)
 	// A copy of the file and its log while the store is open is what a
 	// crash leaves.
@@ -892,4 +885,14 @@ func TestOpenChecksOnlyAfterUncleanStop(t *testing.T) {
 	if err == nil && rep.OK() {
 		t.Error("Verify found nothing wrong with damaged pages")
 	}
+}
+
+// commented is a session "s" with n comments of 300 bytes: enough pages
+// to damage one in the middle.
+func commented(n int) []review.Event {
+	evs := []review.Event{created("s", "c0")}
+	for i := range n {
+		evs = append(evs, comment("s", fmt.Sprintf("c%d", i+1), strings.Repeat("texte ", 50)))
+	}
+	return evs
 }

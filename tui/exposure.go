@@ -231,23 +231,9 @@ func (m *Model) exposureCmd(e review.Exposure) tea.Cmd {
 }
 
 // ordered is the command that runs write once the exposure write asked
-// for before it is done, or actionTimeout later if that one never ran (the
-// program ended first). x.mu is held, or Update is running.
+// for before it is done (chained). x.mu is held, or Update is running.
 func (x *exposure) ordered(write func() error) tea.Cmd {
-	prev, mine := x.tail, make(chan struct{})
-	x.tail = mine
-	return func() tea.Msg {
-		defer close(mine)
-		if prev != nil {
-			t := time.NewTimer(actionTimeout)
-			select {
-			case <-prev:
-			case <-t.C:
-			}
-			t.Stop()
-		}
-		return exposureMsg{write()}
-	}
+	return chained(&x.tail, func() tea.Msg { return exposureMsg{write()} })
 }
 
 // exposureFlushCmd closes the open interval for reason end and returns the

@@ -394,9 +394,14 @@ func (m *Model) openCmd(name string) tea.Cmd {
 // "undo" (nothing to undo) then "accept", and a focus sent for an earlier
 // proposal could overwrite the latest one. A call whose predecessor never
 // ran (its program ended first) waits no longer than actionTimeout.
-func (m *Model) inOrder(f func() tea.Msg) tea.Cmd {
-	prev, done := m.lastCall, make(chan struct{})
-	m.lastCall = done
+func (m *Model) inOrder(f func() tea.Msg) tea.Cmd { return chained(&m.lastCall, f) }
+
+// chained makes a command that runs f once the command chained to *tail
+// before it is done, or actionTimeout later if that one never ran, and
+// becomes the new tail. Update's goroutine calls it.
+func chained(tail *chan struct{}, f func() tea.Msg) tea.Cmd {
+	prev, done := *tail, make(chan struct{})
+	*tail = done
 	return func() tea.Msg {
 		defer close(done)
 		if prev != nil {
