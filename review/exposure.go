@@ -14,8 +14,8 @@ import (
 // room (which link, since when, active or idle); from then on each
 // room.moved of the room's leader ends that interval and opens the next one
 // on the new link, at the move's time, in the fold below, until the screen
-// says otherwise: another exposure.following (an empty proposal: it no
-// longer follows in step, for a pane, a panel or its own move), or an
+// says otherwise: another exposure.following (not follows: it no longer
+// follows in step, for a pane, a panel or its own move), or an
 // exposure.recorded that ends its interval for another reason than a
 // checkpoint or a change between active and idle, or its departure.
 // Exposures lists the recorded and the derived intervals together, in the
@@ -53,9 +53,8 @@ type ExposureRow struct {
 // may miss intermediate moves altogether: seen holds the intervals the
 // screen may have open, one per move since its last write (the last is the
 // fold's own), and ends[i] the move that ended seen[i] and the row it
-// derived. A write
-// about seen[j] drops the rows derived after it and derives again from the
-// write (late).
+// derived. A write about seen[j] drops the rows derived after it and
+// derives them again from the write (exposureFold.wrote).
 type ride struct {
 	seq   int64 // of the exposure.following that began it
 	id    string
@@ -75,8 +74,8 @@ func (r *ride) now() Following { return r.seen[len(r.seen)-1] }
 
 // Following is the open interval that a follower's screen and the fold
 // agree on, and how each event moves it. A screen keeps its own copy by
-// the same rules (Follow), so that it writes exposure.following only when
-// the two would differ.
+// the same rules (Recorded, Moved), so that it writes exposure.following
+// only when the two would differ.
 type Following struct {
 	Proposal string // "" when the interval does not follow the room
 	From     time.Time

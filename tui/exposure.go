@@ -213,9 +213,10 @@ func (m *Model) exposureTicked() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// exposureCmd writes one interval through the hub. It does not wait for
-// the screen's other calls (inOrder), and none waits for it: a slow disk
-// must never delay a key. m.exp.mu is held, or the program has ended.
+// exposureCmd writes one interval through the hub. It waits for this
+// screen's earlier exposure writes only (ordered), not for its other calls
+// (inOrder), and none of those waits for it: a slow disk must never delay a
+// key. m.exp.mu is held, or the program has ended.
 func (m *Model) exposureCmd(e review.Exposure) tea.Cmd {
 	h, ctx, actor := m.hub, m.ctx, m.opts.Actor
 	if h == nil {
@@ -315,9 +316,6 @@ func (m *Model) rideSync() tea.Cmd {
 		want = review.Following{Proposal: x.proposal, From: x.from, State: x.state}
 	}
 	if want.Proposal == x.told.Proposal && want.State == x.told.State && want.From.Equal(x.told.From) {
-		return nil
-	}
-	if want.Proposal == "" && x.told.Proposal == "" {
 		return nil
 	}
 	d := review.ExposureFollowing{Proposal: want.Proposal, From: want.From, State: want.State, Follows: true}
