@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -121,11 +122,23 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		if len(res.Documents) == 0 {
 			return errors.New(a.t("aucun document lisible : rien n'a été créé", "no readable document: nothing was created"))
 		}
+		passages := 0
+		for _, d := range res.Documents {
+			passages += len(d.Passages)
+		}
+		documents := len(res.Documents)
+		// The import is bounded (corpus); what follows holds the documents
+		// again as events, then decoded once more to check them: a soft
+		// memory limit makes the collector give back each step's garbage
+		// before the next, and the documents themselves are let go once
+		// they are events.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(initMemoryLimit))
 		now := time.Now()
 		events, err := sessionEvents(name, res.Documents, res.Criteria, now)
 		if err != nil {
 			return err
 		}
+		res.Documents = nil
 		events[0] = review.MustEvent(name, events[0].ID, now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name, Language: *language})
 		if cond != (review.Conditions{}) {
 			events = append(events, review.MustEvent(name, "conditions-"+session.NewID(), now, systemActor, review.KindConditionsSet, cond))
@@ -138,18 +151,19 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		} else if err != nil {
 			return err
 		}
-		passages := 0
-		for _, d := range res.Documents {
-			passages += len(d.Passages)
-		}
 		fmt.Fprintf(a.stdout, a.t("Session %q créée : %s, %s, %s.\nÉtape suivante : revue propose %s --frugal (sans modèle) ou --model qwen3:4b\n",
 			"Session %q created: %s, %s, %s.\nNext: revue propose %s --frugal (no model) or --model qwen3:4b\n"),
-			name, a.count(len(res.Documents), "document", "documents", "document", "documents"),
+			name, a.count(documents, "document", "documents", "document", "documents"),
 			a.count(passages, "passage", "passages", "passage", "passages"),
 			a.count(len(res.Criteria), "critère", "critères", "criterion", "criteria"), name)
 		return nil
 	}
 }
+
+// initMemoryLimit is the soft memory limit while init turns the documents
+// into events and stores them (runtime/debug.SetMemoryLimit): not a cap,
+// a point from which the collector works harder.
+const initMemoryLimit = 256 << 20
 
 // writeExampleCriteria is `init --example-criteria [FILE|-]`: the FILE may
 // follow the flag as its value (--example-criteria=FILE) or as the one
