@@ -83,7 +83,7 @@ func NewStudy(events []Event, forgotten func(Actor) bool) *Study {
 			c := cond.ConditionsFor(e.Actor)
 			s.conds[e.Seq] = c
 			if e.Kind == KindVoteCast {
-				s.blind[e.Seq] = c.Blind && e.Actor.Role != Facilitator && !revealed[v.Proposal]
+				s.blind[e.Seq] = c.Blind && e.Actor.Role == Participant && !revealed[v.Proposal]
 			}
 			switch {
 			case forgotten != nil && forgotten(e.Actor):
@@ -161,11 +161,13 @@ func (s *Study) Facilitator(a Actor) bool {
 	return a.Role == Facilitator || s.role[a.Key()] == Facilitator
 }
 
-// Counts reports a vote in the participants' figures: a vote.cast in
-// force, by someone who is no facilitator. A decision is the facilitator's
-// seal and never counts as a vote.
+// Counts reports a vote in the participants' figures, by the room's one
+// rule (Vote.Counts): a vote.cast in force, cast as a participant. A
+// decision is the facilitator's seal and never counts as a vote; a person
+// who joined as a participant and later led keeps the votes they cast as
+// a participant, as the room's tally and turnout showed them.
 func (s *Study) Counts(v Vote) bool {
-	return !v.Decides && s.standing[v.EventID] == InForce && !s.Facilitator(v.Actor)
+	return v.Counts() && s.standing[v.EventID] == InForce
 }
 
 // EditDistance is how far a rewording is from the AI's statement, in

@@ -364,24 +364,26 @@ func research(st *State, study *Study, f *Figures) {
 				pf.Decided++
 				continue
 			}
+			// A person's line holds their votes by the one rule
+			// (Study.Counts), so that the lines add up to the total: a
+			// facilitator's own skip is no vote, and a vote cast as a
+			// participant by someone who later led still is one.
+			if !study.Counts(v) {
+				continue
+			}
+			pf.Voted++
+			cf.Votes++
+			o.Votes++
 			// The time to vote is to the vote in force: an earlier one
 			// the person changed is not what they settled on.
 			if t, ok := firstSeen[pair{v.Actor.Key(), p.ID}]; ok && !v.At.Before(t) {
 				toVote[v.Actor.Key()] = append(toVote[v.Actor.Key()], float64(v.At.Sub(t))/float64(time.Millisecond))
 			}
-			pf.Voted++
-			counted := study.Counts(v)
-			if counted {
-				cf.Votes++
-				o.Votes++
-			}
 			switch v.Verdict {
 			case Accept:
 				pf.Accepted++
-				if counted {
-					cf.AcceptVotes++
-					o.AcceptVotes++
-				}
+				cf.AcceptVotes++
+				o.AcceptVotes++
 			case Reject:
 				pf.Rejected++
 			case Rephrase:
