@@ -11,22 +11,41 @@ import "encoding/json"
 // or a dossier reads the trace from the store, whole.
 func (s *State) DropDocumentPayloads() int {
 	freed := 0
-	for i, e := range s.Events {
-		if e.Kind != KindDocumentAdded {
-			continue
-		}
-		var d struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(e.Data, &d) != nil {
-			continue
-		}
-		small, err := json.Marshal(d)
-		if err != nil || len(small) >= len(e.Data) {
-			continue
-		}
-		freed += len(e.Data) - len(small)
-		s.Events[i].Data = small
+	for i := range s.Events {
+		freed += dropPayload(&s.Events[i])
 	}
+	return freed
+}
+
+// ApplyServed is Apply for a session loaded to be served, one event at a
+// time from the store (store.Each): a document's event keeps only its ID
+// as soon as it is folded (DropDocumentPayloads), so that the loading
+// never holds every passage's text twice.
+func (s *State) ApplyServed(e Event) error {
+	if err := s.Apply(e); err != nil {
+		return err
+	}
+	dropPayload(&s.Events[len(s.Events)-1])
+	return nil
+}
+
+// dropPayload replaces a document.added event's data by its document's ID
+// and returns the bytes let go.
+func dropPayload(e *Event) int {
+	if e.Kind != KindDocumentAdded {
+		return 0
+	}
+	var d struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(e.Data, &d) != nil {
+		return 0
+	}
+	small, err := json.Marshal(d)
+	if err != nil || len(small) >= len(e.Data) {
+		return 0
+	}
+	freed := len(e.Data) - len(small)
+	e.Data = small
 	return freed
 }

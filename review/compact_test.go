@@ -47,3 +47,30 @@ func TestDropDocumentPayloads(t *testing.T) {
 		}
 	}
 }
+
+// A session folded event by event for serving has the same documents and
+// proposals as a replay, and its document events hold only their IDs.
+func TestApplyServed(t *testing.T) {
+	events := LargeSession("s", 20, 2800, 5)
+	want, err := Replay(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := NewState()
+	for _, e := range events {
+		if err := got.ApplyServed(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got.Documents) != len(want.Documents) || len(got.Proposals) != len(want.Proposals) {
+		t.Fatalf("%d documents and %d proposals served, %d and %d replayed", len(got.Documents), len(got.Proposals), len(want.Documents), len(want.Proposals))
+	}
+	for i, d := range got.Documents {
+		if len(d.Passages) != len(want.Documents[i].Passages) || d.Passages[0].Text != want.Documents[i].Passages[0].Text {
+			t.Errorf("document %s differs", d.ID)
+		}
+	}
+	if st := got.DropDocumentPayloads(); st != 0 {
+		t.Errorf("%d bytes still to let go after serving", st)
+	}
+}

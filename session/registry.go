@@ -65,9 +65,8 @@ func (r *Registry) Open(ctx context.Context, name string) (*Hub, error) {
 	// The documents are folded: their events' payloads, a second copy of
 	// every passage's text, are not read again while the session is served
 	// (see review.State.DropDocumentPayloads), and go back to the system.
-	if st.DropDocumentPayloads() > 0 {
-		debug.FreeOSMemory()
-	}
+	st.DropDocumentPayloads()
+	debug.FreeOSMemory()
 	h := NewHub(r.store, st)
 	if r.log != nil {
 		h.log.Store(r.log)

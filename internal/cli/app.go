@@ -440,9 +440,14 @@ func (s *sessionStore) state(ctx context.Context) (*review.State, error) {
 func (a *app) events(ctx context.Context, st *store.Store, name string) ([]review.Event, error) {
 	events, err := st.Replay(ctx, name)
 	if errors.Is(err, store.ErrNoSession) {
-		return nil, fmt.Errorf(a.t("pas de session %q dans %s ; `revue sessions` les liste", "no session %q in %s; `revue sessions` lists them"), name, a.data)
+		return nil, a.noSession(name)
 	}
 	return events, err
+}
+
+// noSession says that the data directory holds no session name.
+func (a *app) noSession(name string) error {
+	return fmt.Errorf(a.t("pas de session %q dans %s ; `revue sessions` les liste", "no session %q in %s; `revue sessions` lists them"), name, a.data)
 }
 
 // load replays a session into its state.
