@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"sync"
@@ -18,56 +17,6 @@ import (
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/session"
 )
-
-// rawSession is one session opened from a chosen loopback address, for the
-// tests where an address floods the server: no screen emulator, the output
-// is kept (or thrown away) as it comes.
-type rawSession struct {
-	client *gossh.Client
-	sess   *gossh.Session
-	stderr *syncBuffer
-	done   chan error
-}
-
-// openFrom logs in from ip as user and asks for a terminal and a shell; it
-// returns once the session has started (or failed to).
-func openFrom(t testing.TB, srv *session.Server, ip net.IP, cfg *gossh.ClientConfig, env map[string]string) (*rawSession, error) {
-	addr, _ := addrs.Load(srv)
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: waitLimit}
-	c, err := d.Dial("tcp", addr.(string))
-	if err != nil {
-		return nil, err
-	}
-	cc, chans, reqs, err := gossh.NewClientConn(c, addr.(string), cfg)
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	client := gossh.NewClient(cc, chans, reqs)
-	s, err := client.NewSession()
-	if err != nil {
-		client.Close()
-		return nil, err
-	}
-	for k, v := range env {
-		_ = s.Setenv(k, v)
-	}
-	rs := &rawSession{client: client, sess: s, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	s.Stdout = io.Discard
-	s.Stderr = rs.stderr
-	if err := s.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
-		client.Close()
-		return nil, err
-	}
-	if err := s.Shell(); err != nil {
-		client.Close()
-		return nil, err
-	}
-	go func() { rs.done <- s.Wait() }()
-	return rs, nil
-}
-
-func (r *rawSession) close() { r.client.Close() }
 
 // loopbackFrom skips the test when this system cannot connect from ip
 // (Linux routes all of 127.0.0.0/8 to the loopback interface; others may
@@ -136,23 +85,18 @@ func TestOneAddressCannotTakeTheRoom(t *testing.T) {
 	const n = 300
 	var (
 		mu      sync.Mutex
-		held    []*rawSession
+		held    []*term
 		refused atomic.Int64
 		failed  atomic.Int64
 		wg      sync.WaitGroup
 	)
-	t.Cleanup(func() {
-		for _, r := range held {
-			r.close()
-		}
-	})
 	jobs := make(chan int)
 	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				r, err := openFrom(t, srv, flooder, clientConfig(srv, fmt.Sprint("bot", i), (&person{}).auth()), nil)
+				r, err := tryDial(t, srv, clientConfig(srv, fmt.Sprint("bot", i), (&person{}).auth()), termOpts{from: flooder.String(), noRaw: true})
 				if err != nil {
 					if failed.Add(1) == 1 {
 						t.Logf("session %d: %v", i, err)
@@ -176,7 +120,7 @@ func TestOneAddressCannotTakeTheRoom(t *testing.T) {
 	for _, r := range held {
 		select {
 		case <-r.done:
-			if strings.Contains(r.stderr.String(), "Too many sessions from your address (200 at once)") {
+			if strings.Contains(r.stderrText(), "Too many sessions from your address (200 at once)") {
 				refused.Add(1)
 			}
 		case <-time.After(50 * time.Millisecond):
@@ -275,7 +219,7 @@ func TestPasscodeBudgetAcrossAddresses(t *testing.T) {
 				default:
 				}
 				cfg := clientConfig(srv, fmt.Sprint("g", a, "-", i), answering("navet", &atomic.Int64{}, &syncBuffer{}))
-				if r, err := openFrom(t, srv, ip, cfg, nil); err == nil {
+				if r, err := tryDial(t, srv, cfg, termOpts{from: ip.String(), noRaw: true}); err == nil {
 					r.close()
 					t.Error("a guesser got in")
 					return
