@@ -45,6 +45,13 @@ func demoFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		if err := sf.checkTheme(a); err != nil {
 			return err
 		}
+		if sf.passcode != "" {
+			// Drawn (auto) or checked now, so that the simulated room
+			// types the passcode the server asks.
+			if err := a.checkPasscode(&sf); err != nil {
+				return err
+			}
+		}
 		if *room < 0 || *room > len(simroom.Names) {
 			return usagef("--room %d: %s %d", *room, a.t("donnez un nombre de participants, au plus", "give a number of participants, at most"), len(simroom.Names))
 		}
