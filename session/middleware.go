@@ -466,8 +466,8 @@ func (l *limiter) pruneLocked(now time.Time) {
 func sessionScreen(sess ssh.Session) *screen {
 	pty, _, _ := sess.Pty()
 	env := append(sess.Environ(), "TERM="+pty.Term)
-	if !sess.EmulatedPty() && pty.Slave != nil {
-		return newScreen(pty.Slave, colorprofile.Detect(pty.Slave, env), pty.Window.Width, pty.Window.Height)
+	if f := ptyFile(pty); !sess.EmulatedPty() && f != nil {
+		return newScreen(f, colorprofile.Detect(f, env), pty.Window.Width, pty.Window.Height)
 	}
 	return newScreen(sess, colorprofile.Env(env), pty.Window.Width, pty.Window.Height)
 }
