@@ -127,8 +127,14 @@ func TestGoldenResults(t *testing.T) {
 					h := themed(t, lang, th, size[0], size[1])
 					resultsScene(t, h)
 					wall := startHarnessOpts(t, h.hub, h.store, Options{Actor: projector, Lang: lang, Theme: th}, size[0], size[1])
-					h.hub.FlushPresence()
-					h.until("the wall online", func() bool { return strings.Contains(h.screen(), "◦Salle") })
+					// The wall is online as soon as it joins, but present on the
+					// link only once its screen has told the hub where it is;
+					// presence is gathered before it is shown, so flush until
+					// this screen names the wall twice (online, and here).
+					h.until("the wall online and here", func() bool {
+						h.hub.FlushPresence()
+						return strings.Count(h.screen(), "Salle") >= 2
+					})
 					h.press("=")
 					h.until("the wall follows", func() bool { return h.hub.Snapshot().View == session.ViewResults })
 					rev := h.hub.Snapshot().Rev
