@@ -59,6 +59,10 @@ const (
 	KindTimerStopped     Kind = "timer.stopped"     // TimerStop
 	KindRoomLed          Kind = "room.led"          // RoomData
 	KindRoomMoved        Kind = "room.moved"        // ProposalRef
+	KindRoomViewed       Kind = "room.viewed"       // RoomView
+	KindAgendaSet        Kind = "agenda.set"        // AgendaData
+	KindHandRaised       Kind = "hand.raised"       // HandData
+	KindHandLowered      Kind = "hand.lowered"      // HandData
 
 	// The research data: what people saw, and their consent.
 	KindExposure Kind = "exposure.recorded" // Exposure
@@ -77,7 +81,7 @@ var Kinds = []Kind{
 	KindVoteCast, KindDecisionMade, KindDecisionReopened, KindCommentAdded, KindActionUndone,
 	KindParticipantJoin, KindParticipantLeft,
 	KindConditionsSet, KindVotesRevealed, KindProposalParked, KindTimerStarted, KindTimerStopped,
-	KindRoomLed, KindRoomMoved,
+	KindRoomLed, KindRoomMoved, KindRoomViewed, KindAgendaSet, KindHandRaised, KindHandLowered,
 	KindExposure, KindExposureFollowing, KindPaneOpened, KindConsentSet, KindConsentAnswered, KindPersonForgotten,
 	KindProposeRun, KindProposeFailed, KindPairJudged,
 }
@@ -161,6 +165,45 @@ const (
 	TimerStoppedByHand = "stopped"
 	TimerElapsed       = "elapsed"
 )
+
+// RoomView is the payload of room.viewed: what the room's wall shows
+// besides its link, as the leading facilitator chose it (=). It is a change
+// of the room, so it is in the trace like a move: a wall that connects, or
+// a server that restarts, shows what the room shows.
+type RoomView struct {
+	View string `json:"view"` // ViewResults or ViewLink
+}
+
+// The views of the room (RoomView.View).
+const (
+	ViewLink    = "link"    // the room's link
+	ViewResults = "results" // what the room decided so far
+)
+
+// AgendaData is the payload of agenda.set: the session's time box and
+// order of work as a facilitator last set them (A, O, *). Each change
+// records the whole agenda, so that the last one is the agenda in force,
+// and a facilitator who reconnects, or a restarted server, gets it back.
+type AgendaData struct {
+	// End is when the session should end, Start when that end was set
+	// and Decided how many links were decided then, from which the pace
+	// is measured; all zero when no end is set.
+	End     time.Time `json:"ends_at,omitzero"`
+	Start   time.Time `json:"set_at,omitzero"`
+	Decided int       `json:"decided_before,omitempty"`
+	Order   string    `json:"order"`           // one of Orders: what n takes next
+	Picks   []string  `json:"picks,omitempty"` // the links marked with *, in the order marked
+}
+
+// Orders are the orders of work (AgendaData.Order): the list's (by
+// criterion), disagreements first, the least confident first, the links
+// picked with *.
+var Orders = []string{"list", "conflict", "doubt", "picked"}
+
+// HandData is the payload of hand.raised and hand.lowered: a participant
+// asks for the floor (h) or gives the request up. Its author is the
+// person; it has no field.
+type HandData struct{}
 
 // RoomData is the payload of room.led: a facilitator takes the lead of the
 // room, and says whether participants' screens follow theirs.
@@ -378,6 +421,7 @@ func (k Kind) Live() bool {
 		KindActionUndone, KindParticipantJoin, KindParticipantLeft,
 		KindDecisionReopened, KindConditionsSet, KindVotesRevealed, KindProposalParked,
 		KindTimerStarted, KindTimerStopped, KindRoomLed, KindRoomMoved,
+		KindRoomViewed, KindAgendaSet, KindHandRaised, KindHandLowered,
 		KindExposure, KindExposureFollowing, KindPaneOpened, KindConsentSet, KindConsentAnswered:
 		return true
 	}

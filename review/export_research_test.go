@@ -118,6 +118,11 @@ func researchTrace(t *testing.T) *trace {
 	tr.add("dec1", rAnna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Rephrase, Version: 2})
 	tr.add("reopen", rAnna, KindDecisionReopened, ReopenData{Proposal: "P1", Note: "émile préfère l'autre"})
 	tr.add("dec1b", rAnna, KindDecisionMade, VoteData{Proposal: "P1", Verdict: Rephrase, Version: 3, Outcome: "Adopté après discussion avec Bruno."})
+	tr.add("hand-up", rBruno, KindHandRaised, HandData{})
+	tr.add("hand-down", rBruno, KindHandLowered, HandData{})
+	tr.add("results", rAnna, KindRoomViewed, RoomView{View: ViewResults})
+	tr.add("results-off", rAnna, KindRoomViewed, RoomView{View: ViewLink})
+	tr.add("agenda", rAnna, KindAgendaSet, AgendaData{End: at().Add(90 * time.Minute), Start: at(), Decided: 1, Order: "picked", Picks: []string{"P2", "P1"}})
 	tr.add("move", rAnna, KindRoomMoved, ProposalRef{Proposal: "P2"})
 	// P2 (lexical): rejected by both, the facilitator too.
 	seen("x4", rBruno, "P2", 5, ExposureActive, EndMoved)
@@ -519,6 +524,8 @@ func TestSchemaChecksEachKindsData(t *testing.T) {
         "fro"`},
 		{"unknown verdict", `"verdict": "accept"`, `"verdict": "maybe"`},
 		{"unknown kind", `"kind": "pane.opened"`, `"kind": "pane.closed"`},
+		{"unknown order of work", `"order": "picked"`, `"order": "random"`},
+		{"unknown view of the room", `"view": "results"`, `"view": "slides"`},
 		{"unknown source of an expansion", `"source": "thesaurus"`, `"source": "wordnet"`},
 		{"keywords not a list", `"keywords": [`, `"keywords": "avertissement", "x": [`},
 	} {

@@ -249,6 +249,10 @@ type Room struct {
 	// Calls counts the room.led events that turned following on: each
 	// calls every screen back to the room, those who browsed away too.
 	Calls int `json:"-"`
+	// View is what the wall shows besides the link (room.viewed):
+	// ViewResults, or "" for the link. It goes back to the link when
+	// the leader leaves or another takes the room.
+	View string `json:"view,omitempty"`
 }
 
 // Consent is the session's consent text and everybody's answer to it, by

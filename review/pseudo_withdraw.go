@@ -77,7 +77,7 @@ func Withdraw(events []Event) ([]Event, []Withdrawal) {
 		}
 		return -1
 	}
-	settings := map[Kind]bool{KindConditionsSet: true, KindConsentSet: true, KindRoomLed: true, KindRoomMoved: true,
+	settings := map[Kind]bool{KindConditionsSet: true, KindConsentSet: true, KindRoomLed: true, KindRoomMoved: true, KindRoomViewed: true, KindAgendaSet: true,
 		KindTimerStarted: true, KindTimerStopped: true, KindVotesRevealed: true, KindProposalParked: true, KindDecisionReopened: true}
 	droppedProps := map[string]int{} // proposal → the withdrawal it went with
 	droppedEvents := map[string]int{}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -169,11 +170,13 @@ type State struct {
 	Judged    map[string]bool // PairJudged keys already answered; replaced, never changed, once shared
 	Runs      []ProposeRun
 
-	Language   string     // "fr" or "en": the language of the session's own texts
-	Conditions Conditions // what participants see, as the facilitator last set it
-	Room       Room       // who leads the room and where it is
-	Consent    Consent    // the consent text and the answers; Answers is replaced, never changed
-	Forgotten  []Forget   // the people who withdrew
+	Language   string      // "fr" or "en": the language of the session's own texts
+	Conditions Conditions  // what participants see, as the facilitator last set it
+	Room       Room        // who leads the room and where it is
+	Agenda     *AgendaData // the agenda in force (agenda.set), nil until one is set; replaced, never changed
+	Hands      []Actor     // the participants with a raised hand, in the order raised; replaced, never changed
+	Consent    Consent     // the consent text and the answers; Answers is replaced, never changed
+	Forgotten  []Forget    // the people who withdrew
 
 	docs      map[string]*Document
 	passages  map[string]*Passage
@@ -536,7 +539,7 @@ func (s *State) apply(e Event, commit bool) error {
 		} else if commit && (s.Room.Leader.Name == "" || s.Room.Leader.Key() == e.Actor.Key()) {
 			// Another facilitator's move is recorded, but the room
 			// follows its leader only.
-			s.Room = Room{Follow: s.Room.Follow, Leader: e.Actor, Proposal: r.Proposal, Since: e.At, Calls: s.Room.Calls}
+			s.Room = Room{Follow: s.Room.Follow, Leader: e.Actor, Proposal: r.Proposal, Since: e.At, Calls: s.Room.Calls, View: s.Room.View}
 		}
 	case KindProposalParked:
 		var d ParkData
@@ -587,6 +590,9 @@ func (s *State) apply(e Event, commit bool) error {
 		}
 		if commit {
 			r := Room{Follow: d.Follow, Leader: e.Actor, Proposal: s.Room.Proposal, Since: e.At, Calls: s.Room.Calls}
+			if s.Room.Leader.Key() == e.Actor.Key() {
+				r.View = s.Room.View // a new leader starts from the link
+			}
 			if d.Follow {
 				r.Calls++
 			}
@@ -594,6 +600,44 @@ func (s *State) apply(e Event, commit bool) error {
 				r.Proposal = d.Proposal
 			}
 			s.Room = r
+		}
+	case KindRoomViewed:
+		var d RoomView
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if d.View != ViewLink && d.View != ViewResults {
+			return fmt.Errorf("event %d: room view %q is neither %q nor %q", e.Seq, d.View, ViewLink, ViewResults)
+		}
+		if commit && (s.Room.Leader.Name == "" || s.Room.Leader.Key() == e.Actor.Key()) {
+			// Like a move: the wall shows what its leader shows.
+			s.Room.View = d.View
+			if d.View == ViewLink {
+				s.Room.View = ""
+			}
+		}
+	case KindAgendaSet:
+		var d AgendaData
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		if !slices.Contains(Orders, d.Order) {
+			return fmt.Errorf("event %d: order of work %q is none of %s", e.Seq, d.Order, strings.Join(Orders, ", "))
+		}
+		if !d.End.IsZero() && !d.End.After(d.Start) {
+			return fmt.Errorf("event %d: an agenda that ends (%s) before it starts (%s)", e.Seq, d.End.Format(time.RFC3339), d.Start.Format(time.RFC3339))
+		}
+		for _, id := range d.Picks {
+			if _, ok := s.Proposal(id); !ok {
+				return fmt.Errorf("event %d: no proposal %q among the picks", e.Seq, id)
+			}
+		}
+		if commit {
+			s.Agenda = &d
+		}
+	case KindHandRaised, KindHandLowered:
+		if commit {
+			s.setHand(e.Actor, e.Kind == KindHandRaised)
 		}
 	case KindConditionsSet:
 		var c Conditions
@@ -776,8 +820,28 @@ func (s *State) countPresence(e Event) {
 	}
 	delete(s.present, k)
 	if s.Room.Leader.Name != "" && s.Room.Leader.Key() == k {
-		s.Room.Leader, s.Room.Since = Actor{}, e.At
+		s.Room.Leader, s.Room.Since, s.Room.View = Actor{}, e.At, ""
 	}
+	// A hand asks for the floor for its person: it goes down when they
+	// leave, not when the room moves on or a link is sealed.
+	s.setHand(e.Actor, false)
+}
+
+// setHand raises or lowers a person's hand (by Actor.Key), in a new slice:
+// the old one may be read through a snapshot.
+func (s *State) setHand(a Actor, up bool) {
+	i := slices.IndexFunc(s.Hands, func(h Actor) bool { return h.Key() == a.Key() })
+	switch {
+	case up && i < 0:
+		s.Hands = append(slices.Clip(s.Hands), a)
+	case !up && i >= 0:
+		s.Hands = slices.Delete(slices.Clone(s.Hands), i, i+1)
+	}
+}
+
+// Hand reports whether a person (Actor.Key) has a raised hand.
+func (s *State) Hand(a Actor) bool {
+	return slices.ContainsFunc(s.Hands, func(h Actor) bool { return h.Key() == a.Key() })
 }
 
 // Restart tells the state that nobody is connected any more, which is true
@@ -787,7 +851,7 @@ func (s *State) countPresence(e Event) {
 // gone. The live session calls it once, on the state it replayed.
 func (s *State) Restart() {
 	s.present, s.presentAt = nil, s.gen
-	s.Room.Leader = Actor{}
+	s.Room.Leader, s.Room.View = Actor{}, ""
 }
 
 func (s *State) checkProposal(p Proposal) error {
@@ -1073,7 +1137,7 @@ func Authorize(r Role, k Kind) error {
 		case KindDecisionMade, KindDecisionReopened:
 			return fmt.Errorf("a participant cannot decide; the facilitator seals decisions")
 		case KindConditionsSet, KindVotesRevealed, KindProposalParked, KindTimerStarted,
-			KindTimerStopped, KindRoomLed, KindRoomMoved, KindConsentSet:
+			KindTimerStopped, KindRoomLed, KindRoomMoved, KindRoomViewed, KindAgendaSet, KindConsentSet:
 			return fmt.Errorf("only a facilitator may %s", k)
 		}
 		if k.Live() {

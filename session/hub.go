@@ -31,13 +31,9 @@ type Presence struct {
 	Conn     uint64
 	Actor    review.Actor
 	Since    time.Time
-	Focus    string // the proposal on screen
-	Terminal string // "local" or "ssh"
-	// Hand says that this participant raised their hand (h) to speak:
-	// the facilitator sees who, the wall how many. It is a presence, not
-	// part of the trace.
-	Hand   bool
-	joined review.Role // the role the connection was given; Actor.Role is the one in force
+	Focus    string      // the proposal on screen
+	Terminal string      // "local" or "ssh"
+	joined   review.Role // the role the connection was given; Actor.Role is the one in force
 }
 
 // Participants are the participants present, each person once however many
@@ -114,8 +110,8 @@ type Snapshot struct {
 	// hundred entries at every vote. Nobody may modify it.
 	Online []Presence
 	// View is what the room's wall shows besides the link: ViewResults
-	// while the leading facilitator shows the results, "" otherwise. Like
-	// the presences, it is not part of the trace.
+	// while the leading facilitator shows the results, "" otherwise. It is
+	// the State's Room.View (room.viewed), given here for the wall.
 	View string
 	// Closing, when not empty, says that the server is about to end every
 	// screen of this session, and why: one of the Reason values. The
@@ -125,7 +121,7 @@ type Snapshot struct {
 
 // ViewResults is Snapshot.View while the facilitator shows the results of
 // the session so far: the wall follows.
-const ViewResults = "results"
+const ViewResults = review.ViewResults
 
 // Reason is why the server ends the screens of a session.
 type Reason string
@@ -203,7 +199,6 @@ type Hub struct {
 	roster  bool // someone's role or name changed in online, not only a focus
 	flush   *time.Timer
 	closing Reason
-	view    string // Snapshot.View
 	rev     uint64
 	srev    uint64 // the Rev of the last State snapshot
 	// tick counts the revisions of the state; changedAt holds, for each
@@ -387,7 +382,7 @@ func (h *Hub) snapshotLocked(state bool) *Snapshot {
 		sort.Slice(online, func(i, j int) bool { return online[i].Conn < online[j].Conn })
 		h.moved = false
 	}
-	s := &Snapshot{Rev: h.rev, Online: online, Closing: h.closing, View: h.view}
+	s := &Snapshot{Rev: h.rev, Online: online, Closing: h.closing}
 	if state || last == nil {
 		h.srev = h.rev
 		h.stats.StateRevisions++
@@ -396,6 +391,7 @@ func (h *Hub) snapshotLocked(state bool) *Snapshot {
 		s.State = last.State
 	}
 	s.StateRev = h.srev
+	s.View = s.State.Room.View
 	h.stale.Store(false)
 	h.snap.Store(s)
 	return s
@@ -687,11 +683,6 @@ func (h *Hub) Leave(ctx context.Context, conn uint64) {
 	if err != nil {
 		h.publishLocked(nil, true)
 	}
-	if h.view != "" && h.state.Room.Leader.Name == "" {
-		// The leader who showed the results left: the wall goes back to
-		// the room's link.
-		h.setViewLocked("")
-	}
 }
 
 // Focus tells the others which proposal a connection is looking at. It is
@@ -712,43 +703,6 @@ func (h *Hub) Focus(conn uint64, proposal string) {
 		h.focus[p.Actor.Key()] = proposal
 	}
 	h.lookedLocked(old, proposal)
-}
-
-// RaiseHand raises or lowers a connection's hand. The screens are told
-// with the next gathering of presences (PresenceEvery), all of them: the
-// facilitator's lists who, the wall counts.
-func (h *Hub) RaiseHand(conn uint64, up bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	p, ok := h.online[conn]
-	if !ok || p.Hand == up {
-		return
-	}
-	p.Hand = up
-	h.online[conn] = p
-	h.roster = true
-	h.lookedLocked()
-}
-
-// SetView says what the room's wall shows besides the link (Snapshot.View):
-// the facilitator opening the results takes the wall there, and closing
-// them brings it back. Every screen is told at once.
-func (h *Hub) SetView(view string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.setViewLocked(view)
-}
-
-// setViewLocked is SetView; h.mu is held.
-func (h *Hub) setViewLocked(view string) {
-	if h.view == view {
-		return
-	}
-	h.view = view
-	// A revision of the room, not of the state: the screens keep what
-	// they drew from the same State.
-	h.snapshotLocked(false)
-	h.signalLocked(nil)
 }
 
 // LastFocus is the last proposal the person (review.Actor.Key) had on

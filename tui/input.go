@@ -95,7 +95,7 @@ func (m *Model) keyBrowse(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.userMove(0)
 	case key.Matches(msg, k.Last):
 		return m, m.userMove(len(m.visible) - 1)
-	case key.Matches(msg, k.NextPending) && m.isFacilitator() && m.order != orderList:
+	case key.Matches(msg, k.NextPending) && m.isFacilitator() && m.workOrder() != orderList:
 		return m, m.nextOrdered()
 	case key.Matches(msg, k.NextPending):
 		return m, m.jumpNext(m.t.NoNextPending, func(p *review.ProposalState) bool { return p.Status == review.Pending })

@@ -201,15 +201,18 @@ type Model struct {
 
 	// The facilitator's tools (tools.go).
 	asking        askKind
-	agenda        *agenda
 	agendaTicking bool
-	order         workOrder
-	marks         []string        // the hand-picked order of work
+	// agendaSent is the agenda this screen last recorded, while
+	// agendaPending of its records are on their way: a second * or O
+	// pressed before the first is folded builds on it, not on the
+	// snapshot that does not have it yet. handSent is the same for h.
+	agendaSent    *review.AgendaData
+	agendaPending int
+	handSent      *bool
 	passed        map[string]bool // the links n passed over in the order of work
 	unanimous     []string        // the links to seal, as counted when asked
 	unanMin       int
 	told          map[string]bool // the timers whose end this screen told
-	hand          bool            // this participant's hand is raised
 	sheet         *viewport.Model // the turnout, results or source panel's text
 	sheetFor      string          // the link or state the sheet was filled for
 	// screenBlind: the facilitator hid the verdicts on their own screen
@@ -637,6 +640,14 @@ func (m *Model) adopt(s *session.Snapshot) {
 
 func (m *Model) actionDone(msg actionMsg) tea.Cmd {
 	m.pending = max(m.pending-1, 0)
+	switch msg.act.kind {
+	case review.KindAgendaSet:
+		if m.agendaPending--; m.agendaPending <= 0 {
+			m.agendaPending, m.agendaSent = 0, nil
+		}
+	case review.KindHandRaised, review.KindHandLowered:
+		m.handSent = nil
+	}
 	m.adopt(msg.snap)
 	if msg.err != nil {
 		m.setError(m.errSentence(msg.err))
@@ -661,6 +672,8 @@ func (m *Model) actionDone(msg actionMsg) tea.Cmd {
 		m.setInfo(m.t.CreatedHere)
 	case msg.act.info != "":
 		m.setInfo(msg.act.info)
+	case msg.act.kind == review.KindRoomViewed:
+		// The wall follows; the screen itself says nothing.
 	case msg.act.kind == review.KindCommentAdded:
 		m.setInfo(m.t.Commented)
 	case msg.act.verdict == review.Skip:

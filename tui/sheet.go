@@ -17,7 +17,7 @@ import (
 // The sheets are the panels that take the whole body: who voted (T), the
 // results (=), the passage in its document (i). They follow each new
 // snapshot while open. The leading facilitator's results take the wall
-// along (session.Hub.SetView).
+// along (room.viewed).
 
 // openSheet opens one of the sheets.
 func (m *Model) openSheet(md mode) tea.Cmd {
@@ -37,14 +37,14 @@ func (m *Model) wallView(results bool) tea.Cmd {
 	if !m.leading() || !m.joined || m.hub == nil {
 		return nil
 	}
-	h, view := m.hub, ""
+	view := review.ViewLink
 	if results {
-		view = session.ViewResults
+		view = review.ViewResults
 	}
-	return m.inOrder(func() tea.Msg {
-		h.SetView(view)
+	if m.snap != nil && (m.snap.State.Room.View == review.ViewResults) == results {
 		return nil
-	})
+	}
+	return m.doCmd(action{kind: review.KindRoomViewed}, review.RoomView{View: view})
 }
 
 // keySheet scrolls a sheet, or closes it with its key or Esc.
@@ -116,10 +116,8 @@ func (m *Model) sheetPanel(w, h int) []string {
 			return theme.Blank(w, h)
 		}
 		hands := map[string]bool{}
-		for _, o := range m.snap.Online {
-			if o.Hand {
-				hands[o.Actor.Key()] = true
-			}
+		for _, a := range m.snap.State.Hands {
+			hands[a.Key()] = true
 		}
 		return pane.Turnout{C: &m.cm, P: p, N: m.linkNumber(p.ID), Present: session.Participants(m.snap.Online), Hands: hands}.Render(w, h)
 	}
@@ -153,7 +151,7 @@ func (m *Model) sheetPanel(w, h int) []string {
 // (the session's last screen).
 func (m *Model) wallResults() bool {
 	st := m.snap.State
-	if m.snap.View == session.ViewResults {
+	if m.snap.State.Room.View == review.ViewResults {
 		return true
 	}
 	if len(st.Proposals) == 0 {

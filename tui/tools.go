@@ -31,15 +31,8 @@ const (
 	askUnanimous
 )
 
-// agenda is the session's time box as the facilitator set it (A): when it
-// ends, and the number of links decided when it was set, from which the
-// pace is measured.
-type agenda struct {
-	start, end time.Time
-	decided    int
-}
-
-// workOrder is the order in which n takes the pending links.
+// workOrder is the order in which n takes the pending links: its index
+// in review.Orders.
 type workOrder int
 
 const (
@@ -102,9 +95,9 @@ func (m *Model) answer(v string) tea.Cmd {
 		now := m.opts.Now()
 		m.mode, m.input, m.formErr = modeBrowse, nil, ""
 		if v == "" {
-			m.agenda = nil
-			m.setInfo(m.t.AgendaCleared)
-			return nil
+			return m.setAgenda(m.t.AgendaCleared, func(a *review.AgendaData) {
+				a.End, a.Start, a.Decided = time.Time{}, time.Time{}, 0
+			})
 		}
 		end, ok := parseEnd(v, now)
 		if !ok {
@@ -113,9 +106,10 @@ func (m *Model) answer(v string) tea.Cmd {
 			m.input.SetValue(v)
 			return nil
 		}
-		m.agenda = &agenda{start: now, end: end, decided: m.snap.State.Decided()}
-		m.setInfo(fmt.Sprintf(m.t.AgendaSet, end.In(m.cm.Loc).Format("15:04")))
-		return m.agendaTick()
+		decided := m.snap.State.Decided()
+		return tea.Batch(m.setAgenda(fmt.Sprintf(m.t.AgendaSet, end.In(m.cm.Loc).Format("15:04")), func(a *review.AgendaData) {
+			a.End, a.Start, a.Decided = end, now, decided
+		}), m.agendaTick())
 	case askUnanimous:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -186,9 +180,54 @@ func parseEnd(s string, now time.Time) (time.Time, bool) {
 	return now.Add(d), true
 }
 
+// agendaNow is the room's agenda in force (agenda.set), nil before any:
+// it is in the trace, so that a facilitator who reconnects, or a server
+// that restarts, finds it again.
+func (m *Model) agendaNow() *review.AgendaData {
+	if m.agendaSent != nil {
+		return m.agendaSent
+	}
+	if m.snap == nil {
+		return nil
+	}
+	return m.snap.State.Agenda
+}
+
+// workOrder is the order of work in force.
+func (m *Model) workOrder() workOrder {
+	if a := m.agendaNow(); a != nil {
+		if i := slices.Index(review.Orders, a.Order); i >= 0 {
+			return workOrder(i)
+		}
+	}
+	return orderList
+}
+
+// picks are the links picked with *, in the order picked.
+func (m *Model) picks() []string {
+	if a := m.agendaNow(); a != nil {
+		return a.Picks
+	}
+	return nil
+}
+
+// setAgenda records the agenda in force as change leaves it, whole
+// (agenda.set), and says info once it is recorded.
+func (m *Model) setAgenda(info string, change func(a *review.AgendaData)) tea.Cmd {
+	a := review.AgendaData{Order: review.Orders[orderList]}
+	if cur := m.agendaNow(); cur != nil {
+		a = *cur
+		a.Picks = slices.Clone(cur.Picks)
+	}
+	change(&a)
+	m.agendaSent = &a
+	m.agendaPending++
+	return m.doCmd(action{kind: review.KindAgendaSet, info: info}, a)
+}
+
 // agendaTick schedules the next drawing of the agenda line.
 func (m *Model) agendaTick() tea.Cmd {
-	if m.agenda == nil || m.agendaTicking {
+	if a := m.agendaNow(); m.agendaTicking || !m.isFacilitator() || a == nil || a.End.IsZero() {
 		return nil
 	}
 	m.agendaTicking = true
@@ -199,14 +238,14 @@ func (m *Model) agendaTick() tea.Cmd {
 // left, the pace ("à ce rythme : 28 liens sur 40") and the order of work;
 // "" without an agenda.
 func (m *Model) agendaText() string {
-	a := m.agenda
-	if a == nil || m.snap == nil {
+	a := m.agendaNow()
+	if a == nil || a.End.IsZero() {
 		return ""
 	}
 	st := m.snap.State
 	now := m.opts.Now()
 	total, decided := len(st.Proposals), st.Decided()
-	left := a.end.Sub(now)
+	left := a.End.Sub(now)
 	var parts []string
 	if left <= 0 {
 		parts = append(parts, "⏱ "+m.t.AgendaOver)
@@ -214,7 +253,7 @@ func (m *Model) agendaText() string {
 		parts = append(parts, "⏱ "+fmt.Sprintf(m.t.AgendaLeft, m.hoursMinutes(left)))
 	}
 	parts = append(parts, fmt.Sprintf(m.t.AgendaLinks, total-decided))
-	done, spent := decided-a.decided, now.Sub(a.start)
+	done, spent := decided-a.Decided, now.Sub(a.Start)
 	switch {
 	case left <= 0:
 	case done > 0 && spent >= time.Minute:
@@ -223,7 +262,7 @@ func (m *Model) agendaText() string {
 	default:
 		parts = append(parts, m.t.AgendaNoPace)
 	}
-	parts = append(parts, m.t.OrderLabel+m.t.Colon+m.orderWord(m.order))
+	parts = append(parts, m.t.OrderLabel+m.t.Colon+m.orderWord(m.workOrder()))
 	return strings.Join(parts, " · ")
 }
 
@@ -252,20 +291,21 @@ func (m *Model) nextOrdered() tea.Cmd {
 	if m.passed == nil {
 		m.passed = map[string]bool{}
 	}
+	order, marks := m.workOrder(), m.picks()
 	var seq []int // indexes in m.visible
 	for i, pi := range m.visible {
 		p := st.Proposals[pi]
 		if p.Status != review.Pending && p.ID != m.current {
 			continue
 		}
-		if m.order == orderPicked && !slices.Contains(m.marks, p.ID) && p.ID != m.current {
+		if order == orderPicked && !slices.Contains(marks, p.ID) && p.ID != m.current {
 			continue
 		}
 		seq = append(seq, i)
 	}
 	key := func(i int) float64 {
 		p := st.Proposals[m.visible[i]]
-		switch m.order {
+		switch order {
 		case orderConflict:
 			if m.conflictShown(p) {
 				return 0
@@ -274,7 +314,7 @@ func (m *Model) nextOrdered() tea.Cmd {
 		case orderDoubt:
 			return p.Confidence
 		case orderPicked:
-			if j := slices.Index(m.marks, p.ID); j >= 0 {
+			if j := slices.Index(marks, p.ID); j >= 0 {
 				return float64(j)
 			}
 			return -1
@@ -306,7 +346,7 @@ func (m *Model) nextOrdered() tea.Cmd {
 		clear(m.passed)
 		m.passed[cur] = true
 	}
-	if m.order == orderPicked {
+	if order == orderPicked {
 		m.setInfo(m.t.NoNextPicked)
 	} else {
 		m.setInfo(m.t.NoNextPending)
@@ -315,15 +355,13 @@ func (m *Model) nextOrdered() tea.Cmd {
 }
 
 // toggleMark is * : the link on screen joins or leaves the hand-picked
-// order of work.
-func (m *Model) toggleMark(id string) {
-	if i := slices.Index(m.marks, id); i >= 0 {
-		m.marks = slices.Delete(m.marks, i, i+1)
-		m.setInfo(m.t.Unmarked)
-		return
+// order of work, recorded in the agenda.
+func (m *Model) toggleMark(id string) tea.Cmd {
+	marks := m.picks()
+	if i := slices.Index(marks, id); i >= 0 {
+		return m.setAgenda(m.t.Unmarked, func(a *review.AgendaData) { a.Picks = slices.Delete(a.Picks, i, i+1) })
 	}
-	m.marks = append(m.marks, id)
-	m.setInfo(fmt.Sprintf(m.t.Marked, len(m.marks)))
+	return m.setAgenda(fmt.Sprintf(m.t.Marked, len(marks)+1), func(a *review.AgendaData) { a.Picks = append(a.Picks, id) })
 }
 
 // roomTimer is the room's timer: the latest started, on whichever link,
@@ -382,31 +420,33 @@ func (m *Model) linkNumber(id string) int {
 	return 0
 }
 
-// raiseHand is h: a participant raises or lowers their hand.
+// raiseHand is h: a participant raises or lowers their hand, an event of
+// the trace (hand.raised, hand.lowered).
 func (m *Model) raiseHand() tea.Cmd {
-	if !m.joined || m.opts.Actor.Role != review.Participant {
+	if !m.joined || m.opts.Actor.Role != review.Participant || m.snap == nil {
 		return nil
 	}
-	m.hand = !m.hand
-	up := m.hand
-	if up {
-		m.setInfo(m.t.HandUp)
-	} else {
-		m.setInfo(m.t.HandDown)
+	up := !m.snap.State.Hand(m.opts.Actor)
+	if m.handSent != nil {
+		up = !*m.handSent
 	}
-	h, conn := m.hub, m.conn
-	return m.inOrder(func() tea.Msg {
-		h.RaiseHand(conn, up)
-		return nil
-	})
+	m.handSent = &up
+	if !up {
+		return m.doCmd(action{kind: review.KindHandLowered, info: m.t.HandDown}, review.HandData{})
+	}
+	return m.doCmd(action{kind: review.KindHandRaised, info: m.t.HandUp}, review.HandData{})
 }
 
-// hands are the names of the participants with a raised hand.
-func hands(online []session.Presence) []string {
+// hands are the names of the participants online with a raised hand
+// (review.State.Hands): a hand of someone who is not here is not shown.
+func hands(st *review.State, online []session.Presence) []string {
+	if len(st.Hands) == 0 {
+		return nil
+	}
 	var out []string
 	seen := map[string]bool{}
 	for _, o := range online {
-		if o.Hand && !seen[o.Actor.Key()] {
+		if o.Actor.Role == review.Participant && !seen[o.Actor.Key()] && st.Hand(o.Actor) {
 			seen[o.Actor.Key()] = true
 			out = append(out, sanitize.Line(o.Actor.Name))
 		}

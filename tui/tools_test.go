@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func crowd(t *testing.T, h *harness, n int) {
 	ctx := context.Background()
 	for i, name := range names[:n] {
 		a := review.Actor{Name: name, Fingerprint: "SHA256:" + name, Role: review.Participant}
-		conn, err := h.hub.Join(ctx, a, "ssh")
+		_, err := h.hub.Join(ctx, a, "ssh")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +39,9 @@ func crowd(t *testing.T, h *harness, n int) {
 			}
 		}
 		if i == 4 {
-			h.hub.RaiseHand(conn, true)
+			if _, err := h.hub.Do(ctx, a, review.KindHandRaised, review.HandData{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	h.hub.FlushPresence()
@@ -165,13 +168,15 @@ func TestGoldenAgenda(t *testing.T) {
 				h.press("A")
 				h.typeText("1h30")
 				h.press("enter")
-				if h.m.agenda == nil || h.m.agenda.end.Sub(t0) != 90*time.Minute {
-					t.Fatalf("agenda %+v", h.m.agenda)
+				h.idle()
+				if a := h.hub.Snapshot().State.Agenda; a == nil || a.End.Sub(t0) != 90*time.Minute {
+					t.Fatalf("agenda %+v", a)
 				}
 				h.press("a")
 				h.idle()
 				h.clock.Advance(10 * time.Minute)
 				h.press("O")
+				h.idle()
 				h.send(agendaTickMsg{})
 				screen := h.screen()
 				// One link in ten minutes, eighty minutes left: 1+8 of 4.
@@ -193,14 +198,7 @@ func TestHandRaised(t *testing.T) {
 	par := startHarness(t, fac.hub, fac.store, malik, "fr", 80, 24)
 	wall := startHarness(t, fac.hub, fac.store, projector, "fr", 100, 30)
 	par.press("h")
-	par.until("the hand at the hub", func() bool {
-		for _, o := range fac.hub.Snapshot().Online {
-			if o.Actor.Name == "Malik" && o.Hand {
-				return true
-			}
-		}
-		return false
-	})
+	par.until("the hand in the trace", func() bool { return fac.hub.Snapshot().State.Hand(malik) })
 	fac.hub.FlushPresence()
 	fac.until("the facilitator sees it", func() bool { return strings.Contains(fac.screen(), "✋ 1 Malik") })
 	wall.until("the wall counts it", func() bool { return strings.Contains(wall.screen(), "✋ 1 mains levées") })
@@ -369,8 +367,14 @@ func TestOrderOfWork(t *testing.T) {
 	}
 	// Pick p3 then p2; under the picked order n takes p3, then p2.
 	fac.press("k", "*", "k", "*", "g", "O", "O")
-	if fac.m.order != orderPicked {
-		t.Fatalf("order %d, want the picked links", fac.m.order)
+	fac.idle()
+	if o := fac.m.workOrder(); o != orderPicked {
+		t.Fatalf("order %d, want the picked links", o)
+	}
+	// A facilitator who reconnects finds the agenda where it was.
+	again := startHarness(t, fac.hub, fac.store, facilitator, "fr", 100, 30)
+	if o, picks := again.m.workOrder(), again.m.picks(); o != orderPicked || !slices.Equal(picks, []string{"p3", "p2"}) {
+		t.Fatalf("after reconnecting: order %d, picks %v; want the picked links p3, p2", o, picks)
 	}
 	fac.press("n")
 	if fac.m.current != "p3" {

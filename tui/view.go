@@ -63,7 +63,7 @@ func (m *Model) render() string {
 		}
 		// Raised hands are counted on the wall's last line, with a status.
 		last := m.status
-		if n := len(hands(m.snap.Online)); n > 0 {
+		if n := len(hands(m.snap.State, m.snap.Online)); n > 0 {
 			last = strings.TrimSuffix(fmt.Sprintf(m.t.Hands, n)+" "+m.t.HandsLabel+" · "+last, " · ")
 		}
 		if last == "" || h < minHeight {
@@ -609,7 +609,7 @@ func (m *Model) withAgenda(s string) string {
 	if !m.isFacilitator() {
 		return s
 	}
-	if hs := hands(m.snap.Online); len(hs) > 0 {
+	if hs := hands(m.snap.State, m.snap.Online); len(hs) > 0 {
 		s = m.st.Conflict.Render(fmt.Sprintf(m.t.Hands, len(hs))+" "+strings.Join(hs, ", ")) + " · " + s
 	}
 	if a := m.agendaText(); a != "" {

@@ -86,7 +86,9 @@ func (m *Model) afterSnapshot() tea.Cmd {
 		cmd = m.refresh()
 	}
 	m.timerEnded()
-	return tea.Batch(cmd, m.armTimer(), m.wall.redraw(m))
+	// A facilitator who reconnects finds the agenda in the trace; its
+	// line counts down from the first snapshot.
+	return tea.Batch(cmd, m.armTimer(), m.wall.redraw(m), m.agendaTick())
 }
 
 // catchingUp reports whether this follower's screen should go to the
@@ -403,15 +405,14 @@ func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	switch hit {
 	case &k.Agenda:
 		value := ""
-		if m.agenda != nil {
-			value = m.agenda.end.In(m.cm.Loc).Format("15:04")
+		if a := m.agendaNow(); a != nil && !a.End.IsZero() {
+			value = a.End.In(m.cm.Loc).Format("15:04")
 		}
 		return true, m.ask(askAgenda, value)
 	case &k.Order:
-		m.order = (m.order + 1) % orderCount
+		next := (m.workOrder() + 1) % orderCount
 		clear(m.passed)
-		m.setInfo(fmt.Sprintf(m.t.OrderSet, m.orderWord(m.order)))
-		return true, nil
+		return true, m.setAgenda(fmt.Sprintf(m.t.OrderSet, m.orderWord(next)), func(a *review.AgendaData) { a.Order = review.Orders[next] })
 	case &k.Unanimous:
 		return true, m.ask(askUnanimous, "2")
 	}
@@ -471,8 +472,7 @@ func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		}
 		return true, m.ask(askTimer, strconv.Itoa(int(defaultTimer/time.Minute)))
 	case &k.Mark:
-		m.toggleMark(p.ID)
-		return true, nil
+		return true, m.toggleMark(p.ID)
 	}
 	return true, nil
 }
