@@ -110,7 +110,7 @@ func (a *access) publicKey(_ ssh.Context, key ssh.PublicKey) bool {
 // question but their personal code when their name is taken (see
 // keylessIdentity).
 func (a *access) keyboardInteractive(ctx ssh.Context, challenge gossh.KeyboardInteractiveChallenge) bool {
-	return a.keylessIdentity(ctx, ctx.User(), ctx.RemoteAddr(), challenge)
+	return a.keylessIdentity(ctx, ctx.User(), ctx.RemoteAddr(), plainChallenge(challenge))
 }
 
 // permissionsPublicKey is the permissions extension through which
@@ -140,7 +140,7 @@ func (a *access) passcodeConfig(ctx ssh.Context) *gossh.ServerConfig {
 		ext := base64.StdEncoding.EncodeToString(key.Marshal())
 		return nil, &gossh.PartialSuccessError{Next: gossh.ServerAuthCallbacks{
 			KeyboardInteractiveCallback: func(conn gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
-				if !a.askPasscode(ctx, conn, challenge) {
+				if !a.askPasscode(ctx, conn, plainChallenge(challenge)) {
 					return nil, denied
 				}
 				return &gossh.Permissions{Extensions: map[string]string{permissionsPublicKey: ext}}, nil
@@ -149,6 +149,7 @@ func (a *access) passcodeConfig(ctx ssh.Context) *gossh.ServerConfig {
 	}
 	if a.authorized == nil {
 		cfg.KeyboardInteractiveCallback = func(conn gossh.ConnMetadata, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
+			challenge = plainChallenge(challenge)
 			if !a.askPasscode(ctx, conn, challenge) || !a.keylessIdentity(ctx, conn.User(), conn.RemoteAddr(), challenge) {
 				return nil, denied
 			}

@@ -95,10 +95,15 @@ func TestOpenSSHFirstTimeTakesItsTime(t *testing.T) {
 	// window, three times the deadline of a silent client.
 	time.Sleep(cfg.HandshakeTimeout / 3)
 	p.typeLine("yes")
-	p.waitFor("Passcode (code d'accès):")
+	p.waitFor("Passcode (code d'acces):")
 	time.Sleep(cfg.HandshakeTimeout / 3) // and types slowly
 	p.typeLine("tomate-du-jardin")
-	p.waitFor("probe user=marie role=participant", "lang=fr")
+	s = p.waitFor("probe user=marie role=participant", "lang=fr", "Votre code personnel")
+	// OpenSSH escapes every byte outside ASCII in a challenge's instruction
+	// (« becomes \302\253): the server must send it in plain ASCII.
+	if strings.Contains(s, `\3`) || strings.Contains(s, `\2`) {
+		t.Errorf("OpenSSH shows escaped bytes in the server's messages:\n%s", s)
+	}
 	if session.DefaultLoginWindow < 2*time.Minute {
 		t.Errorf("DefaultLoginWindow = %v, want at least 2 minutes", session.DefaultLoginWindow)
 	}
