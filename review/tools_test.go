@@ -34,6 +34,14 @@ func TestFacilitatorToolsAreEvents(t *testing.T) {
 	if st.Room.View != ViewResults {
 		t.Fatalf("view %q, want the results", st.Room.View)
 	}
+	// A restarted server: nobody is present, the wall is back on the
+	// link, the agenda and the hands are kept (a hand shows again when
+	// its person comes back).
+	restarted := replay(t, tr.events)
+	restarted.Restart()
+	if restarted.Room.View != "" || restarted.Agenda == nil || !restarted.Hand(bruno) {
+		t.Fatalf("after a restart: view %q, agenda %+v, hands %v", restarted.Room.View, restarted.Agenda, restarted.Hands)
+	}
 	snap := st.Snapshot()
 	tr.add("lower-b", bruno, KindHandLowered, HandData{})
 	tr.add("left-c", chloe, KindParticipantLeft, JoinData{Terminal: "ssh"})

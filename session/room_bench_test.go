@@ -44,7 +44,8 @@ const roomProposals = 60
 // facilitator's tools in use: one press in eight of a participant opens
 // the turnout panel (T) and closes it, and before each decision the
 // facilitator opens the results view (=), which takes the room's view
-// along (session.Hub.SetView wakes every screen), and closes it.
+// along (a room.viewed event, a new state that wakes every screen), and
+// closes it.
 func BenchmarkRoom(b *testing.B) {
 	for _, n := range []int{50, 100, 200, 300} {
 		b.Run(fmt.Sprintf("browse/clients=%d", n), func(b *testing.B) {
