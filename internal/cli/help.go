@@ -17,6 +17,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 	flag "github.com/spf13/pflag"
+
+	"github.com/coopdescommuns/revue/review"
 )
 
 // buildVersion returns the module version and the VCS commit of this binary:
@@ -262,24 +264,8 @@ func suggestFlag(fs *flag.FlagSet, name string) string {
 	return best
 }
 
-// levenshtein is the edit distance between two short words.
+// levenshtein is the edit distance between two short words, ignoring
+// case: the one review measures rewordings with.
 func levenshtein(s, t string) int {
-	a, b := []rune(strings.ToLower(s)), []rune(strings.ToLower(t))
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return review.EditDistanceOf(strings.ToLower(s), strings.ToLower(t)).Chars
 }
