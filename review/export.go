@@ -42,6 +42,12 @@ type ExportOptions struct {
 	// Checkpoint is the signed head recorded for this export, written in
 	// the JSON document (checkpoint): the export's own receipt.
 	Checkpoint *Checkpoint
+	// Release says that the caller gives the events up: an export that
+	// writes no trace (csv, votes, annotations, qdpx) then lets go of each
+	// document's payload, in the caller's slice too, as soon as it is
+	// folded, so that a session's passages are never held twice (raw and
+	// decoded) at the top of its memory. `revue export` sets it.
+	Release bool
 }
 
 // ExportWith is Export with options.
@@ -63,7 +69,13 @@ func ExportWith(w io.Writer, events []Event, format string, o ExportOptions) err
 		}
 		events = pseudonymizeInPlace(events, false, placeholders, stored)
 	}
-	st, err := Replay(events)
+	var st *State
+	var err error
+	if o.Release && !writesTrace(format) {
+		st, err = replayReleasing(events, stored)
+	} else {
+		st, err = Replay(events)
+	}
 	if err != nil {
 		return err
 	}
@@ -77,6 +89,46 @@ func ExportWith(w io.Writer, events []Event, format string, o ExportOptions) err
 		meta.paths = true
 	}
 	return exportState(w, st, format, meta)
+}
+
+// writesTrace says whether a format writes the trace's events, whose
+// document payloads must then stay as stored.
+func writesTrace(format string) bool {
+	return format == "json" || format == "" || format == "jsonl"
+}
+
+// replayReleasing is Replay for an export that writes no trace: each
+// document.added payload is replaced by the document's ID once folded, in
+// the state, in events and in stored (the caller's slice, of which events
+// is a rewritten copy), so that the raw passages are let go while the
+// decoded ones are built. On the 18,000-pad session they are 150 MB.
+func replayReleasing(events, stored []Event) (*State, error) {
+	where := map[string]int{} // a document event's ID → its index in stored
+	for i, e := range stored {
+		if e.Kind == KindDocumentAdded {
+			where[e.ID] = i
+		}
+	}
+	s := NewState()
+	s.Events = make([]Event, 0, len(events))
+	s.byEvent = make(map[string]eventRef, len(events))
+	for i := range events {
+		if err := s.Apply(events[i]); err != nil {
+			return nil, err
+		}
+		if events[i].Kind != KindDocumentAdded {
+			continue
+		}
+		last := &s.Events[len(s.Events)-1]
+		if dropPayload(last) == 0 {
+			continue
+		}
+		events[i].Data = last.Data
+		if j, ok := where[events[i].ID]; ok {
+			stored[j].Data = last.Data
+		}
+	}
+	return s, nil
 }
 
 // exportMeta is what an export says beyond the state: the head hash of the

@@ -120,3 +120,51 @@ func TestStreamedExportIsByteIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestReleasingExportIsByteIdentical checks that an export which is given
+// the events (Release, what `revue export` does) writes the same bytes as
+// one that leaves them alone, in every format, with and without pseudonyms
+// and withdrawals, and that a format writing no trace leaves no passage in
+// the caller's document events: what keeps a large export's peak memory
+// to one copy of the passages (BENCHMARKS.md).
+func TestReleasingExportIsByteIdentical(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		events func() []Event
+	}{
+		{"sample session", func() []Event { return busyTrace(t).events }},
+		{"research session", func() []Event { return researchTrace(t).events }},
+		{"generated session", func() []Event { return LargeSession("gen", 200, 1200, 7) }},
+	} {
+		for _, format := range Formats {
+			for _, pseudo := range []bool{false, true} {
+				var want, got bytes.Buffer
+				if err := ExportWith(&want, tc.events(), format, ExportOptions{Pseudonymize: pseudo}); err != nil {
+					t.Fatalf("%s, %s: %v", tc.name, format, err)
+				}
+				events := tc.events()
+				if err := ExportWith(&got, events, format, ExportOptions{Pseudonymize: pseudo, Release: true}); err != nil {
+					t.Fatalf("%s, %s, released: %v", tc.name, format, err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Errorf("%s, %s, pseudonymized %v: the released export differs (%d bytes, %d kept)", tc.name, format, pseudo, got.Len(), want.Len())
+				}
+				docs, held := 0, 0
+				for _, e := range events {
+					if e.Kind == KindDocumentAdded {
+						docs++
+						if bytes.Contains(e.Data, []byte(`"passages"`)) {
+							held++
+						}
+					}
+				}
+				if docs == 0 {
+					t.Fatalf("%s: no document in the trace", tc.name)
+				}
+				if wantHeld := map[bool]int{true: docs, false: 0}[writesTrace(format)]; held != wantHeld {
+					t.Errorf("%s, %s: %d of %d document payloads still held by the caller, want %d", tc.name, format, held, docs, wantHeld)
+				}
+			}
+		}
+	}
+}
