@@ -239,7 +239,7 @@ func (m *Model) agendaTick() tea.Cmd {
 // "" without an agenda.
 func (m *Model) agendaText() string {
 	a := m.agendaNow()
-	if a == nil || a.End.IsZero() {
+	if a == nil || a.End.IsZero() || m.snap == nil {
 		return ""
 	}
 	st := m.snap.State
