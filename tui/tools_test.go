@@ -140,6 +140,7 @@ func TestGoldenResults(t *testing.T) {
 					})
 					h.press("=")
 					h.until("the wall follows", func() bool { return h.hub.Snapshot().View == session.ViewResults })
+					h.idle() // room.viewed is recorded: the screen no longer says "saving…"
 					rev := h.hub.Snapshot().Rev
 					wall.until("the wall's results", func() bool { return wall.m.snap.Rev >= rev })
 					for _, s := range []string{h.screen(), wall.screen()} {
