@@ -45,8 +45,11 @@ type ExportOptions struct {
 	// Release says that the caller gives the events up: an export that
 	// writes no trace (csv, votes, annotations, qdpx) then lets go of each
 	// document's payload, in the caller's slice too, as soon as it is
-	// folded, so that a session's passages are never held twice (raw and
-	// decoded) at the top of its memory. `revue export` sets it.
+	// folded, and one that writes the trace (json, jsonl) keeps the
+	// payloads and lets go of the decoded passages' text instead, reading
+	// it again from the payload when it writes it; either way a session's
+	// passages are never held twice (raw and decoded) at the top of its
+	// memory. `revue export` sets it.
 	Release bool
 }
 
@@ -71,9 +74,12 @@ func ExportWith(w io.Writer, events []Event, format string, o ExportOptions) err
 	}
 	var st *State
 	var err error
-	if o.Release && !writesTrace(format) {
+	switch {
+	case o.Release && !writesTrace(format):
 		st, err = replayReleasing(events, stored)
-	} else {
+	case o.Release:
+		st, meta.rawDocs, err = replayWithoutTexts(events, format == "jsonl")
+	default:
 		st, err = Replay(events)
 	}
 	if err != nil {
@@ -131,6 +137,68 @@ func replayReleasing(events, stored []Event) (*State, error) {
 	return s, nil
 }
 
+// replayWithoutTexts is Replay for an export that writes the trace,
+// whose document payloads stay: the decoded passages' text is dropped as
+// soon as each document is folded, and found again in its payload when
+// written (exportMeta.document). It returns where each document's event is
+// in the state's trace. For jsonl, which writes the trace alone, nothing is
+// found again; for json, the passages that proposals point at get their
+// text back at once.
+func replayWithoutTexts(events []Event, traceOnly bool) (*State, map[string]int, error) {
+	s := NewState()
+	s.Events = make([]Event, 0, len(events))
+	s.byEvent = make(map[string]eventRef, len(events))
+	raw := map[string]int{}
+	for i := range events {
+		if err := s.Apply(events[i]); err != nil {
+			return nil, nil, err
+		}
+		if events[i].Kind != KindDocumentAdded {
+			continue
+		}
+		d := s.Documents[len(s.Documents)-1]
+		raw[d.ID] = len(s.Events) - 1
+		for k := range d.Passages {
+			d.Passages[k].Text = ""
+		}
+	}
+	if traceOnly {
+		return s, nil, nil
+	}
+	for _, p := range s.Proposals {
+		if pa, ok := s.passages[p.Passage]; ok && pa.Text == "" {
+			if d, ok := s.docs[pa.Document]; ok {
+				for _, q := range withTexts(d, s.Events, raw).Passages {
+					if q.ID == pa.ID {
+						pa.Text = q.Text
+					}
+				}
+			}
+		}
+	}
+	return s, raw, nil
+}
+
+// withTexts returns a document with its passages' text read again from
+// its event's payload, when replayWithoutTexts dropped them. The state's
+// own document is not changed: only the export's copy holds the text.
+func withTexts(d *Document, events []Event, raw map[string]int) *Document {
+	i, ok := raw[d.ID]
+	if !ok {
+		return d
+	}
+	var stored Document
+	if events[i].Decode(&stored) != nil || len(stored.Passages) != len(d.Passages) {
+		return d
+	}
+	c := *d
+	c.Passages = slices.Clone(d.Passages)
+	for k := range c.Passages {
+		c.Passages[k].Text = stored.Passages[k].Text
+	}
+	return &c
+}
+
 // exportMeta is what an export says beyond the state: the head hash of the
 // stored trace and what withdrawals removed.
 type exportMeta struct {
@@ -139,6 +207,9 @@ type exportMeta struct {
 	study       *Study // standings, conditions and blindness, read before pseudonyms
 	checkpoint  *Checkpoint
 	paths       bool // replace file paths by file names in document.added payloads
+	// rawDocs, when set, says where each document's event is in the
+	// state's trace: its passages' text is read from there (withTexts).
+	rawDocs map[string]int
 }
 
 // event is an event as the trace of an export shows it.
@@ -487,7 +558,12 @@ func streamDoc(w *bufio.Writer, st *State, meta exportMeta) error {
 	s.field("session", exportSessionOf(st))
 	s.field("criteria", nonNil(st.Criteria))
 	s.key("documents")
-	streamArray(s, st.Documents, func(d *Document) any { return exportDocumentOf(d) })
+	streamArray(s, st.Documents, func(d *Document) any {
+		if meta.rawDocs != nil {
+			d = withTexts(d, st.Events, meta.rawDocs)
+		}
+		return exportDocumentOf(d)
+	})
 	s.key("proposals")
 	streamArray(s, st.Proposals, func(p *ProposalState) any { return exportProposalOf(st, p, meta.study) })
 	s.field("failures", nonNil(st.Failures))
