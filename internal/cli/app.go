@@ -426,6 +426,20 @@ func (a *app) withSession(name string, do func(s *sessionStore) error) error {
 	return do(&sessionStore{Store: st, name: name, a: a})
 }
 
+// servedState replays the session event by event, as `revue serve` does:
+// each document's text is kept once, decoded, and its event keeps only the
+// document's ID (review.State.ApplyServed). It is for the commands that
+// read the documents but never write the trace's payloads again (propose):
+// the 18,000 pads of realistic size are then 140 MB held once, not twice.
+func (s *sessionStore) servedState(ctx context.Context) (*review.State, error) {
+	state := review.NewState()
+	err := s.Each(ctx, s.name, state.ApplyServed)
+	if errors.Is(err, store.ErrNoSession) {
+		return nil, s.a.noSession(s.name)
+	}
+	return state, err
+}
+
 // events reads the session's trace, naming the session that does not exist.
 func (s *sessionStore) events(ctx context.Context) ([]review.Event, error) {
 	return s.a.events(ctx, s.Store, s.name)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -92,7 +93,15 @@ func (a *app) readKeywords(path string) (map[string][]string, error) {
 // propose runs propose on an open session: the cost said and confirmed
 // first, then the run with its progress line and its summary.
 func (a *app) propose(ctx context.Context, s *sessionStore, cfg propose.Config, dryRun, yes bool) error {
-	state, err := s.state(ctx)
+	if cfg.Frugal {
+		// A few seconds of lexical work on the whole corpus: a soft memory
+		// limit (init's) keeps its garbage from doubling the heap, which
+		// held 18,000 pads of realistic size under 300 MB (BENCHMARKS.md).
+		// A model run is left alone: the collector would take CPU from
+		// the model on the same machine for hours.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(initMemoryLimit, debug.SetMemoryLimit(-1))))
+	}
+	state, err := s.servedState(ctx)
 	if err != nil {
 		return err
 	}
