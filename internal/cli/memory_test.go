@@ -1,0 +1,117 @@
+//go:build unix
+
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/store"
+)
+
+// TestCommandMemoryChild is the child of TestExportMemory: it runs the
+// command line in $REVUE_MEM_ARGS (one argument a line) and exits with its
+// code, or writes the session of TestExportMemory when it is "write" and
+// a directory. Without that variable it does nothing.
+func TestCommandMemoryChild(t *testing.T) {
+	args := os.Getenv("REVUE_MEM_ARGS")
+	if args == "" {
+		t.Skip("the child of TestExportMemory")
+	}
+	if dir, ok := strings.CutPrefix(args, "write\n"); ok {
+		st, err := store.Open(filepath.Join(dir, "revue.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := padSession("m", 6000, 7800)
+		for i := 0; i < len(events); i += 1000 {
+			if _, err := st.Append(context.Background(), events[i:min(i+1000, len(events))]...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		os.Exit(map[bool]int{true: 0, false: 1}[st.Close() == nil])
+	}
+	os.Exit(run(context.Background(), strings.Split(args, "\n"), strings.NewReader(""), os.Stdout, os.Stderr))
+}
+
+// commandPeak runs one command line in a child process and returns its
+// peak resident memory (getrusage).
+func commandPeak(t *testing.T, args ...string) int64 {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCommandMemoryChild$")
+	// A soft limit far below what a command holds keeps the heap near
+	// what is alive: the peak measures what is held, not when the
+	// collector happened to run.
+	cmd.Env = append(os.Environ(), "REVUE_MEM_ARGS="+strings.Join(args, "\n"), "GOMEMLIMIT=48MiB")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		t.Skip("no rusage on this system")
+	}
+	return ru.Maxrss << 10 // kilobytes on Linux
+}
+
+// padSession is a session of n pads of about size bytes each, cut into
+// passages of about 1,100 bytes, with one criterion.
+func padSession(name string, n, size int) []review.Event {
+	now := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	events := []review.Event{review.MustEvent(name, "session-1", now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name})}
+	words := strings.Fields("la coopérative décide ensemble des règles et chacun peut en proposer la révision « œuvre » déjà été")
+	for i := range n {
+		d := review.Document{ID: fmt.Sprintf("d%05d", i), Title: fmt.Sprintf("Pad %d", i), Source: fmt.Sprintf("pads/%d.md", i), SHA256: fmt.Sprintf("%064x", i), Format: "markdown"}
+		var b strings.Builder
+		for k := 0; b.Len() < size; k++ {
+			b.WriteString(words[(i*7+k*3)%len(words)])
+			b.WriteString(map[bool]string{true: ".\n", false: " "}[k%17 == 16])
+		}
+		text := []rune(b.String())
+		for start := 0; start < len(text); start += 1000 {
+			end := min(start+1000, len(text))
+			d.Passages = append(d.Passages, review.Passage{ID: fmt.Sprintf("%s-p%d", d.ID, len(d.Passages)), Document: d.ID, Index: len(d.Passages), Text: string(text[start:end]), Start: start, End: end})
+		}
+		d.Chars = len(text)
+		events = append(events, review.MustEvent(name, "doc-"+d.ID, now, systemActor, review.KindDocumentAdded, d))
+	}
+	return append(events, review.MustEvent(name, "criterion-c1", now, systemActor, review.KindCriterionAdded, review.Criterion{ID: "c1", Title: "Participation"}))
+}
+
+// TestExportMemory exports a session of 6,000 pads of realistic size
+// (about 1,300 words each, 45 MB of document payloads) in child processes
+// and checks that every format holds the passages about once: its peak
+// above `revue sessions` on the same store stays under 2.2 times the
+// payloads (the trace read whole, the decoded passages, the output's
+// buffers). Holding the passages raw and decoded at once, as export did
+// before ExportOptions.Release, measured 124-126 MB above; releasing,
+// 71-75 MB. Skipped with -short: it writes 50 MB.
+func TestExportMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 50 MB session; run without -short")
+	}
+	// The session is written by a child too: a child's peak counts its
+	// parent's memory at the time it starts.
+	data := t.TempDir()
+	commandPeak(t, "write", data)
+	fi, err := os.Stat(filepath.Join(data, "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payloads := fi.Size() * 9 / 10 // the documents are nearly all of it
+	base := commandPeak(t, "--data", data, "sessions")
+	for _, format := range review.Formats {
+		peak := commandPeak(t, "--data", data, "export", "m", "--format", format, "-o", filepath.Join(data, "out."+format))
+		t.Logf("%s: peak %d MB, %d MB above `sessions`, payloads %d MB", format, peak>>20, (peak-base)>>20, payloads>>20)
+		if above := peak - base; above > payloads*11/5 {
+			t.Errorf("export --format %s: peak %d MB, %d MB above `sessions`: more than 2.2 times the documents' %d MB", format, peak>>20, above>>20, payloads>>20)
+		}
+	}
+}
