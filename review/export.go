@@ -140,7 +140,7 @@ func replayReleasing(events, stored []Event) (*State, error) {
 // replayWithoutTexts is Replay for an export that writes the trace,
 // whose document payloads stay: the decoded passages' text is dropped as
 // soon as each document is folded, and found again in its payload when
-// written (exportMeta.document). It returns where each document's event is
+// written (withTexts). It returns where each document's event is
 // in the state's trace. For jsonl, which writes the trace alone, nothing is
 // found again; for json, the passages that proposals point at get their
 // text back at once.
