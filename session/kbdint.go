@@ -24,12 +24,16 @@ func plainChallenge(c gossh.KeyboardInteractiveChallenge) gossh.KeyboardInteract
 	}
 }
 
+// guillemetSpaces drops the spaces French sets inside « », which around
+// ASCII quotes would read « " marie " ».
+var guillemetSpaces = strings.NewReplacer("« ", "«", "«\u00a0", "«", "«\u202f", "«", " »", "»", "\u00a0»", "»", "\u202f»", "»")
+
 // asciiFold writes s in ASCII: letters lose their accents (é → e), French
 // quotation marks and apostrophes become their ASCII forms, no-break
 // spaces plain spaces, and anything else outside ASCII a question mark.
 func asciiFold(s string) string {
 	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFD.String(guillemetSpaces.Replace(s)) {
 		switch {
 		case r < 0x80:
 			b.WriteRune(r)
