@@ -292,11 +292,11 @@ func (d *Dossier) energy() string {
 		return d.t("Énergie mesurée : ", "Energy measured: ") + wh + " (" + strings.Join(e.Sources, ", ") + ")"
 	case e.Partly:
 		return d.t("Énergie : ", "Energy: ") + wh + d.t(", dont ", ", of which ") + review.FormatFloat(d.Lang, e.Estimated, 2) + "\u202fWh " +
-			d.t("estimés", "estimated") + " (" + strings.Join(e.Formulas, " ; ") + d.t("), le reste mesuré", "), the rest measured")
+			d.t("estimés", "estimated") + " (" + strings.Join(e.FormulasIn(d.Lang), " ; ") + d.t("), le reste mesuré", "), the rest measured")
 	}
 	f := d.t("puissance supposée × hôtes × durée", "assumed power × hosts × wall time")
 	if len(e.Formulas) > 0 {
-		f = strings.Join(e.Formulas, " ; ")
+		f = strings.Join(e.FormulasIn(d.Lang), " ; ")
 	}
 	return d.t("Énergie estimée (pas mesurée) : ", "Energy estimated (not measured): ") + wh + " (" + f + ")"
 }

@@ -75,6 +75,21 @@ type EnergyFigures struct {
 	Estimated float64  // the Wh that were estimated rather than measured
 }
 
+// FormulasIn gives the estimates' formulas in lang. propose records its
+// formula in English in the trace ("30 W × 1 machine(s) × wall time (h)"),
+// so that a trace reads the same whoever ran it; a French reader gets its
+// words in French.
+func (e EnergyFigures) FormulasIn(lang string) []string {
+	if lang != "fr" {
+		return e.Formulas
+	}
+	out := make([]string, len(e.Formulas))
+	for i, f := range e.Formulas {
+		out[i] = strings.ReplaceAll(f, "wall time (h)", "durée (h)")
+	}
+	return out
+}
+
 // PersonFigures are one person's figures. Seen counts the proposals that
 // were on their screen at least once (an exposure interval), the
 // denominator of their rates; the verdicts are their vote in force on each
@@ -667,11 +682,11 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 		energy += " " + t("mesurés", "measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
 	case f.Energy.Partly:
 		energy += " " + t("dont ", "of which ") + fmtFloat(lang, f.Energy.Estimated, 2) + nnbsp + "Wh " + t("estimés", "estimated") +
-			" (" + strings.Join(f.Energy.Formulas, t(" ; ", "; ")) + "), " + t("le reste mesuré", "the rest measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
+			" (" + strings.Join(f.Energy.FormulasIn(lang), t(" ; ", "; ")) + "), " + t("le reste mesuré", "the rest measured") + " (" + strings.Join(f.Energy.Sources, ", ") + ")"
 	default:
 		formula := t("W × hôtes × durée", "W × hosts × wall time")
 		if len(f.Energy.Formulas) > 0 {
-			formula += t(" : ", ": ") + strings.Join(f.Energy.Formulas, t(" ; ", "; "))
+			formula += t(" : ", ": ") + strings.Join(f.Energy.FormulasIn(lang), t(" ; ", "; "))
 		}
 		energy += " " + t("estimés", "estimated") + " (" + formula + ")"
 	}

@@ -120,3 +120,15 @@ func TestQuantileIsRs(t *testing.T) {
 		}
 	}
 }
+
+// TestFormulasInFrench: propose records its energy formula in English; a
+// French report and dossier say it in French, an English one as recorded.
+func TestFormulasInFrench(t *testing.T) {
+	e := EnergyFigures{Formulas: []string{"30 W × 1 machine(s) × wall time (h)"}}
+	if got := e.FormulasIn("fr")[0]; got != "30 W × 1 machine(s) × durée (h)" {
+		t.Errorf("fr: %q", got)
+	}
+	if got := e.FormulasIn("en")[0]; got != e.Formulas[0] {
+		t.Errorf("en: %q", got)
+	}
+}
