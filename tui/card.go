@@ -41,7 +41,8 @@ func started(st *review.State) bool {
 
 // cardPanel is the join card: the commands with every reachable address,
 // the fingerprint as OpenSSH prints it, the passcode for a facilitator who
-// asked, and who has arrived. It fills h lines of w cells.
+// asked, and who has arrived to take part: participants and facilitators,
+// not the wall or other spectators. It fills h lines of w cells.
 func (m *Model) cardPanel(w, h int) []string {
 	c := m.opts.Card
 	lines := []string{"", " " + m.st.Title.Render(m.t.CardTitle), "", " " + m.t.CardSteps}
@@ -61,6 +62,9 @@ func (m *Model) cardPanel(w, h int) []string {
 		seen := map[string]bool{}
 		n := 0
 		for _, p := range m.snap.Online {
+			if r := p.Actor.Role; r != review.Participant && r != review.Facilitator {
+				continue
+			}
 			if k := p.Actor.Key(); !seen[k] {
 				seen[k] = true
 				if n > 0 {

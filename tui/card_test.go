@@ -48,6 +48,11 @@ func TestJoinCard(t *testing.T) {
 	if s := wall.screen(); !strings.Contains(s, testCard.Fingerprint) || strings.Contains(s, "Code d'accès") {
 		t.Fatalf("the wall's card:\n%s", s)
 	}
+	// The wall is a spectator: it is online but has not come to take part.
+	wall.until("the arrivals without the wall", func() bool { return strings.Contains(wall.screen(), "Arrivé·es (1) : Claire") })
+	if s := wall.screen(); strings.Contains(s, "Salle") {
+		t.Fatalf("the card counts the wall among the arrivals:\n%s", s)
+	}
 	// The first decision starts the room: the wall shows the link.
 	if _, err := fac.hub.Do(context.Background(), facilitator, review.KindDecisionMade, review.VoteData{Proposal: "p1", Verdict: review.Accept}); err != nil {
 		t.Fatal(err)
