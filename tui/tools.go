@@ -444,11 +444,9 @@ func hands(st *review.State, online []session.Presence) []string {
 		return nil
 	}
 	var out []string
-	seen := map[string]bool{}
-	for _, o := range online {
-		if o.Actor.Role == review.Participant && !seen[o.Actor.Key()] && st.Hand(o.Actor) {
-			seen[o.Actor.Key()] = true
-			out = append(out, sanitize.Line(o.Actor.Name))
+	for _, a := range session.Participants(online) {
+		if st.Hand(a) {
+			out = append(out, sanitize.Line(a.Name))
 		}
 	}
 	return out
