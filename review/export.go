@@ -223,19 +223,6 @@ func (m exportMeta) event(e Event) exportEvent {
 	return traceEvent(e)
 }
 
-// writeState writes a replayed session as it is, withdrawals included:
-// only Export, which leaves them out first, and the tests call it. Every
-// format is streamed: the document is written piece by piece through a
-// buffer, never built whole in memory, so that exporting La Myne's 18,000
-// pads costs the state and not three copies of the output (BENCHMARKS.md).
-func writeState(w io.Writer, st *State, format string) error {
-	meta := exportMeta{}
-	if n := len(st.Events); n > 0 {
-		meta.head = st.Events[n-1].Hash
-	}
-	return exportState(w, st, format, meta)
-}
-
 func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
 	if meta.study == nil {
 		meta.study = NewStudy(st.Events, st.IsForgotten)
@@ -268,20 +255,6 @@ func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-// encodeJSON writes v whole, indented as the streamed formats are: the
-// reference the streamed writers are tested against.
-func encodeJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 type exportSession struct {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"testing"
 )
 
@@ -55,6 +56,33 @@ func annotationsWhole(st *State) map[string]any {
 		"total":    len(items),
 		"first":    map[string]any{"id": annotationID(st, "annotations", "page-1"), "type": "AnnotationPage", "partOf": collection, "startIndex": 0, "items": items},
 	}
+}
+
+// writeState writes a replayed session as it is, withdrawals included, as
+// exportState does for Export (which leaves them out first). Every
+// format is streamed: the document is written piece by piece through a
+// buffer, never built whole in memory, so that exporting La Myne's 18,000
+// pads costs the state and not three copies of the output (BENCHMARKS.md).
+func writeState(w io.Writer, st *State, format string) error {
+	meta := exportMeta{}
+	if n := len(st.Events); n > 0 {
+		meta.head = st.Events[n-1].Hash
+	}
+	return exportState(w, st, format, meta)
+}
+
+// encodeJSON writes v whole, indented as the streamed formats are: the
+// reference the streamed writers are tested against.
+func encodeJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 func referenceExport(t *testing.T, st *State, format string) []byte {
