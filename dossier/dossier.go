@@ -287,10 +287,9 @@ func Build(events []review.Event, opt Options) (*Dossier, error) {
 			l.SealedAt = dec.At
 			l.Reason, l.Note = dec.Reason, say(dec.Note)
 		}
+		// Current holds the participants' votes in force only (Vote.Counts):
+		// no decision, no facilitator's or system's vote.
 		for _, v := range p.Current() {
-			if v.Decides || v.Actor.Role == review.System {
-				continue
-			}
 			l.Voters++
 			switch v.Verdict {
 			case review.Accept:
