@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/coopdescommuns/revue/review"
 )
 
 // WriteMarkdown writes the dossier as CommonMark, for the association's
@@ -78,9 +76,7 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 		if d.IncludeRejected && len(c.Rejected) > 0 {
 			p("### %s\n\n", e(d.rejectedTitle()))
 			for _, l := range c.Rejected {
-				if l.Status == review.Rejected {
-					link(l)
-				}
+				link(l)
 			}
 		}
 	}
