@@ -163,7 +163,7 @@ func (a *app) flagUsages(fs *flag.FlagSet) string {
 // metavar names what a flag takes, as the usage lines write it.
 func metavar(flagName string) string {
 	switch flagName {
-	case "criteria", "output", "authorized-keys", "facilitators", "example-criteria", "consent":
+	case "criteria", "output", "authorized-keys", "facilitators", "example-criteria", "consent", "keywords", "log":
 		return "FILE"
 	case "data":
 		return "DIR"
@@ -183,6 +183,10 @@ func metavar(flagName string) string {
 		return "FORMAT"
 	case "person":
 		return "WHO"
+	case "receipt":
+		return "RECEIPT"
+	case "against":
+		return "OLD-EXPORT"
 	case "include":
 		return "rejected"
 	}

@@ -9,6 +9,7 @@ var placeholderFR = map[string]string{
 	"NAME": "NOM", "FILE": "FICHIER", "COMMAND": "COMMANDE", "DIR": "DOSSIER",
 	"ADDR": "ADRESSE", "DOC": "DOC", "WHO": "QUI", "MODEL": "MODÈLE",
 	"OLD-EXPORT": "ANCIEN-EXPORT", "FORMAT": "FORMAT", "CODE": "CODE",
+	"RECEIPT": "REÇU",
 }
 
 // placeholderWord is a word in capitals (with dashes), not inside another.

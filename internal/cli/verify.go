@@ -21,7 +21,7 @@ import (
 // verifyCommand is `revue verify`: the trace's hash chain, the file's
 // integrity and its summaries, the last signed head, and, against a
 // receipt or an earlier export, what was rewritten since.
-var verifyCommand = command{name: "verify", args: "NAME [--receipt R | --against OLD-EXPORT]",
+var verifyCommand = command{name: "verify", args: "NAME [--receipt RECEIPT | --against OLD-EXPORT]",
 	summary: [2]string{"vérifier la chaîne d'empreintes de la trace et l'intégrité du fichier ; avec un reçu ou un ancien export, dire ce qui a été réécrit",
 		"check the trace's hash chain and the file's integrity; with a receipt or an earlier export, say what was rewritten"},
 	example: "revue verify atelier\nrevue verify atelier --receipt 3F9A-1C2B-77D0-E4A1/428\nrevue verify atelier --against atelier-lundi.json",
