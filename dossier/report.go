@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -264,8 +265,12 @@ func stackedBars(title string, rows []barRow, legend []segment, lang string) str
 		}
 		// Kept among decided, as the terminal report says it.
 		kept, decided := row.values[0]+row.values[1], row.values[0]+row.values[1]+row.values[2]
-		fmt.Fprintf(&b, `<text x="%d" y="%d">%s %s %d, n = %d</text>`, labelW+barArea+6, y+15,
-			review.FormatPct(lang, kept, decided), pick(lang, "gardées sur", "kept of"), decided, total)
+		label := review.FormatPct(lang, kept, decided) + " " + pick(lang, "gardées sur", "kept of") + " " + strconv.Itoa(decided)
+		if decided == 0 {
+			// Nothing decided: no share to give, rather than "undefined kept of 0".
+			label = pick(lang, "aucune décidée", "none decided yet")
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s, n = %d</text>`, labelW+barArea+6, y+15, html.EscapeString(label), total)
 	}
 	b.WriteString("</svg>")
 	return b.String()
