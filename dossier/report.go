@@ -158,7 +158,7 @@ func (r *reportPage) write() {
 			{r.t("liens gardés parmi ceux proposés", "links kept among those proposed"), review.FormatCoef(r.lang, h.Kept)},
 			{r.t("liens trouvés parmi les « pas de lien »", "links found among the “no link”"), review.FormatCoef(r.lang, h.Missed)},
 		} {
-			r.p("<li>%s : %s</li>\n", e(kv[0]), e(kv[1]))
+			r.p("<li>%s%s%s</li>\n", e(kv[0]), r.t(" : ", ": "), e(kv[1]))
 		}
 		r.p("</ul>\n")
 	}
