@@ -53,7 +53,7 @@ type serverFlags struct {
 // a setting meant for a workshop never opens the demo to the network).
 func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string, env bool) {
 	fs.StringVar(&s.listen, "listen", listen, a.t("adresse SSH d'écoute", "SSH address to listen on")+envNote(env, "REVUE_LISTEN"))
-	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer", "ask this passcode (keyboard-interactive) before joining")+envNote(env, "REVUE_PASSCODE"))
+	fs.StringVar(&s.passcode, "passcode", "", a.t("demander ce code d'accès avant d'entrer ; « auto » en tire un", "ask this passcode (keyboard-interactive) before joining; \"auto\" draws one")+envNote(env, "REVUE_PASSCODE"))
 	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join")+envNote(env, "REVUE_AUTHORIZED_KEYS"))
 	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys")+envNote(env, "REVUE_FACILITATORS"))
 	fs.IntVar(&s.maxConns, "max-conns", session.DefaultMaxConns, a.t("personnes connectées à la fois, au plus (la salle)", "people connected at once, at most (the room)"))
