@@ -132,7 +132,7 @@ func (d *Dossier) odtContent(w io.Writer) error {
 	}
 	h(1, "Heading_20_1", d.overviewTitle())
 	for _, f := range d.overviewFacts() {
-		p(`<text:p text:style-name="Text_20_body"><text:span text:style-name="Strong_20_Emphasis">%s</text:span> : %s</text:p>`+"\n", x(f[0]), x(f[1]))
+		p(`<text:p text:style-name="Text_20_body"><text:span text:style-name="Strong_20_Emphasis">%s</text:span>%s%s</text:p>`+"\n", x(f[0]), d.t("\u00a0: ", ": "), x(f[1]))
 	}
 	h(2, "Heading_20_2", d.sharesTitle())
 	p("<text:list>\n")
