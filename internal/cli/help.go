@@ -105,7 +105,7 @@ func (a *app) help(cmd *cobra.Command) {
 func (a *app) helpEnvironment(w io.Writer, title func(string) string) {
 	fmt.Fprintf(w, "\n%s\n", title(a.t("Environnement :", "Environment:")))
 	for _, e := range a.environment() {
-		fmt.Fprintf(w, "  %-22s %s\n", e[0], e[1])
+		fmt.Fprintf(w, "  %-26s %s\n", e[0], e[1])
 	}
 }
 
