@@ -33,12 +33,7 @@ type reportPage struct {
 	b    *bufio.Writer
 }
 
-func (r *reportPage) t(fr, en string) string {
-	if r.lang == "en" {
-		return en
-	}
-	return fr
-}
+func (r *reportPage) t(fr, en string) string { return pick(r.lang, fr, en) }
 
 func (r *reportPage) p(format string, args ...any) { fmt.Fprintf(r.b, format, args...) }
 
@@ -354,5 +349,10 @@ func pick(lang, fr, en string) string {
 	if lang == "en" {
 		return en
 	}
-	return fr
+	return frenchSpaces.Replace(fr)
 }
+
+// frenchSpaces makes the spaces French typography puts inside guillemets and
+// before a colon or a semicolon no-break ones: a narrow page broke
+// « pas de lien » before its closing guillemet.
+var frenchSpaces = strings.NewReplacer("« ", "«\u00a0", " »", "\u00a0»", " : ", "\u00a0: ", " ;", "\u00a0;")
