@@ -62,13 +62,15 @@ func ChainHash(prev string, seq int64, at, id, actorName, actorFingerprint, acto
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// migrate brings a file of schema version 1 to this version, in one
-// transaction: it adds the hash column and computes the chain of every
-// event already stored, and builds the summary tables from the events
-// (see summarySchema). The update trigger is dropped for the time of the
-// transaction and created again before COMMIT, so no other connection ever
-// sees a trace that accepts UPDATE. A crash in the middle leaves the file
-// at version 1, and the next Open migrates it again.
+// migrate brings a file of an older schema version to this version, in one
+// transaction. From version 1, it adds the hash column and computes the
+// chain of every event already stored, and builds the summary tables from
+// the events (see summarySchema); from version 2, it builds the summary
+// tables again, since version 2 counted a reopened decision as decided.
+// The update trigger is dropped for the time of the transaction and
+// created again before COMMIT, so no other connection ever sees a trace
+// that accepts UPDATE. A crash in the middle leaves the file
+// at its old version, and the next Open migrates it again.
 func (s *Store) migrate(ctx context.Context) error {
 	var version int64
 	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -92,22 +94,29 @@ func (s *Store) migrate(ctx context.Context) error {
 		_, err := s.w.ExecContext(ctx, "COMMIT")
 		return err
 	}
-	if version != 1 {
-		return fail(fmt.Errorf("unknown schema version %d", version))
-	}
-	for _, q := range []string{
-		"ALTER TABLE events ADD COLUMN hash TEXT CHECK (hash IS NULL OR length(hash) = 64)",
-		"DROP TRIGGER events_no_update",
-	} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
+	var steps []string
+	switch version {
+	case 1:
+		for _, q := range []string{
+			"ALTER TABLE events ADD COLUMN hash TEXT CHECK (hash IS NULL OR length(hash) = 64)",
+			"DROP TRIGGER events_no_update",
+		} {
+			if _, err := s.w.ExecContext(ctx, q); err != nil {
+				return fail(err)
+			}
+		}
+		if err := s.chainAll(ctx); err != nil {
 			return fail(err)
 		}
+		steps = []string{noUpdateTrigger, summarySchema, summaryFill}
+	case 2:
+		// Version 2's decided count ignored reopenings: its summaries
+		// are built again from the events.
+		steps = []string{summaryDrop, summarySchema, summaryFill}
+	default:
+		return fail(fmt.Errorf("unknown schema version %d", version))
 	}
-	if err := s.chainAll(ctx); err != nil {
-		return fail(err)
-	}
-	for _, q := range []string{noUpdateTrigger, summarySchema, summaryFill,
-		fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)} {
+	for _, q := range append(steps, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)) {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			return fail(err)
 		}

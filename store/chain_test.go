@@ -267,6 +267,9 @@ func decision(session, id, proposal string) review.Event {
 	return review.MustEvent(session, id, base, review.Actor{Name: "Ana", Role: review.Facilitator}, review.KindDecisionMade,
 		review.VoteData{Proposal: proposal, Verdict: review.Accept})
 }
+func reopen(session, id, proposal string) review.Event {
+	return review.MustEvent(session, id, base, review.Actor{Name: "Ana", Role: review.Facilitator}, review.KindDecisionReopened, review.ReopenData{Proposal: proposal})
+}
 func undo(session, id, target string) review.Event {
 	return review.MustEvent(session, id, base, review.Actor{Name: "Ana", Role: review.Facilitator}, review.KindActionUndone, review.UndoData{Target: target})
 }

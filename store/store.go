@@ -81,9 +81,9 @@ const busyTimeout = 10 * time.Second
 const applicationID = 0x52657675
 
 // schemaVersion is PRAGMA user_version of the schema this code writes.
-// Version 1 had no hash chain and no summaries; Open migrates it (see
-// migrate).
-const schemaVersion = 2
+// Version 1 had no hash chain and no summaries; version 2's summaries
+// counted a reopened decision as decided. Open migrates both (see migrate).
+const schemaVersion = 3
 
 // schema creates the events table. Its invariants hold even against another
 // program writing the file: the triggers refuse UPDATE and DELETE, the unique
@@ -183,9 +183,11 @@ type result struct {
 // A file written by a revue of schema version 1 (before the hash chain) is
 // upgraded by Open, in one transaction: the hash column is added and the
 // chain computed for every event already stored, in seq order, and the
-// summary tables are built from the events (see migrate). It takes about as
-// long as reading the trace once; an older revue then refuses the file as
-// written by a newer one.
+// summary tables are built from the events (see migrate); a file of
+// version 2 has its summary tables built again, since they counted a
+// reopened decision as decided. It takes about as long as reading the
+// trace once; an older revue then refuses the file as written by a newer
+// one.
 func Open(path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {

@@ -16,13 +16,22 @@ import (
 // with a committed trace, whichever process wrote it, and no code path of
 // Append can forget them.
 //
-// decided is the number of proposals that have a decision in force, as
-// review.State.Decided counts them: a decision.made that no action.undone
-// has taken back. decisions holds, per proposal, how many of its decisions
-// are in force, so that an undo knows whether the proposal goes back to
-// pending. The payloads are read with SQLite's JSON functions, guarded by
-// json_valid so that a payload they cannot read never fails an append (it
-// only goes uncounted).
+// decided is the number of proposals with a decision in force, as
+// review.State.Decided counts them: a proposal is decided when the latest
+// of its decision.made and decision.reopened events that no action.undone
+// has taken back is a decision.made. A reopening lifts the seal, a later
+// decision seals again. decisions holds, per proposal, whether it is
+// decided now (sealed 0 or 1), so that each event knows whether it changes
+// the count. A decision.made or decision.reopened is the latest event of
+// its proposal when it is appended, so it sets sealed directly; an undo of
+// a decision (only traces written before seals have one) recomputes it
+// from the proposal's events, which reads its session's decisions but
+// happens only in such old traces. The payloads are read with SQLite's
+// JSON functions, guarded by json_valid so that a payload they cannot read
+// never fails an append (it only goes uncounted).
+//
+// Version 2 of the schema counted a decision reopened as still in force;
+// migrate drops its summary tables and triggers and builds these ones.
 const summarySchema = `
 CREATE TABLE summaries (
 	session   TEXT    PRIMARY KEY,
@@ -36,7 +45,7 @@ CREATE TABLE summaries (
 CREATE TABLE decisions (
 	session  TEXT    NOT NULL,
 	proposal TEXT    NOT NULL,
-	live     INTEGER NOT NULL,
+	sealed   INTEGER NOT NULL CHECK (sealed IN (0, 1)),
 	PRIMARY KEY (session, proposal)
 ) STRICT, WITHOUT ROWID;
 CREATE TRIGGER events_summary AFTER INSERT ON events
@@ -51,55 +60,82 @@ BEGIN
 	WHERE session = NEW.session;
 END;
 CREATE TRIGGER events_decision AFTER INSERT ON events
-WHEN NEW.kind = 'decision.made' AND json_valid(CAST(NEW.data AS TEXT))
+WHEN NEW.kind IN ('decision.made', 'decision.reopened') AND json_valid(CAST(NEW.data AS TEXT))
 	AND json_type(CAST(NEW.data AS TEXT), '$.proposal') = 'text'
 BEGIN
-	INSERT INTO decisions (session, proposal, live)
-		VALUES (NEW.session, json_extract(CAST(NEW.data AS TEXT), '$.proposal'), 1)
-		ON CONFLICT (session, proposal) DO UPDATE SET live = live + 1;
-	UPDATE summaries SET decided = decided + 1
-	WHERE session = NEW.session AND (SELECT live FROM decisions
-		WHERE session = NEW.session AND proposal = json_extract(CAST(NEW.data AS TEXT), '$.proposal')) = 1;
+	UPDATE summaries SET decided = decided + (NEW.kind = 'decision.made') - coalesce((SELECT d.sealed FROM decisions d
+		WHERE d.session = NEW.session AND d.proposal = json_extract(CAST(NEW.data AS TEXT), '$.proposal')), 0)
+	WHERE session = NEW.session;
+	INSERT INTO decisions (session, proposal, sealed)
+		VALUES (NEW.session, json_extract(CAST(NEW.data AS TEXT), '$.proposal'), NEW.kind = 'decision.made')
+		ON CONFLICT (session, proposal) DO UPDATE SET sealed = excluded.sealed;
 END;
 CREATE TRIGGER events_undo_decision AFTER INSERT ON events
 WHEN NEW.kind = 'action.undone' AND json_valid(CAST(NEW.data AS TEXT))
 	AND json_type(CAST(NEW.data AS TEXT), '$.target') = 'text'
+	AND EXISTS (SELECT 1 FROM events t WHERE t.session = NEW.session
+		AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target') AND t.kind = 'decision.made'
+		AND json_valid(CAST(t.data AS TEXT)) AND json_type(CAST(t.data AS TEXT), '$.proposal') = 'text')
 BEGIN
-	-- The proposal goes back to pending when its last decision in force is
-	-- taken back: counted before the decrement, which never goes below 0.
-	UPDATE summaries SET decided = decided - 1
-	WHERE session = NEW.session AND (SELECT d.live FROM decisions d
-		WHERE d.session = NEW.session AND d.proposal = (
-			SELECT json_extract(CAST(t.data AS TEXT), '$.proposal') FROM events t
-			WHERE t.session = NEW.session AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target')
-				AND t.kind = 'decision.made' AND json_valid(CAST(t.data AS TEXT)))) = 1;
-	UPDATE decisions SET live = live - 1
-	WHERE session = NEW.session AND live > 0 AND proposal = (
-		SELECT json_extract(CAST(t.data AS TEXT), '$.proposal') FROM events t
-		WHERE t.session = NEW.session AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target')
-			AND t.kind = 'decision.made' AND json_valid(CAST(t.data AS TEXT)));
+	-- The proposal's state is what its latest event not undone says, this
+	-- undo included (it is already in the table).
+	UPDATE summaries SET decided = decided - coalesce((SELECT d.sealed FROM decisions d
+		WHERE d.session = NEW.session AND d.proposal = (SELECT json_extract(CAST(t.data AS TEXT), '$.proposal') FROM events t
+			WHERE t.session = NEW.session AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target'))), 0)
+	WHERE session = NEW.session;
+	INSERT INTO decisions (session, proposal, sealed)
+		SELECT NEW.session, p.proposal, coalesce((
+			SELECT e.kind = 'decision.made' FROM events e
+			WHERE e.session = NEW.session AND e.kind IN ('decision.made', 'decision.reopened')
+				AND json_valid(CAST(e.data AS TEXT)) AND json_extract(CAST(e.data AS TEXT), '$.proposal') = p.proposal
+				AND e.id NOT IN (SELECT json_extract(CAST(u.data AS TEXT), '$.target') FROM events u
+					WHERE u.session = NEW.session AND u.kind = 'action.undone' AND json_valid(CAST(u.data AS TEXT)))
+			ORDER BY e.seq DESC LIMIT 1), 0)
+		FROM (SELECT json_extract(CAST(t.data AS TEXT), '$.proposal') AS proposal FROM events t
+			WHERE t.session = NEW.session AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target')) p
+		WHERE true
+		ON CONFLICT (session, proposal) DO UPDATE SET sealed = excluded.sealed;
+	UPDATE summaries SET decided = decided + coalesce((SELECT d.sealed FROM decisions d
+		WHERE d.session = NEW.session AND d.proposal = (SELECT json_extract(CAST(t.data AS TEXT), '$.proposal') FROM events t
+			WHERE t.session = NEW.session AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target'))), 0)
+	WHERE session = NEW.session;
 END;
 `
 
-// summaryFill computes the summary tables of a file migrated from schema
-// version 1, from its events, with the same rules as the triggers.
+// summaryFill computes the summary tables from the events already stored,
+// with the same rules as the triggers: when a file is migrated from
+// schema version 1 (which had none) or 2 (whose decided count ignored
+// reopenings). A proposal's state is its latest decision.made or
+// decision.reopened not undone; SQLite takes the bare column kind from
+// the row of max(seq).
 const summaryFill = `
-INSERT INTO decisions (session, proposal, live)
-	SELECT d.session, json_extract(CAST(d.data AS TEXT), '$.proposal'), count(*)
-	FROM events d
-	WHERE d.kind = 'decision.made' AND json_valid(CAST(d.data AS TEXT))
-		AND json_type(CAST(d.data AS TEXT), '$.proposal') = 'text'
-		AND (d.session, d.id) NOT IN (
-			SELECT u.session, json_extract(CAST(u.data AS TEXT), '$.target') FROM events u
-			WHERE u.kind = 'action.undone' AND json_valid(CAST(u.data AS TEXT))
-				AND json_type(CAST(u.data AS TEXT), '$.target') = 'text')
-	GROUP BY 1, 2;
+INSERT INTO decisions (session, proposal, sealed)
+	SELECT session, proposal, kind = 'decision.made' FROM (
+		SELECT d.session, json_extract(CAST(d.data AS TEXT), '$.proposal') AS proposal, d.kind, max(d.seq)
+		FROM events d
+		WHERE d.kind IN ('decision.made', 'decision.reopened') AND json_valid(CAST(d.data AS TEXT))
+			AND json_type(CAST(d.data AS TEXT), '$.proposal') = 'text'
+			AND (d.session, d.id) NOT IN (
+				SELECT u.session, json_extract(CAST(u.data AS TEXT), '$.target') FROM events u
+				WHERE u.kind = 'action.undone' AND json_valid(CAST(u.data AS TEXT))
+					AND json_type(CAST(u.data AS TEXT), '$.target') = 'text')
+		GROUP BY 1, 2);
 INSERT INTO summaries (session, created, events, documents, criteria, proposals, decided)
 	SELECT e.session, (SELECT c.at FROM events c WHERE c.session = e.session AND c.seq = 1),
 		count(*), sum(e.kind = 'document.added'), sum(e.kind = 'criterion.added'),
 		sum(e.kind = 'proposal.added'),
-		(SELECT count(*) FROM decisions d WHERE d.session = e.session AND d.live > 0)
+		(SELECT count(*) FROM decisions d WHERE d.session = e.session AND d.sealed = 1)
 	FROM events e GROUP BY e.session;
+`
+
+// summaryDrop removes version 2's summary tables and triggers, before
+// summarySchema and summaryFill build them again.
+const summaryDrop = `
+DROP TRIGGER IF EXISTS events_summary;
+DROP TRIGGER IF EXISTS events_decision;
+DROP TRIGGER IF EXISTS events_undo_decision;
+DROP TABLE IF EXISTS summaries;
+DROP TABLE IF EXISTS decisions;
 `
 
 // Summary is what `revue sessions` shows of one session, read from the

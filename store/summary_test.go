@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,8 +23,9 @@ func mustSummaries(t *testing.T, s *Store) []Summary {
 }
 
 // TestSummaries checks the counts of the summary tables after each append,
-// including decisions taken back, as review.State.Decided counts them: a
-// proposal is decided while one of its decisions is in force.
+// including decisions taken back and reopened, as review.State.Decided
+// counts them: a proposal is decided while its latest decision or
+// reopening in force is a decision.
 func TestSummaries(t *testing.T) {
 	s := openTemp(t)
 	s.legacy = true // decisions replaced and undone, as before seals
@@ -47,6 +49,12 @@ func TestSummaries(t *testing.T) {
 		{"a second undo of the same decision", []review.Event{undo("b", "u4", "x1")}, 2},
 		{"a retry of a stored decision", []review.Event{decision("b", "x3", "p2")}, 2},
 		{"a payload that is not an object", []review.Event{{Session: "b", ID: "odd", At: base, Actor: sys, Kind: review.KindDecisionMade, Data: []byte(`[1]`)}}, 2},
+		{"a decision reopened", []review.Event{reopen("b", "r1", "p2")}, 1},
+		{"sealed again after its reopening", []review.Event{decision("b", "x5", "p2")}, 2},
+		{"reopened again", []review.Event{reopen("b", "r2", "p2")}, 1},
+		{"an old trace's undo of the decision before the reopening", []review.Event{undo("b", "u5", "x3")}, 1},
+		{"an old trace's undo of the decision after it", []review.Event{decision("b", "x6", "p2"), undo("b", "u6", "x6")}, 1},
+		{"the last seal reopened", []review.Event{reopen("b", "r3", "p3")}, 0},
 	}
 	events := int64(7)
 	for _, st := range steps {
@@ -109,7 +117,7 @@ func TestSummariesDamaged(t *testing.T) {
 
 // TestSummariesMatchState drives a valid session (checked by review.State
 // before each append) through random decisions, rejections, rewordings,
-// votes and undos, and checks after each step that the summary counts what
+// votes, reopenings and undos, and checks after each step that the summary counts what
 // the fold of the whole trace counts: the triggers and review.State.Decided
 // must never disagree.
 func TestSummariesMatchState(t *testing.T) {
@@ -150,7 +158,7 @@ func TestSummariesMatchState(t *testing.T) {
 	part := review.Actor{Name: "Léo", Role: review.Participant}
 	r := rand.New(rand.NewPCG(7, 9))
 	var undoable []string // ids of votes and decisions, maybe undone already
-	undos, seen := 0, map[int]bool{}
+	undos, reopens, seen := 0, 0, map[int]bool{}
 	for step := range 300 {
 		var e review.Event
 		prop := fmt.Sprintf("L%d", 1+r.IntN(4))
@@ -164,6 +172,8 @@ func TestSummariesMatchState(t *testing.T) {
 			e = ev(fac, review.KindDecisionMade, verdicts[r.IntN(len(verdicts))])
 		case k < 6:
 			e = ev(part, review.KindVoteCast, review.VoteData{Proposal: prop, Verdict: review.Accept})
+		case k < 7:
+			e = ev(fac, review.KindDecisionReopened, review.ReopenData{Proposal: prop})
 		default:
 			if len(undoable) == 0 {
 				continue
@@ -173,10 +183,13 @@ func TestSummariesMatchState(t *testing.T) {
 		if err := st.Apply(e); err != nil {
 			continue // not a valid step (an undo of what is undone): never stored
 		}
-		if e.Kind != review.KindActionUndone {
-			undoable = append(undoable, e.ID)
-		} else {
+		switch e.Kind {
+		case review.KindActionUndone:
 			undos++
+		case review.KindDecisionReopened:
+			reopens++
+		default:
+			undoable = append(undoable, e.ID)
 		}
 		seen[st.Decided()] = true
 		mustAppend(t, s, e)
@@ -187,7 +200,108 @@ func TestSummariesMatchState(t *testing.T) {
 		}
 	}
 	// The walk must have gone up and down, or it tested little.
-	if undos < 20 || len(seen) < 4 {
-		t.Fatalf("only %d undos and decided counts %v: the walk is too tame", undos, seen)
+	if undos < 20 || reopens < 10 || len(seen) < 4 {
+		t.Fatalf("only %d undos, %d reopenings and decided counts %v: the walk is too tame", undos, reopens, seen)
+	}
+}
+
+// v2SummarySchema is the summary tables and triggers of schema version 2,
+// as an older revue wrote them: its decided count ignored reopenings.
+const v2SummarySchema = `
+CREATE TABLE summaries (
+	session   TEXT    PRIMARY KEY,
+	created   TEXT    NOT NULL,
+	events    INTEGER NOT NULL DEFAULT 0,
+	documents INTEGER NOT NULL DEFAULT 0,
+	criteria  INTEGER NOT NULL DEFAULT 0,
+	proposals INTEGER NOT NULL DEFAULT 0,
+	decided   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE decisions (
+	session  TEXT    NOT NULL,
+	proposal TEXT    NOT NULL,
+	live     INTEGER NOT NULL,
+	PRIMARY KEY (session, proposal)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER events_summary AFTER INSERT ON events
+BEGIN
+	INSERT INTO summaries (session, created) VALUES (NEW.session, NEW.at)
+		ON CONFLICT (session) DO NOTHING;
+	UPDATE summaries SET
+		events = events + 1,
+		documents = documents + (NEW.kind = 'document.added'),
+		criteria = criteria + (NEW.kind = 'criterion.added'),
+		proposals = proposals + (NEW.kind = 'proposal.added')
+	WHERE session = NEW.session;
+END;
+CREATE TRIGGER events_decision AFTER INSERT ON events
+WHEN NEW.kind = 'decision.made' AND json_valid(CAST(NEW.data AS TEXT))
+	AND json_type(CAST(NEW.data AS TEXT), '$.proposal') = 'text'
+BEGIN
+	INSERT INTO decisions (session, proposal, live)
+		VALUES (NEW.session, json_extract(CAST(NEW.data AS TEXT), '$.proposal'), 1)
+		ON CONFLICT (session, proposal) DO UPDATE SET live = live + 1;
+	UPDATE summaries SET decided = decided + 1
+	WHERE session = NEW.session AND (SELECT live FROM decisions
+		WHERE session = NEW.session AND proposal = json_extract(CAST(NEW.data AS TEXT), '$.proposal')) = 1;
+END;
+PRAGMA user_version = 2;
+`
+
+// TestMigrateV2 opens a file written by a revue of schema version 2, whose
+// summary counted a reopened decision as decided: Open builds the
+// summaries again, `revue sessions` then gives the count the fold gives
+// (TestSummariesMatchState holds the triggers to the fold), the chain is
+// untouched, and new events are counted by the new triggers.
+func TestMigrateV2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "revue.db")
+	db := rawDB(t, path)
+	if _, err := db.Exec("PRAGMA journal_mode = WAL"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(schema + v2SummarySchema + fmt.Sprintf("PRAGMA application_id = %d;", applicationID)); err != nil {
+		t.Fatal(err)
+	}
+	// p1 sealed, reopened, sealed again; p2 sealed then reopened; p3
+	// sealed. The fold counts 2 decided; version 2 counted 3.
+	old := []review.Event{created("old", "c"), doc("old", "d1"), crit("old", "k1"),
+		prop("old", "p1"), prop("old", "p2"), prop("old", "p3"),
+		decision("old", "x1", "p1"), reopen("old", "r1", "p1"), decision("old", "x2", "p1"),
+		decision("old", "x3", "p2"), reopen("old", "r2", "p2"), decision("old", "x4", "p3")}
+	prev := ""
+	for i, e := range old {
+		at := e.At.Format(time.RFC3339Nano)
+		prev = ChainHash(prev, int64(i+1), at, e.ID, e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), e.Data)
+		if _, err := db.Exec("INSERT INTO events (session, seq, id, at, actor_name, actor_fingerprint, actor_role, kind, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			e.Session, i+1, e.ID, at, e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), []byte(e.Data), prev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before int
+	if err := db.QueryRow("SELECT decided FROM summaries WHERE session = 'old'").Scan(&before); err != nil || before != 3 {
+		t.Fatalf("version 2's own count: %d %v, want its wrong 3", before, err)
+	}
+	db.Close()
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := Summary{Name: "old", Created: base, Events: 12, LastSeq: 12, Documents: 1, Criteria: 1, Proposals: 3, Decided: 2}
+	if got := mustSummaries(t, s); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Fatalf("summaries after the migration: %+v, want %+v", got, want)
+	}
+	if r := mustVerify(t, s, "old"); !r.OK() || r.Events != 12 {
+		t.Fatalf("migrated session: %+v (break %v), want OK with 12 events", r, r.Break)
+	}
+	mustAppend(t, s, reopen("old", "r3", "p3"))
+	want.Events, want.LastSeq, want.Decided = 13, 13, 1
+	if got := mustSummaries(t, s); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Fatalf("summaries after a reopening appended to the migrated file: %+v, want %+v", got, want)
+	}
+	var version int
+	if err := s.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != schemaVersion {
+		t.Fatalf("user_version %d %v, want %d", version, err, schemaVersion)
 	}
 }
