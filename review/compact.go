@@ -17,16 +17,39 @@ func (s *State) DropDocumentPayloads() int {
 	return freed
 }
 
-// ApplyServed is Apply for a session loaded to be served, one event at a
-// time from the store (store.Each): a document's event keeps only its ID
-// as soon as it is folded (DropDocumentPayloads), so that the loading
-// never holds every passage's text twice.
+// ApplyServed is Apply for a session loaded event by event from the store
+// (store.Each) by a command that reads every passage's text (propose): a
+// document's event keeps only its ID as soon as it is folded
+// (DropDocumentPayloads), so that the loading never holds every passage's
+// text twice.
 func (s *State) ApplyServed(e Event) error {
 	if err := s.Apply(e); err != nil {
 		return err
 	}
 	dropPayload(&s.Events[len(s.Events)-1])
 	return nil
+}
+
+// ApplyLean is ApplyServed for a session that is served: each passage
+// keeps its ID, document, index, offsets, page and section, and the seq of
+// the event its text is in, but not the text, which stays in the store
+// and is read when a screen shows it (SetText, PassageText). The 18,000
+// pads of realistic size are 149 MB of text that a served session held
+// for the handful of passages its screens show at a time.
+func (s *State) ApplyLean(e Event) error {
+	s.lean = true
+	defer func() { s.lean = false }()
+	return s.ApplyServed(e)
+}
+
+// leaveText empties the text of passages read from event seq, and notes
+// that seq, where State.PassageText finds the text again.
+func leaveText(ps []Passage, seq int64) {
+	for i := range ps {
+		if ps[i].Text != "" {
+			ps[i].Text, ps[i].seq = "", seq
+		}
+	}
 }
 
 // dropPayload replaces a document.added event's data by its document's ID

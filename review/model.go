@@ -32,6 +32,10 @@ type Passage struct {
 	End      int    `json:"end"`
 	Page     int    `json:"page,omitempty"`
 	Section  string `json:"section,omitempty"`
+	// seq is the event whose data holds Text, when a lean fold
+	// (State.ApplyLean) left the text in the store: State.PassageText
+	// reads it from there. 0 when Text is held.
+	seq int64
 }
 
 // Criterion is one good property of a commons, in one sentence.

@@ -195,6 +195,10 @@ type State struct {
 	// departure frees the room; presentAt is its copy-on-write gen.
 	present   map[string]int
 	presentAt uint64
+	// text reads the passages folded without their text (lean): see
+	// SetText. Shared by every snapshot, and goroutine-safe.
+	text TextSource
+	lean bool // the fold in progress is ApplyLean's
 }
 
 // eventRef is what the state remembers of each event by its ID.
@@ -416,6 +420,9 @@ func (s *State) apply(e Event, commit bool) error {
 			return fmt.Errorf("event %d: document %s added twice", e.Seq, d.ID)
 		}
 		if commit {
+			if s.lean {
+				leaveText(d.Passages, e.Seq)
+			}
 			if s.docsAt != s.gen {
 				// Written together: copied together.
 				s.docs, s.passages, s.docsAt = maps.Clone(s.docs), maps.Clone(s.passages), s.gen

@@ -48,6 +48,13 @@ func (r *Registry) List(ctx context.Context) ([]string, error) {
 	return r.list(ctx)
 }
 
+// Logger returns the server's log given by SetLogger, nil before.
+func (r *Registry) Logger() *log.Logger {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.log
+}
+
 // Open returns the hub of a session, replaying it the first time.
 func (r *Registry) Open(ctx context.Context, name string) (*Hub, error) {
 	if r.only != "" && name != r.only {

@@ -500,7 +500,7 @@ func (m *Model) keyCreate(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		quote := strings.TrimSpace(m.input.Value())
-		qs, qe, ok := quoteOffsets(pa.Text, quote)
+		qs, qe, ok := quoteOffsets(m.snap.State.PassageText(pa), quote)
 		if !ok {
 			m.formErr = m.t.ErrQuote
 			return nil

@@ -286,21 +286,29 @@ func newModel(req session.ModelRequest) tea.Model {
 
 // registry serves the sessions of st.
 func (a *app) registry(st *store.Store, only string) *session.Registry {
-	// A served session is read event by event and keeps its documents'
-	// text once (review.State.ApplyServed): 18,000 pads held twice made a
-	// server of 400 MB before anyone joined.
+	// A served session is read event by event and keeps no passage's text
+	// (review.State.ApplyLean): the text stays in the store and is read
+	// when a screen shows it, through a small cache (store.Texts). 18,000
+	// pads held whole made a server of 225 MB before anyone joined.
+	var reg *session.Registry
 	load := func(ctx context.Context, name string) (*review.State, error) {
 		state := review.NewState()
-		err := st.Each(ctx, name, state.ApplyServed)
+		err := st.Each(ctx, name, state.ApplyLean)
 		switch {
 		case errors.Is(err, store.ErrNoSession):
 			return nil, a.noSession(name)
 		case err != nil:
 			return nil, fmt.Errorf(a.t("session %q : %w", "session %q: %w"), name, err)
 		}
+		state.SetText(st.Texts(name, func(err error) {
+			if l := reg.Logger(); l != nil {
+				l.Error("passage text unreadable", "session", name, "err", err)
+			}
+		}))
 		return state, nil
 	}
-	return session.NewRegistry(st, st.Sessions, load, only)
+	reg = session.NewRegistry(st, st.Sessions, load, only)
+	return reg
 }
 
 // servingMark says that a process serves sessions of the data directory,

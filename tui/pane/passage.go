@@ -59,7 +59,7 @@ func (pp Passage) Render(w, h int) ([]string, *PassageView, int) {
 	}
 	v := pp.View
 	if v == nil || v.proposal != p.ID || v.width != w {
-		v = NewPassageView(p, pa.Text, w)
+		v = NewPassageView(p, st.PassageText(pa), w)
 	}
 	start, n, top, bottom := v.Window(pp.Scroll, rows)
 	if top {

@@ -252,7 +252,7 @@ func (c *Common) Source(p *review.ProposalState, w int) []string {
 		} else {
 			add(c.St.Faint.Render(theme.Cut(label, w-2)))
 		}
-		text := sanitize.Text(pa.Text)
+		text := sanitize.Text(st.PassageText(&pa))
 		for _, l := range theme.WrapText(text, w-4) {
 			if i == where {
 				add("  " + c.St.Statement.Render(l))

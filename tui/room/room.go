@@ -222,7 +222,9 @@ func (v *View) scene(snap *session.Snapshot, now time.Time) *scene {
 		}
 	}
 	if pa, ok := st.Passage(p.Passage); ok {
-		sc.passage = pa
+		shown := *pa
+		shown.Text = st.PassageText(pa) // a served session reads it from the store
+		sc.passage = &shown
 		switch {
 		case pa.Page > 0:
 			sc.where = fmt.Sprintf(v.t.Page, pa.Page)

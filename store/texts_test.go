@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/coopdescommuns/revue/review"
+)
+
+// corpusSession is a session of docs documents of several passages each,
+// random words with accents, quotes and newlines.
+func corpusSession(session string, r *rand.Rand, docs int) []review.Event {
+	words := []string{"assemblée", "règle", "\"quorum\"", "café", "commun", "vote\n", "l'accord", "🌱", "tour", "parole"}
+	events := []review.Event{created(session, "created")}
+	for i := range docs {
+		id := fmt.Sprintf("%064x", i+1)
+		d := review.Document{ID: id, Title: fmt.Sprintf("Doc %d", i), Source: fmt.Sprintf("d%d.md", i), SHA256: id, Format: "markdown"}
+		start := 0
+		for k := range 1 + r.IntN(6) {
+			ws := make([]string, 1+r.IntN(200))
+			for j := range ws {
+				ws[j] = words[r.IntN(len(words))]
+			}
+			text := session + " " + strings.Join(ws, " ")
+			n := len([]rune(text))
+			d.Passages = append(d.Passages, review.Passage{ID: fmt.Sprintf("d%d-p%d", i, k+1), Document: id, Index: k + 1, Text: text, Start: start, End: start + n})
+			start += n
+		}
+		d.Chars = start
+		events = append(events, review.MustEvent(session, "doc-"+id, base, sys, review.KindDocumentAdded, d))
+	}
+	return events
+}
+
+// leanState folds session as a served session does, with its text source.
+func leanState(t *testing.T, s *Store, session string, report func(error)) (*review.State, *Texts) {
+	t.Helper()
+	st := review.NewState()
+	if err := s.Each(context.Background(), session, st.ApplyLean); err != nil {
+		t.Fatal(err)
+	}
+	src := s.Texts(session, report)
+	st.SetText(src)
+	return st, src
+}
+
+// Every passage's text read through the store equals the full fold's, in
+// each of two sessions whose seqs are the same numbers, read from many
+// goroutines at once (go test -race), through a cache that stays within
+// its bound.
+func TestTextsReadEveryPassage(t *testing.T) {
+	s := openTemp(t)
+	r := rand.New(rand.NewPCG(21, 7))
+	for _, name := range []string{"a", "b"} {
+		mustAppend(t, s, corpusSession(name, r, 30)...)
+	}
+	for _, name := range []string{"a", "b"} {
+		full, err := review.Replay(mustReplay(t, s, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lean, src := leanState(t, s, name, func(err error) { t.Errorf("read failed: %v", err) })
+		src.max = 8 << 10 // a few documents, so that the reads evict
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				for k := range lean.Documents {
+					d := lean.Documents[(k+g)%len(lean.Documents)]
+					for i := range d.Passages {
+						p := &d.Passages[i]
+						want, _ := full.Passage(p.ID)
+						if p.Text != "" {
+							t.Errorf("passage %s kept its text", p.ID)
+						}
+						if got, err := lean.ReadPassageText(p); err != nil || got != want.Text {
+							t.Errorf("session %s passage %s reads %.40q, %v; want %.40q", name, p.ID, got, err, want.Text)
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		events, bytes := src.cached()
+		if bytes > src.max || events < 1 {
+			t.Errorf("the cache holds %d events of %d bytes, bound %d", events, bytes, src.max)
+		}
+	}
+}
+
+// One event bigger than the bound is kept alone while it is read, so that
+// the passages around a link (the source pane) do not decode it again.
+func TestTextsBigEvent(t *testing.T) {
+	s := openTemp(t)
+	mustAppend(t, s, corpusSession("a", rand.New(rand.NewPCG(3, 4)), 4)...)
+	lean, src := leanState(t, s, "a", nil)
+	src.max = 10
+	for _, d := range lean.Documents {
+		for i := range d.Passages {
+			lean.PassageText(&d.Passages[i])
+		}
+		if events, _ := src.cached(); events != 1 {
+			t.Errorf("the cache holds %d events past its bound, want the last one read", events)
+		}
+	}
+}
+
+// A read that fails (here the store closed) shows the sentence in both
+// languages on a screen, gives an export the error, and is reported once,
+// not at every frame.
+func TestTextsReadError(t *testing.T) {
+	s := openTemp(t)
+	mustAppend(t, s, corpusSession("a", rand.New(rand.NewPCG(5, 6)), 3)...)
+	var reported []error
+	lean, _ := leanState(t, s, "a", func(err error) { reported = append(reported, err) })
+	first := &lean.Documents[0].Passages[0]
+	want := lean.PassageText(first)
+	if want == review.TextUnreadable || !strings.HasPrefix(want, "a ") {
+		t.Fatalf("passage read as %q before the close", want)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := lean.PassageText(first); got != want {
+		t.Errorf("a cached passage reads %q after the close, want %q", got, want)
+	}
+	p := &lean.Documents[2].Passages[0]
+	for range 3 {
+		if got := lean.PassageText(p); got != review.TextUnreadable {
+			t.Errorf("a screen reads %q from a closed store, want the sentence", got)
+		}
+	}
+	if _, err := lean.ReadPassageText(p); !errors.Is(err, ErrClosed) {
+		t.Errorf("an export reads with %v, want ErrClosed", err)
+	}
+	if len(reported) != 1 {
+		t.Errorf("%d reports of the same failure, want 1: %v", len(reported), reported)
+	}
+}
+
+// A passage the event does not hold (a trace changed behind the server's
+// back) is an error that names it, not an empty passage.
+func TestTextsMissingPassage(t *testing.T) {
+	s := openTemp(t)
+	mustAppend(t, s, corpusSession("a", rand.New(rand.NewPCG(5, 6)), 2)...)
+	src := s.Texts("a", nil)
+	if _, err := src.PassageText(2, "nowhere"); err == nil || !strings.Contains(err.Error(), `"nowhere"`) {
+		t.Errorf("a missing passage reads with %v", err)
+	}
+	if _, err := src.PassageText(99, "d0-p1"); err == nil || !strings.Contains(err.Error(), "event 99") {
+		t.Errorf("a missing event reads with %v", err)
+	}
+}
+
+// cached reports the events and bytes the cache holds.
+func (t *Texts) cached() (events, bytes int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.lru.Len(), t.size
+}
