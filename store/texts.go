@@ -36,7 +36,7 @@ type Texts struct {
 	mu    sync.Mutex
 	lru   list.List // of *textEvent, most recently used first
 	bySeq map[int64]*list.Element
-	size  int // bytes of text and IDs held
+	size  int    // bytes of text and IDs held
 	last  string // the last error reported, not repeated at each frame
 }
 
