@@ -39,6 +39,11 @@ func (r *reportPage) p(format string, args ...any) { fmt.Fprintf(r.b, format, ar
 
 func (r *reportPage) n(x int) string { return review.FormatInt(r.lang, int64(x)) }
 
+// c writes a count and its noun in agreement with it (review.FormatCount).
+func (r *reportPage) c(x int, frOne, frMany, enOne, enMany string) string {
+	return review.FormatCount(r.lang, x, frOne, frMany, enOne, enMany)
+}
+
 // The plots' colours: dark enough on white for their labels, told apart
 // by lightness too, so that a grey print still reads.
 const (
@@ -81,11 +86,13 @@ func (r *reportPage) write() {
 	decided := f.Accepted + f.Rejected + f.Rephrased
 	r.p("<section>\n<h2>%s</h2>\n<dl>\n", e(r.t("La séance", "The session")))
 	for _, kv := range [][2]string{
-		{"Corpus", r.n(f.Documents) + " documents, " + r.n(f.Criteria) + r.t(" critères", " criteria")},
+		{"Corpus", r.c(f.Documents, "document", "documents", "document", "documents") + ", " + r.c(f.Criteria, "critère", "critères", "criterion", "criteria")},
 		{r.t("Avancement", "Progress"), r.n(decided) + " / " + r.n(f.Proposals) + " (" + review.FormatPct(r.lang, decided, f.Proposals) + ")"},
-		{r.t("Votes et décisions", "Votes and decisions"), r.n(f.Votes) + r.t(" votes de participants ; ", " participants' votes; ") + r.n(f.Decisions) + r.t(" décisions de l'animation", " facilitator's decisions")},
+		{r.t("Votes et décisions", "Votes and decisions"), r.c(f.Votes, "vote de participant", "votes de participants", "participant's vote", "participants' votes") +
+			r.t(" ; ", "; ") + r.c(f.Decisions, "décision de l'animation", "décisions de l'animation", "facilitator's decision", "facilitator's decisions")},
 		{r.t("Personnes", "People"), r.n(f.People) + r.t(" ; retirées : ", "; withdrawn: ") + r.n(f.Withdrawn)},
-		{r.t("Calcul", "Compute"), r.n(f.Calls) + r.t(" appels au modèle, ", " model calls, ") + review.FormatInt(r.lang, f.Tokens) + " tokens, " +
+		{r.t("Calcul", "Compute"), r.c(f.Calls, "appel au modèle", "appels au modèle", "model call", "model calls") + ", " +
+			review.FormatCount(r.lang, f.Tokens, "token", "tokens", "token", "tokens") + ", " +
 			review.FormatDuration(f.ModelTime) + ", " + review.FormatFloat(r.lang, f.EnergyWh, 2) + "\u202fWh " + r.energyWord()},
 	} {
 		r.p("<dt>%s</dt><dd>%s</dd>\n", e(kv[0]), e(kv[1]))

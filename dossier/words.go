@@ -21,18 +21,10 @@ func (d *Dossier) t(fr, en string) string {
 
 func (d *Dossier) n(x int) string { return review.FormatInt(d.Lang, int64(x)) }
 
-// plural picks the singular for 0 and 1 in French, 1 only in English.
+// plural writes n and its noun as review.FormatCount does: the singular
+// for 0 and 1 in French, 1 only in English.
 func (d *Dossier) plural(n int, frOne, frMany, enOne, enMany string) string {
-	if d.Lang == "en" {
-		if n == 1 {
-			return d.n(n) + " " + enOne
-		}
-		return d.n(n) + " " + enMany
-	}
-	if n <= 1 {
-		return d.n(n) + " " + frOne
-	}
-	return d.n(n) + " " + frMany
+	return review.FormatCount(d.Lang, n, frOne, frMany, enOne, enMany)
 }
 
 var monthsFR = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
@@ -342,7 +334,7 @@ func (d *Dossier) overviewFacts() [][2]string {
 		{d.t("Personnes", "People"), d.peopleLine()},
 		{"Documents", d.n(len(d.Documents))},
 		{d.t("Critères", "Criteria"), d.n(len(d.Chapters))},
-		{d.t("Liens retenus", "Links kept"), d.n(d.Kept) + d.t(" sur ", " of ") + d.n(d.Figures.Proposals) + d.t(" proposés", " proposed")},
+		{d.t("Liens retenus", "Links kept"), d.n(d.Kept) + d.t(" sur ", " of ") + d.plural(d.Figures.Proposals, "proposé", "proposés", "proposed", "proposed")},
 	}
 }
 

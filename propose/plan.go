@@ -353,13 +353,19 @@ func (pl Plan) Lines(lang string) []string {
 		}
 		return e
 	}
+	c := func(n int, frOne, frMany, enOne, enMany string) string {
+		return review.FormatCount(lang, n, frOne, frMany, enOne, enMany)
+	}
 	var out []string
 	if pl.Model == "" {
-		return []string{fmt.Sprintf(t("Sans modèle : au plus %d propositions lexicales (sur %d paires possibles), en quelques secondes.",
-			"No model: at most %d lexical proposals (of %d possible pairs), in seconds."), pl.Pairs, pl.Exhaustive)}
+		return []string{fmt.Sprintf(t("Sans modèle : au plus %s (sur %s), en quelques secondes.",
+			"No model: at most %s (of %s), in seconds."),
+			c(pl.Pairs, "proposition lexicale", "propositions lexicales", "lexical proposal", "lexical proposals"),
+			c(pl.Exhaustive, "paire possible", "paires possibles", "possible pair", "possible pairs"))}
 	}
-	out = append(out, fmt.Sprintf(t("Paires à juger : %d (sur %d possibles ; %d déjà jugées) avec %s.",
-		"Pairs to judge: %d (of %d possible; %d judged before) with %s."), pl.Pairs, pl.Exhaustive, pl.Skipped, pl.Model))
+	out = append(out, fmt.Sprintf(t("Paires à juger : %d (sur %s ; %s) avec %s.",
+		"Pairs to judge: %d (of %s; %s) with %s."), pl.Pairs, c(pl.Exhaustive, "possible", "possibles", "possible", "possible"),
+		c(pl.Skipped, "déjà jugée", "déjà jugées", "judged before", "judged before"), pl.Model))
 	if pl.Pairs == 0 {
 		return out
 	}
@@ -368,18 +374,20 @@ func (pl Plan) Lines(lang string) []string {
 		SpeedsWarmUp: t("vitesses mesurées par un appel d'essai", "speeds measured by a warm-up call"),
 		SpeedsGuess:  t("vitesses supposées, sans mesure", "assumed speeds, not measured"),
 	}[pl.Speeds]
-	out = append(out, fmt.Sprintf(t("Tokens prévus : %d lus (%d envoyés, le reste vient du cache d'Ollama), %d écrits.",
-		"Expected tokens: %d read (%d sent, the rest from Ollama's cache), %d written."), pl.PromptTokens, pl.PromptTokensSent, pl.OutputTokens))
-	out = append(out, fmt.Sprintf(t("Durée estimée sur cette machine : %s (%.0f tokens/s lus, %.1f tokens/s écrits ; %s).",
-		"Estimated time on this machine: %s (%.0f tokens/s read, %.1f tokens/s written; %s)."),
-		FormatDuration(pl.Duration), pl.PromptTokensPerSec, pl.OutputTokensPerSec, src))
+	out = append(out, fmt.Sprintf(t("Tokens prévus : %s (%s, le reste vient du cache d'Ollama), %s.",
+		"Expected tokens: %s (%s, the rest from Ollama's cache), %s."),
+		review.FormatCount(lang, pl.PromptTokens, "lu", "lus", "read", "read"), review.FormatCount(lang, pl.PromptTokensSent, "envoyé", "envoyés", "sent", "sent"),
+		review.FormatCount(lang, pl.OutputTokens, "écrit", "écrits", "written", "written")))
+	out = append(out, fmt.Sprintf(t("Durée estimée sur cette machine : %s (%s tokens/s lus, %s tokens/s écrits ; %s).",
+		"Estimated time on this machine: %s (%s tokens/s read, %s tokens/s written; %s)."),
+		FormatDuration(pl.Duration), review.FormatFloat(lang, pl.PromptTokensPerSec, 0), review.FormatFloat(lang, pl.OutputTokensPerSec, 1), src))
 	if pl.EmbedModel != "" {
 		if pl.EmbedTextsPerSec > 0 {
-			out = append(out, fmt.Sprintf(t("Embeddings (%s) : %d textes à %.1f textes/s, %s.", "Embeddings (%s): %d texts at %.1f texts/s, %s."),
-				pl.EmbedModel, pl.EmbedTexts, pl.EmbedTextsPerSec, FormatDuration(pl.EmbedDuration)))
+			out = append(out, fmt.Sprintf(t("Embeddings (%s) : %s à %s textes/s, %s.", "Embeddings (%s): %s at %s texts/s, %s."),
+				pl.EmbedModel, c(pl.EmbedTexts, "texte", "textes", "text", "texts"), review.FormatFloat(lang, pl.EmbedTextsPerSec, 1), FormatDuration(pl.EmbedDuration)))
 		} else {
-			out = append(out, fmt.Sprintf(t("Embeddings (%s) : %d textes, durée inconnue (pas encore mesurée).", "Embeddings (%s): %d texts, time unknown (not measured yet)."),
-				pl.EmbedModel, pl.EmbedTexts))
+			out = append(out, fmt.Sprintf(t("Embeddings (%s) : %s, durée inconnue (pas encore mesurée).", "Embeddings (%s): %s, time unknown (not measured yet)."),
+				pl.EmbedModel, c(pl.EmbedTexts, "texte", "textes", "text", "texts")))
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package propose
 import (
 	"bytes"
 	"context"
+	"github.com/coopdescommuns/revue/internal/testtool"
 	"os"
 	"path/filepath"
 	"strings"
@@ -273,5 +274,38 @@ func TestWarmUpAsksAgainOnACutStream(t *testing.T) {
 	pl, err := Estimate(context.Background(), newState(t, testDocs, testCriteria), testConfig(&p, f.URL), EstimateOptions{WarmUp: true})
 	if err != nil || pl.Speeds != SpeedsWarmUp || f.Chats() != 2 {
 		t.Fatalf("plan %+v, err %v, %d calls", pl, err, f.Chats())
+	}
+}
+
+// TestPlanPlurals writes a plan with every count at 0, 1 and 2 in both
+// languages, with a model and without: a noun after a count agrees with it.
+func TestPlanPlurals(t *testing.T) {
+	want := map[string]map[int][]string{
+		"fr": {
+			1: {"au plus 1 proposition lexicale (sur 1 paire possible)", "sur 1 possible ; 1 déjà jugée", "1 lu (1 envoyé", "1 écrit.", "1 texte à"},
+			2: {"au plus 2 propositions lexicales (sur 2 paires possibles)", "sur 2 possibles ; 2 déjà jugées", "2 lus (2 envoyés", "2 écrits.", "2 textes à"},
+		},
+		"en": {
+			0: {"at most 0 lexical proposals (of 0 possible pairs)"},
+			1: {"at most 1 lexical proposal (of 1 possible pair)", "1 judged before", "1 text at"},
+			2: {"at most 2 lexical proposals (of 2 possible pairs)", "2 texts at"},
+		},
+	}
+	for _, lang := range []string{"fr", "en"} {
+		for n := range 3 {
+			var out []string
+			for _, model := range []string{"", "m"} {
+				pl := Plan{Model: model, EmbedModel: "e", EmbedTextsPerSec: 1}
+				testtool.SetInts(&pl, n)
+				out = append(out, pl.Lines(lang)...)
+			}
+			text := strings.Join(out, "\n")
+			if n == 0 {
+				// With no pair to judge, the plan stops after its first line.
+				pl := Plan{Model: "m", EmbedModel: "e", Pairs: 1, EmbedTextsPerSec: 1}
+				text += "\n" + strings.Join(pl.Lines(lang), "\n")
+			}
+			testtool.CheckPlurals(t, lang, n, text, want[lang][n])
+		}
 	}
 }

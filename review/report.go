@@ -593,23 +593,28 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 		return fr
 	}
 	n := func(x int) string { return fmtInt(lang, int64(x)) }
+	c := func(x int, frOne, frMany, enOne, enMany string) string {
+		return FormatCount(lang, x, frOne, frMany, enOne, enMany)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	line := func(label, format string, args ...any) { fmt.Fprintf(tw, label+"\t"+format+"\n", args...) }
 	decided := f.Accepted + f.Rejected + f.Rephrased
 	line(t("Session", "Session"), "%s", f.Session)
-	line(t("Corpus", "Corpus"), "%s documents, %s %s", n(f.Documents), n(f.Criteria), t("critères", "criteria"))
+	line(t("Corpus", "Corpus"), "%s, %s", c(f.Documents, "document", "documents", "document", "documents"), c(f.Criteria, "critère", "critères", "criterion", "criteria"))
 	line(t("Avancement", "Progress"), "%s / %s (%s)", n(decided), n(f.Proposals), fmtPct(lang, decided, f.Proposals))
 	line("  "+t("acceptées", "accepted"), "%s", n(f.Accepted))
 	line("  "+t("reformulées", "rephrased"), "%s", n(f.Rephrased))
 	line("  "+t("rejetées", "rejected"), "%s", n(f.Rejected))
 	line("  "+t("en attente", "pending"), "%s", n(f.Pending))
-	line(t("Accord brut entre personnes", "Raw agreement between people"), "%s (%s/%s %s), %s %s", fmtPct(lang, f.AgreedPairs, f.VoterPairs),
-		n(f.AgreedPairs), n(f.VoterPairs), t("paires de votes", "vote pairs"), n(f.Conflicts), t("désaccords en cours", "open disagreements"))
+	line(t("Accord brut entre personnes", "Raw agreement between people"), "%s (%s/%s), %s", fmtPct(lang, f.AgreedPairs, f.VoterPairs),
+		n(f.AgreedPairs), c(f.VoterPairs, "paire de votes", "paires de votes", "vote pair", "vote pairs"),
+		c(f.Conflicts, "désaccord en cours", "désaccords en cours", "open disagreement", "open disagreements"))
 	r := f.Reliability
 	line(t("Alpha de Krippendorff (nominal)", "Krippendorff's alpha (nominal)"), "%s", fmtCoef(lang, r.Alpha))
 	line(t("Kappa de Fleiss", "Fleiss' kappa"), "%s", fmtCoef(lang, r.Fleiss))
-	line("", "%s", t(fmt.Sprintf("%s propositions notées par au moins deux personnes, %s personnes ; intervalles à 95 %% : bootstrap sur les propositions (1 000 tirages, graine fixe)", n(r.Units), n(r.Raters)),
-		fmt.Sprintf("%s proposals rated by at least two people, %s people; 95%% intervals: bootstrap over proposals (1,000 draws, fixed seed)", n(r.Units), n(r.Raters))))
+	line("", "%s, %s%s", c(r.Units, "proposition notée par au moins deux personnes", "propositions notées par au moins deux personnes",
+		"proposal rated by at least two people", "proposals rated by at least two people"), c(r.Raters, "personne", "personnes", "person", "people"),
+		t(" ; intervalles à 95 % : bootstrap sur les propositions (1 000 tirages, graine fixe)", "; 95% intervals: bootstrap over proposals (1,000 draws, fixed seed)"))
 	for _, c := range f.PerCriterion {
 		line("  "+t("critère ", "criterion ")+c.Criterion, "alpha %s, kappa %s", fmtCoef(lang, c.Alpha), fmtCoef(lang, c.Fleiss))
 	}
@@ -632,26 +637,29 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 			if !ok {
 				continue
 			}
-			line(label, "%s %s, %s %s, %s %s (%s %s) ; %s %s / %s %s",
-				n(o.Proposals), t("proposées", "proposed"), n(o.Decided), t("décidées", "decided"),
-				fmtPct(lang, o.Kept, o.Decided), t("gardées", "kept"), n(o.Rephrased), t("reformulées", "rephrased"),
-				n(o.AcceptVotes), t("votes « accepter »", "accept votes"), n(o.SeenPairs), t("vues (participant·es)", "views (participants)"))
+			line(label, "%s, %s, %s %s (%s)%s%s / %s",
+				c(o.Proposals, "proposée", "proposées", "proposed", "proposed"), c(o.Decided, "décidée", "décidées", "decided", "decided"),
+				fmtPct(lang, o.Kept, o.Decided), t("gardées", "kept"), c(o.Rephrased, "reformulée", "reformulées", "rephrased", "rephrased"), t(" ; ", "; "),
+				c(o.AcceptVotes, "vote « accepter »", "votes « accepter »", "accept vote", "accept votes"),
+				c(o.SeenPairs, "vue (participant·es)", "vues (participant·es)", "view (participants)", "views (participants)"))
 		}
 	}
-	for _, c := range f.ByCriterion {
-		line(t("Critère ", "Criterion ")+c.Criterion, "%s %s"+t(" : ", ": ")+"%s %s, %s %s, %s %s, %s %s"+t(" ; ", "; ")+"%s %s / %s %s",
-			n(c.Proposals), t("propositions", "proposals"), n(c.Accepted), t("acceptées", "accepted"), n(c.Rephrased), t("reformulées", "rephrased"),
-			n(c.Rejected), t("rejetées", "rejected"), n(c.Pending), t("en attente", "pending"),
-			n(c.AcceptVotes), t("votes « accepter »", "accept votes"), n(c.SeenPairs), t("vues", "views"))
+	for _, cr := range f.ByCriterion {
+		line(t("Critère ", "Criterion ")+cr.Criterion, "%s"+t(" : ", ": ")+"%s, %s, %s, %s"+t(" ; ", "; ")+"%s / %s",
+			c(cr.Proposals, "proposition", "propositions", "proposal", "proposals"), c(cr.Accepted, "acceptée", "acceptées", "accepted", "accepted"),
+			c(cr.Rephrased, "reformulée", "reformulées", "rephrased", "rephrased"), c(cr.Rejected, "rejetée", "rejetées", "rejected", "rejected"),
+			c(cr.Pending, "en attente", "en attente", "pending", "pending"),
+			c(cr.AcceptVotes, "vote « accepter »", "votes « accepter »", "accept vote", "accept votes"), c(cr.SeenPairs, "vue", "vues", "view", "views"))
 	}
 	for _, reason := range Reasons {
 		if k := f.Reasons[reason]; k > 0 {
 			line(t("Rejet : ", "Rejected: ")+reason, "%s", n(k))
 		}
 	}
-	line(t("Participation", "Participation"), "%s %s, %s %s, %s %s, %s %s", n(f.People), t("personnes", "people"),
-		n(f.Votes), t("votes en vigueur des participant·es", "participants' votes in force"), n(f.Decisions), t("décisions en vigueur", "decisions in force"),
-		n(f.Comments), t("commentaires", "comments"))
+	line(t("Participation", "Participation"), "%s, %s, %s, %s", c(f.People, "personne", "personnes", "person", "people"),
+		c(f.Votes, "vote en vigueur des participant·es", "votes en vigueur des participant·es", "participant vote in force", "participant votes in force"),
+		c(f.Decisions, "décision en vigueur", "décisions en vigueur", "decision in force", "decisions in force"),
+		c(f.Comments, "commentaire", "commentaires", "comment", "comments"))
 	for _, p := range f.Persons {
 		med := undefined(lang)
 		if p.ToVoteN > 0 {
@@ -661,14 +669,16 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 		if p.Role == Facilitator {
 			who += t(" (animation)", " (facilitator)")
 		}
-		line(who, "%s %s, %s %s, %s %s / %s %s / %s %s / %s %s, %s %s ; %s %s",
-			n(p.Seen), t("vues", "seen"), n(p.Voted), t("votées", "voted"),
-			n(p.Accepted), t("acceptées", "accepted"), n(p.Rejected), t("rejetées", "rejected"), n(p.Rephrased), t("reformulées", "rephrased"),
-			n(p.Skipped), t("passées", "skipped"), n(p.Decided), t("décisions", "decisions"),
+		line(who, "%s, %s, %s / %s / %s / %s, %s%s%s %s",
+			c(p.Seen, "vue", "vues", "seen", "seen"), c(p.Voted, "votée", "votées", "voted", "voted"),
+			c(p.Accepted, "acceptée", "acceptées", "accepted", "accepted"), c(p.Rejected, "rejetée", "rejetées", "rejected", "rejected"),
+			c(p.Rephrased, "reformulée", "reformulées", "rephrased", "rephrased"), c(p.Skipped, "passée", "passées", "skipped", "skipped"),
+			c(p.Decided, "décision", "décisions", "decision", "decisions"), t(" ; ", "; "),
 			t("médiane de la première vue au vote en vigueur", "median from first seen to the vote in force"), med)
 	}
 	if f.Withdrawn > 0 {
-		line(t("Retraits", "Withdrawals"), "%s %s", n(f.Withdrawn), t("personne(s) retirée(s), absentes de tous les chiffres", "person(s) withdrawn, left out of every figure"))
+		line(t("Retraits", "Withdrawals"), "%s", c(f.Withdrawn, "personne retirée, absente de tous les chiffres", "personnes retirées, absentes de tous les chiffres",
+			"person withdrawn, left out of every figure", "people withdrawn, left out of every figure"))
 	}
 	dwell50, dwell90 := undefined(lang), undefined(lang)
 	if f.DwellN > 0 {
@@ -690,8 +700,9 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 		}
 		energy += " " + t("estimés", "estimated") + " (" + formula + ")"
 	}
-	line(t("Calcul", "Compute"), "%s %s, %s %s, %s tokens, %s %s, %s", n(f.Runs), t("passages de propose", "propose runs"),
-		n(f.Calls), t("appels au modèle", "model calls"), fmtInt(lang, f.Tokens), t("temps modèle", "model time"), fmtDur(f.ModelTime), energy)
+	line(t("Calcul", "Compute"), "%s, %s, %s, %s %s, %s", c(f.Runs, "passage de propose", "passages de propose", "propose run", "propose runs"),
+		c(f.Calls, "appel au modèle", "appels au modèle", "model call", "model calls"), FormatCount(lang, f.Tokens, "token", "tokens", "token", "tokens"),
+		t("temps modèle", "model time"), fmtDur(f.ModelTime), energy)
 	if f.Failures > 0 {
 		line(t("Paires en échec", "Failed pairs"), "%s", n(f.Failures))
 	}

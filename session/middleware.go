@@ -46,8 +46,8 @@ var messages = map[string][]string{
 		msgLimited:  "Too many connections from your address in a short time; wait a minute and reconnect.",
 		msgClosing:  "The Revue server is shutting down.",
 		msgEnded:    "The server is stopping: the facilitator ended the session.",
-		msgRoomFull: "The room is full: %d people are connected, the most this server takes. Tell the facilitator (who can restart it with a higher --max-conns), or try again when someone leaves.",
-		msgAddrFull: "Too many sessions from your address (%d at once). Close the ones you no longer use, then reconnect.",
+		msgRoomFull: "The room is full: %s, the most this server takes. Tell the facilitator (who can restart it with a higher --max-conns), or try again when someone leaves.",
+		msgAddrFull: "Too many sessions from your address (%s at once). Close the ones you no longer use, then reconnect.",
 		msgRenamed:  "The name \"%s\" belongs to someone else here: you are \"%s\".",
 		msgCode:     "Your personal code: %s. Keep it to come back as \"%s\" (ssh asks for it when the name is taken).",
 	},
@@ -59,8 +59,8 @@ var messages = map[string][]string{
 		msgLimited:  "Trop de connexions depuis votre adresse en peu de temps ; attendez une minute puis reconnectez-vous.",
 		msgClosing:  "Le serveur Revue s'arrête.",
 		msgEnded:    "Le serveur s'arrête : l'animation a terminé la séance.",
-		msgRoomFull: "La salle est pleine : %d personnes sont connectées, le maximum que ce serveur accepte. Prévenez l'animation (qui peut le relancer avec un --max-conns plus grand), ou réessayez quand quelqu'un part.",
-		msgAddrFull: "Trop de sessions depuis votre adresse (%d à la fois). Fermez celles qui ne servent plus, puis reconnectez-vous.",
+		msgRoomFull: "La salle est pleine : %s, le maximum que ce serveur accepte. Prévenez l'animation (qui peut le relancer avec un --max-conns plus grand), ou réessayez quand quelqu'un part.",
+		msgAddrFull: "Trop de sessions depuis votre adresse (%s à la fois). Fermez celles qui ne servent plus, puis reconnectez-vous.",
 		msgRenamed:  "Le nom « %s » est à quelqu'un d'autre ici : vous êtes « %s ».",
 		msgCode:     "Votre code personnel : %s. Gardez-le pour revenir sous le nom « %s » (ssh le demande quand le nom est pris).",
 	},
@@ -84,10 +84,11 @@ func receiptSentence(lang string, st *review.State) string {
 		seq, hash = st.Events[n-1].Seq, st.Events[n-1].Hash
 	}
 	code := review.ReceiptCode(st.Name, seq, hash)
+	events := review.FormatCount(lang, len(st.Events), "événement", "événements", "event", "events")
 	if lang == "fr" {
-		return fmt.Sprintf("Reçu de séance : %s, %d événements. Gardez-le : il permet de vérifier plus tard que la trace n'a pas été réécrite.", code, len(st.Events))
+		return fmt.Sprintf("Reçu de séance : %s, %s. Gardez-le : il permet de vérifier plus tard que la trace n'a pas été réécrite.", code, events)
 	}
-	return fmt.Sprintf("Session receipt: %s, %d events. Keep it: it lets anyone check later that the trace was not rewritten.", code, len(st.Events))
+	return fmt.Sprintf("Session receipt: %s, %s. Keep it: it lets anyone check later that the trace was not rewritten.", code, events)
 }
 
 // closingSentence says why the server ends a screen.
@@ -337,7 +338,12 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 			}
 			s.refusedOne()
 			s.log.Warn("session refused: "+why, "remote", ip, "user", sanitize.Line(sess.User()), "limit", limit)
-			say(sess, fmt.Sprintf(msg(s.lang(sess), id), limit), 1)
+			lang := s.lang(sess)
+			n := fmt.Sprint(limit)
+			if !addrFull {
+				n = review.FormatCount(lang, limit, "personne est connectée", "personnes sont connectées", "person is connected", "people are connected")
+			}
+			say(sess, fmt.Sprintf(msg(lang, id), n), 1)
 			hangUp(sess)
 			return
 		}

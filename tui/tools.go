@@ -252,13 +252,13 @@ func (m *Model) agendaText() string {
 	} else {
 		parts = append(parts, "⏱ "+fmt.Sprintf(m.t.AgendaLeft, m.hoursMinutes(left)))
 	}
-	parts = append(parts, fmt.Sprintf(m.t.AgendaLinks, total-decided))
+	parts = append(parts, m.t.Count(total-decided, m.t.AgendaLink, m.t.AgendaLinks))
 	done, spent := decided-a.Decided, now.Sub(a.Start)
 	switch {
 	case left <= 0:
 	case done > 0 && spent >= time.Minute:
 		at := decided + int(float64(done)*left.Minutes()/spent.Minutes())
-		parts = append(parts, fmt.Sprintf(m.t.AgendaPace, min(at, total), total))
+		parts = append(parts, fmt.Sprintf(m.t.Form(min(at, total), m.t.AgendaPaceOne, m.t.AgendaPace), min(at, total), total))
 	default:
 		parts = append(parts, m.t.AgendaNoPace)
 	}
@@ -516,6 +516,6 @@ func (m *Model) sealUnanimous() tea.Cmd {
 			}
 			sealed++
 		}
-		return actionMsg{act: action{kind: review.KindDecisionMade, info: fmt.Sprintf(t.UnanimousSealed, sealed)}, err: failed, snap: h.Snapshot()}
+		return actionMsg{act: action{kind: review.KindDecisionMade, info: t.Count(sealed, t.UnanimousSealed1, t.UnanimousSealed)}, err: failed, snap: h.Snapshot()}
 	})
 }

@@ -563,7 +563,7 @@ func (m *Model) form(w int) []string {
 		}
 		return form.Ask{C: c, Title: title, Input: in, Hint: hint, Err: m.formErr}.Render(w)
 	case modeConfirm:
-		return form.Ask{C: c, Title: m.t.KeyUnanimous, Hint: fmt.Sprintf(m.t.UnanimousConfirm, len(m.unanimous), m.unanMin)}.Render(w)
+		return form.Ask{C: c, Title: m.t.KeyUnanimous, Hint: fmt.Sprintf(m.t.Form(len(m.unanimous), m.t.UnanimousConfirm1, m.t.UnanimousConfirm), len(m.unanimous), m.unanMin)}.Render(w)
 	case modeCreateQuote:
 		return form.Create{C: c, Step: form.CreateQuote, Crit: m.critIdx, Input: m.input.View(), Text: m.newText, Err: m.formErr}.Render(w)
 	}

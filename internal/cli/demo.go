@@ -99,7 +99,8 @@ func (a *app) demoWithRoom(ctx context.Context, st *store.Store, sf serverFlags,
 	started := false
 	a.onListen = func(addr string) {
 		started = true
-		fmt.Fprintf(a.stderr, a.t("%d participants simulés entrent dans la salle…\n", "%d simulated participants join the room…\n"), n)
+		fmt.Fprintf(a.stderr, a.t("%s dans la salle…\n", "%s the room…\n"),
+			a.count(n, "participant simulé entre", "participants simulés entrent", "simulated participant joins", "simulated participants join"))
 		go func() {
 			roomErr <- simroom.Run(roomCtx, simroom.Config{Addr: addr, Session: demoSession, People: n,
 				Seed: simroom.DemoSeed, Lang: a.lang, Stdout: out, Passcode: sf.passcode})
@@ -181,7 +182,8 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 	// The sample's hand-written links show what a good link looks like;
 	// ExampleEvents leaves out those the session holds already.
 	if examples := sample.ExampleEvents(state, demoSession, systemActor, time.Now()); len(examples) > 0 {
-		fmt.Fprintf(a.stderr, a.t("Ajout de %d liens d'exemple écrits à la main…\n", "Adding %d example links written by hand…\n"), len(examples))
+		fmt.Fprintf(a.stderr, a.t("Ajout de %s à la main…\n", "Adding %s by hand…\n"),
+			a.count(len(examples), "lien d'exemple écrit", "liens d'exemple écrits", "example link written", "example links written"))
 		if _, err := st.Append(ctx, examples...); err != nil {
 			return err
 		}

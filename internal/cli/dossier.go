@@ -80,8 +80,8 @@ func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 					*out, a.count(d.Kept, "lien retenu", "liens retenus", "link kept", "links kept"), a.count(len(d.Chapters), "critère", "critères", "criterion", "criteria"))
 			}
 			if err == nil && c != nil {
-				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %d événements (tête signée, clé %s).\n", "Session receipt: %s, %d events (head signed, key %s).\n"),
-					c.Code(), c.Events, c.KeyFingerprint)
+				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %s (tête signée, clé %s).\n", "Session receipt: %s, %s (head signed, key %s).\n"),
+					c.Code(), a.eventCount(c.Events), c.KeyFingerprint)
 			}
 			return err
 		})

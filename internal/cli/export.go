@@ -73,8 +73,8 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 				err = writeAtomically(*out, export)
 			}
 			if err == nil && c != nil {
-				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %d événements (tête signée, clé %s).\n", "Session receipt: %s, %d events (head signed, key %s).\n"),
-					c.Code(), c.Events, c.KeyFingerprint)
+				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %s (tête signée, clé %s).\n", "Session receipt: %s, %s (head signed, key %s).\n"),
+					c.Code(), a.eventCount(c.Events), c.KeyFingerprint)
 			}
 			return err
 		})

@@ -1,21 +1,16 @@
 package cli
 
-import "strconv"
+import "github.com/coopdescommuns/revue/review"
 
 // count writes n followed by its noun, singular or plural as the user's
-// language wants it: French puts 0 and 1 in the singular ("0 critère",
-// "1 critère", "2 critères"), English only 1 ("0 criteria", "1 criterion").
-// The nouns are given as French singular and plural, then English.
+// language wants it (review.FormatCount: French puts 0 and 1 in the
+// singular, English only 1). The nouns are given as French singular and
+// plural, then English.
 func (a *app) count(n int, frOne, frMany, enOne, enMany string) string {
-	one := n == 1 || n == -1
-	noun := enMany
-	switch {
-	case a.lang == "fr" && (one || n == 0):
-		noun = frOne
-	case a.lang == "fr":
-		noun = frMany
-	case one:
-		noun = enOne
-	}
-	return strconv.Itoa(n) + " " + noun
+	return review.FormatCount(a.lang, n, frOne, frMany, enOne, enMany)
+}
+
+// eventCount writes a number of events, as receipts and verify give it.
+func (a *app) eventCount(n int64) string {
+	return review.FormatCount(a.lang, n, "événement", "événements", "event", "events")
 }

@@ -1,6 +1,14 @@
 package cli
 
-import "testing"
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/coopdescommuns/revue/internal/testtool"
+	"github.com/coopdescommuns/revue/propose"
+	"github.com/coopdescommuns/revue/review"
+)
 
 func TestCount(t *testing.T) {
 	for _, tt := range []struct {
@@ -14,6 +22,39 @@ func TestCount(t *testing.T) {
 		a := &app{lang: tt.lang}
 		if got := a.count(tt.n, "critère", "critères", "criterion", "criteria"); got != tt.want {
 			t.Errorf("%s %d: %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestProposePlurals writes propose's summary with every count at 0, 1
+// and 2 in both languages: a noun after a count agrees with it.
+func TestProposePlurals(t *testing.T) {
+	want := map[string]map[int][]string{
+		"fr": {
+			0: {"0 nouvelle ;", "0 paire jugée sur 0 possible", "0 appel,", "0 mot-clé, 0 synonyme du thésaurus"},
+			1: {"1 nouvelle ;", "1 paire jugée sur 1 possible, 1 déjà faite", "1 appel,", "1 token envoyé", "1 mot-clé, 1 synonyme du thésaurus"},
+			2: {"2 nouvelles ;", "2 paires jugées sur 2 possibles, 2 déjà faites", "2 appels,", "2 tokens envoyés", "2 écrits", "2 mots-clés, 2 synonymes du thésaurus"},
+		},
+		"en": {
+			0: {"0 new;", "0 pairs judged of 0 possible", "0 calls,", "0 keywords, 0 thesaurus synonyms"},
+			1: {"1 new;", "1 pair judged of 1 possible", "1 call,", "1 token sent", "1 keyword, 1 thesaurus synonym"},
+			2: {"2 new;", "2 pairs judged of 2 possible", "2 calls,", "2 tokens sent", "2 keywords, 2 thesaurus synonyms"},
+		},
+	}
+	for _, lang := range []string{"fr", "en"} {
+		for n := range 3 {
+			r := review.ProposeRun{Model: "m", Mode: "model"}
+			testtool.SetInts(&r, n)
+			e := review.CriterionExpansion{Criterion: "C1"}
+			for i := range n {
+				e.Terms = append(e.Terms, review.ExpandedTerm{Word: fmt.Sprint("k", i), Source: propose.SourceKeyword, From: fmt.Sprint("k", i)},
+					review.ExpandedTerm{Word: fmt.Sprint("s", i), Source: propose.SourceThesaurus})
+			}
+			r.Expansions = []review.CriterionExpansion{e}
+			var b bytes.Buffer
+			printRun(&app{lang: lang, stdout: &b}, r)
+			out := b.String()
+			testtool.CheckPlurals(t, lang, n, out, want[lang][n])
 		}
 	}
 }

@@ -160,9 +160,14 @@ func printRun(a *app, r review.ProposeRun) {
 		energy += " : " + a.localizeText(r.EnergyFormula)
 	}
 	fmt.Fprintf(a.stdout, a.t(
-		"Propositions (%s) : %d nouvelles ; %d paires jugées sur %d possibles, %d déjà faites, %d en échec.\nCalcul : %d appels, %d tokens envoyés (cache compris), %d écrits, %v de modèle, %s Wh (%s).\n",
-		"Proposals (%s): %d new; %d pairs judged of %d possible, %d done before, %d failed.\nCompute: %d calls, %d tokens sent (cached ones included), %d written, %v of model time, %s Wh (%s).\n"),
-		mode, r.Proposals, r.Pairs, r.Exhaustive, r.Skipped, r.Failed, r.Calls, r.PromptTokens, r.OutputTokens,
+		"Propositions (%s) : %s ; %s sur %s, %s, %s en échec.\nCalcul : %s, %s, %s, %v de modèle, %s Wh (%s).\n",
+		"Proposals (%s): %s; %s of %s, %s, %s failed.\nCompute: %s, %s, %s, %v of model time, %s Wh (%s).\n"),
+		mode, a.count(r.Proposals, "nouvelle", "nouvelles", "new", "new"),
+		a.count(r.Pairs, "paire jugée", "paires jugées", "pair judged", "pairs judged"), a.count(r.Exhaustive, "possible", "possibles", "possible", "possible"),
+		a.count(r.Skipped, "déjà faite", "déjà faites", "done before", "done before"), review.FormatInt(a.lang, int64(r.Failed)),
+		a.count(r.Calls, "appel", "appels", "call", "calls"),
+		review.FormatCount(a.lang, r.PromptTokens, "token envoyé (cache compris)", "tokens envoyés (cache compris)", "token sent (cached ones included)", "tokens sent (cached ones included)"),
+		review.FormatCount(a.lang, r.OutputTokens, "écrit", "écrits", "written", "written"),
 		time.Duration(r.ModelNanos).Round(time.Second), a.decimal(r.EnergyWh), energy)
 	if len(r.Expansions) > 0 {
 		kw, syn := 0, 0
@@ -177,8 +182,9 @@ func printRun(a *app, r review.ProposeRun) {
 			}
 			kw += len(phrases)
 		}
-		fmt.Fprintf(a.stdout, a.t("Mots cherchés en plus de ceux des critères : %d mots-clés, %d synonymes du thésaurus (la trace les garde, critère par critère).\n",
-			"Words searched besides the criteria's own: %d keywords, %d thesaurus synonyms (kept in the trace, criterion by criterion).\n"), kw, syn)
+		fmt.Fprintf(a.stdout, a.t("Mots cherchés en plus de ceux des critères : %s, %s (la trace les garde, critère par critère).\n",
+			"Words searched besides the criteria's own: %s, %s (kept in the trace, criterion by criterion).\n"),
+			a.count(kw, "mot-clé", "mots-clés", "keyword", "keywords"), a.count(syn, "synonyme du thésaurus", "synonymes du thésaurus", "thesaurus synonym", "thesaurus synonyms"))
 	}
 	if r.Negatives > 0 {
 		fmt.Fprintf(a.stdout, a.t("Réponses « pas de lien » ajoutées pour être jugées : %d (tirage %d).\n", "\"No link\" answers added to be judged: %d (seed %d).\n"), r.Negatives, r.NegativeSeed)

@@ -80,15 +80,15 @@ func verifyFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 				problems = append(problems, a.findingText(f))
 			}
 			if len(problems) == 0 {
-				fmt.Fprintf(a.stdout, a.t("Session %s : %d événements, chaîne et fichier intègres. Empreinte de tête : %s (événement %d).\n",
-					"Session %s: %d events, chain and file intact. Head hash: %s (event %d).\n"), name, rep.Events, rep.Head, rep.HeadSeq)
+				fmt.Fprintf(a.stdout, a.t("Session %s : %s, chaîne et fichier intègres. Empreinte de tête : %s (événement %d).\n",
+					"Session %s: %s, chain and file intact. Head hash: %s (event %d).\n"), name, a.eventCount(rep.Events), rep.Head, rep.HeadSeq)
 				if anchor != nil {
 					fmt.Fprintln(a.stdout, a.t("Le fichier contient ce que le reçu atteste, et tout ce qui a suivi a été signé.",
 						"The file holds what the receipt attests, and everything after it was signed."))
 				}
 			}
-			fmt.Fprintf(a.stdout, a.t("Reçu de la tête actuelle : %s, %d événements.\n", "Receipt of the current head: %s, %d events.\n"),
-				review.ReceiptCode(name, rep.HeadSeq, rep.Head), rep.Events)
+			fmt.Fprintf(a.stdout, a.t("Reçu de la tête actuelle : %s, %s.\n", "Receipt of the current head: %s, %s.\n"),
+				review.ReceiptCode(name, rep.HeadSeq, rep.Head), a.eventCount(rep.Events))
 			if c := rep.Signed; c != nil {
 				fmt.Fprintf(a.stdout, a.t("Dernière tête signée : événement %d (%s, %s), reçu %s, clé %s.\n", "Last signed head: event %d (%s, %s), receipt %s, key %s.\n"),
 					c.Seq, a.reasonText(c.Reason), c.At.Local().Format("2006-01-02 15:04:05"), c.Code(), c.KeyFingerprint)
@@ -161,8 +161,8 @@ func (a *app) signMoved(ctx context.Context, st *store.Store, reason string) {
 			continue
 		}
 		if c := a.signHead(ctx, st, name, reason); c != nil {
-			fmt.Fprintf(a.stderr, a.t("Session %s : reçu %s, %d événements (tête signée).\n", "Session %s: receipt %s, %d events (head signed).\n"),
-				sanitize.Line(name), c.Code(), c.Events)
+			fmt.Fprintf(a.stderr, a.t("Session %s : reçu %s, %s (tête signée).\n", "Session %s: receipt %s, %s (head signed).\n"),
+				sanitize.Line(name), c.Code(), a.eventCount(c.Events))
 		}
 	}
 }

@@ -13,7 +13,9 @@ type Tools struct {
 	ErrAgendaValue string
 	AgendaLeft     string // %s the time left
 	AgendaOver     string
+	AgendaLink     string // %d: one link left (French: 0 or 1)
 	AgendaLinks    string // %d links left
+	AgendaPaceOne  string // as AgendaPace, of one link in all
 	AgendaPace     string // %d decided by the end at this pace, %d in all
 	AgendaNoPace   string
 	Minutes        string // %d
@@ -58,7 +60,9 @@ type Tools struct {
 	UnanimousHint     string
 	ErrUnanimousValue string
 	UnanimousNone     string // %d the minimum
+	UnanimousConfirm1 string // as UnanimousConfirm, of one link
 	UnanimousConfirm  string // %d links, %d the minimum
+	UnanimousSealed1  string // as UnanimousSealed, of one link (French: 0 or 1)
 	UnanimousSealed   string // %d
 
 	// The source.
@@ -86,7 +90,9 @@ var frenchTools = Tools{
 	ErrAgendaValue: "Écrivez une heure à venir (16:30) ou une durée (1h30, 90 minutes).",
 	AgendaLeft:     "%s restantes",
 	AgendaOver:     "temps écoulé",
+	AgendaLink:     "%d lien à traiter",
 	AgendaLinks:    "%d liens à traiter",
+	AgendaPaceOne:  "à ce rythme : %d lien sur %d",
 	AgendaPace:     "à ce rythme : %d liens sur %d",
 	AgendaNoPace:   "rythme : pas encore mesuré",
 	Minutes:        "%d min",
@@ -127,7 +133,9 @@ var frenchTools = Tools{
 	UnanimousHint:     "entrée compter · échap annuler",
 	ErrUnanimousValue: "Écrivez un nombre de votes, 1 ou plus.",
 	UnanimousNone:     "Aucun lien ouvert n'est unanime avec au moins %d votes.",
+	UnanimousConfirm1: "%d lien ouvert est unanime (au moins %d votes, tous du même avis) : le sceller ainsi ? o/n",
 	UnanimousConfirm:  "%d liens ouverts sont unanimes (au moins %d votes, tous du même avis) : les sceller chacun ainsi ? o/n",
+	UnanimousSealed1:  "%d lien scellé, comme s'il l'avait été à la main.",
 	UnanimousSealed:   "%d liens scellés, chacun comme s'il l'avait été à la main.",
 
 	SourceTitle: "Le passage dans son document",
@@ -153,7 +161,9 @@ var englishTools = Tools{
 	ErrAgendaValue: "Write a time to come (16:30) or a length (1h30, 90 minutes).",
 	AgendaLeft:     "%s left",
 	AgendaOver:     "time is up",
+	AgendaLink:     "%d link to go",
 	AgendaLinks:    "%d links to go",
+	AgendaPaceOne:  "at this pace: %d link of %d",
 	AgendaPace:     "at this pace: %d links of %d",
 	AgendaNoPace:   "pace: not measured yet",
 	Minutes:        "%d min",
@@ -194,7 +204,9 @@ var englishTools = Tools{
 	UnanimousHint:     "enter count · esc cancel",
 	ErrUnanimousValue: "Write a number of votes, 1 or more.",
 	UnanimousNone:     "No open link is unanimous with at least %d votes.",
+	UnanimousConfirm1: "%d open link is unanimous (at least %d votes, all of one opinion): seal it so? y/n",
 	UnanimousConfirm:  "%d open links are unanimous (at least %d votes, all of one opinion): seal each of them so? y/n",
+	UnanimousSealed1:  "%d link sealed, as if sealed by hand.",
 	UnanimousSealed:   "%d links sealed, each as if sealed by hand.",
 
 	SourceTitle: "The passage in its document",

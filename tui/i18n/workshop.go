@@ -324,8 +324,14 @@ func init() {
 // singular for 0 and 1, English for 1 only, which the language's texts
 // tell by their own singular.
 func (w Workshop) Count(n int, one, many string) string {
+	return fmt.Sprintf(w.Form(n, one, many), n)
+}
+
+// Form picks the singular or the plural format for the count n, for a
+// format that takes more than the count (Count when it takes only n).
+func (w Workshop) Form(n int, one, many string) string {
 	if n == 1 || (n == 0 && w.zeroIsSingular) {
-		return fmt.Sprintf(one, n)
+		return one
 	}
-	return fmt.Sprintf(many, n)
+	return many
 }
