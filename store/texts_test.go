@@ -162,3 +162,43 @@ func (t *Texts) cached() (events, bytes int) {
 	defer t.mu.Unlock()
 	return t.lru.Len(), t.size
 }
+
+// BenchmarkTextsHit is what a screen pays to read a passage's text that the
+// cache holds, from 2 goroutines at once as screens do: the lock, the map
+// lookups, the move to the front.
+func BenchmarkTextsHit(b *testing.B) {
+	s := openTemp(b)
+	mustAppend(b, s, corpusSession("a", rand.New(rand.NewPCG(1, 1)), 20)...)
+	src := s.Texts("a", nil)
+	if _, err := src.PassageText(5, "d3-p1"); err != nil {
+		b.Fatal(err)
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := src.PassageText(5, "d3-p1"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkTextsMiss is a read of an event the cache does not hold: the
+// SELECT and the decoding of a document of 7,800 bytes (the 18,000-pad
+// session's size).
+func BenchmarkTextsMiss(b *testing.B) {
+	s := openTemp(b)
+	text := strings.Repeat("la coopérative décide ensemble des règles. ", 180)
+	d := review.Document{ID: "d", Title: "Pad", Source: "pad.md", SHA256: strings.Repeat("0", 64), Format: "markdown"}
+	for k := range 8 {
+		d.Passages = append(d.Passages, review.Passage{ID: fmt.Sprintf("d-p%d", k), Document: "d", Index: k, Text: text[k*975 : (k+1)*975]})
+	}
+	mustAppend(b, s, created("a", "created"), review.MustEvent("a", "doc-d", base, sys, review.KindDocumentAdded, d))
+	src := s.Texts("a", nil)
+	src.max = 0 // nothing kept but the last event: evicted at every read of another
+	for b.Loop() {
+		src.keep(&textEvent{seq: 99}) // push event 2 out
+		if _, err := src.PassageText(2, "d-p3"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
