@@ -2,8 +2,8 @@ package review
 
 import "encoding/json"
 
-// DropDocumentPayloads replaces the data of each document.added event of
-// the trace by the document's ID alone, and returns the bytes it let go.
+// DropDocumentPayloads replaces the data of each document.added and
+// document.passages event of the trace by the document's ID alone, and returns the bytes it let go.
 // Once folded, the documents live in Documents; their events' payloads are
 // a second copy of every passage's text (half the memory of a served
 // session of 18,000 pads) that nothing reads while a session is served.
@@ -52,19 +52,32 @@ func leaveText(ps []Passage, seq int64) {
 	}
 }
 
-// dropPayload replaces a document.added event's data by its document's ID
+// dropPayload replaces a document.added event's data by its document's ID,
+// and a document.passages event's by its document's ID under "document",
 // and returns the bytes let go.
 func dropPayload(e *Event) int {
-	if e.Kind != KindDocumentAdded {
+	var small []byte
+	var err error
+	switch e.Kind {
+	case KindDocumentAdded:
+		var d struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(e.Data, &d) != nil {
+			return 0
+		}
+		small, err = json.Marshal(d)
+	case KindDocumentPassages:
+		var d struct {
+			Document string `json:"document"`
+		}
+		if json.Unmarshal(e.Data, &d) != nil {
+			return 0
+		}
+		small, err = json.Marshal(d)
+	default:
 		return 0
 	}
-	var d struct {
-		ID string `json:"id"`
-	}
-	if json.Unmarshal(e.Data, &d) != nil {
-		return 0
-	}
-	small, err := json.Marshal(d)
 	if err != nil || len(small) >= len(e.Data) {
 		return 0
 	}

@@ -75,9 +75,13 @@ const (
 	KindPersonForgotten   Kind = "person.forgotten"   // Forget
 )
 
+// KindDocumentPassages carries more passages of a document already added,
+// for a document too big for one event: its payload is DocumentPassages.
+const KindDocumentPassages Kind = "document.passages"
+
 // Kinds lists every kind of event, in the order the codebook presents them.
 var Kinds = []Kind{
-	KindSessionCreated, KindDocumentAdded, KindCriterionAdded, KindProposalAdded,
+	KindSessionCreated, KindDocumentAdded, KindDocumentPassages, KindCriterionAdded, KindProposalAdded,
 	KindVoteCast, KindDecisionMade, KindDecisionReopened, KindCommentAdded, KindActionUndone,
 	KindParticipantJoin, KindParticipantLeft,
 	KindConditionsSet, KindVotesRevealed, KindProposalParked, KindTimerStarted, KindTimerStopped,
@@ -109,6 +113,17 @@ type SessionCreated struct {
 	// lexical proposer writes its statements whoever runs it; empty in
 	// sessions made before it existed, which are French.
 	Language string `json:"language,omitempty"`
+}
+
+// DocumentPassages is the payload of document.passages: the next passages
+// of a document whose document.added event carried only the first ones.
+// A 200 MB text is 220,000 passages: as one event, its JSON (260 MB) was
+// built whole and copied twice more by SQLite; cut into events of about
+// 1 MiB, it is written and read a piece at a time. Its passages follow the
+// document's last ones, indexes in order, each naming the document.
+type DocumentPassages struct {
+	Document string    `json:"document"`
+	Passages []Passage `json:"passages"`
 }
 
 // VoteData is the payload of vote.cast and decision.made.

@@ -111,7 +111,7 @@ func writesTrace(format string) bool {
 func replayReleasing(events, stored []Event) (*State, error) {
 	where := map[string]int{} // a document event's ID → its index in stored
 	for i, e := range stored {
-		if e.Kind == KindDocumentAdded {
+		if documentEvent(e.Kind) {
 			where[e.ID] = i
 		}
 	}
@@ -122,7 +122,7 @@ func replayReleasing(events, stored []Event) (*State, error) {
 		if err := s.Apply(events[i]); err != nil {
 			return nil, err
 		}
-		if events[i].Kind != KindDocumentAdded {
+		if !documentEvent(events[i].Kind) {
 			continue
 		}
 		last := &s.Events[len(s.Events)-1]
@@ -139,28 +139,41 @@ func replayReleasing(events, stored []Event) (*State, error) {
 
 // replayWithoutTexts is Replay for an export that writes the trace,
 // whose document payloads stay: the decoded passages' text is dropped as
-// soon as each document is folded, and found again in its payload when
-// written (withTexts). It returns where each document's event is
-// in the state's trace. For jsonl, which writes the trace alone, nothing is
+// soon as each document is folded, and found again in its payloads when
+// written (withTexts). It returns where each document's events are
+// in the state's trace (document.added, then any document.passages). For jsonl, which writes the trace alone, nothing is
 // found again; for json, the passages that proposals point at get their
 // text back at once.
-func replayWithoutTexts(events []Event, traceOnly bool) (*State, map[string]int, error) {
+func replayWithoutTexts(events []Event, traceOnly bool) (*State, map[string][]int, error) {
 	s := NewState()
 	s.Events = make([]Event, 0, len(events))
 	s.byEvent = make(map[string]eventRef, len(events))
-	raw := map[string]int{}
+	raw := map[string][]int{}
+	cleared := map[string]int{} // per document, the passages whose text is dropped already
 	for i := range events {
 		if err := s.Apply(events[i]); err != nil {
 			return nil, nil, err
 		}
-		if events[i].Kind != KindDocumentAdded {
+		var d *Document
+		switch events[i].Kind {
+		case KindDocumentAdded:
+			d = s.Documents[len(s.Documents)-1]
+		case KindDocumentPassages:
+			var ref struct {
+				Document string `json:"document"`
+			}
+			if events[i].Decode(&ref) != nil {
+				continue
+			}
+			d = s.docs[ref.Document]
+		default:
 			continue
 		}
-		d := s.Documents[len(s.Documents)-1]
-		raw[d.ID] = len(s.Events) - 1
-		for k := range d.Passages {
+		raw[d.ID] = append(raw[d.ID], len(s.Events)-1)
+		for k := cleared[d.ID]; k < len(d.Passages); k++ {
 			d.Passages[k].Text = ""
 		}
+		cleared[d.ID] = len(d.Passages)
 	}
 	if traceOnly {
 		return s, nil, nil
@@ -180,23 +193,35 @@ func replayWithoutTexts(events []Event, traceOnly bool) (*State, map[string]int,
 }
 
 // withTexts returns a document with its passages' text read again from
-// its event's payload, when replayWithoutTexts dropped them. The state's
+// its events' payloads, when replayWithoutTexts dropped them. The state's
 // own document is not changed: only the export's copy holds the text.
-func withTexts(d *Document, events []Event, raw map[string]int) *Document {
-	i, ok := raw[d.ID]
+func withTexts(d *Document, events []Event, raw map[string][]int) *Document {
+	at, ok := raw[d.ID]
 	if !ok {
-		return d
-	}
-	var stored Document
-	if events[i].Decode(&stored) != nil || len(stored.Passages) != len(d.Passages) {
 		return d
 	}
 	c := *d
 	c.Passages = slices.Clone(d.Passages)
-	for k := range c.Passages {
-		c.Passages[k].Text = stored.Passages[k].Text
+	k := 0
+	for _, i := range at {
+		var stored DocumentPassages // document.added's passages are under the same key
+		if events[i].Decode(&stored) != nil || k+len(stored.Passages) > len(c.Passages) {
+			return d
+		}
+		for _, p := range stored.Passages {
+			c.Passages[k].Text = p.Text
+			k++
+		}
+	}
+	if k != len(c.Passages) {
+		return d
 	}
 	return &c
+}
+
+// documentEvent says whether an event of this kind carries passages.
+func documentEvent(k Kind) bool {
+	return k == KindDocumentAdded || k == KindDocumentPassages
 }
 
 // exportMeta is what an export says beyond the state: the head hash of the
@@ -209,7 +234,7 @@ type exportMeta struct {
 	paths       bool // replace file paths by file names in document.added payloads
 	// rawDocs, when set, says where each document's event is in the
 	// state's trace: its passages' text is read from there (withTexts).
-	rawDocs map[string]int
+	rawDocs map[string][]int
 }
 
 // event is an event as the trace of an export shows it.

@@ -38,7 +38,10 @@ const consentText = "Vos votes sont enregistrés pour une étude ; vous pouvez v
 func researchTrace(t *testing.T) *trace {
 	tr := sampleTrace(t)
 	// sampleTrace gave session, document (2 passages), C1, C2, P1 (model),
-	// P2 (lexical). Add negatives, a second model proposal and a run.
+	// P2 (lexical). Add a third passage of the document, as init writes
+	// those of a big one, then negatives, a second model proposal and a run.
+	tr.add("d1-2", sys, KindDocumentPassages, DocumentPassages{Document: docSHA, Passages: []Passage{
+		{ID: "0123456789ab-p3", Document: docSHA, Index: 3, Text: "La haie est taillée à l'automne.", Start: 74, End: 106, Section: "Haie"}}})
 	tr.add("n1", sys, KindProposalAdded, Proposal{ID: "N1", Document: docSHA, Passage: "0123456789ab-p2", Criterion: "C1",
 		Statement: "Le compost n'illustre pas le critère.", Quote: "", QuoteStart: -1, QuoteEnd: -1, Confidence: 0.1, Negative: true,
 		Origin: Origin{Kind: OriginModel, Name: "qwen3:4b"}})

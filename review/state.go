@@ -351,6 +351,44 @@ func own[K comparable, V any](m *map[K]V, at *uint64, gen uint64) {
 	}
 }
 
+// morePassages checks a document.passages payload against the state: the
+// document is added already, and each passage names it, is new, and comes
+// next (its index one more than the passage before it). It returns the
+// document the passages extend. The document is changed in place when they
+// are applied: the kind is not live, so no snapshot shares it yet.
+func (s *State) morePassages(seq int64, d DocumentPassages) (*Document, error) {
+	doc, ok := s.docs[d.Document]
+	if !ok {
+		return nil, fmt.Errorf("event %d: passages of document %q, which was not added", seq, d.Document)
+	}
+	if len(d.Passages) == 0 {
+		return nil, fmt.Errorf("event %d: no passage for document %q", seq, d.Document)
+	}
+	last, some := 0, len(doc.Passages) > 0
+	if some {
+		last = doc.Passages[len(doc.Passages)-1].Index
+	}
+	seen := make(map[string]bool, len(d.Passages))
+	for _, p := range d.Passages {
+		switch {
+		case p.Document != d.Document:
+			return nil, fmt.Errorf("event %d: passage %q belongs to document %q, not %q", seq, p.ID, p.Document, d.Document)
+		case p.ID == "":
+			return nil, fmt.Errorf("event %d: a passage of document %q has no id", seq, d.Document)
+		case seen[p.ID]:
+			return nil, fmt.Errorf("event %d: passage %q given twice", seq, p.ID)
+		case some && p.Index != last+1:
+			return nil, fmt.Errorf("event %d: passage %q has index %d, where %d comes next", seq, p.ID, p.Index, last+1)
+		}
+		if _, ok := s.passages[p.ID]; ok {
+			return nil, fmt.Errorf("event %d: passage %q added twice", seq, p.ID)
+		}
+		seen[p.ID] = true
+		last, some = p.Index, true
+	}
+	return doc, nil
+}
+
 // ErrDuplicate is returned by Apply for an event whose author-chosen ID is
 // already in the trace.
 var ErrDuplicate = errors.New("event already recorded")
@@ -431,6 +469,34 @@ func (s *State) apply(e Event, commit bool) error {
 			s.docs[d.ID] = &d
 			for i := range d.Passages {
 				s.passages[d.Passages[i].ID] = &d.Passages[i]
+			}
+		}
+	case KindDocumentPassages:
+		var d DocumentPassages
+		if err := e.Decode(&d); err != nil {
+			return err
+		}
+		doc, err := s.morePassages(e.Seq, d)
+		if err != nil {
+			return err
+		}
+		if commit {
+			if s.lean {
+				leaveText(d.Passages, e.Seq)
+			}
+			if s.docsAt != s.gen {
+				s.docs, s.passages, s.docsAt = maps.Clone(s.docs), maps.Clone(s.passages), s.gen
+			}
+			grown := cap(doc.Passages) < len(doc.Passages)+len(d.Passages)
+			doc.Passages = append(doc.Passages, d.Passages...)
+			from := len(doc.Passages) - len(d.Passages)
+			if grown {
+				// The passages moved: the index points at the new array,
+				// so that the old one is let go.
+				from = 0
+			}
+			for i := from; i < len(doc.Passages); i++ {
+				s.passages[doc.Passages[i].ID] = &doc.Passages[i]
 			}
 		}
 	case KindCriterionAdded:

@@ -39,7 +39,7 @@ func (t *eventTexts) PassageText(seq int64, passage string) (string, error) {
 }
 
 // randomCorpusSession is a session of several documents of several
-// passages each (text with accents, quotes, newlines, sometimes a page or a
+// passages each, some cut into document.passages events (text with accents, quotes, newlines, sometimes a page or a
 // section), criteria, proposals on random passages, votes and comments.
 func randomCorpusSession(r *rand.Rand) []Event {
 	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
@@ -77,7 +77,18 @@ func randomCorpusSession(r *rand.Rand) []Event {
 		}
 		d.Chars = start
 		passages = append(passages, d.Passages...)
-		add("doc-"+id, system, KindDocumentAdded, d)
+		if r.IntN(2) == 0 {
+			add("doc-"+id, system, KindDocumentAdded, d)
+			continue
+		}
+		// Cut as init cuts a big document: document.passages events.
+		part := 0
+		EncodeDocument(&d, 100+r.IntN(600), func(k Kind, data json.RawMessage) error {
+			part++
+			at = at.Add(time.Second)
+			events = append(events, Event{Session: "s", Seq: int64(len(events) + 1), At: at, ID: fmt.Sprintf("doc-%s-%d", id, part), Actor: system, Kind: k, Data: data})
+			return nil
+		})
 	}
 	add("criterion-C1", system, KindCriterionAdded, Criterion{ID: "C1", Title: "Règles", Description: "Des règles."})
 	anna := Actor{Name: "anna", Role: Participant}

@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -157,12 +158,16 @@ type Store struct {
 type request struct {
 	ctx    context.Context
 	events []review.Event // validated, At in UTC
+	// stream, when set instead of events, gives the events one by one
+	// inside the transaction (AppendStream).
+	stream iter.Seq2[review.Event, error]
 	size   int
 	done   chan result // buffered: the writer never waits for the caller
 }
 
 type result struct {
 	events []review.Event
+	n      int // events written by a stream
 	err    error
 }
 
@@ -498,6 +503,39 @@ func (s *Store) Append(ctx context.Context, events ...review.Event) ([]review.Ev
 	}
 }
 
+// AppendStream stores the events that events gives, in order, as one
+// all-or-nothing unit as one Append call does (a failure of the store, an
+// invalid event or an error given by events leaves nothing of it), and
+// returns how many it stored. It is for one call whose events would not
+// fit in memory together: a session created from a 200 MB document, whose
+// passages are encoded into events as they are written. events runs on the
+// store's writer inside the write transaction, so other appends wait for
+// it to end: it must not append itself. An event already stored (the same
+// session and ID) is left as it is, as with Append.
+func (s *Store) AppendStream(ctx context.Context, events iter.Seq2[review.Event, error]) (int, error) {
+	r := &request{ctx: ctx, stream: events, size: maxBatchBytes, done: make(chan result, 1)}
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("append to %s: %w", s.path, err)
+	}
+	s.waiting.Add(1)
+	select {
+	case s.reqs <- r:
+		s.waiting.Add(-1)
+	case <-s.quit:
+		s.waiting.Add(-1)
+		return 0, fmt.Errorf("append to %s: %w", s.path, ErrClosed)
+	case <-ctx.Done():
+		s.waiting.Add(-1)
+		return 0, fmt.Errorf("append to %s: %w", s.path, ctx.Err())
+	}
+	select {
+	case res := <-r.done:
+		return res.n, res.err
+	case <-ctx.Done():
+		return 0, fmt.Errorf("append to %s: %w (the events may have been stored; appending them again with the same ids is harmless)", s.path, ctx.Err())
+	}
+}
+
 // validate refuses what the store could not give back byte for byte, or
 // what would make a trace that cannot be exported.
 func validate(e review.Event) error {
@@ -596,7 +634,13 @@ func (s *Store) commit(first *request) {
 			results[i].err = fmt.Errorf("append to %s: %w", s.path, err)
 			continue
 		}
-		stored, err := tx.call(r.events)
+		var stored []review.Event
+		var err error
+		if r.stream != nil {
+			results[i].n, err = tx.stream(r.ctx, r.stream)
+		} else {
+			stored, err = tx.call(r.events)
+		}
 		if err != nil {
 			results[i].err = err
 			if tx.broken != nil {
@@ -759,87 +803,155 @@ func (t *txn) call(events []review.Event) ([]review.Event, error) {
 	return stored, nil
 }
 
+// stream writes the events of one AppendStream inside a savepoint, as
+// call does for several events, checking each as Append does before it is
+// written; the events are not kept.
+func (t *txn) stream(ctx context.Context, events iter.Seq2[review.Event, error]) (int, error) {
+	st := t.s.st
+	if _, err := st.savepoint.ExecContext(t.ctx); err != nil {
+		t.broken = t.s.writeError(err)
+		return 0, t.broken
+	}
+	local := map[string]link{}
+	seen := map[[2]string]int{}
+	n := 0
+	var err error
+	for e, gerr := range events {
+		n++
+		k := [2]string{e.Session, e.ID}
+		j, dup := seen[k]
+		switch {
+		case gerr != nil:
+			err = fmt.Errorf("append to %s: event %d: %w; nothing of this call was stored", t.s.path, n, gerr)
+		case ctx.Err() != nil:
+			err = fmt.Errorf("append to %s: %w; nothing of this call was stored", t.s.path, ctx.Err())
+		case dup:
+			err = fmt.Errorf("append to %s: events %d and %d of the same call share the id %q in session %q; nothing of this call was stored", t.s.path, j, n, e.ID, e.Session)
+		default:
+			if verr := validate(e); verr != nil {
+				err = fmt.Errorf("append to %s: event %d (id %q): %w; nothing of this call was stored", t.s.path, n, e.ID, verr)
+				break
+			}
+			seen[k] = n
+			e.At = e.At.UTC()
+			_, err = t.writeOne(e, local, func(err error) error {
+				return fmt.Errorf("append to %s: event %d (id %q, session %q): %w; nothing of this call was stored", t.s.path, n, e.ID, e.Session, err)
+			})
+		}
+		if err != nil {
+			break
+		}
+	}
+	if err != nil && !callLocal(err) {
+		t.broken = t.s.writeError(err)
+		return 0, t.broken
+	}
+	if err != nil {
+		if _, rerr := st.rollbackTo.ExecContext(t.ctx); rerr != nil {
+			t.broken = t.s.writeError(fmt.Errorf("%v, then %w", err, rerr))
+			return 0, t.broken
+		}
+	}
+	if _, rerr := st.release.ExecContext(t.ctx); rerr != nil {
+		t.broken = t.s.writeError(rerr)
+		return 0, t.broken
+	}
+	if err != nil {
+		return 0, err
+	}
+	for k, v := range local {
+		t.next[k] = v
+	}
+	return n, nil
+}
+
 // write stores events, or finds them stored, numbering the new ones from
 // the sessions' current last seq read inside this write transaction.
 func (t *txn) write(events []review.Event, local map[string]link) ([]review.Event, error) {
-	st := t.s.st
 	out := make([]review.Event, len(events))
 	for i, e := range events {
-		fail := func(err error) error {
+		stored, err := t.writeOne(e, local, func(err error) error {
 			return fmt.Errorf("append to %s: event %d of %d (id %q, session %q): %w; nothing of this call was stored", t.s.path, i+1, len(events), e.ID, e.Session, err)
-		}
-		created := e.Kind == review.KindSessionCreated
-		seal := e.Kind == review.KindDecisionMade || e.Kind == review.KindDecisionReopened
-		if created || seal {
-			// Looked up first: a retried creation must come back as
-			// stored, not trip the one-creation-per-session rule.
-			old, found, err := lookup(t.ctx, st.lookup, e.Session, e.ID)
-			if err != nil {
-				return nil, fail(err)
-			}
-			if found {
-				out[i] = old
-				continue
-			}
-		}
-		if seal && !t.s.legacy {
-			if err := t.checkSeal(e); err != nil {
-				return nil, fail(err)
-			}
-		}
-		prev, ok := local[e.Session]
-		if !ok {
-			prev, ok = t.next[e.Session]
-		}
-		if !ok {
-			var hash sql.NullString
-			err := st.last.QueryRowContext(t.ctx, e.Session).Scan(&prev.seq, &hash)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return nil, fail(err)
-			}
-			prev.hash = hash.String
-		}
-		seq := prev.seq + 1
-		switch {
-		case seq == 1 && !created:
-			// An empty session cannot hold this id already.
-			return nil, fail(fmt.Errorf("%w %q: a session's first event must be its %s", ErrNoSession, e.Session, review.KindSessionCreated))
-		case seq > 1 && created:
-			return nil, fail(fmt.Errorf("%w: %q already has %d events", ErrSessionExists, e.Session, seq-1))
-		}
-		if hook := t.s.hookInsert.Load(); hook != nil {
-			if err := (*hook)(e); err != nil {
-				return nil, fail(err)
-			}
-		}
-		e.Seq = seq
-		at := e.At.Format(time.RFC3339Nano)
-		e.Hash = ChainHash(prev.hash, e.Seq, at, e.ID, e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), e.Data)
-		res, err := st.insert.ExecContext(t.ctx, e.Session, e.Seq, e.ID, at,
-			e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), blob(e.Data), e.Hash)
+		})
 		if err != nil {
-			return nil, fail(err)
+			return nil, err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, fail(err)
-		}
-		if n == 0 {
-			// (session, id) is stored already: a retry.
-			old, found, err := lookup(t.ctx, st.lookup, e.Session, e.ID)
-			if err == nil && !found {
-				err = fmt.Errorf("the insert was skipped but no event %q is stored", e.ID)
-			}
-			if err != nil {
-				return nil, fail(err)
-			}
-			out[i] = old
-			continue
-		}
-		local[e.Session] = link{seq: seq, hash: e.Hash}
-		out[i] = e
+		out[i] = stored
 	}
 	return out, nil
+}
+
+// writeOne stores one event, or finds it stored; fail wraps its errors.
+func (t *txn) writeOne(e review.Event, local map[string]link, fail func(error) error) (review.Event, error) {
+	st := t.s.st
+	created := e.Kind == review.KindSessionCreated
+	seal := e.Kind == review.KindDecisionMade || e.Kind == review.KindDecisionReopened
+	if created || seal {
+		// Looked up first: a retried creation must come back as
+		// stored, not trip the one-creation-per-session rule.
+		old, found, err := lookup(t.ctx, st.lookup, e.Session, e.ID)
+		if err != nil {
+			return review.Event{}, fail(err)
+		}
+		if found {
+			return old, nil
+		}
+	}
+	if seal && !t.s.legacy {
+		if err := t.checkSeal(e); err != nil {
+			return review.Event{}, fail(err)
+		}
+	}
+	prev, ok := local[e.Session]
+	if !ok {
+		prev, ok = t.next[e.Session]
+	}
+	if !ok {
+		var hash sql.NullString
+		err := st.last.QueryRowContext(t.ctx, e.Session).Scan(&prev.seq, &hash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return review.Event{}, fail(err)
+		}
+		prev.hash = hash.String
+	}
+	seq := prev.seq + 1
+	switch {
+	case seq == 1 && !created:
+		// An empty session cannot hold this id already.
+		return review.Event{}, fail(fmt.Errorf("%w %q: a session's first event must be its %s", ErrNoSession, e.Session, review.KindSessionCreated))
+	case seq > 1 && created:
+		return review.Event{}, fail(fmt.Errorf("%w: %q already has %d events", ErrSessionExists, e.Session, seq-1))
+	}
+	if hook := t.s.hookInsert.Load(); hook != nil {
+		if err := (*hook)(e); err != nil {
+			return review.Event{}, fail(err)
+		}
+	}
+	e.Seq = seq
+	at := e.At.Format(time.RFC3339Nano)
+	e.Hash = ChainHash(prev.hash, e.Seq, at, e.ID, e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), e.Data)
+	res, err := st.insert.ExecContext(t.ctx, e.Session, e.Seq, e.ID, at,
+		e.Actor.Name, e.Actor.Fingerprint, string(e.Actor.Role), string(e.Kind), blob(e.Data), e.Hash)
+	if err != nil {
+		return review.Event{}, fail(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return review.Event{}, fail(err)
+	}
+	if n == 0 {
+		// (session, id) is stored already: a retry.
+		old, found, err := lookup(t.ctx, st.lookup, e.Session, e.ID)
+		if err == nil && !found {
+			err = fmt.Errorf("the insert was skipped but no event %q is stored", e.ID)
+		}
+		if err != nil {
+			return review.Event{}, fail(err)
+		}
+		return old, nil
+	}
+	local[e.Session] = link{seq: seq, hash: e.Hash}
+	return e, nil
 }
 
 // checkSeal refuses a second seal on a sealed link, and the reopening of

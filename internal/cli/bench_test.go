@@ -25,10 +25,11 @@ func BenchmarkReplaySession(b *testing.B) {
 	t0 := time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
 	doc := review.Document{ID: fmt.Sprintf("%064x", 1), SHA256: fmt.Sprintf("%064x", 1), Title: "Pad", Source: "pad.md", Format: "markdown",
 		Passages: []review.Passage{{ID: "p1", Document: fmt.Sprintf("%064x", 1), Index: 1, Text: "Les règles sont votées en assemblée.", End: 36}}}
-	events, err := sessionEvents("long", []review.Document{doc}, []review.Criterion{{ID: "C1", Title: "Règles", Description: "d"}}, t0)
+	seq, err := sessionEvents(review.SessionCreated{Name: "long"}, []review.Document{doc}, []review.Criterion{{ID: "C1", Title: "Règles", Description: "d"}}, nil, t0, documentEventBytes)
 	if err != nil {
 		b.Fatal(err)
 	}
+	events := collectEvents(b, seq)
 	anna := review.Actor{Name: "anna", Role: review.Facilitator}
 	for len(events) < 100_000 {
 		pid := fmt.Sprintf("P%d", len(events))

@@ -268,21 +268,22 @@ func TestSecondCreationRefused(t *testing.T) {
 	defer st.Close()
 	ctx := context.Background()
 	doc := review.Document{ID: strings.Repeat("a", 64), SHA256: strings.Repeat("a", 64), Title: "A", Format: "text"}
-	first, err := sessionEvents("atelier", []review.Document{doc}, nil, time.Now())
+	first, err := sessionEvents(review.SessionCreated{Name: "atelier"}, []review.Document{doc}, nil, nil, time.Now(), documentEventBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Append(ctx, first...); err != nil {
+	n, err := st.AppendStream(ctx, first)
+	if err != nil {
 		t.Fatal(err)
 	}
 	other := doc
 	other.ID, other.SHA256 = strings.Repeat("b", 64), strings.Repeat("b", 64)
-	second, _ := sessionEvents("atelier", []review.Document{other}, nil, time.Now())
-	if _, err := st.Append(ctx, second...); !errors.Is(err, store.ErrSessionExists) {
+	second, _ := sessionEvents(review.SessionCreated{Name: "atelier"}, []review.Document{other}, nil, nil, time.Now(), documentEventBytes)
+	if _, err := st.AppendStream(ctx, second); !errors.Is(err, store.ErrSessionExists) {
 		t.Fatalf("second creation: %v, want ErrSessionExists", err)
 	}
-	if events, _ := st.Replay(ctx, "atelier"); len(events) != len(first) {
-		t.Fatalf("the session has %d events, want %d", len(events), len(first))
+	if events, _ := st.Replay(ctx, "atelier"); len(events) != n {
+		t.Fatalf("the session has %d events, want %d", len(events), n)
 	}
 }
 

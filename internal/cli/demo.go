@@ -166,12 +166,12 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		for i := range res.Documents {
 			res.Documents[i].Source = filepath.Join("sample", filepath.Base(res.Documents[i].Source))
 		}
-		events, err := sessionEvents(demoSession, res.Documents, res.Criteria, time.Now())
+		events, err := sessionEvents(review.SessionCreated{Name: demoSession}, res.Documents, res.Criteria, nil, time.Now(), documentEventBytes)
 		if err != nil {
 			return err
 		}
 		// Another `revue demo` may have made it meanwhile: then use that one.
-		if _, err := st.Append(ctx, events...); err != nil && !errors.Is(err, store.ErrSessionExists) {
+		if _, err := st.AppendStream(ctx, events); err != nil && !errors.Is(err, store.ErrSessionExists) {
 			return err
 		}
 	}

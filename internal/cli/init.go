@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -92,6 +94,11 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			return a.sessionExists(name)
 		}
 		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
+		// A soft memory limit from the import on: a 200 MB text file is
+		// 200 MB of text held until its last passage is written, and
+		// without it the collector let the heap grow by half again before
+		// giving back the import's garbage. A lower GOMEMLIMIT stays.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(initMemoryLimit, debug.SetMemoryLimit(-1))))
 		var noticeMu sync.Mutex
 		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes, Notice: func(p corpus.Problem) {
 			// A PDF of thousands of pages: said before its reading ends,
@@ -128,26 +135,24 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			passages += len(d.Passages)
 		}
 		documents := len(res.Documents)
-		// The import is bounded (corpus); what follows holds the documents
-		// again as events, then decoded once more to check them: a soft
-		// memory limit makes the collector give back each step's garbage
-		// before the next, and the documents themselves are let go once
-		// they are events.
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(initMemoryLimit))
+		// The import is bounded (corpus); what follows encodes the
+		// documents into events of at most 1 MiB, written as they are
+		// encoded within one transaction, each document's passages let go
+		// once encoded.
 		now := time.Now()
-		events, err := sessionEvents(name, res.Documents, res.Criteria, now)
+		var extra []review.Event
+		if cond != (review.Conditions{}) {
+			extra = append(extra, review.MustEvent(name, "conditions-"+session.NewID(), now, systemActor, review.KindConditionsSet, cond))
+		}
+		if consentText != "" {
+			extra = append(extra, review.MustEvent(name, "consent-"+session.NewID(), now, systemActor, review.KindConsentSet, review.ConsentText{Text: consentText}))
+		}
+		created := review.SessionCreated{Name: name, Language: *language}
+		events, err := sessionEvents(created, res.Documents, res.Criteria, extra, now, documentEventBytes)
 		if err != nil {
 			return err
 		}
-		res.Documents = nil
-		events[0] = review.MustEvent(name, events[0].ID, now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name, Language: *language})
-		if cond != (review.Conditions{}) {
-			events = append(events, review.MustEvent(name, "conditions-"+session.NewID(), now, systemActor, review.KindConditionsSet, cond))
-		}
-		if consentText != "" {
-			events = append(events, review.MustEvent(name, "consent-"+session.NewID(), now, systemActor, review.KindConsentSet, review.ConsentText{Text: consentText}))
-		}
-		if _, err := st.Append(ctx, events...); errors.Is(err, store.ErrSessionExists) {
+		if _, err := st.AppendStream(ctx, events); errors.Is(err, store.ErrSessionExists) {
 			return a.sessionExists(name)
 		} else if err != nil {
 			return err
@@ -161,9 +166,9 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 	}
 }
 
-// initMemoryLimit is the soft memory limit while init turns the documents
-// into events and stores them (runtime/debug.SetMemoryLimit): not a cap,
-// a point from which the collector works harder.
+// initMemoryLimit is the soft memory limit while init reads the documents,
+// turns them into events and stores them (runtime/debug.SetMemoryLimit):
+// not a cap, a point from which the collector works harder.
 const initMemoryLimit = 256 << 20
 
 // writeExampleCriteria is `init --example-criteria [FILE|-]`: the FILE may
@@ -249,17 +254,28 @@ func (a *app) sessionExists(name string) error {
 	return fmt.Errorf(a.t("la session %q existe déjà dans %s ; choisissez un autre nom", "session %q already exists in %s; choose another name"), name, a.data)
 }
 
-// sessionEvents builds the events that create a session. The creation's ID
-// is new each time, so that the store refuses a second session of the same
-// name (store.ErrSessionExists) instead of taking it for a retry of the
-// first; the other IDs derive from the content.
-func sessionEvents(name string, docs []review.Document, criteria []review.Criterion, now time.Time) ([]review.Event, error) {
-	created := review.MustEvent(name, "session-"+session.NewID(), now, systemActor, review.KindSessionCreated, review.SessionCreated{Name: name})
+// documentEventBytes bounds the JSON of one document event that init
+// writes (review.EncodeDocument); a variable so that a test cuts a
+// document of a few hundred kilobytes as a 200 MB one is.
+var documentEventBytes = review.DocumentEventBytes
+
+// sessionEvents checks the session that created, docs and criteria make,
+// then gives the events that create it, each document encoded into events
+// of at most limit bytes (review.EncodeDocument) only when the store asks
+// for them, and its passages let go once encoded (docs is the caller's,
+// given up). The creation's ID is new each time, so that the store refuses
+// a second session of the same name (store.ErrSessionExists) instead of
+// taking it for a retry of the first; the other IDs derive from the
+// content: "doc-" and the document's SHA-256, then "-2", "-3"… for the
+// events that carry its next passages. extra follows the criteria.
+func sessionEvents(created review.SessionCreated, docs []review.Document, criteria []review.Criterion, extra []review.Event, now time.Time, limit int) (iter.Seq2[review.Event, error], error) {
+	name := created.Name
+	first := review.MustEvent(name, "session-"+session.NewID(), now, systemActor, review.KindSessionCreated, created)
 	// Check the whole session before anything is written. The fold checks
 	// a document by its ID alone, so it is given the documents without
-	// their passages: decoding a 200 MB file's passages once more only
-	// to check them held them a third time.
-	check := []review.Event{created}
+	// their passages: the passages' own rules (IDs, order) hold by
+	// construction (corpus).
+	check := []review.Event{first}
 	for _, d := range docs {
 		check = append(check, review.MustEvent(name, "doc-"+d.SHA256, now, systemActor, review.KindDocumentAdded, review.Document{ID: d.ID, Title: d.Title}))
 	}
@@ -267,54 +283,49 @@ func sessionEvents(name string, docs []review.Document, criteria []review.Criter
 	for _, c := range criteria {
 		tail = append(tail, review.MustEvent(name, "criterion-"+c.ID, now, systemActor, review.KindCriterionAdded, c))
 	}
+	tail = append(tail, extra...)
 	if _, err := review.Replay(withSeq(append(check, tail...))); err != nil {
 		return nil, err
 	}
-	events := []review.Event{created}
-	for _, d := range docs {
-		raw, err := documentPayload(d)
-		if err != nil {
-			return nil, err
+	return func(yield func(review.Event, error) bool) {
+		if !yield(first, nil) {
+			return
 		}
-		events = append(events, review.Event{Session: name, At: now.UTC(), ID: "doc-" + d.SHA256, Actor: systemActor, Kind: review.KindDocumentAdded, Data: raw})
-	}
-	return append(events, tail...), nil
+		for i := range docs {
+			part := 0
+			err := review.EncodeDocument(&docs[i], limit, func(k review.Kind, data json.RawMessage) error {
+				part++
+				id := "doc-" + docs[i].SHA256
+				if part > 1 {
+					id += "-" + strconv.Itoa(part)
+				}
+				if !yield(review.Event{Session: name, At: now.UTC(), ID: id, Actor: systemActor, Kind: k, Data: data}, nil) {
+					return stopEncoding{}
+				}
+				return nil
+			})
+			docs[i].Passages = nil
+			if errors.Is(err, stopEncoding{}) {
+				return
+			}
+			if err != nil {
+				yield(review.Event{}, err)
+				return
+			}
+		}
+		for _, e := range tail {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}, nil
 }
 
-// documentPayload is json.Marshal(d), byte for byte, built without
-// encoding/json's doubling buffer and the copy it returns: the passages
-// are encoded one by one into one buffer sized from their text. A 200 MB
-// text file is one document of 170,000 passages, a payload of 260 MB that
-// json.Marshal held two or three times at its end.
-func documentPayload(d review.Document) ([]byte, error) {
-	if len(d.Passages) == 0 {
-		return json.Marshal(d)
-	}
-	head := d
-	head.Passages = []review.Passage{}
-	raw, err := json.Marshal(head)
-	if err != nil {
-		return nil, err
-	}
-	// The passages are the last field: raw ends with "passages":[]}.
-	size := len(raw)
-	for _, p := range d.Passages {
-		size += len(p.ID) + len(p.Document) + len(p.Text) + len(p.Section) + 100
-	}
-	buf := make([]byte, 0, size+size/16) // room for the escapes (\n, \")
-	buf = append(buf, raw[:len(raw)-2]...)
-	for i, p := range d.Passages {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		pj, err := json.Marshal(p)
-		if err != nil {
-			return nil, err
-		}
-		buf = append(buf, pj...)
-	}
-	return append(buf, "]}"...), nil
-}
+// stopEncoding ends review.EncodeDocument when the store asks for no more
+// events (it failed, or the command was interrupted); it reaches nobody.
+type stopEncoding struct{}
+
+func (stopEncoding) Error() string { return "stop" }
 
 func withSeq(events []review.Event) []review.Event {
 	out := make([]review.Event, len(events))
