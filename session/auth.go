@@ -232,14 +232,14 @@ func (a *access) identify(ctx ssh.Context, user string, key ssh.PublicKey, watch
 	switch {
 	case key != nil:
 		act.Fingerprint = gossh.FingerprintSHA256(key)
-		id = identity{name: a.ids.claimKey(act.Name, act.Fingerprint, a.facilitators.has(key))}
+		id = identity{name: a.ids.claimKey(ctx, act.Name, act.Fingerprint, a.facilitators.has(key))}
 		if id.name != act.Name {
 			id.asked = act.Name
 		}
 	case id.name == "":
 		// Keyless without keyboard-interactive: cannot happen with the
 		// methods the server offers; the name is still made the person's.
-		id.name, id.code = a.ids.claimKeyless(act.Name)
+		id.name, id.code = a.ids.claimKeyless(ctx, act.Name)
 	}
 	act.Name = id.name
 	switch {

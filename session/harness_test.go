@@ -39,7 +39,14 @@ type world struct {
 // the text of the first passage.
 func newWorld(t testing.TB, firstStatement string, names ...string) *world {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "trace.db"))
+	return worldAt(t, filepath.Join(t.TempDir(), "trace.db"), firstStatement, names...)
+}
+
+// worldAt is newWorld on the store at path, which may hold sessions
+// already: a server restarted on the same file opens it again.
+func worldAt(t testing.TB, path, firstStatement string, names ...string) *world {
+	t.Helper()
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,22 +1,27 @@
 package session
 
 import (
+	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
 	"math/big"
 	"net"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
+	"charm.land/log/v2"
 	"charm.land/ssh"
+	"golang.org/x/crypto/argon2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/coopdescommuns/revue/store"
 )
 
-// identities makes each name the server hands out belong to one person for
-// the server's lifetime, so that the trace cannot mix two people:
+// identities makes each name the server hands out belong to one person,
+// so that the trace cannot mix two people:
 //
 //   - a key holder is the key: the name goes with the first key (or the
 //     first keyless person) that took it, and the same key gets it back;
@@ -26,20 +31,34 @@ import (
 //   - the names of Config.Reserved and of the facilitators' keys' comments
 //     are only a facilitator key's.
 //
-// Names are compared without case ("Marie" is taken when "marie" is). The
-// table lives in memory: after a restart the first to come back under a
-// name takes it again (docs/codebook.md says so).
+// Names are compared without case ("Marie" is taken when "marie" is). With
+// a NameBook (Config.Names: the store, for serve and review), who holds
+// each name is kept in it as it is handed out and read back at start, so
+// that a restart does not give a keyless person's name to the next one who
+// types it: only the personal code's salted hash is kept (codeHash), never
+// the code. Without one (the demo, whose simulated people come back at each
+// run), the table lives in memory for the server's lifetime.
 type identities struct {
 	mu       sync.Mutex
 	byName   map[string]*holder // fold(name) → who holds it
 	reserved map[string]bool    // fold(name)
+	book     NameBook           // nil: in memory only
+	log      *log.Logger
 }
 
-// holder is who holds a name: a key's fingerprint, or the hash of a
-// personal code.
+// NameBook keeps the names the server hands out beyond its lifetime;
+// store.Store is one. HoldName records a holder unless the name is held
+// already, and returns who holds it now.
+type NameBook interface {
+	NameHolders(ctx context.Context) ([]store.NameHolder, error)
+	HoldName(ctx context.Context, h store.NameHolder, now time.Time) (store.NameHolder, error)
+}
+
+// holder is who holds a name: a key's fingerprint, or the salt and hash of
+// a personal code.
 type holder struct {
-	fp   string
-	code [32]byte
+	fp         string
+	salt, hash []byte
 }
 
 // personalCodeDigits is the length of the personal code: short enough to
@@ -47,14 +66,47 @@ type holder struct {
 // address, then the whole server's budget), out of reach of guessing.
 const personalCodeDigits = 6
 
-func newIdentities(reserved []string) *identities {
-	ids := &identities{byName: map[string]*holder{}, reserved: map[string]bool{}}
+// The personal code's hash is argon2id with OWASP's smallest memory
+// setting (7 MiB, 5 passes, one lane): a file that leaks does not give the
+// codes back at the speed of a plain hash, and the memory stays small
+// because one hash is computed at a time (hashSlot). About 30 ms on a
+// loaded 2-core machine, once per first login and once per code typed.
+const (
+	codeTime    = 5
+	codeMemory  = 7 * 1024 // KiB
+	codeThreads = 1
+	codeKeyLen  = 32
+	codeSaltLen = 16
+)
+
+// hashSlot lets one personal code be hashed at a time, so that a crowd
+// logging in at once costs time, not codeMemory each.
+var hashSlot = make(chan struct{}, 1)
+
+func codeHash(code string, salt []byte) []byte {
+	hashSlot <- struct{}{}
+	defer func() { <-hashSlot }()
+	return argon2.IDKey([]byte(code), salt, codeTime, codeMemory, codeThreads, codeKeyLen)
+}
+
+// newIdentities starts the table from the names the book holds, if any.
+func newIdentities(reserved []string, book NameBook, logger *log.Logger) (*identities, error) {
+	ids := &identities{byName: map[string]*holder{}, reserved: map[string]bool{}, book: book, log: logger}
 	for _, r := range reserved {
 		if n := cleanName(r); n != "anonymous" {
 			ids.reserved[fold(n)] = true
 		}
 	}
-	return ids
+	if book != nil {
+		held, err := book.NameHolders(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range held {
+			ids.byName[h.Name] = &holder{fp: h.Fingerprint, salt: h.Salt, hash: h.Hash}
+		}
+	}
+	return ids, nil
 }
 
 func fold(name string) string { return strings.ToLower(name) }
@@ -85,30 +137,59 @@ func (ids *identities) stateLocked(name string) nameState {
 	return nameFree
 }
 
+// holdLocked makes name h's, in the book too when there is one. It
+// reports false when the book says that someone else took it meanwhile
+// (another server on the same store): the table then knows that holder,
+// and the caller looks for another name. A book that cannot be written
+// (a full disk) leaves the name in memory only, and says so in the log.
+func (ids *identities) holdLocked(ctx context.Context, name string, h *holder) bool {
+	if ids.book != nil {
+		want := store.NameHolder{Name: fold(name), Fingerprint: h.fp, Salt: h.salt, Hash: h.hash}
+		got, err := ids.book.HoldName(ctx, want, time.Now())
+		switch {
+		case err != nil:
+			ids.log.Error("name kept in memory only: after a restart its holder is not recognised", "name", name, "err", err)
+		case !got.Same(want):
+			ids.byName[fold(name)] = &holder{fp: got.Fingerprint, salt: got.Salt, hash: got.Hash}
+			return false
+		}
+	}
+	ids.byName[fold(name)] = h
+	return true
+}
+
 // claimKeyless gives name, or when it is held the first free variant, to a
 // new keyless person, with a new personal code.
-func (ids *identities) claimKeyless(name string) (got, code string) {
+func (ids *identities) claimKeyless(ctx context.Context, name string) (got, code string) {
 	code = newPersonalCode()
+	salt := make([]byte, codeSaltLen)
+	rand.Read(salt)
+	h := &holder{salt: salt, hash: codeHash(code, salt)}
 	ids.mu.Lock()
 	defer ids.mu.Unlock()
-	got = ids.freeLocked(name)
-	ids.byName[fold(got)] = &holder{code: sha256.Sum256([]byte(code))}
-	return got, code
+	for {
+		if got = ids.freeLocked(name); ids.holdLocked(ctx, got, h) {
+			return got, code
+		}
+	}
 }
 
 // checkCode reports whether code is the personal code of name.
 func (ids *identities) checkCode(name, code string) bool {
-	got := sha256.Sum256([]byte(strings.TrimSpace(code)))
 	ids.mu.Lock()
 	h := ids.byName[fold(name)]
 	ids.mu.Unlock()
-	return h != nil && h.fp == "" && subtle.ConstantTimeCompare(got[:], h.code[:]) == 1
+	if h == nil || h.fp != "" {
+		return false
+	}
+	got := codeHash(strings.TrimSpace(code), h.salt)
+	return subtle.ConstantTimeCompare(got, h.hash) == 1
 }
 
 // claimKey gives name to the key fp, or the first free variant when
 // another person holds it (or it is reserved and the key is not a
 // facilitator's).
-func (ids *identities) claimKey(name, fp string, facilitator bool) string {
+func (ids *identities) claimKey(ctx context.Context, name, fp string, facilitator bool) string {
 	ids.mu.Lock()
 	defer ids.mu.Unlock()
 	h := ids.byName[fold(name)]
@@ -116,12 +197,15 @@ func (ids *identities) claimKey(name, fp string, facilitator bool) string {
 	case h != nil && h.fp == fp:
 		return name
 	case h == nil && (facilitator || !ids.reserved[fold(name)]):
-		ids.byName[fold(name)] = &holder{fp: fp}
-		return name
+		if ids.holdLocked(ctx, name, &holder{fp: fp}) {
+			return name
+		}
 	}
-	got := ids.freeLocked(name)
-	ids.byName[fold(got)] = &holder{fp: fp}
-	return got
+	for {
+		if got := ids.freeLocked(name); ids.holdLocked(ctx, got, &holder{fp: fp}) {
+			return got
+		}
+	}
 }
 
 // freeLocked is name if nobody holds it, else name-2, name-3… (shortened
@@ -194,7 +278,7 @@ func (a *access) keylessIdentity(ctx ssh.Context, user string, remote net.Addr, 
 			}
 		}
 	}
-	got, code := a.ids.claimKeyless(asked)
+	got, code := a.ids.claimKeyless(ctx, asked)
 	id := identity{name: got, code: code}
 	text := fmt.Sprintf("Votre code personnel : %s. Gardez-le pour revenir sous le nom « %s ».\nYour personal code: %s. Keep it to come back as \"%s\".\n", code, got, code, got)
 	if got != asked {

@@ -1,6 +1,8 @@
 package session_test
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,5 +101,79 @@ func TestNamesOfKeysAndFacilitators(t *testing.T) {
 		tm := dial(t, srv, clientConfig(srv, c.user, c.auth), termOpts{})
 		tm.waitText(c.want)
 		tm.close()
+	}
+}
+
+// TestKeylessNameSurvivesRestart: marie, without a key, gets her personal
+// code and votes; the server stops and another starts on the same store.
+// Someone else typing "marie" is asked for the code and, without it or
+// with a wrong one, enters under another name; marie with her code is
+// marie again, the same person of the trace. The store keeps a salted hash
+// of her code, never the code, and no event holds either.
+func TestKeylessNameSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trace.db")
+	w := worldAt(t, path, "", "jardin")
+	cfg := probeConfig(w)
+	cfg.Names = w.store
+	srv, served := start(t, cfg)
+	marie := &person{}
+	m := dial(t, srv, clientConfig(srv, "marie", marie.auth()), termOpts{})
+	m.waitText("probe user=marie role=participant", "notice: Your personal code: ")
+	m.press("a")
+	m.waitText("done=1", "L1 pending votes=1")
+	m.close()
+	waitLeft(t, w, "jardin", 1)
+	if err := <-shutdown(srv); err != nil {
+		t.Fatal(err)
+	}
+	<-served
+	if err := w.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	w = worldAt(t, path, "")
+	cfg = probeConfig(w)
+	cfg.Names = w.store
+	srv = serve(t, cfg)
+	stranger := &person{}
+	s := dial(t, srv, clientConfig(srv, "Marie", stranger.auth()), termOpts{})
+	s.waitText("probe user=Marie-2 role=participant")
+	if !strings.Contains(stranger.told(), `The name "Marie" is taken. If it is yours, type your personal code`) {
+		t.Errorf("after the restart, someone typing marie's name was not asked for her code: %q", stranger.told())
+	}
+	guesser := &person{code: "000000"}
+	if marie.code == guesser.code {
+		guesser.code = "000001"
+	}
+	g := dial(t, srv, clientConfig(srv, "marie", guesser.auth()), termOpts{})
+	g.waitText("probe user=marie-3 role=participant")
+	back := dial(t, srv, clientConfig(srv, "marie", marie.auth()), termOpts{})
+	if out := back.waitText("probe user=marie role=participant", "L1 pending votes=1"); strings.Contains(out, "notice:") {
+		t.Errorf("marie, back with her code, was told something:\n%s", out)
+	}
+
+	var joins []review.Actor
+	for _, e := range w.events(t, "jardin") {
+		if e.Kind == review.KindParticipantJoin && strings.EqualFold(e.Actor.Name, "marie") {
+			joins = append(joins, e.Actor)
+		}
+		if strings.Contains(string(e.Data), marie.code) {
+			t.Errorf("event %d (%s) holds marie's code: %s", e.Seq, e.Kind, e.Data)
+		}
+	}
+	if len(joins) != 2 || joins[0].Key() != joins[1].Key() {
+		t.Errorf("marie's joins before and after the restart: %+v, want the same person twice", joins)
+	}
+	held, err := w.store.NameHolders(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range held {
+		if h.Name == "marie" && (len(h.Salt) != 16 || len(h.Hash) != 32 || strings.Contains(string(h.Hash), marie.code)) {
+			t.Errorf("marie's name is kept as %+v, want a 16-byte salt and a 32-byte hash", h)
+		}
+	}
+	if len(held) != 3 {
+		t.Errorf("%d names held, want marie, marie-2 and marie-3: %+v", len(held), held)
 	}
 }

@@ -111,6 +111,10 @@ type Config struct {
 	// facilitator's name in `revue review --listen`); the comments of the
 	// keys of Facilitators are reserved too.
 	Reserved []string
+	// Names keeps who holds each name across restarts (the store, for
+	// serve and review); nil keeps them in memory for the server's
+	// lifetime (the demo). See identities.
+	Names    NameBook
 	Registry *Registry
 	// NewModel builds the interface of one session; internal/cli wires it to
 	// tui.New, which keeps session free of any import of tui.
@@ -248,7 +252,9 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 		reserved = append(slices.Clip(reserved), names...)
 	}
-	s.access.ids = newIdentities(reserved)
+	if s.access.ids, err = newIdentities(reserved, cfg.Names, s.log); err != nil {
+		return nil, err
+	}
 	host, err := loadHostKey(cfg.HostKeyPath)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,8 @@ var French = [][2]string{
 	{"write the public key {}.pub: ", "écriture de la clé publique {}.pub : "},
 	{"read the signing key {}: ", "lecture de la clé de signature {} : "},
 	{"sign the head of session {} in {}: ", "signature de la tête de la session {} dans {} : "},
+	{"read the names held in {}: ", "lecture des noms attribués dans {} : "},
+	{"keep the name {} in {}: ", "enregistrement du nom {} dans {} : "},
 	{"sign the head of session {}: ", "signature de la tête de la session {} : "},
 	{"record the signed head of session {} in {}: ", "enregistrement de la tête signée de la session {} dans {} : "},
 	{"signed heads of session {} in {}: ", "têtes signées de la session {} dans {} : "},

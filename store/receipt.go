@@ -55,10 +55,10 @@ INSERT INTO withdrawn (session, n)
 	SELECT session, count(*) FROM events WHERE kind = 'person.forgotten' GROUP BY session;
 `
 
-// extend creates signedSchema and, once, withdrawnSchema (filled from the
+// extend creates signedSchema and namesSchema and, once, withdrawnSchema (filled from the
 // events already stored, in the transaction that creates it).
 func (s *Store) extend(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, signedSchema); err != nil {
+	if _, err := s.w.ExecContext(ctx, signedSchema+namesSchema); err != nil {
 		return openError(s.path, err)
 	}
 	var n int

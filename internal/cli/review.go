@@ -39,6 +39,7 @@ func reviewFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			return err
 		}
 		return a.withSession(name, func(s *sessionStore) error {
+			sf.names = s.Store
 			return a.reviewLocal(ctx, s.Store, name, sf, true)
 		})
 	}

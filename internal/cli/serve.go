@@ -31,6 +31,7 @@ func serveFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error 
 		}
 		defer st.Close()
 		reg := a.registry(st, *only)
+		sf.names = st
 		if *only != "" {
 			if _, err := reg.Open(ctx, *only); err != nil {
 				return err

@@ -43,6 +43,10 @@ type serverFlags struct {
 	// reserve is a name only a facilitator's key may take: the local
 	// facilitator's in review and demo.
 	reserve string
+	// names keeps who holds each name across restarts: the store, for
+	// serve and review; nil in the demo, whose simulated people come back
+	// under their names at every run.
+	names session.NameBook
 
 	fs  *flag.FlagSet
 	env bool
@@ -183,6 +187,7 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 		Facilitators:   sf.facilitators,
 		MaxConns:       sf.maxConns,
 		Reserved:       []string{sf.reserve},
+		Names:          sf.names,
 		Registry:       reg,
 		NewModel:       newModel,
 		Logger:         logger,
