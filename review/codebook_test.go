@@ -151,3 +151,48 @@ func TestArmRecipeAsWritten(t *testing.T) {
 		t.Fatalf("seed 42, bruno: %+v; the codebook says origin shown, confidence hidden", c)
 	}
 }
+
+// TestVoteCountRecipeAsWritten applies the codebook's recipe for counting
+// votes in the votes table (row = vote, role = participant, in_force =
+// true) and finds the report's count, while in_force alone, which is true
+// on the facilitator's seals too, finds more.
+func TestVoteCountRecipeAsWritten(t *testing.T) {
+	b, err := os.ReadFile("../docs/codebook.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(b)), " ")
+	for _, recipe := range []string{
+		"gardez les lignes `row` = `vote`, `role` = `participant` et `in_force` = `true`",
+		"keep the rows `row` = `vote`, `role` = `participant` and `in_force` = `true`",
+	} {
+		if !strings.Contains(text, recipe) {
+			t.Errorf("the codebook does not say %q", recipe)
+		}
+	}
+	tr := researchTrace(t)
+	tr.add("fac-vote", rAnna, KindVoteCast, VoteData{Proposal: "P3", Verdict: Accept})
+	recipe, inForce, facilitator := 0, 0, 0
+	for _, r := range csvRows(t, export(t, tr.events, "votes", false)) {
+		if r["in_force"] != "true" {
+			continue
+		}
+		inForce++
+		if r["role"] == "facilitator" {
+			facilitator++
+		}
+		if r["row"] == "vote" && r["role"] == "participant" {
+			recipe++
+		}
+	}
+	f, err := ReportTrace(tr.events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recipe == 0 || recipe != f.Votes {
+		t.Errorf("the recipe counts %d votes, the report %d", recipe, f.Votes)
+	}
+	if facilitator == 0 || inForce <= recipe {
+		t.Errorf("in_force alone counts %d rows (%d of the facilitator), the recipe %d: the trace does not show why the recipe filters", inForce, facilitator, recipe)
+	}
+}
