@@ -34,6 +34,9 @@ type Presence struct {
 	Focus    string      // the proposal on screen
 	Terminal string      // "local" or "ssh"
 	joined   review.Role // the role the connection was given; Actor.Role is the one in force
+	// rides says that the screen goes wherever a led room goes (Look): the
+	// hub moves its Focus with the room's move, in the same revision.
+	rides bool
 }
 
 // Participants are the participants present, each person once however many
@@ -572,8 +575,12 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	}
 	e = stored[0]
 	before := h.snap.Load().State.Proposals
+	room := h.state.Room.Proposal
 	if err := h.state.Apply(e); err != nil {
 		return review.Event{}, fmt.Errorf("fold %s %s: %w", kind, e.ID, err)
+	}
+	if r := h.state.Room; r.Proposal != room && r.Follow && r.Leader.Name != "" && r.Proposal != "" {
+		h.rideLocked(r.Proposal)
 	}
 	if kind == review.KindConsentAnswered {
 		h.consentLocked(actor.Key())
@@ -691,20 +698,46 @@ func (h *Hub) Leave(ctx context.Context, conn uint64) {
 // not written to the trace: it changes at every key press. It makes no
 // revision of the state, and the screens that display the lookers of the
 // proposal left or the one reached are told together, PresenceEvery later.
-func (h *Hub) Focus(conn uint64, proposal string) {
+func (h *Hub) Focus(conn uint64, proposal string) { h.Look(conn, proposal, false) }
+
+// Look is Focus for a screen that also says whether it rides: whether it
+// goes wherever the room goes when a leader moves it (a follower on its
+// list, no panel open). The hub then moves the connection's Focus itself
+// with the room's move, in the move's revision, which wakes every screen
+// anyway: two hundred followers arriving on the new link would otherwise
+// each tell the hub, and the gathered change of lookers would make every
+// one of them draw the same link a second time, PresenceEvery later. A
+// screen that did not go along after all says where it is with Look again.
+func (h *Hub) Look(conn uint64, proposal string, rides bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	p, ok := h.online[conn]
-	if !ok || p.Focus == proposal {
+	if !ok || p.Focus == proposal && p.rides == rides {
 		return
 	}
 	old := p.Focus
-	p.Focus = proposal
+	p.Focus, p.rides = proposal, rides
 	h.online[conn] = p
+	if old == proposal {
+		return // only the riding changed: nothing on any screen
+	}
 	if proposal != "" {
 		h.focus[p.Actor.Key()] = proposal
 	}
 	h.lookedLocked(old, proposal)
+}
+
+// rideLocked moves the riding connections to the room's new link. The
+// revision that publishes the move tells every screen. h.mu is held.
+func (h *Hub) rideLocked(proposal string) {
+	for c, p := range h.online {
+		if p.rides && p.Focus != proposal {
+			p.Focus = proposal
+			h.online[c] = p
+			h.focus[p.Actor.Key()] = proposal
+			h.moved = true
+		}
+	}
 }
 
 // LastFocus is the last proposal the person (review.Actor.Key) had on

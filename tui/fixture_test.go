@@ -182,6 +182,12 @@ type harness struct {
 	seat  *session.Seat
 	msgs  chan tea.Msg
 	quit  bool
+	// draws counts, while counting, the frames that differed from the one
+	// before, as the SSH server's screen draws them: Bubble Tea asks for
+	// a view after every message.
+	counting bool
+	draws    int
+	drawn    string
 }
 
 func newHarness(t *testing.T, actor review.Actor, lang string, w, h int) *harness {
@@ -240,7 +246,28 @@ func (h *harness) start(cmd tea.Cmd) {
 // send gives one message to Update and starts the command it returns.
 func (h *harness) send(msg tea.Msg) {
 	_, cmd := h.m.Update(msg)
+	if h.counting {
+		if v := h.m.View().Content; v != h.drawn {
+			h.draws++
+			h.drawn = v
+		}
+	}
 	h.start(cmd)
+}
+
+// countDraws starts counting the frames drawn from the one on screen now.
+func (h *harness) countDraws() {
+	h.counting, h.draws, h.drawn = true, 0, h.m.View().Content
+}
+
+// settled reports whether every hub call this screen made is done.
+func (h *harness) settled() bool {
+	select {
+	case <-h.m.lastCall:
+		return true
+	default:
+		return h.m.lastCall == nil
+	}
 }
 
 func (h *harness) pump(msg tea.Msg) {

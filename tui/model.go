@@ -10,6 +10,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -162,6 +163,8 @@ type Model struct {
 	shownAt   time.Time
 	scroll    int // first passage line shown; -1 puts the quote in view
 	focusSent string
+	ridesSent bool   // what the hub was last told of riding (session.Hub.Look)
+	roomSeen  string // the room's link when the presence was last checked
 	pv        *pane.PassageView
 	passRows  int    // passage lines the last render had room for, for paging
 	hint      string // the key hints, drawn once per size and colours
@@ -426,8 +429,8 @@ func (m *Model) focusCmd() tea.Cmd {
 	if !m.joined || m.current == m.focusSent {
 		return nil
 	}
-	m.focusSent = m.current
-	h, conn, id, ctx, actor := m.hub, m.conn, m.current, m.ctx, m.opts.Actor
+	m.focusSent, m.ridesSent = m.current, m.riding()
+	h, conn, id, rides, ctx, actor := m.hub, m.conn, m.current, m.ridesSent, m.ctx, m.opts.Actor
 	// The leader's moves take the room along: each is a room.moved,
 	// recorded like any action (who led where is part of the story).
 	// In a room nobody leads, a facilitator's first screen leads it from
@@ -439,7 +442,7 @@ func (m *Model) focusCmd() tea.Cmd {
 	// for changes there (session.Subscription.Show).
 	sub, list := m.sub, m.width >= listWidth
 	return m.inOrder(func() tea.Msg {
-		h.Focus(conn, id)
+		h.Look(conn, id, rides)
 		if sub != nil {
 			if list {
 				sub.ShowAll()
@@ -454,6 +457,50 @@ func (m *Model) focusCmd() tea.Cmd {
 		}
 		return nil
 	})
+}
+
+// riding reports whether this screen goes along when a leader moves the
+// room (catchingUp, in a led room): the hub moves its presence with the
+// room's move (session.Hub.Look).
+func (m *Model) riding() bool {
+	return !m.isFacilitator() && m.follow && (m.mode == modeBrowse || m.mode == modeQuit)
+}
+
+// lookSync tells the hub when this screen starts or stops riding, and
+// corrects its presence when the hub moved it with the room but the screen
+// stayed (it could not show the link): the hub then showed it on a link it
+// is not on. Update calls it after every message; it costs nothing when
+// nothing changed.
+func (m *Model) lookSync() tea.Cmd {
+	if !m.joined || m.hub == nil || m.snap == nil || m.focusSent == "" {
+		return nil
+	}
+	rides := m.riding()
+	wrong := false
+	if r := m.snap.State.Room.Proposal; r != m.roomSeen {
+		m.roomSeen = r
+		wrong = m.presenceFocus() != m.focusSent
+	}
+	if rides == m.ridesSent && !wrong {
+		return nil
+	}
+	m.ridesSent = rides
+	h, conn, id := m.hub, m.conn, m.focusSent
+	return m.inOrder(func() tea.Msg {
+		h.Look(conn, id, rides)
+		return nil
+	})
+}
+
+// presenceFocus is the link the snapshot's presence of this screen shows
+// it on (the snapshot's Online is sorted by connection), or its own
+// focusSent when the snapshot does not have it yet.
+func (m *Model) presenceFocus() string {
+	on := m.snap.Online
+	if i, ok := slices.BinarySearchFunc(on, m.conn, func(p session.Presence, c uint64) int { return cmp.Compare(p.Conn, c) }); ok {
+		return on[i].Focus
+	}
+	return m.focusSent
 }
 
 // doCmd performs one action through the hub. The result, and the snapshot
@@ -523,6 +570,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	mod, cmd := m.update(msg)
 	if ride := m.rideSync(); ride != nil {
 		cmd = tea.Batch(cmd, ride)
+	}
+	if look := m.lookSync(); look != nil {
+		cmd = tea.Batch(cmd, look)
 	}
 	return mod, cmd
 }

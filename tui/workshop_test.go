@@ -38,6 +38,70 @@ func countOf(h *harness, k review.Kind) int {
 	return n
 }
 
+// A facilitator's move costs each follower one draw. The followers'
+// presences go to the new link in the move's own revision
+// (session.Hub.Look), so their screens draw the link and who else is
+// there once, and the gathering of presences that follows finds nothing
+// to tell them; before, each follower drew the link, then drew it again
+// a second later with its lookers.
+func TestMoveDrawsEachFollowerOnce(t *testing.T) {
+	fac := newHarness(t, facilitator, "fr", 80, 24)
+	var followers []*harness
+	for _, a := range []review.Actor{malik, zoe, yanis} {
+		followers = append(followers, startHarness(t, fac.hub, fac.store, a, "fr", 80, 24))
+	}
+	fac.until("the room led by Claire", func() bool { return fac.hub.Snapshot().State.Room.Leader.Name == "Claire" })
+	settle := func(to string) {
+		t.Helper()
+		for _, f := range followers {
+			f.until("the follower on "+to+", the hub told", func() bool { return f.m.current == to && f.settled() && f.focusOf(f.m.opts.Actor) == to })
+		}
+		fac.until("the facilitator's calls done", fac.settled)
+		fac.hub.FlushPresence()
+		rev := fac.hub.Snapshot().Rev
+		for _, f := range followers {
+			f.until("the last revision on screen", func() bool { return f.m.snap.Rev >= rev })
+		}
+	}
+	room := fac.hub.Snapshot().State.Room.Proposal
+	settle(room)
+	for _, f := range followers {
+		f.countDraws()
+	}
+	fac.press("j")
+	fac.until("the room moved", func() bool { return fac.hub.Snapshot().State.Room.Proposal != room })
+	next := fac.hub.Snapshot().State.Room.Proposal
+	for _, f := range followers {
+		f.until("the follower on "+next+", the hub told", func() bool { return f.m.current == next && f.settled() })
+	}
+	fac.until("the facilitator's calls done", fac.settled)
+	before := fac.hub.Stats()
+	fac.hub.FlushPresence() // what the hub does PresenceEvery after a look
+	if after := fac.hub.Stats(); after.Flushes != before.Flushes || after.Signals != before.Signals {
+		t.Errorf("after the move, the gathered presences woke screens again: %+v, then %+v", before, after)
+	}
+	rev := fac.hub.Snapshot().Rev
+	for _, f := range followers {
+		f.until("the last revision on screen", func() bool { return f.m.snap.Rev >= rev })
+		if f.draws != 1 {
+			t.Errorf("%s drew %d frames for one move of the room, want 1", f.m.opts.Actor.Name, f.draws)
+		}
+		if s := f.screen(); !strings.Contains(s, "aussi ici") || !strings.Contains(s, "Claire") {
+			t.Errorf("%s's screen does not show who else is on the link:\n%s", f.m.opts.Actor.Name, s)
+		}
+	}
+	// A follower that stays behind (a comment being written) is put back
+	// where it is when the hub moved it with the room: here the hub still
+	// believes it rides, as when the move overtakes the screen's word.
+	m := followers[0]
+	m.press("c")
+	m.until("Malik's calls done", m.settled)
+	m.hub.Look(m.m.conn, next, true)
+	fac.press("j")
+	fac.until("the room moved again", func() bool { return fac.hub.Snapshot().State.Room.Proposal != next })
+	m.until("Malik back on "+next+" for the others", func() bool { return m.settled() && m.m.snap.State.Room.Proposal != next && m.focusOf(malik) == next })
+}
+
 // The room follows its leader: a participant's screen moves with the
 // facilitator's, breaks away on its own move and comes back with f.
 func TestFollowBreakAwayRejoin(t *testing.T) {
