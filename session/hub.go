@@ -195,9 +195,11 @@ type Hub struct {
 	// moved says that online changed since the last snapshot; until it
 	// does, snapshots share the last one's sorted list.
 	moved bool
-	// stale says that online changed since the last snapshot was made:
-	// Snapshot makes a new one when asked, without telling anyone.
+	// stale says that online or the state changed since the last
+	// snapshot was made: Snapshot makes a new one when asked, without
+	// telling anyone. owed says that the state did (h.mu).
 	stale atomic.Bool
+	owed  bool
 	// looked holds the proposals whose lookers changed since the screens
 	// were last told; flush, armed, tells them.
 	looked  map[string]struct{}
@@ -388,7 +390,8 @@ func (h *Hub) snapshotLocked(state bool) *Snapshot {
 		h.moved = false
 	}
 	s := &Snapshot{Rev: h.rev, Online: online, Closing: h.closing}
-	if state || last == nil {
+	if state || last == nil || h.owed {
+		h.owed = false
 		h.srev = h.rev
 		h.stats.StateRevisions++
 		s.State = h.state.Snapshot()
@@ -588,7 +591,17 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	if with != nil {
 		with()
 	}
-	h.publishLocked(h.scopeLocked(kind, before))
+	touched, all := h.scopeLocked(kind, before)
+	if touched == nil && !all {
+		// Nothing any screen shows changed (an exposure, a pane opened):
+		// the new State is made when someone asks for a snapshot, and
+		// nobody is woken. A browsing room records an exposure at nearly
+		// every key press.
+		h.owed = true
+		h.stale.Store(true)
+		return e, nil
+	}
+	h.publishLocked(touched, all)
 	return e, nil
 }
 

@@ -42,6 +42,10 @@ func (w *world) waitTrace(t *testing.T, what string, ok func([]review.Event) boo
 	defer sub.Close()
 	timer := time.NewTimer(waitLimit)
 	defer timer.Stop()
+	// Exposures wake no screen (they change nothing on one): the trace is
+	// read again at every revision and every few milliseconds.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		events := w.events(t, "jardin")
 		if ok(events) {
@@ -49,6 +53,7 @@ func (w *world) waitTrace(t *testing.T, what string, ok func([]review.Event) boo
 		}
 		select {
 		case <-sub.C:
+		case <-tick.C:
 		case <-timer.C:
 			t.Fatalf("%v passed before the trace held %s", waitLimit, what)
 		}
