@@ -79,7 +79,7 @@ func Turnout(online []Presence, p *review.ProposalState) review.Turnout {
 	if ok {
 		return t
 	}
-	t = p.Turnout(Participants(online))
+	t = p.Turnout(participantsOf(online, onlineKey{first, len(online)}))
 	turnouts.mu.Lock()
 	if len(turnouts.m) >= 256 {
 		clear(turnouts.m)
@@ -89,16 +89,55 @@ func Turnout(online []Presence, p *review.ProposalState) review.Turnout {
 	return t
 }
 
+// OnlineParticipants is Participants(online) for a snapshot's Online,
+// computed once per list for every screen that asks (the turnout of every
+// link, the turnout panel, the wall, the raised hands). The result is
+// shared: nobody may modify it.
+func OnlineParticipants(online []Presence) []review.Actor {
+	var first *Presence
+	if len(online) > 0 {
+		first = &online[0]
+	}
+	return participantsOf(online, onlineKey{first, len(online)})
+}
+
+// participantsOf is Participants(online), computed once per online list:
+// every link's turnout over one list asks for it (a room of 300 browsing
+// 60 links, each screen on its own).
+func participantsOf(online []Presence, k onlineKey) []review.Actor {
+	turnouts.mu.Lock()
+	ps, ok := turnouts.people[k]
+	turnouts.mu.Unlock()
+	if ok {
+		return ps
+	}
+	ps = slices.Clip(Participants(online))
+	turnouts.mu.Lock()
+	if len(turnouts.people) >= 8 {
+		clear(turnouts.people)
+	}
+	turnouts.people[k] = ps
+	turnouts.mu.Unlock()
+	return ps
+}
+
 type turnoutKey struct {
 	first *Presence
 	n     int
 	p     *review.ProposalState
 }
 
+// onlineKey names a snapshot's online list (see Turnout).
+type onlineKey struct {
+	first *Presence
+	n     int
+}
+
 var turnouts = struct {
-	mu sync.Mutex
-	m  map[turnoutKey]review.Turnout
-}{m: map[turnoutKey]review.Turnout{}}
+	mu     sync.Mutex
+	m      map[turnoutKey]review.Turnout
+	people map[onlineKey][]review.Actor
+}{m: map[turnoutKey]review.Turnout{}, people: map[onlineKey][]review.Actor{}}
 
 // Snapshot is the session as one revision of it: it never changes, so any
 // goroutine may read it while the hub goes on.

@@ -29,6 +29,11 @@ type viewCache struct {
 	timerState *review.State
 	timerOut   *review.ProposalState
 
+	// What the wall shows instead of a link (wallResults, started), read
+	// again only when the state changes.
+	wallState            *review.State
+	wallRes, wallStarted bool
+
 	head    headKey
 	headOut string
 

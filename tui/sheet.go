@@ -119,7 +119,8 @@ func (m *Model) sheetPanel(w, h int) []string {
 		for _, a := range m.snap.State.Hands {
 			hands[a.Key()] = true
 		}
-		return pane.Turnout{C: &m.cm, P: p, N: m.linkNumber(p.ID), Present: session.Participants(m.snap.Online), Hands: hands}.Render(w, h)
+		tu := session.Turnout(m.snap.Online, p)
+		return pane.Turnout{C: &m.cm, P: p, N: m.linkNumber(p.ID), Present: session.OnlineParticipants(m.snap.Online), Of: &tu, Hands: hands}.Render(w, h)
 	}
 	title := m.t.ResultsTitle
 	if m.mode == modeSource {

@@ -444,7 +444,7 @@ func hands(st *review.State, online []session.Presence) []string {
 		return nil
 	}
 	var out []string
-	for _, a := range session.Participants(online) {
+	for _, a := range session.OnlineParticipants(online) {
 		if st.Hand(a) {
 			out = append(out, sanitize.Line(a.Name))
 		}

@@ -53,10 +53,13 @@ func (m *Model) render() string {
 		// The projector's wall has its own minimum size and message; a
 		// status (why a key does nothing, a declined consent) takes its
 		// last line.
-		if m.wallResults() && w >= minWidth && h >= minHeight {
+		if st := m.snap.State; m.vc.wallState != st {
+			m.vc.wallState, m.vc.wallRes, m.vc.wallStarted = st, m.wallResults(), started(st)
+		}
+		if m.vc.wallRes && w >= minWidth && h >= minHeight {
 			return m.resultsWall(w, h)
 		}
-		if m.opts.Card != nil && !started(m.snap.State) && w >= minWidth && h >= minHeight {
+		if m.opts.Card != nil && !m.vc.wallStarted && w >= minWidth && h >= minHeight {
 			// Before the first vote or decision, the wall shows how
 			// to join.
 			return strings.Join(m.cardPanel(w, h), "\n")

@@ -14,6 +14,7 @@ import (
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/sanitize"
 	"github.com/coopdescommuns/revue/session"
+	"github.com/coopdescommuns/revue/tui/pane"
 )
 
 // This file is the workshop on screen: the room following its leader, the
@@ -191,7 +192,7 @@ func (m *Model) jumpNext(none string, want func(*review.ProposalState) bool) tea
 func (m *Model) hasVoted(p *review.ProposalState) bool {
 	me := m.opts.Actor.Key()
 	for _, v := range p.Votes {
-		if v.Actor.Key() == me {
+		if pane.IsKey(v.Actor, me) {
 			return true
 		}
 	}
@@ -202,7 +203,7 @@ func (m *Model) hasVoted(p *review.ProposalState) bool {
 func (m *Model) myVote(p *review.ProposalState) (review.Vote, bool) {
 	me := m.opts.Actor.Key()
 	for i := len(p.Votes) - 1; i >= 0; i-- {
-		if p.Votes[i].Actor.Key() == me {
+		if pane.IsKey(p.Votes[i].Actor, me) {
 			return p.Votes[i], true
 		}
 	}

@@ -58,7 +58,7 @@ func (l Link) Render(head []string, w, h int, compact bool) []string {
 			add(c.St.Faint.Render(c.T.Count(len(votes), c.T.BlindVote, c.T.BlindVotes)))
 		}
 		for _, v := range votes {
-			if !l.Blind || v.Actor.Key() == l.Self || v.Decides {
+			if !l.Blind || IsKey(v.Actor, l.Self) || v.Decides {
 				add(c.VoteLine(v))
 			}
 		}

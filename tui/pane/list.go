@@ -65,7 +65,7 @@ func (l List) marks(p *review.ProposalState) string {
 	c := l.C
 	mine := " "
 	for i := len(p.Votes) - 1; i >= 0; i-- {
-		if p.Votes[i].Actor.Key() == l.Self {
+		if IsKey(p.Votes[i].Actor, l.Self) {
 			mine = c.VerdictMark(p.Votes[i].Verdict)
 			break
 		}

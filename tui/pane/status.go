@@ -113,7 +113,7 @@ func (c *Common) Votes(p *review.ProposalState, vv VotesView) string {
 		// « 2 votes, masqués… » says what it counts: no « votes » label.
 		s = c.T.Count(len(votes), c.T.BlindVote, c.T.BlindVotes)
 		for _, v := range votes {
-			if v.Actor.Key() == vv.Self {
+			if IsKey(v.Actor, vv.Self) {
 				s += c.St.Faint.Render(" — ") + sanitize.Line(v.Actor.Name) + " " + c.VerdictMark(v.Verdict)
 			}
 		}
@@ -212,4 +212,11 @@ func (hp Help) Render(w, h int) []string {
 		}
 	}
 	return theme.Pad(out, w, h)
+}
+
+// IsKey reports whether a.Key() == key without building the key: screens
+// look for their own vote among every vote of every link at each redraw.
+func IsKey(a review.Actor, key string) bool {
+	n := len(a.Name)
+	return len(key) == n+1+len(a.Fingerprint) && key[:n] == a.Name && key[n] == 0 && key[n+1:] == a.Fingerprint
 }

@@ -20,13 +20,21 @@ type Turnout struct {
 	P       *review.ProposalState
 	N       int // the link's number in the session
 	Present []review.Actor
-	Hands   map[string]bool // by Actor.Key
+	// Of, when not nil, is P's turnout over Present, computed once for
+	// every screen (session.Turnout); otherwise Render computes it.
+	Of    *review.Turnout
+	Hands map[string]bool // by Actor.Key
 }
 
 // Render draws the panel in exactly h lines of w cells.
 func (t Turnout) Render(w, h int) []string {
 	c := t.C
-	tu := t.P.Turnout(t.Present)
+	var tu review.Turnout
+	if t.Of != nil {
+		tu = *t.Of
+	} else {
+		tu = t.P.Turnout(t.Present)
+	}
 	out := []string{theme.Fit(" "+c.St.Title.Render(fmt.Sprintf(c.T.TurnoutTitle, t.N, tu.Voted, tu.Present)), w)}
 	if tu.Present == 0 {
 		out = append(out, theme.Fit(" "+c.St.Faint.Render(c.T.TurnoutNone), w))

@@ -186,7 +186,7 @@ func (v *View) scene(snap *session.Snapshot, now time.Time) *scene {
 	sc := &scene{st: st, session: sanitize.Line(st.Name), total: len(st.Proposals), decided: st.Decided(), now: now}
 	sc.leader = leaderName(st)
 	sc.blind = blindVoting(st)
-	present := session.Participants(snap.Online)
+	present := session.OnlineParticipants(snap.Online)
 	sc.people = len(present)
 	byCrit := map[string]int{}
 	for _, c := range st.Criteria {
@@ -233,7 +233,7 @@ func (v *View) scene(snap *session.Snapshot, now time.Time) *scene {
 		}
 	}
 	sc.votes = p.Current()
-	sc.voted = p.Turnout(present).Voted
+	sc.voted = session.Turnout(snap.Online, p).Voted
 	sc.sealed = sealed(p)
 	sc.revealed = revealed(p)
 	sc.timer, sc.hasTimer = timerOf(p)
