@@ -5,13 +5,13 @@ package session
 
 import (
 	"charm.land/log/v2"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,13 +112,17 @@ func participantsOf(online []Presence, k onlineKey) []review.Actor {
 		return ps
 	}
 	ps = slices.Clip(Participants(online))
+	keepParticipants(k, ps)
+	return ps
+}
+
+func keepParticipants(k onlineKey, ps []review.Actor) {
 	turnouts.mu.Lock()
-	if len(turnouts.people) >= 8 {
+	if len(turnouts.people) >= 16 {
 		clear(turnouts.people)
 	}
 	turnouts.people[k] = ps
 	turnouts.mu.Unlock()
-	return ps
 }
 
 type turnoutKey struct {
@@ -241,12 +245,17 @@ type Hub struct {
 	owed  bool
 	// looked holds the proposals whose lookers changed since the screens
 	// were last told; flush, armed, tells them.
-	looked  map[string]struct{}
-	roster  bool // someone's role or name changed in online, not only a focus
-	flush   *time.Timer
-	closing Reason
-	rev     uint64
-	srev    uint64 // the Rev of the last State snapshot
+	looked map[string]struct{}
+	roster bool // someone's role or name changed in online, not only a focus
+	// people is Participants of the last online list; newPeople says
+	// that someone joined, left or changed roles since (a focus changes
+	// nothing of it).
+	people    []review.Actor
+	newPeople bool
+	flush     *time.Timer
+	closing   Reason
+	rev       uint64
+	srev      uint64 // the Rev of the last State snapshot
 	// tick counts the revisions of the state; changedAt holds, for each
 	// proposal, the tick of its state's last change, so that a screen that
 	// comes to show it is told at once if it changed since its last signal.
@@ -425,8 +434,18 @@ func (h *Hub) snapshotLocked(state bool) *Snapshot {
 		for _, p := range h.online {
 			online = append(online, p)
 		}
-		sort.Slice(online, func(i, j int) bool { return online[i].Conn < online[j].Conn })
+		slices.SortFunc(online, func(a, b Presence) int { return cmp.Compare(a.Conn, b.Conn) })
 		h.moved = false
+		if h.newPeople || last == nil {
+			h.people, h.newPeople = slices.Clip(Participants(online)), false
+		}
+		// The new list's participants are the last list's unless someone
+		// came, went or changed roles: the screens' turnouts find them.
+		var first *Presence
+		if len(online) > 0 {
+			first = &online[0]
+		}
+		keepParticipants(onlineKey{first, len(online)}, h.people)
 	}
 	s := &Snapshot{Rev: h.rev, Online: online, Closing: h.closing}
 	if state || last == nil || h.owed {
@@ -675,7 +694,7 @@ func (h *Hub) consentLocked(key string) {
 		if r := h.roleLocked(joined); r != p.Actor.Role {
 			p.Actor.Role = r
 			h.online[c] = p
-			h.moved = true
+			h.moved, h.newPeople = true, true
 		}
 	}
 }
@@ -713,7 +732,7 @@ func (h *Hub) JoinIn(ctx context.Context, actor review.Actor, terminal, lang str
 		inForce := actor
 		inForce.Role = h.roleLocked(actor)
 		h.online[conn] = Presence{Conn: conn, Actor: inForce, Since: h.now(), Terminal: terminal, joined: actor.Role}
-		h.moved = true
+		h.moved, h.newPeople = true, true
 	})
 	if err != nil {
 		return 0, err
@@ -732,7 +751,7 @@ func (h *Hub) Leave(ctx context.Context, conn uint64) {
 	p, ok := h.online[conn]
 	delete(h.online, conn)
 	if ok {
-		h.moved = true
+		h.moved, h.newPeople = true, true
 	}
 	h.mu.Unlock()
 	if !ok {

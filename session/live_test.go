@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -362,6 +363,9 @@ func TestConsentDeclineMakesASpectator(t *testing.T) {
 		if got := h.Role(zoe); got != st.role {
 			t.Errorf("after answering %v, the hub's role for zoé = %s, want %s", st.agreed, got, st.role)
 		}
+		if snap := h.Snapshot(); !slices.Equal(session.OnlineParticipants(snap.Online), session.Participants(snap.Online)) {
+			t.Errorf("after answering %v, the participants kept for the online list are %v, want %v", st.agreed, session.OnlineParticipants(snap.Online), session.Participants(snap.Online))
+		}
 		if got := roleOnline(); got != st.role {
 			t.Errorf("after answering %v, the others see zoé as %s, want %s", st.agreed, got, st.role)
 		}
@@ -402,4 +406,49 @@ func TestBehindByManyRevisionsIsToldOnce(t *testing.T) {
 	if p, _ := h.Snapshot().State.Proposal("L1"); len(p.Comments) != 30 {
 		t.Errorf("the newest snapshot has %d comments, want 30", len(p.Comments))
 	}
+}
+
+// The participants the hub keeps for each online list (computed once per
+// roster, not per change of focus) are those of the list itself, through
+// joins, moves, departures and returns.
+func TestOnlineParticipantsFollowTheRoster(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	ctx := context.Background()
+	h, err := w.reg.Open(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string) {
+		t.Helper()
+		snap := h.Snapshot()
+		if got, want := session.OnlineParticipants(snap.Online), session.Participants(snap.Online); !slices.Equal(got, want) {
+			t.Errorf("%s: participants kept %v, want %v", step, got, want)
+		}
+	}
+	people := []review.Actor{
+		{Name: "zoé", Role: review.Participant},
+		{Name: "anna", Fingerprint: "SHA256:anna", Role: review.Facilitator},
+		{Name: "marc", Role: review.Participant},
+	}
+	var conns []uint64
+	for _, a := range people {
+		c, err := h.Join(ctx, a, "ssh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		check("joining " + a.Name)
+	}
+	for i, c := range conns {
+		h.Focus(c, fmt.Sprintf("L%d", i+1))
+		check("a focus")
+	}
+	h.Leave(ctx, conns[0])
+	check("zoé leaving")
+	h.Focus(conns[2], "L1")
+	check("a focus after a departure")
+	if _, err := h.Join(ctx, people[0], "ssh"); err != nil {
+		t.Fatal(err)
+	}
+	check("zoé back")
 }
