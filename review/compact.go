@@ -43,12 +43,11 @@ func (s *State) ApplyLean(e Event) error {
 }
 
 // leaveText empties the text of passages read from event seq, and notes
-// that seq, where State.PassageText finds the text again.
+// that seq, where State.PassageText finds the text again (a lean export's
+// events come without the text already).
 func leaveText(ps []Passage, seq int64) {
 	for i := range ps {
-		if ps[i].Text != "" {
-			ps[i].Text, ps[i].seq = "", seq
-		}
+		ps[i].Text, ps[i].seq = "", seq
 	}
 }
 

@@ -42,15 +42,21 @@ type ExportOptions struct {
 	// Checkpoint is the signed head recorded for this export, written in
 	// the JSON document (checkpoint): the export's own receipt.
 	Checkpoint *Checkpoint
-	// Release says that the caller gives the events up: an export that
-	// writes no trace (csv, votes, annotations, qdpx) then lets go of each
-	// document's payload, in the caller's slice too, as soon as it is
-	// folded, and one that writes the trace (json, jsonl) keeps the
-	// payloads and lets go of the decoded passages' text instead, reading
-	// it again from the payload when it writes it; either way a session's
-	// passages are never held twice (raw and decoded) at the top of its
-	// memory. `revue export` sets it.
-	Release bool
+	// Stored, when set, is where the export reads what the events it is
+	// given leave out: they carry their documents' passages without text
+	// (WithoutPassageText, what `revue export` reads from the store), and
+	// the export reads each passage's text, and each document event's
+	// payload for the trace, from Stored when it writes them. A session's
+	// text is then never held whole: 18,000 pads of realistic size are
+	// 140 MB of it.
+	Stored StoredTrace
+}
+
+// StoredTrace is the store seen by a lean export (ExportOptions.Stored):
+// the text of a passage, and the data of an event as stored, by seq.
+type StoredTrace interface {
+	TextSource
+	EventData(seq int64) ([]byte, error)
 }
 
 // ExportWith is Export with options.
@@ -74,12 +80,10 @@ func ExportWith(w io.Writer, events []Event, format string, o ExportOptions) err
 	}
 	var st *State
 	var err error
-	switch {
-	case o.Release && !writesTrace(format):
-		st, err = replayReleasing(events, stored)
-	case o.Release:
-		st, meta.rawDocs, err = replayWithoutTexts(events, format == "jsonl")
-	default:
+	if o.Stored != nil {
+		st, err = replayLean(events, o.Stored)
+		meta.stored = o.Stored
+	} else {
 		st, err = Replay(events)
 	}
 	if err != nil {
@@ -97,126 +101,67 @@ func ExportWith(w io.Writer, events []Event, format string, o ExportOptions) err
 	return exportState(w, st, format, meta)
 }
 
-// writesTrace says whether a format writes the trace's events, whose
-// document payloads must then stay as stored.
-func writesTrace(format string) bool {
-	return format == "json" || format == "" || format == "jsonl"
-}
-
-// replayReleasing is Replay for an export that writes no trace: each
-// document.added payload is replaced by the document's ID once folded, in
-// the state, in events and in stored (the caller's slice, of which events
-// is a rewritten copy), so that the raw passages are let go while the
-// decoded ones are built. On the 18,000-pad session they are 150 MB.
-func replayReleasing(events, stored []Event) (*State, error) {
-	where := map[string]int{} // a document event's ID → its index in stored
-	for i, e := range stored {
-		if documentEvent(e.Kind) {
-			where[e.ID] = i
-		}
-	}
+// replayLean folds events whose documents' passages carry no text
+// (WithoutPassageText), noting for each passage the event its text is in,
+// read from stored. The passages that proposals point at get their text
+// back at once (1,350 of 75,000 in the 18,000-pad session): the csv, the
+// annotations and the proposals of the JSON read them; the documents'
+// whole text (the JSON's documents, qdpx's sources) is read as written.
+func replayLean(events []Event, stored TextSource) (*State, error) {
 	s := NewState()
 	s.Events = make([]Event, 0, len(events))
 	s.byEvent = make(map[string]eventRef, len(events))
-	for i := range events {
-		if err := s.Apply(events[i]); err != nil {
+	s.lean = true
+	for _, e := range events {
+		if err := s.Apply(e); err != nil {
 			return nil, err
 		}
-		if !documentEvent(events[i].Kind) {
+	}
+	s.lean = false
+	s.SetText(stored)
+	for _, p := range s.Proposals {
+		pa, ok := s.passages[p.Passage]
+		if !ok || pa.seq == 0 {
 			continue
 		}
-		last := &s.Events[len(s.Events)-1]
-		if dropPayload(last) == 0 {
-			continue
+		text, err := s.ReadPassageText(pa)
+		if err != nil {
+			return nil, err
 		}
-		events[i].Data = last.Data
-		if j, ok := where[events[i].ID]; ok {
-			stored[j].Data = last.Data
-		}
+		pa.Text, pa.seq = text, 0
 	}
 	return s, nil
 }
 
-// replayWithoutTexts is Replay for an export that writes the trace,
-// whose document payloads stay: the decoded passages' text is dropped as
-// soon as each document is folded, and found again in its payloads when
-// written (withTexts). It returns where each document's events are
-// in the state's trace (document.added, then any document.passages). For jsonl, which writes the trace alone, nothing is
-// found again; for json, the passages that proposals point at get their
-// text back at once.
-func replayWithoutTexts(events []Event, traceOnly bool) (*State, map[string][]int, error) {
-	s := NewState()
-	s.Events = make([]Event, 0, len(events))
-	s.byEvent = make(map[string]eventRef, len(events))
-	raw := map[string][]int{}
-	cleared := map[string]int{} // per document, the passages whose text is dropped already
-	for i := range events {
-		if err := s.Apply(events[i]); err != nil {
-			return nil, nil, err
+// WithoutPassageText returns an event that carries passages
+// (document.added, document.passages) with their text left out, for a
+// lean fold; the other events are returned as they are.
+func WithoutPassageText(e Event) (Event, error) {
+	var v any
+	switch e.Kind {
+	case KindDocumentAdded:
+		var d Document
+		if err := e.Decode(&d); err != nil {
+			return e, err
 		}
-		var d *Document
-		switch events[i].Kind {
-		case KindDocumentAdded:
-			d = s.Documents[len(s.Documents)-1]
-		case KindDocumentPassages:
-			var ref struct {
-				Document string `json:"document"`
-			}
-			if events[i].Decode(&ref) != nil {
-				continue
-			}
-			d = s.docs[ref.Document]
-		default:
-			continue
+		leaveText(d.Passages, 0)
+		v = d
+	case KindDocumentPassages:
+		var d DocumentPassages
+		if err := e.Decode(&d); err != nil {
+			return e, err
 		}
-		raw[d.ID] = append(raw[d.ID], len(s.Events)-1)
-		for k := cleared[d.ID]; k < len(d.Passages); k++ {
-			d.Passages[k].Text = ""
-		}
-		cleared[d.ID] = len(d.Passages)
+		leaveText(d.Passages, 0)
+		v = d
+	default:
+		return e, nil
 	}
-	if traceOnly {
-		return s, nil, nil
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return e, fmt.Errorf("event %d (%s): %w", e.Seq, e.Kind, err)
 	}
-	for _, p := range s.Proposals {
-		if pa, ok := s.passages[p.Passage]; ok && pa.Text == "" {
-			if d, ok := s.docs[pa.Document]; ok {
-				for _, q := range withTexts(d, s.Events, raw).Passages {
-					if q.ID == pa.ID {
-						pa.Text = q.Text
-					}
-				}
-			}
-		}
-	}
-	return s, raw, nil
-}
-
-// withTexts returns a document with its passages' text read again from
-// its events' payloads, when replayWithoutTexts dropped them. The state's
-// own document is not changed: only the export's copy holds the text.
-func withTexts(d *Document, events []Event, raw map[string][]int) *Document {
-	at, ok := raw[d.ID]
-	if !ok {
-		return d
-	}
-	c := *d
-	c.Passages = slices.Clone(d.Passages)
-	k := 0
-	for _, i := range at {
-		var stored DocumentPassages // document.added's passages are under the same key
-		if events[i].Decode(&stored) != nil || k+len(stored.Passages) > len(c.Passages) {
-			return d
-		}
-		for _, p := range stored.Passages {
-			c.Passages[k].Text = p.Text
-			k++
-		}
-	}
-	if k != len(c.Passages) {
-		return d
-	}
-	return &c
+	e.Data = raw
+	return e, nil
 }
 
 // documentEvent says whether an event of this kind carries passages.
@@ -232,20 +177,27 @@ type exportMeta struct {
 	study       *Study // standings, conditions and blindness, read before pseudonyms
 	checkpoint  *Checkpoint
 	paths       bool // replace file paths by file names in document.added payloads
-	// rawDocs, when set, says where each document's event is in the
-	// state's trace: its passages' text is read from there (withTexts).
-	rawDocs map[string][]int
+	// stored, when set, holds the document events' payloads, which the
+	// state's trace carries without their passages' text (a lean export).
+	stored StoredTrace
 }
 
 // event is an event as the trace of an export shows it.
-func (m exportMeta) event(e Event) exportEvent {
+func (m exportMeta) event(e Event) (exportEvent, error) {
+	if m.stored != nil && documentEvent(e.Kind) {
+		raw, err := m.stored.EventData(e.Seq)
+		if err != nil {
+			return exportEvent{}, err
+		}
+		e.Data = raw
+	}
 	if m.paths && e.Kind == KindDocumentAdded {
 		if raw, ok := replaceSource(e.Data); ok {
 			e.Data = raw
 			e.Hash = ""
 		}
 	}
-	return traceEvent(e)
+	return traceEvent(e), nil
 }
 
 func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
@@ -261,7 +213,11 @@ func exportState(w io.Writer, st *State, format string, meta exportMeta) error {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
 		for _, e := range st.Events {
-			if err = enc.Encode(jsonlEvent{Session: st.Name, exportEvent: meta.event(e)}); err != nil {
+			var ev exportEvent
+			if ev, err = meta.event(e); err != nil {
+				break
+			}
+			if err = enc.Encode(jsonlEvent{Session: st.Name, exportEvent: ev}); err != nil {
 				break
 			}
 		}
@@ -452,13 +408,19 @@ func (s *State) Compute() (calls int, prompt, output, nanos int64, wh float64) {
 	return
 }
 
-// exportDocumentOf is one document as the export shows it.
-func exportDocumentOf(doc *Document) exportDocument {
+// exportDocumentOf is one document as the export shows it, its passages'
+// text read from the store when the fold left it there.
+func exportDocumentOf(st *State, doc *Document) (exportDocument, error) {
 	ed := exportDocument{ID: doc.ID, Title: doc.Title, Source: doc.Source, SHA256: doc.SHA256, Format: doc.Format, Chars: doc.Chars, Passages: make([]exportPassage, 0, len(doc.Passages))}
 	for _, p := range doc.Passages {
+		text, err := st.ReadPassageText(&p)
+		if err != nil {
+			return ed, err
+		}
+		p.Text = text
 		ed.Passages = append(ed.Passages, toExportPassage(p))
 	}
-	return ed
+	return ed, nil
 }
 
 // exportVote is a vote or a decision as the export shows it: with its
@@ -557,10 +519,9 @@ func streamDoc(w *bufio.Writer, st *State, meta exportMeta) error {
 	s.field("criteria", nonNil(st.Criteria))
 	s.key("documents")
 	streamArray(s, st.Documents, func(d *Document) any {
-		if meta.rawDocs != nil {
-			d = withTexts(d, st.Events, meta.rawDocs)
-		}
-		return exportDocumentOf(d)
+		ed, err := exportDocumentOf(st, d)
+		s.fail(err)
+		return ed
 	})
 	s.key("proposals")
 	streamArray(s, st.Proposals, func(p *ProposalState) any { return exportProposalOf(st, p, meta.study) })
@@ -570,7 +531,11 @@ func streamDoc(w *bufio.Writer, st *State, meta exportMeta) error {
 	s.field("head_hash", meta.head)
 	s.field("checkpoint", meta.checkpoint)
 	s.key("trace")
-	streamArray(s, st.Events, func(e Event) any { return meta.event(e) })
+	streamArray(s, st.Events, func(e Event) any {
+		ev, err := meta.event(e)
+		s.fail(err)
+		return ev
+	})
 	s.close()
 	return s.end()
 }
@@ -662,6 +627,14 @@ func (s *jsonStream) value(v any) {
 }
 
 func (s *jsonStream) end() error { return s.err }
+
+// fail keeps the first error of a value's conversion: the stream writes
+// nothing more, and end returns it.
+func (s *jsonStream) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
+}
 
 // streamArray writes a JSON array of items, each converted by conv just
 // before it is written, so that only one converted item lives at a time.

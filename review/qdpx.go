@@ -39,8 +39,9 @@ func qdaGUID(parts ...string) string {
 }
 
 // writeDocumentText writes a document's text rebuilt from its passages,
-// through w without building it: 18,000 pads make no garbage.
-func writeDocumentText(w *bufio.Writer, d *Document) error {
+// through w without building it: 18,000 pads make no garbage. A lean
+// export reads each passage's text from the store here.
+func writeDocumentText(w *bufio.Writer, st *State, d *Document) error {
 	pos := 0
 	gap := func(n int) {
 		for range n {
@@ -51,9 +52,13 @@ func writeDocumentText(w *bufio.Writer, d *Document) error {
 		if p.Start < pos {
 			continue // overlapping passages: the first one stands
 		}
+		text, err := st.ReadPassageText(&p)
+		if err != nil {
+			return err
+		}
 		gap(p.Start - pos)
-		w.WriteString(p.Text)
-		pos = p.Start + utf8.RuneCountInString(p.Text)
+		w.WriteString(text)
+		pos = p.Start + utf8.RuneCountInString(text)
 	}
 	gap(d.Chars - pos)
 	return w.Flush()
@@ -148,7 +153,7 @@ func exportQDPX(w io.Writer, st *State) error {
 			return err
 		}
 		bw.Reset(f)
-		if err := writeDocumentText(bw, d); err != nil {
+		if err := writeDocumentText(bw, st, d); err != nil {
 			return err
 		}
 	}

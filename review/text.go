@@ -36,7 +36,7 @@ func (s *State) SetText(src TextSource) { s.text = src }
 // kept it, else from the state's TextSource. Exports call it, and fail on
 // its error rather than write a placeholder into a study's data.
 func (s *State) ReadPassageText(p *Passage) (string, error) {
-	if p.Text != "" || p.seq == 0 {
+	if p.seq == 0 {
 		return p.Text, nil
 	}
 	if s.text == nil {

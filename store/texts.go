@@ -95,8 +95,9 @@ func (t *Texts) fail(err error) error {
 	return err
 }
 
-// read decodes the passages of event seq.
-func (t *Texts) read(seq int64) (*textEvent, error) {
+// EventData returns the data of event seq as stored, for a lean export
+// that writes the trace (review.ExportOptions.Stored); it is not cached.
+func (t *Texts) EventData(seq int64) ([]byte, error) {
 	if err := t.st.open(); err != nil {
 		return nil, err
 	}
@@ -105,7 +106,16 @@ func (t *Texts) read(seq int64) (*textEvent, error) {
 	var data []byte
 	err := t.st.db.QueryRowContext(ctx, "SELECT data FROM events WHERE session = ? AND seq = ?", t.session, seq).Scan(&data)
 	if err != nil {
-		return nil, fmt.Errorf("read the text of event %d of session %q from %s: %w", seq, t.session, t.st.path, err)
+		return nil, fmt.Errorf("read event %d of session %q from %s: %w", seq, t.session, t.st.path, err)
+	}
+	return data, nil
+}
+
+// read decodes the passages of event seq.
+func (t *Texts) read(seq int64) (*textEvent, error) {
+	data, err := t.EventData(seq)
+	if err != nil {
+		return nil, err
 	}
 	var d struct {
 		Passages []struct {

@@ -440,6 +440,22 @@ func (s *sessionStore) servedState(ctx context.Context) (*review.State, error) {
 	return state, err
 }
 
+// leanEvents reads the session's trace event by event, each document's
+// passages without their text (review.WithoutPassageText), for an export
+// that reads the text from the store as it writes it.
+func (s *sessionStore) leanEvents(ctx context.Context) ([]review.Event, error) {
+	var events []review.Event
+	err := s.Each(ctx, s.name, func(e review.Event) error {
+		e, err := review.WithoutPassageText(e)
+		events = append(events, e)
+		return err
+	})
+	if errors.Is(err, store.ErrNoSession) {
+		return nil, s.a.noSession(s.name)
+	}
+	return events, err
+}
+
 // events reads the session's trace, naming the session that does not exist.
 func (s *sessionStore) events(ctx context.Context) ([]review.Event, error) {
 	return s.a.events(ctx, s.Store, s.name)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -50,15 +49,13 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			if !*unverified {
 				c = a.signHead(ctx, s.Store, name, "export")
 			}
-			// The trace is read whole, then folded: a soft memory limit
-			// makes the collector give back the payloads the fold lets go
-			// (Release) before the heap doubles, which keeps the export of
-			// 18,000 pads of realistic size under 300 MB (BENCHMARKS.md).
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(initMemoryLimit, debug.SetMemoryLimit(-1))))
-			opts := review.ExportOptions{Pseudonymize: *pseudo, Checkpoint: c, Release: true}
-			// The events alone, replayed once by the encoder: replaying them
-			// here as well would hold two states of a large session at once.
-			events, err := s.events(ctx)
+			// The trace is read event by event, each document's passages
+			// without their text, which the export reads from the store
+			// as it writes it: 18,000 pads of realistic size are 140 MB
+			// of text never held at once (BENCHMARKS.md).
+			src := s.Texts(name, nil)
+			opts := review.ExportOptions{Pseudonymize: *pseudo, Checkpoint: c, Stored: src}
+			events, err := s.leanEvents(ctx)
 			if err != nil {
 				return err
 			}
