@@ -13,7 +13,8 @@ import (
 )
 
 // corpusSession is a session of docs documents of several passages each,
-// random words with accents, quotes and newlines.
+// random words with accents, quotes and newlines; one in three is cut into
+// a document.added and a document.passages event.
 func corpusSession(session string, r *rand.Rand, docs int) []review.Event {
 	words := []string{"assemblée", "règle", "\"quorum\"", "café", "commun", "vote\n", "l'accord", "🌱", "tour", "parole"}
 	events := []review.Event{created(session, "created")}
@@ -32,7 +33,16 @@ func corpusSession(session string, r *rand.Rand, docs int) []review.Event {
 			start += n
 		}
 		d.Chars = start
+		// One document in three is cut, as init writes a big one.
+		all, first := d.Passages, len(d.Passages)
+		if i%3 == 1 && first > 1 {
+			first = 1 + r.IntN(first-1)
+		}
+		d.Passages = all[:first]
 		events = append(events, review.MustEvent(session, "doc-"+id, base, sys, review.KindDocumentAdded, d))
+		if first < len(all) {
+			events = append(events, review.MustEvent(session, "doc-"+id+"-2", base, sys, review.KindDocumentPassages, review.DocumentPassages{Document: id, Passages: all[first:]}))
+		}
 	}
 	return events
 }
