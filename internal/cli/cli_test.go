@@ -102,9 +102,9 @@ func TestServerSettingsFromEnvironment(t *testing.T) {
 		args []string
 		want serverFlags
 	}{
-		{true, nil, serverFlags{listen: "127.0.0.1:2300", passcode: "tournesol", authorizedKeys: "/env/keys", facilitators: "/env/facilitators", maxConns: session.DefaultMaxConns}},
-		{true, []string{"--passcode", "x", "--listen", ":1", "--max-conns", "800"}, serverFlags{listen: ":1", passcode: "x", authorizedKeys: "/env/keys", facilitators: "/env/facilitators", maxConns: 800}},
-		{false, nil, serverFlags{listen: "127.0.0.1:2222", maxConns: session.DefaultMaxConns}},
+		{true, nil, serverFlags{listen: "127.0.0.1:2300", passcode: "tournesol", authorizedKeys: "/env/keys", facilitators: "/env/facilitators", maxConns: session.DefaultMaxConns, maxPerAddress: session.DefaultMaxPerAddr}},
+		{true, []string{"--passcode", "x", "--listen", ":1", "--max-conns", "800", "--max-per-address", "40"}, serverFlags{listen: ":1", passcode: "x", authorizedKeys: "/env/keys", facilitators: "/env/facilitators", maxConns: 800, maxPerAddress: 40}},
+		{false, nil, serverFlags{listen: "127.0.0.1:2222", maxConns: session.DefaultMaxConns, maxPerAddress: session.DefaultMaxPerAddr}},
 	} {
 		var sf serverFlags
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)

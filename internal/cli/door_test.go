@@ -1,11 +1,20 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/coopdescommuns/revue/store"
 )
 
 // TestWeakPasscodeIsRefused: a passcode a guesser would find stops the
@@ -59,4 +68,106 @@ func TestLogsGoToTheDataDirectory(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "Server log: "+file) {
 		t.Errorf("serve --log: %d\n%s", code, errs)
 	}
+}
+
+// TestMaxPerAddress: --max-per-address below 1 stops serve with one
+// sentence in the user's language; a value given is the share of one
+// address: with 1, a second session from the same address is refused
+// while the first stays open.
+func TestMaxPerAddress(t *testing.T) {
+	for _, tt := range []struct{ lang, value, want string }{
+		{"en", "0", "--max-per-address 0: give a whole number of at least 1 (the sessions open at once from one address; 200 by default)"},
+		{"fr", "-3", "--max-per-address -3 : donnez un nombre entier d'au moins 1 (les sessions ouvertes à la fois depuis une même adresse ; 200 par défaut)"},
+		{"en", "abc", "--max-per-address"},
+	} {
+		code, _, errs := runLang(t, tt.lang, "serve", "--listen", "127.0.0.1:0", "--max-per-address", tt.value)
+		if code != 2 || !strings.Contains(errs, tt.want) || strings.Contains(errs, "SSH server on") || strings.Contains(errs, "Serveur SSH") {
+			t.Errorf("serve --max-per-address %s: exit %d, want 2 and %q:\n%s", tt.value, code, tt.want, errs)
+		}
+	}
+	if code, _, errs := runLang(t, "en", "serve", "--listen", "127.0.0.1:0", "--max-conns", "0"); code != 2 || !strings.Contains(errs, "--max-conns 0: give a whole number of at least 1") {
+		t.Errorf("serve --max-conns 0: exit %d:\n%s", code, errs)
+	}
+
+	data := t.TempDir()
+	st, err := store.Open(filepath.Join(data, "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Append(context.Background(), padSession("m", 2, 200)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	addr := serveInBackground(t, "--data", data, "--lang", "en", "serve", "--session", "m", "--listen", "127.0.0.1:0", "--max-per-address", "1")
+	first := dialShell(t, addr, "lea", "lea")
+	dialShell(t, addr, "tom", "Too many sessions from your address (1 at once)")
+	if strings.Contains(first.String(), "Too many sessions") {
+		t.Errorf("the first session was refused too:\n%q", first.String())
+	}
+}
+
+// serveInBackground runs revue with args (a serve) until the test ends,
+// and returns the address it listens on once it says how to join.
+func serveInBackground(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	errw := &watchWriter{want: "To join", seen: make(chan struct{})}
+	seen := errw.seen
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, nil, &bytes.Buffer{}, errw) }()
+	select {
+	case <-seen:
+	case code := <-done:
+		cancel()
+		t.Fatalf("serve ended with %d:\n%s", code, errw.String())
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	addr := regexp.MustCompile(`SSH server on (\S+),`).FindStringSubmatch(errw.String())
+	if addr == nil {
+		t.Fatalf("no address in:\n%s", errw.String())
+	}
+	return addr[1]
+}
+
+// dialShell joins addr as user with a new key and a terminal, and waits
+// until what the server writes (screen or refusal) holds want.
+func dialShell(t *testing.T, addr, user, want string) *watchWriter {
+	t.Helper()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := gossh.NewSignerFromKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 40, 140, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	out := &watchWriter{want: want, seen: make(chan struct{})}
+	sess.Stdout, sess.Stderr = out, out
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-out.seen:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("%s never saw %q:\n%q", user, want, out.String())
+	}
+	return out
 }

@@ -10,7 +10,7 @@ import (
 
 // serveCommand is `revue serve`: the SSH server alone, for every session or
 // one.
-var serveCommand = command{name: "serve", args: "[--listen ADDR] [--passcode CODE|auto] [--authorized-keys FILE] [--facilitators FILE] [--session NAME] [--max-conns N] [--log FILE]",
+var serveCommand = command{name: "serve", args: "[--listen ADDR] [--passcode CODE|auto] [--authorized-keys FILE] [--facilitators FILE] [--session NAME] [--max-conns N] [--max-per-address N] [--log FILE]",
 	summary: [2]string{"accueillir les participants par SSH", "host the participants over SSH"},
 	example: "revue serve --listen :2222 --passcode tournesol --facilitators animation.pub",
 	flags:   serveFlags}

@@ -1,17 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/coopdescommuns/revue/review"
 	"github.com/coopdescommuns/revue/store"
@@ -43,60 +37,8 @@ func TestServedSessionShowsPassageText(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	errw := &watchWriter{want: "To join", seen: make(chan struct{})}
-	seen := errw.seen
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data", data, "--lang", "en", "serve", "--session", "m", "--listen", "127.0.0.1:0"}, nil, &bytes.Buffer{}, errw)
-	}()
-	select {
-	case <-seen:
-	case code := <-done:
-		t.Fatalf("serve ended with %d:\n%s", code, errw.String())
-	}
-	defer func() {
-		cancel()
-		<-done
-	}()
-	m := regexp.MustCompile(`SSH server on (\S+),`).FindStringSubmatch(errw.String())
-	if m == nil {
-		t.Fatalf("no address in:\n%s", errw.String())
-	}
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := gossh.Dial("tcp", m[1], &gossh.ClientConfig{User: "lea", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	sess, err := conn.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	if err := sess.RequestPty("xterm-256color", 40, 140, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	screen := &watchWriter{want: "zinnia-quorum", seen: make(chan struct{})}
-	shown := screen.seen
-	sess.Stdout = screen
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-shown:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the passage's text never reached the screen:\n%q", screen.String())
-	}
+	addr := serveInBackground(t, "--data", data, "--lang", "en", "serve", "--session", "m", "--listen", "127.0.0.1:0")
+	screen := dialShell(t, addr, "lea", "zinnia-quorum")
 	if strings.Contains(screen.String(), "unreadable") {
 		t.Errorf("the screen says the text is unreadable:\n%q", screen.String())
 	}

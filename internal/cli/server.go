@@ -34,7 +34,7 @@ import (
 type serverFlags struct {
 	listen, passcode, authorizedKeys, facilitators string
 	theme                                          string // of the local screen: dark, light or "" to guess
-	maxConns                                       int
+	maxConns, maxPerAddress                        int
 	// logFile is where the server's log goes: "" is stderr (serve), and
 	// review and demo set it to DATA/revue.log (logToData), since their
 	// terminal shows the interface.
@@ -61,6 +61,8 @@ func (s *serverFlags) add(a *app, fs *flag.FlagSet, listen string, env bool) {
 	fs.StringVar(&s.authorizedKeys, "authorized-keys", "", a.t("FICHIER authorized_keys : seules ces clés peuvent entrer", "authorized_keys FILE: only these keys may join")+envNote(env, "REVUE_AUTHORIZED_KEYS"))
 	fs.StringVar(&s.facilitators, "facilitators", "", a.t("FICHIER authorized_keys des clés de l'animation", "authorized_keys FILE of the facilitators' keys")+envNote(env, "REVUE_FACILITATORS"))
 	fs.IntVar(&s.maxConns, "max-conns", session.DefaultMaxConns, a.t("personnes connectées à la fois, au plus (la salle)", "people connected at once, at most (the room)"))
+	fs.IntVar(&s.maxPerAddress, "max-per-address", session.DefaultMaxPerAddr, a.t("sessions ouvertes à la fois depuis une même adresse, au plus (une salle derrière un seul routeur partage une adresse)",
+		"sessions open at once from one address, at most (a room behind one router shares one address)"))
 	s.fs, s.env = fs, env
 }
 
@@ -152,6 +154,26 @@ func (s *serverFlags) addTheme(a *app, fs *flag.FlagSet) {
 		"the screen's background: dark or light; by default COLORFGBG or the terminal's answer"))
 }
 
+// checkLimits refuses a size of the room or a share of one address that
+// is not a whole number of at least 1: the server would otherwise take
+// its default without a word.
+func (s *serverFlags) checkLimits(a *app) error {
+	for _, l := range []struct {
+		flag   string
+		n, def int
+		what   string
+	}{
+		{"max-conns", s.maxConns, session.DefaultMaxConns, a.t("les personnes connectées à la fois", "the people connected at once")},
+		{"max-per-address", s.maxPerAddress, session.DefaultMaxPerAddr, a.t("les sessions ouvertes à la fois depuis une même adresse", "the sessions open at once from one address")},
+	} {
+		if l.n < 1 {
+			return usagef(a.t("--%s %d : donnez un nombre entier d'au moins 1 (%s ; %d par défaut)", "--%s %d: give a whole number of at least 1 (%s; %d by default)"),
+				l.flag, l.n, l.what, l.def)
+		}
+	}
+	return nil
+}
+
 func (s *serverFlags) checkTheme(a *app) error {
 	if s.theme != "" && s.theme != "dark" && s.theme != "light" {
 		return usagef("--theme %q: %s", s.theme, a.t("dark ou light", "dark or light"))
@@ -170,6 +192,9 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 		// about 0.2 MB more resident memory per session (BENCHMARKS.md).
 		debug.SetGCPercent(serveGCPercent)
 	}
+	if err := sf.checkLimits(a); err != nil {
+		return nil, nil, "", err
+	}
 	if sf.passcode != "" {
 		if err := a.checkPasscode(&sf); err != nil {
 			return nil, nil, "", err
@@ -186,6 +211,7 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 		AuthorizedKeys: sf.authorizedKeys,
 		Facilitators:   sf.facilitators,
 		MaxConns:       sf.maxConns,
+		MaxPerAddr:     sf.maxPerAddress,
 		Reserved:       []string{sf.reserve},
 		Names:          sf.names,
 		Registry:       reg,
