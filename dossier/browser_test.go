@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"os"
 	"os/exec"
@@ -253,4 +254,73 @@ func attr(t *testing.T, dom []byte, name string) string {
 		t.Fatalf("the page's script did not write %s:\n%.2000s", name, dom)
 	}
 	return html.UnescapeString(string(m[1]))
+}
+
+// phoneProbe shows a page in a frame of a phone's width (375 px) and
+// writes what would be unreadable there: the effective size of the plots'
+// 12-unit labels below 9.5 px, and the words of a table's cells broken
+// across two lines ("Docume/nt").
+const phoneProbe = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>probe</title></head><body style="margin:0">
+<iframe id="f" style="width:375px;height:800px;border:0;display:block" srcdoc="%s"></iframe>
+<script>
+window.addEventListener('load', function () {
+  var doc = document.getElementById('f').contentDocument, small = [], broken = [], cells = 0;
+  doc.querySelectorAll('svg').forEach(function (s) {
+    var vb = s.viewBox.baseVal;
+    if (vb && vb.width) {
+      var px = 12 * s.getBoundingClientRect().width / vb.width;
+      if (px < 9.5) small.push(Math.round(px * 10) / 10);
+    }
+  });
+  doc.querySelectorAll('th, td').forEach(function (c) {
+    cells++;
+    var walker = doc.createTreeWalker(c, NodeFilter.SHOW_TEXT), n, m, re = /\S+/g;
+    while ((n = walker.nextNode())) {
+      while ((m = re.exec(n.data))) {
+        var r = doc.createRange();
+        r.setStart(n, m.index);
+        r.setEnd(n, m.index + m[0].length);
+        if (r.getClientRects().length > 1) broken.push(m[0]);
+      }
+    }
+  });
+  document.body.setAttribute('data-phone', JSON.stringify({small: small, broken: broken, cells: cells}));
+});
+</script></body></html>`
+
+// TestHTMLReadableOnAPhone lays the dossier and the report's page out at
+// 375 px in chromium: the plots keep labels of at least 9.5 px (they
+// scroll sideways in their frame rather than shrink), and no word of a
+// table, the documents × criteria matrix above all, is broken mid-word.
+func TestHTMLReadableOnAPhone(t *testing.T) {
+	all := pages(t)
+	// Documents named as associations name their minutes, whose long
+	// words were broken to fit a narrow first column.
+	d := build(t, Options{})
+	for i, doc := range d.Documents {
+		doc.Title = fmt.Sprintf("Compte rendu de l'assemblée générale extraordinaire des coopérateurs n° %d", i+1)
+	}
+	var long bytes.Buffer
+	if err := d.WriteHTML(&long); err != nil {
+		t.Fatal(err)
+	}
+	all["dossier-long-titles"] = long.Bytes()
+	for name, b := range all {
+		page := writeFile(t, "phone.html", []byte(strings.ReplaceAll(phoneProbe, "%s", html.EscapeString(string(b)))))
+		dom := chromium(t, "--window-size=600,1000", "--virtual-time-budget=10000", "--dump-dom", "file://"+page)
+		var got struct {
+			Small  []float64
+			Broken []string
+			Cells  int
+		}
+		if err := json.Unmarshal([]byte(attr(t, dom, "data-phone")), &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Small) > 0 {
+			t.Errorf("%s at 375 px: plot labels of %v px", name, got.Small)
+		}
+		if len(got.Broken) > 0 || got.Cells == 0 {
+			t.Errorf("%s at 375 px: words broken across lines in its tables (%d cells): %q", name, got.Cells, got.Broken)
+		}
+	}
 }

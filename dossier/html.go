@@ -43,6 +43,9 @@ blockquote { margin: .3rem 0; font-style: italic; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
 th, td { border: 1px solid #c8c8c8; padding: .25rem .45rem; text-align: left; vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.matrix th, .matrix td { overflow-wrap: normal; }
+.matrix thead th { white-space: nowrap; }
+.matrix tbody th { min-width: 9rem; position: sticky; left: 0; background: #fff; }
 .h0 { background: #fff; } .h1 { background: #e3eefa; } .h2 { background: #c2d9f2; }
 .h3 { background: #9cc0ea; } .h4 { background: #2f6db5; color: #fff; } .h5 { background: #1b4a80; color: #fff; }
 .notes, .fn { display: none; }

@@ -94,14 +94,20 @@ func (d *Dossier) odtContent(w io.Writer) error {
 	para := func(style, text string) { p(`<text:p text:style-name="%s">%s</text:p>`+"\n", style, x(text)) }
 	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	p(`<office:document-content %s office:version="1.3">`+"\n", odfNS)
+	// The matrix's first column holds the documents' titles: 5 cm, so that
+	// LibreOffice does not share the width equally and break "Document"
+	// and the titles' words in the middle; the criteria share the rest.
+	colW := max(12/float64(max(len(d.Chapters), 1)), 0.9)
 	p(`<office:automatic-styles>
 <style:style style:name="Chapter" style:family="paragraph" style:parent-style-name="Heading_20_1"><style:paragraph-properties fo:break-before="page"/></style:style>
-<style:style style:name="Matrix" style:family="table"><style:table-properties style:width="17cm" table:align="left"/></style:style>
+<style:style style:name="Matrix" style:family="table"><style:table-properties style:width="%.2fcm" table:align="left"/></style:style>
+<style:style style:name="MatrixDoc" style:family="table-column"><style:table-column-properties style:column-width="5cm"/></style:style>
+<style:style style:name="MatrixCrit" style:family="table-column"><style:table-column-properties style:column-width="%.2fcm"/></style:style>
 <style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties fo:padding="0.06cm" fo:border="0.5pt solid #999999"/></style:style>
 </office:automatic-styles>
 <office:body>
 <office:text>
-`)
+`, 5+float64(len(d.Chapters))*colW, colW)
 	para("Title", d.title())
 	para("Subtitle", d.intro())
 
@@ -152,7 +158,7 @@ func (d *Dossier) odtContent(w io.Writer) error {
 		p(`<table:table-cell table:style-name="Cell" office:value-type="float" office:value="%d"><text:p text:style-name="Table_20_Contents">%d</text:p></table:table-cell>`, n, n)
 	}
 	p(`<table:table table:name="%s" table:style-name="Matrix">`+"\n", x(d.t("Matrice", "Matrix")))
-	p(`<table:table-column table:number-columns-repeated="%d"/>`+"\n", len(d.Chapters)+1)
+	p(`<table:table-column table:style-name="MatrixDoc"/><table:table-column table:style-name="MatrixCrit" table:number-columns-repeated="%d"/>`+"\n", len(d.Chapters))
 	p("<table:table-header-rows><table:table-row>")
 	cellS("Table_20_Heading", "Document")
 	for _, c := range d.Chapters {
@@ -258,8 +264,8 @@ func (d *Dossier) odtStyles(w io.Writer) error {
 <style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" style:parent-style-name="Standard" style:class="extra"/>
 <style:style style:name="Table_20_Heading" style:display-name="Table Heading" style:family="paragraph" style:parent-style-name="Table_20_Contents" style:class="extra"><style:text-properties fo:font-weight="bold"/></style:style>
 <style:style style:name="Contents_20_Heading" style:display-name="Contents Heading" style:family="paragraph" style:parent-style-name="Heading" style:class="index"><style:text-properties fo:font-size="16pt" fo:font-weight="bold"/></style:style>
-<style:style style:name="Contents_20_1" style:display-name="Contents 1" style:family="paragraph" style:parent-style-name="Standard" style:class="index"><style:paragraph-properties><style:tab-stops><style:tab-stop style:position="17cm" style:type="right" style:leader-style="dotted" style:leader-text="."/></style:tab-stops></style:paragraph-properties></style:style>
-<style:style style:name="Contents_20_2" style:display-name="Contents 2" style:family="paragraph" style:parent-style-name="Standard" style:class="index"><style:paragraph-properties fo:margin-left="0.5cm"><style:tab-stops><style:tab-stop style:position="16.5cm" style:type="right" style:leader-style="dotted" style:leader-text="."/></style:tab-stops></style:paragraph-properties></style:style>
+<style:style style:name="Contents_20_1" style:display-name="Contents 1" style:family="paragraph" style:parent-style-name="Standard" style:class="index"><style:paragraph-properties><style:tab-stops><style:tab-stop style:position="17cm" style:type="right" style:leader-style="dotted" style:leader-text="."/></style:tab-stops></style:paragraph-properties><style:text-properties style:font-name="Liberation Sans" fo:font-family="'Liberation Sans'"/></style:style>
+<style:style style:name="Contents_20_2" style:display-name="Contents 2" style:family="paragraph" style:parent-style-name="Standard" style:class="index"><style:paragraph-properties fo:margin-left="0.5cm"><style:tab-stops><style:tab-stop style:position="16.5cm" style:type="right" style:leader-style="dotted" style:leader-text="."/></style:tab-stops></style:paragraph-properties><style:text-properties style:font-name="Liberation Sans" fo:font-family="'Liberation Sans'"/></style:style>
 <style:style style:name="Strong_20_Emphasis" style:display-name="Strong Emphasis" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
 <text:outline-style style:name="Outline">
 <text:outline-level-style text:level="1" style:num-format=""/>

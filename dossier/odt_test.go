@@ -3,6 +3,7 @@ package dossier
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coopdescommuns/revue/review"
 )
 
 // TestODTOpensInLibreOffice converts the ODT to PDF with LibreOffice
@@ -21,23 +24,7 @@ func TestODTOpensInLibreOffice(t *testing.T) {
 	soffice := tool(t, "soffice", "libreoffice-writer-nogui")
 	pdftotext := tool(t, "pdftotext", "poppler-utils")
 	for _, lang := range []string{"fr", "en"} {
-		var buf bytes.Buffer
-		if err := build(t, Options{Lang: lang}).WriteODT(&buf); err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		odt := filepath.Join(dir, "dossier.odt")
-		if err := os.WriteFile(odt, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		out, err := exec.CommandContext(ctx, soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-			"--convert-to", "pdf", "--outdir", dir, odt).CombinedOutput()
-		cancel()
-		pdf := filepath.Join(dir, "dossier.pdf")
-		if _, statErr := os.Stat(pdf); err != nil || statErr != nil {
-			t.Fatalf("soffice --convert-to pdf: %v\n%s", err, out)
-		}
+		pdf := odtToPDF(t, soffice, build(t, Options{Lang: lang}))
 		text := pdfText(t, pdftotext, pdf)
 		for _, s := range append(append(keptStatements, keptQuotes...), "jardins-2019.pdf", "https://pad.lamyne.org/p/assemblee-2021") {
 			if !strings.Contains(text, s) {
@@ -60,6 +47,30 @@ func TestODTOpensInLibreOffice(t *testing.T) {
 			last = page
 		}
 	}
+}
+
+// odtToPDF writes d as ODT and converts it to PDF with LibreOffice
+// headless (a fresh profile); it returns the PDF's path.
+func odtToPDF(t *testing.T, soffice string, d *Dossier) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := d.WriteODT(&buf); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	odt := filepath.Join(dir, "dossier.odt")
+	if err := os.WriteFile(odt, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	out, err := exec.CommandContext(ctx, soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", "pdf", "--outdir", dir, odt).CombinedOutput()
+	cancel()
+	pdf := filepath.Join(dir, "dossier.pdf")
+	if _, statErr := os.Stat(pdf); err != nil || statErr != nil {
+		t.Fatalf("soffice --convert-to pdf: %v\n%s", err, out)
+	}
+	return pdf
 }
 
 // pdfOutline reads a PDF's bookmarks with pdftohtml (poppler-utils): each
@@ -109,6 +120,64 @@ func TestODTValidates(t *testing.T) {
 		}
 		if out, err := exec.Command(jing, "-i", rng, path).CombinedOutput(); err != nil {
 			t.Errorf("jing %s: %v\n%s", name, err, out)
+		}
+	}
+}
+
+// TestODTContentsAndMatrixInLibreOffice lays out, with LibreOffice, a
+// dossier of ten criteria whose documents have long titles: the table of
+// contents is in the headings' sans-serif font, and the documents ×
+// criteria matrix breaks no word in the middle ("Docume/nt"), its first
+// column being wide enough for the titles.
+func TestODTContentsAndMatrixInLibreOffice(t *testing.T) {
+	soffice := tool(t, "soffice", "libreoffice-writer-nogui")
+	bin := tool(t, "pdftohtml", "poppler-utils")
+	d := build(t, Options{})
+	for i, doc := range d.Documents {
+		doc.Title = fmt.Sprintf("Compte rendu de l'assemblée générale extraordinaire des coopérateurs n° %d", i+1)
+	}
+	for k := len(d.Chapters) + 1; k <= 10; k++ {
+		d.Chapters = append(d.Chapters, Chapter{Criterion: review.Criterion{ID: fmt.Sprintf("C%d", k), Title: fmt.Sprintf("Critère %d", k)}})
+		for _, doc := range d.Documents {
+			doc.Kept = append(doc.Kept, 0)
+		}
+	}
+	pdf := odtToPDF(t, soffice, d)
+	xml, err := exec.Command(bin, "-xml", "-stdout", "-i", "-q", pdf).Output()
+	if err != nil {
+		t.Fatalf("pdftohtml: %v", err)
+	}
+	fonts := map[string]string{}
+	for _, m := range regexp.MustCompile(`<fontspec id="(\d+)"[^>]* family="([^"]*)"`).FindAllStringSubmatch(string(xml), -1) {
+		fonts[m[1]] = m[2]
+	}
+	var texts []string
+	contents := 0
+	page := 0
+	for _, line := range strings.Split(string(xml), "\n") {
+		if m := regexp.MustCompile(`<page number="(\d+)"`).FindStringSubmatch(line); m != nil {
+			page, _ = strconv.Atoi(m[1])
+		}
+		m := regexp.MustCompile(`<text [^>]*font="(\d+)"[^>]*>(.*)</text>`).FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(m[2], ""))
+		texts = append(texts, text)
+		if page == 1 && strings.HasPrefix(text, d.Chapters[0].ID+" — ") {
+			contents++
+			if !strings.Contains(fonts[m[1]], "Sans") {
+				t.Errorf("the table of contents' entry %q is in %s, not in the headings' sans-serif", text, fonts[m[1]])
+			}
+		}
+	}
+	if contents == 0 {
+		t.Errorf("no entry of the table of contents on page 1:\n%.3000s", xml)
+	}
+	all := strings.Join(texts, "\n")
+	for _, word := range []string{"Document", "extraordinaire", "coopérateurs", "C10"} {
+		if !regexp.MustCompile(`(^|\W)` + word + `(\W|$)`).MatchString(all) {
+			t.Errorf("the PDF never holds %q whole: the matrix broke it", word)
 		}
 	}
 }

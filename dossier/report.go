@@ -61,6 +61,8 @@ h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 2px solid #1b4a80;
 p, li, td, th { overflow-wrap: anywhere; }
 .note { color: #4a4a4a; font-size: .9rem; }
 svg { display: block; width: 100%; height: auto; max-width: 44rem; }
+.chart { overflow-x: auto; max-width: 100%; }
+.chart svg { min-width: 34rem; }
 svg text { font: 12px "DejaVu Sans", "Liberation Sans", Arial, sans-serif; fill: #1a1a1a; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; }
@@ -194,7 +196,9 @@ func (r *reportPage) section(title, note, svg string) {
 	if note != "" {
 		r.p("<p class=\"note\">%s</p>\n", e(note))
 	}
-	r.p("%s\n</section>\n", svg)
+	// A phone's 375 px would shrink the plot's 12 px labels to 7 px:
+	// below 34rem the plot keeps its size and scrolls sideways instead.
+	r.p("<div class=\"chart\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">%s</div>\n</section>\n", e(title), svg)
 }
 
 // The plots. Each is an SVG scaled to its container (a viewBox and a
