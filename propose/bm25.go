@@ -46,18 +46,31 @@ type Hit struct {
 
 // NewIndex indexes passages by their text.
 func NewIndex(passages []review.Passage) *Index {
+	ix, _ := newIndex(passages, func(p *review.Passage) (string, error) { return p.Text, nil })
+	return ix
+}
+
+// newIndex indexes passages by the text that text gives: a session folded
+// without its passages' text (review.State.ApplyLean) reads each from the
+// store, one document at a time, and holds none of it after.
+func newIndex(passages []review.Passage, text func(*review.Passage) (string, error)) (*Index, error) {
 	ix := &Index{post: map[string][]posting{}}
 	ix.ids = make([]string, len(passages))
 	ix.docs = make([]string, len(passages))
 	ix.lens = make([]int32, len(passages))
 	var sum int64
 	tf := map[string]int32{}
-	for i, p := range passages {
+	for i := range passages {
+		p := &passages[i]
 		ix.ids[i] = p.ID
 		ix.docs[i] = p.Document
 		clear(tf)
 		n := int32(0)
-		analyze(p.Text, func(t token) { tf[t.term]++; n++ })
+		t, err := text(p)
+		if err != nil {
+			return nil, err
+		}
+		analyze(t, func(t token) { tf[t.term]++; n++ })
 		ix.lens[i] = n
 		sum += int64(n)
 		for term, c := range tf {
@@ -71,7 +84,7 @@ func NewIndex(passages []review.Passage) *Index {
 	if ix.avg == 0 {
 		ix.avg = 1
 	}
-	return ix
+	return ix, nil
 }
 
 // Len is the number of passages indexed.

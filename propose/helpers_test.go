@@ -82,6 +82,15 @@ func newState(t testing.TB, docs []doc, criteria []review.Criterion) *review.Sta
 // newStateLang is newState for a session created in a language.
 func newStateLang(t testing.TB, docs []doc, criteria []review.Criterion, lang string) *review.State {
 	t.Helper()
+	st, err := review.Replay(sessionEvents(docs, criteria, lang))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// sessionEvents is the trace newStateLang folds.
+func sessionEvents(docs []doc, criteria []review.Criterion, lang string) []review.Event {
 	at := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	sys := review.Actor{Name: "revue init", Role: review.System}
 	evs := []review.Event{review.MustEvent("s", "e-created", at, sys, review.KindSessionCreated, review.SessionCreated{Name: "s", Language: lang})}
@@ -99,11 +108,10 @@ func newStateLang(t testing.TB, docs []doc, criteria []review.Criterion, lang st
 	for _, c := range criteria {
 		evs = append(evs, review.MustEvent("s", "e-crit-"+c.ID, at, sys, review.KindCriterionAdded, c))
 	}
-	st, err := review.Replay(evs)
-	if err != nil {
-		t.Fatal(err)
+	for i := range evs {
+		evs[i].Seq = int64(i + 1)
 	}
-	return st
+	return evs
 }
 
 // trace is a sink that keeps events and applies them to a state, as the

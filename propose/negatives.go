@@ -308,6 +308,9 @@ func (r *runner) addLexicalNegatives(ix *Index, exps []*expansion, picked [][]Hi
 	var evs []review.Event
 	for _, key := range SampleNegatives(byCrit, r.cfg.Negatives-have, r.cfg.NegativeSeed) {
 		h, ci := pool[key], crit[key]
+		if err := r.withText(r.refs[h.Pos].p); err != nil {
+			return err
+		}
 		p := frugalProposal(ix, r.cfg, r.st.Criteria[ci], exps[ci], r.refs[h.Pos].p, h, key)
 		p.ID, p.Negative = negativeID(key), true
 		p.Confidence = r.drawnConfidence(key, real)

@@ -114,7 +114,20 @@ func Run(ctx context.Context, st *review.State, cfg Config, sink func([]review.E
 		}
 		r.run.Mode, r.run.Model, r.run.EmbedModel, r.run.Parallel = review.OriginLexical, "", "", 0
 		r.rapl = openRAPL(cfg.PowercapDir)
-		return r.frugal(ctx, NewIndex(texts))
+		ix, err := newIndex(texts, st.ReadPassageText)
+		if err != nil {
+			return review.ProposeRun{}, err
+		}
+		texts = nil // the index holds what the proposer needs
+		return r.frugal(ctx, ix)
+	}
+	// A model reads every passage it is asked about: a session folded
+	// without its text gets it back whole here.
+	for i, ref := range r.refs {
+		if err := r.withText(ref.p); err != nil {
+			return r.run, err
+		}
+		texts[i].Text = ref.p.Text
 	}
 	allLocal := true
 	for _, h := range cfg.Hosts {
@@ -257,6 +270,9 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 				r.run.Skipped++
 				continue
 			}
+			if err := r.withText(ref.p); err != nil {
+				return r.run, err
+			}
 			p := frugalProposal(ix, r.cfg, c, exps[ci], ref.p, h, key)
 			batch = append(batch, r.event("e-"+key+"-proposal", review.KindProposalAdded, p))
 			r.run.Proposals++
@@ -286,6 +302,22 @@ func (r *runner) frugal(ctx context.Context, ix *Index) (review.ProposeRun, erro
 		err = ctx.Err()
 	}
 	return run, err
+}
+
+// withText puts back the text of a passage that the session was folded
+// without (review.State.ApplyLean, `revue propose --frugal`), read from the
+// store, before the proposer quotes it: the few passages it writes about
+// hold their text, the 75,000 of a large corpus do not.
+func (r *runner) withText(p *review.Passage) error {
+	if p.Text != "" {
+		return nil
+	}
+	t, err := r.st.ReadPassageText(p)
+	if err != nil {
+		return fmt.Errorf("passage %s: %w", p.ID, err)
+	}
+	p.Text = t
+	return nil
 }
 
 func estimate(elapsed time.Duration, done, total int) time.Duration {

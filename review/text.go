@@ -33,10 +33,10 @@ var ErrNoTextSource = errors.New("passage text kept in the store, and no store t
 func (s *State) SetText(src TextSource) { s.text = src }
 
 // ReadPassageText returns p's text: from the passage itself when the fold
-// kept it, else from the state's TextSource. Exports call it, and fail on
+// kept it (or a reader put it back), else from the state's TextSource. Exports call it, and fail on
 // its error rather than write a placeholder into a study's data.
 func (s *State) ReadPassageText(p *Passage) (string, error) {
-	if p.seq == 0 {
+	if p.Text != "" || p.seq == 0 {
 		return p.Text, nil
 	}
 	if s.text == nil {

@@ -440,6 +440,20 @@ func (s *sessionStore) servedState(ctx context.Context) (*review.State, error) {
 	return state, err
 }
 
+// leanState replays the session as `revue serve` does: no passage's text
+// is held, each is read from the store when asked (review.State.ApplyLean,
+// store.Texts). It is for `propose --frugal`, which reads every passage
+// once to index it and quotes a few.
+func (s *sessionStore) leanState(ctx context.Context) (*review.State, error) {
+	state := review.NewState()
+	err := s.Each(ctx, s.name, state.ApplyLean)
+	if errors.Is(err, store.ErrNoSession) {
+		return nil, s.a.noSession(s.name)
+	}
+	state.SetText(s.Texts(s.name, nil))
+	return state, err
+}
+
 // leanEvents reads the session's trace event by event, each document's
 // passages without their text (review.WithoutPassageText), for an export
 // that reads the text from the store as it writes it.

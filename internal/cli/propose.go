@@ -95,13 +95,20 @@ func (a *app) readKeywords(path string) (map[string][]string, error) {
 func (a *app) propose(ctx context.Context, s *sessionStore, cfg propose.Config, dryRun, yes bool) error {
 	if cfg.Frugal {
 		// A few seconds of lexical work on the whole corpus: a soft memory
-		// limit (init's) keeps its garbage from doubling the heap, which
-		// held 18,000 pads of realistic size under 300 MB (BENCHMARKS.md).
+		// limit (init's) keeps its garbage (each document's text, read
+		// from the store to be indexed) from doubling the heap.
 		// A model run is left alone: the collector would take CPU from
 		// the model on the same machine for hours.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(initMemoryLimit, debug.SetMemoryLimit(-1))))
 	}
-	state, err := s.servedState(ctx)
+	// The lexical proposer indexes the passages one document at a time
+	// and quotes a few: it reads the text from the store (leanState); a
+	// model run reads every passage, folded once (servedState).
+	load := s.servedState
+	if cfg.Frugal {
+		load = s.leanState
+	}
+	state, err := load(ctx)
 	if err != nil {
 		return err
 	}
