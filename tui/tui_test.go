@@ -853,7 +853,7 @@ func TestRefusedJoinsOnTheFacilitatorsScreen(t *testing.T) {
 	}
 	n = 2
 	m.Update(keyMsg("j"))
-	if got := ansiStrip(m); !strings.Contains(got, "2 connexion(s) refusée(s) — voir le journal") {
+	if got := ansiStrip(m); !strings.Contains(got, "2 connexions refusées — voir le journal") {
 		t.Fatalf("the facilitator's screen does not show the refused joins:\n%s", got)
 	}
 	p := New(Options{Hub: hub, Actor: review.Actor{Name: "zoé", Role: review.Participant}, Lang: "fr", Terminal: "ssh", Now: func() time.Time { return t0 }, Refused: count})

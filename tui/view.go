@@ -475,7 +475,7 @@ func (m *Model) footer(w int) []string {
 		}
 		c = " " + m.hint
 		if n := m.refused(); n > 0 {
-			c = " " + m.st.Faint.Render(fmt.Sprintf(m.t.Refused, n)) + " ·" + c
+			c = " " + m.st.Faint.Render(m.t.Count(int(n), m.t.Refused1, m.t.Refused)) + " ·" + c
 		}
 	}
 	if lk := (lastKey{gen: m.vc.gen, in: c, w: w}); lk != m.vc.last || m.vc.lastOut == "" {

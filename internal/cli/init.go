@@ -118,10 +118,11 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 				if *skip {
 					// --skip-invalid skips documents, never the criteria:
 					// without one valid criterion there is nothing to review.
-					return fmt.Errorf(a.t("%d problème(s), dont aucun critère valide dans %s : rien n'a été créé ; corrigez le fichier des critères",
-						"%d problem(s), and no valid criterion in %s: nothing was created; fix the criteria file"), len(res.Problems), *criteria)
+					return fmt.Errorf(a.t("%s, dont aucun critère valide dans %s : rien n'a été créé ; corrigez le fichier des critères",
+						"%s, and no valid criterion in %s: nothing was created; fix the criteria file"), a.count(len(res.Problems), "problème", "problèmes", "problem", "problems"), *criteria)
 				}
-				return fmt.Errorf(a.t("%d problème(s) : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid", "%d problem(s): nothing was created; fix them or run again with --skip-invalid"), len(res.Problems))
+				return fmt.Errorf(a.t("%s : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid", "%s: nothing was created; fix them or run again with --skip-invalid"),
+					a.count(len(res.Problems), "problème", "problèmes", "problem", "problems"))
 			}
 			for _, p := range res.Problems {
 				fmt.Fprintf(a.stderr, "%s: %s\n", a.t("ignoré", "skipped"), sanitize.Line(a.localize(p)))

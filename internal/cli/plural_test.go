@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/coopdescommuns/revue/internal/testtool"
 	"github.com/coopdescommuns/revue/propose"
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/store"
 )
 
 func TestCount(t *testing.T) {
@@ -55,6 +57,27 @@ func TestProposePlurals(t *testing.T) {
 			printRun(&app{lang: lang, stdout: &b}, r)
 			out := b.String()
 			testtool.CheckPlurals(t, lang, n, out, want[lang][n])
+		}
+	}
+}
+
+// TestFindingPlurals says verify's findings with 0, 1 and 2 events in both
+// languages: the count agrees with its noun and verb, no "événement(s)".
+func TestFindingPlurals(t *testing.T) {
+	for _, lang := range []string{"fr", "en"} {
+		a := &app{lang: lang}
+		for n := range 3 {
+			for _, f := range []store.Finding{
+				{Kind: store.FindTruncated, Seq: 9 + int64(n), Other: 9},
+				{Kind: store.FindDeleted, ID: "e4", Seq: 4, N: int64(n)},
+				{Kind: store.FindUnsigned, N: int64(n), Seq: 10, Other: 11, Detail: "e10"},
+			} {
+				s := a.findingText(f)
+				testtool.CheckPlurals(t, lang, n, s, nil)
+				if strings.Contains(s, "(s)") {
+					t.Errorf("%s: %q", lang, s)
+				}
+			}
 		}
 	}
 }

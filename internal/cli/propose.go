@@ -76,7 +76,8 @@ func (a *app) readKeywords(path string) (map[string][]string, error) {
 		for _, p := range probs {
 			fmt.Fprintln(a.stderr, sanitize.Line(a.localize(p)))
 		}
-		return nil, fmt.Errorf(a.t("--keywords %s : %d problème(s) dans ce fichier de critères ; rien n'a été proposé", "--keywords %s: %d problem(s) in this criteria file; nothing was proposed"), path, len(probs))
+		return nil, fmt.Errorf(a.t("--keywords %s : %s dans ce fichier de critères ; rien n'a été proposé", "--keywords %s: %s in this criteria file; nothing was proposed"),
+			path, a.count(len(probs), "problème", "problèmes", "problem", "problems"))
 	}
 	kw := map[string][]string{}
 	for _, c := range crit {

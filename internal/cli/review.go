@@ -130,8 +130,9 @@ func (a *app) serveTheRest(ctx context.Context, hub *session.Hub, errc <-chan er
 			return
 		}
 		if !said {
-			fmt.Fprintf(a.stderr, a.t("Votre écran est fermé ; le serveur continue pour les %d personne(s) encore connectée(s). Ctrl+C termine la séance pour tout le monde.\n",
-				"Your screen is closed; the server goes on for the %d person(s) still connected. Ctrl+C ends the session for everybody.\n"), n)
+			fmt.Fprintf(a.stderr, a.t("Votre écran est fermé ; le serveur continue pour %s. Ctrl+C termine la séance pour tout le monde.\n",
+				"Your screen is closed; the server goes on for %s. Ctrl+C ends the session for everybody.\n"),
+				a.count(n, "personne encore connectée", "personnes encore connectées", "person still connected", "people still connected"))
 			said = true
 		}
 		select {

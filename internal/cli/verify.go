@@ -93,8 +93,9 @@ func verifyFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 				fmt.Fprintf(a.stdout, a.t("Dernière tête signée : événement %d (%s, %s), reçu %s, clé %s.\n", "Last signed head: event %d (%s, %s), receipt %s, key %s.\n"),
 					c.Seq, a.reasonText(c.Reason), c.At.Local().Format("2006-01-02 15:04:05"), c.Code(), c.KeyFingerprint)
 				if c.Seq < rep.HeadSeq {
-					fmt.Fprintf(a.stdout, a.t("  %d événement(s) après elle, pas encore signés (ils le seront à l'arrêt du serveur ou au prochain export).\n",
-						"  %d event(s) after it, not signed yet (they will be when the server stops or at the next export).\n"), rep.HeadSeq-c.Seq)
+					fmt.Fprintf(a.stdout, a.t("  %s après elle (à l'arrêt du serveur ou au prochain export).\n",
+						"  %s after it (at the server's stop or the next export).\n"),
+						review.FormatCount(a.lang, rep.HeadSeq-c.Seq, "événement pas encore signé", "événements pas encore signés", "event not signed yet", "events not signed yet"))
 				}
 			} else {
 				fmt.Fprintln(a.stdout, a.t("Aucune tête signée : ni arrêt de serveur ni export n'en a encore enregistré.", "No signed head: no server stop nor export has recorded one yet."))
@@ -273,8 +274,9 @@ func (a *app) reasonText(r string) string {
 func (a *app) findingText(f store.Finding) string {
 	switch f.Kind {
 	case store.FindTruncated:
-		return fmt.Sprintf(a.t("Tronquée : le reçu atteste l'événement %d, mais la trace s'arrête à l'événement %d : ses %d dernier(s) événement(s) ont été supprimés.",
-			"Truncated: the receipt attests event %d, but the trace ends at event %d: its last %d event(s) were deleted."), f.Seq, f.Other, f.Seq-f.Other)
+		return fmt.Sprintf(a.t("Tronquée : le reçu atteste l'événement %d, mais la trace s'arrête à l'événement %d : %s.",
+			"Truncated: the receipt attests event %d, but the trace ends at event %d: %s."), f.Seq, f.Other,
+			review.FormatCount(a.lang, f.Seq-f.Other, "événement de la fin a été supprimé", "événements de la fin ont été supprimés", "event at its end was deleted", "events at its end were deleted"))
 	case store.FindRecomputed:
 		return fmt.Sprintf(a.t("Chaîne recalculée : l'événement %d n'est plus celui du reçu, bien que la chaîne tienne : un événement jusqu'au %d a été modifié et les empreintes suivantes recalculées.",
 			"Recomputed chain: event %d is no longer the one of the receipt, though the chain holds: an event up to %d was changed and the links after it computed again."), f.Seq, f.Seq)
@@ -282,11 +284,13 @@ func (a *app) findingText(f store.Finding) string {
 		return fmt.Sprintf(a.t("Renumérotée : l'événement %s, numéro %d dans le reçu, porte maintenant le numéro %d : des événements avant lui ont été supprimés et la suite renumérotée.",
 			"Renumbered: event %s, number %d in the receipt, is now number %d: events before it were deleted and the rest renumbered."), f.ID, f.Seq, f.Other)
 	case store.FindDeleted:
-		return fmt.Sprintf(a.t("Supprimé : l'événement %s (numéro %d) n'est plus dans la trace (%d événement(s) attesté(s) manquent).",
-			"Deleted: event %s (number %d) is no longer in the trace (%d attested event(s) are missing)."), f.ID, f.Seq, f.N)
+		return fmt.Sprintf(a.t("Supprimé : l'événement %s (numéro %d) n'est plus dans la trace (%s).",
+			"Deleted: event %s (number %d) is no longer in the trace (%s)."), f.ID, f.Seq,
+			review.FormatCount(a.lang, f.N, "événement attesté manque", "événements attestés manquent", "attested event is missing", "attested events are missing"))
 	case store.FindUnsigned:
-		return fmt.Sprintf(a.t("Ajout non signé : %d événement(s), du %d au %d, sont venus après la dernière tête signée ou attestée ; le premier est %s. Si aucune commande revue n'a tourné depuis, ils ont été ajoutés dans son dos.",
-			"Unsigned addition: %d event(s), from %d to %d, came after the last signed or attested head; the first is %s. If no revue command ran since, they were added behind its back."), f.N, f.Seq, f.Other, f.Detail)
+		return fmt.Sprintf(a.t("Ajout non signé : %s, du %d au %d, après la dernière tête signée ou attestée ; le premier est %s. Si aucune commande revue n'a tourné depuis, cet ajout s'est fait dans son dos.",
+			"Unsigned addition: %s, from %d to %d, after the last signed or attested head; the first is %s. If no revue command ran since, the addition was made behind its back."),
+			review.FormatCount(a.lang, f.N, "événement", "événements", "event", "events"), f.Seq, f.Other, f.Detail)
 	case store.FindRenamed:
 		return fmt.Sprintf(a.t("Renommée : la session attestée sous le nom %s s'appelle maintenant %s.", "Renamed: the session attested as %s is now called %s."), f.Detail, f.ID)
 	case store.FindSignature:
@@ -313,8 +317,9 @@ func (a *app) verifyProblems(rep store.VerifyReport) []string {
 	if b := rep.Break; b != nil {
 		switch b.Kind {
 		case store.BreakMissing:
-			out = append(out, fmt.Sprintf(a.t("%d événement(s) manquent avant l'événement %d (id %s) : ils ont été supprimés. Remettez la dernière sauvegarde ; les événements avant sont sûrs.",
-				"%d event(s) are missing before event %d (id %s): they were deleted. Restore your last backup; the events before are sound."), b.Missing, b.Seq, b.ID))
+			out = append(out, fmt.Sprintf(a.t("%s avant l'événement %d (id %s) : la trace a été amputée. Remettez la dernière sauvegarde ; les événements avant sont sûrs.",
+				"%s before event %d (id %s): the trace was cut. Restore your last backup; the events before are sound."),
+				review.FormatCount(a.lang, b.Missing, "événement manque", "événements manquent", "event is missing", "events are missing"), b.Seq, b.ID))
 		case store.BreakNoHash:
 			out = append(out, fmt.Sprintf(a.t("L'événement %d (id %s) n'a pas d'empreinte : il a été écrit hors de revue.",
 				"Event %d (id %s) has no hash: it was written outside revue."), b.Seq, b.ID))

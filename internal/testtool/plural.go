@@ -21,7 +21,7 @@ var complement = map[string]bool{"de": true, "des": true, "du": true, "of": true
 
 // notPlural are words that end in s without being plurals: verbs and
 // invariable words that can follow a count in a sentence.
-var notPlural = map[string]bool{"is": true, "was": true, "has": true, "joins": true, "thesaurus": true, "s": true, "cours": true,
+var notPlural = map[string]bool{"is": true, "was": true, "has": true, "joins": true, "thesaurus": true, "s": true, "cours": true, "its": true, "this": true,
 	"dans": true, "sans": true, "sous": true, "plus": true, "depuis": true, "après": true, "fois": true, "pas": true, "temps": true, "vers": true}
 
 // SingularMistakes returns the places in text where the count n is

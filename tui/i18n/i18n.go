@@ -538,6 +538,7 @@ func For(lang string) *Text {
 
 // Door is what the facilitator's screen says of the SSH server (issue 14).
 type Door struct {
+	Refused1  string // %d: one join refused since the start (French: 0 or 1)
 	Refused   string // %d joins refused since the start
 	QuitAlone string // the quit question when this screen serves nobody
 	KeyCard   string
@@ -551,7 +552,8 @@ type Door struct {
 }
 
 var frenchDoor = Door{
-	Refused:   "%d connexion(s) refusée(s) — voir le journal",
+	Refused1:  "%d connexion refusée — voir le journal",
+	Refused:   "%d connexions refusées — voir le journal",
 	QuitAlone: "Quitter ? o/n",
 	KeyCard:   "comment rejoindre",
 	CardTitle: "Pour rejoindre",
@@ -564,7 +566,8 @@ var frenchDoor = Door{
 }
 
 var englishDoor = Door{
-	Refused:   "%d connection(s) refused — see the log",
+	Refused1:  "%d connection refused — see the log",
+	Refused:   "%d connections refused — see the log",
 	QuitAlone: "Quit? y/n",
 	KeyCard:   "how to join",
 	CardTitle: "To join",
