@@ -57,6 +57,28 @@ type Options struct {
 	// should know before it ends, such as how long a PDF of thousands of
 	// pages may take to read. It may be called from several goroutines.
 	Notice func(Problem)
+	// LaterLargeText, when set, imports a plain text file of more than
+	// LargeTextBytes without its passages: the import reads and cuts it to
+	// check and count them, keeping nothing, and Result.Later reads and
+	// cuts it again when they are written. A 200 MB text file was 200 MB
+	// of text held from its reading to its last passage's writing.
+	LaterLargeText bool
+}
+
+// LargeTextBytes is the size from which a plain text file's passages are
+// read when written rather than held (Options.LaterLargeText); a variable
+// so that tests cut a small file so.
+var LargeTextBytes int64 = 16 << 20
+
+// Later is the passages of a document imported without them
+// (Options.LaterLargeText): Passages is their count, and Read gives them,
+// read from the file and cut again, the same as the import counted. A file
+// changed since the import is a Problem naming it, given once every passage
+// read is given: the caller writes them in a transaction it can undo. An
+// error of yield stops the reading and is returned.
+type Later struct {
+	Passages int
+	Read     func(yield func(review.Passage) error) error
 }
 
 // roundDuration rounds a duration for a person: whole minutes from two
@@ -250,47 +272,60 @@ func systemFile(name string) bool {
 // a valid PDF, encrypted...). Warnings are problems that did not stop the
 // import, such as text read as Windows-1252.
 func ReadDocument(path string, opts Options) (review.Document, []Problem, error) {
+	opts.LaterLargeText = false
+	d, _, warnings, err := readDocument(path, opts)
+	return d, warnings, err
+}
+
+// readDocument is ReadDocument, and for a large plain text under
+// Options.LaterLargeText, a document without its passages and the Later
+// that reads them.
+func readDocument(path string, opts Options) (review.Document, *Later, []Problem, error) {
 	format, ok := formatOf(path)
 	if !ok {
-		return review.Document{}, nil, Problem{File: path, Reason: unsupportedReason(path)}
+		return review.Document{}, nil, nil, Problem{File: path, Reason: unsupportedReason(path)}
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return review.Document{}, nil, Problem{File: path, Reason: statReason(err)}
+		return review.Document{}, nil, nil, Problem{File: path, Reason: statReason(err)}
 	}
 	switch {
 	case info.IsDir():
-		return review.Document{}, nil, Problem{File: path, Reason: "is a directory, not a file"}
+		return review.Document{}, nil, nil, Problem{File: path, Reason: "is a directory, not a file"}
 	case !info.Mode().IsRegular():
-		return review.Document{}, nil, Problem{File: path, Reason: notRegular(path, info)}
+		return review.Document{}, nil, nil, Problem{File: path, Reason: notRegular(path, info)}
 	case info.Size() > maxFileBytes:
-		return review.Document{}, nil, Problem{File: path, Reason: tooLargeDocument(info.Size())}
+		return review.Document{}, nil, nil, Problem{File: path, Reason: tooLargeDocument(info.Size())}
+	}
+	if format == "text" && opts.LaterLargeText && info.Size() > LargeTextBytes {
+		return readLater(path, info, opts)
 	}
 	if format == "text" || format == "markdown" || format == "html" {
 		t, err := readTextFile(path, info)
 		if err != nil {
-			return review.Document{}, nil, Problem{File: path, Reason: readReason(path, err)}
+			return review.Document{}, nil, nil, Problem{File: path, Reason: readReason(path, err)}
 		}
 		if t.size == 0 {
-			return review.Document{}, nil, Problem{File: path, Reason: "empty file"}
+			return review.Document{}, nil, nil, Problem{File: path, Reason: "empty file"}
 		}
 		if t.binary {
-			return review.Document{}, nil, binaryProblem(path)
+			return review.Document{}, nil, nil, binaryProblem(path)
 		}
 		var ex extracted
 		if t.warning != "" {
 			ex.warnings = append(ex.warnings, Problem{File: path, Reason: t.warning})
 		}
 		if err := extractText(path, format, t.text, &ex); err != nil {
-			return review.Document{}, nil, err
+			return review.Document{}, nil, nil, err
 		}
-		return document(path, format, t.sha, ex, opts), ex.warnings, nil
+		return document(path, format, t.sha, ex, opts), nil, ex.warnings, nil
 	}
 	b, err := readWhole(path, info)
 	if err != nil {
-		return review.Document{}, nil, Problem{File: path, Reason: readReason(path, err)}
+		return review.Document{}, nil, nil, Problem{File: path, Reason: readReason(path, err)}
 	}
-	return readBytes(path, format, b, opts)
+	d, w, err := readBytes(path, format, b, opts)
+	return d, nil, w, err
 }
 
 func statErr(path string) error {
@@ -469,9 +504,12 @@ func regionByteEnd(text string, runeEnd int) int {
 // and Criteria hold what was valid and Problems what is skipped.
 type Result struct {
 	Documents []review.Document
-	Criteria  []review.Criterion
-	Problems  []Problem
-	Warnings  []Problem
+	// Later holds, by document ID, the passages of the documents imported
+	// without them (Options.LaterLargeText).
+	Later    map[string]Later
+	Criteria []review.Criterion
+	Problems []Problem
+	Warnings []Problem
 }
 
 // Import reads the documents (files or directories, see Expand) and the
@@ -498,6 +536,7 @@ func Import(docs []string, criteria string, opts Options) Result {
 
 	type outcome struct {
 		doc      review.Document
+		later    *Later
 		warnings []Problem
 		err      error
 	}
@@ -509,8 +548,8 @@ func Import(docs []string, criteria string, opts Options) Result {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				d, w, err := ReadDocument(files[i], opts)
-				out[i] = outcome{d, w, err}
+				d, later, w, err := readDocument(files[i], opts)
+				out[i] = outcome{d, later, w, err}
 			}
 		}()
 	}
@@ -537,6 +576,12 @@ func Import(docs []string, criteria string, opts Options) Result {
 		}
 		first[o.doc.SHA256] = files[i]
 		res.Documents = append(res.Documents, o.doc)
+		if o.later != nil {
+			if res.Later == nil {
+				res.Later = map[string]Later{}
+			}
+			res.Later[o.doc.ID] = *o.later
+		}
 	}
 	res = vanished(res, dirs)
 	sort.SliceStable(res.Problems, func(a, b int) bool { return res.Problems[a].File < res.Problems[b].File })

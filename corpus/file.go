@@ -168,6 +168,15 @@ var betweenPasses = func(path string) {}
 // identity changed, is errChanged. A UTF-16 file (a byte order mark) is
 // read whole by decode.
 func readTextFile(path string, before fs.FileInfo) (textFile, error) {
+	return readTextFileTo(path, before, nil)
+}
+
+// readTextFileTo is readTextFile giving the cleaned text to sink, when not
+// nil, piece by piece as it is cleaned, instead of keeping it (t.text is
+// then empty): a big plain text is cut into passages as it is read
+// (textSplitter). The pieces, joined, are readTextFile's text; the file is
+// errChanged, as there, only once every piece is given.
+func readTextFileTo(path string, before fs.FileInfo, sink func(string)) (textFile, error) {
 	var t textFile
 	f, info, err := openRegular(path)
 	if err != nil {
@@ -223,14 +232,23 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 		}
 		s, warn := decode(b)
 		t.text, t.warning = clean(s), warn
+		if sink != nil {
+			sink(t.text)
+			t.text = ""
+		}
 		return t, nil
 	}
 
 	var out strings.Builder
-	if valid {
-		out.Grow(int(n))
-	} else {
+	if !valid {
 		t.warning = "not UTF-8, read as Windows-1252: check the accents"
+	}
+	switch {
+	case sink != nil:
+		out.Grow(chunk + chunk/8)
+	case valid:
+		out.Grow(int(n))
+	default:
 		out.Grow(int(n + n/8))
 	}
 	h2 := sha256.New()
@@ -279,6 +297,11 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 			cleanInto(&out, unsafe.String(unsafe.SliceData(piece), len(piece)))
 		}
 		carry = append(carry[:0], c[len(c)-k:]...)
+		if sink != nil {
+			sink(out.String())
+			out = strings.Builder{}
+			out.Grow(chunk + chunk/8)
+		}
 	}
 	betweenPasses(path)
 	n2 := n
@@ -296,6 +319,10 @@ func readTextFile(path string, before fs.FileInfo) (textFile, error) {
 		}
 	}
 	out.WriteString(clean(string(carry)))
+	if sink != nil {
+		sink(out.String())
+		out = strings.Builder{}
+	}
 	if n2 != n || hex.EncodeToString(h2.Sum(nil)) != t.sha || !unchanged(f, path, before, info, n) {
 		return t, errChanged
 	}

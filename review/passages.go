@@ -30,6 +30,40 @@ func EncodeDocument(d *Document, limit int, emit func(Kind, json.RawMessage) err
 		}
 		return emit(KindDocumentAdded, raw)
 	}
+	// Each buffer sized from the text, as the JSON will be: room for the
+	// escapes (\n, \") and the other fields.
+	size := func(from int) int {
+		n := 0
+		for _, p := range d.Passages[from:] {
+			n += len(p.ID) + len(p.Document) + len(p.Text) + len(p.Section) + 100
+			if n > limit {
+				break
+			}
+		}
+		return max(min(n+n/16, limit+limit/16), 0)
+	}
+	all := func(yield func(Passage) error) error {
+		for _, p := range d.Passages {
+			if err := yield(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return encodeDocument(d, all, size, limit, emit)
+}
+
+// EncodeDocumentFrom is EncodeDocument for a document whose passages are
+// given one by one by passages (d.Passages is left out): a big text file's,
+// cut as it is read again when written (corpus.Later), never held whole.
+// An error of passages stops the encoding and is returned.
+func EncodeDocumentFrom(d *Document, passages func(yield func(Passage) error) error, limit int, emit func(Kind, json.RawMessage) error) error {
+	return encodeDocument(d, passages, func(int) int { return min(64<<10, max(limit, 0)) }, limit, emit)
+}
+
+// encodeDocument is EncodeDocument's work; size is the capacity to give
+// the buffer of the event that starts with passage from.
+func encodeDocument(d *Document, passages func(yield func(Passage) error) error, size func(from int) int, limit int, emit func(Kind, json.RawMessage) error) error {
 	head := *d
 	head.Passages = []Passage{}
 	raw, err := json.Marshal(head)
@@ -43,22 +77,10 @@ func EncodeDocument(d *Document, limit int, emit func(Kind, json.RawMessage) err
 	// The passages are the last field: raw ends with "passages":[]}.
 	start := raw[:len(raw)-2]
 	more := append(append([]byte(`{"document":`), id...), `,"passages":[`...)
-	// Sized from the text, as the JSON will be: room for the escapes
-	// (\n, \") and the other fields.
-	size := func(from int) int {
-		n := len(more)
-		for _, p := range d.Passages[from:] {
-			n += len(p.ID) + len(p.Document) + len(p.Text) + len(p.Section) + 100
-			if n > limit {
-				break
-			}
-		}
-		return max(min(n+n/16, limit+limit/16), 0)
-	}
 	kind := KindDocumentAdded
 	buf := append(make([]byte, 0, len(start)+size(0)), start...)
-	n := 0 // passages in buf
-	for i, p := range d.Passages {
+	n, i := 0, 0 // passages in buf, passages so far
+	err = passages(func(p Passage) error {
 		pj, err := json.Marshal(p)
 		if err != nil {
 			return err
@@ -68,13 +90,18 @@ func EncodeDocument(d *Document, limit int, emit func(Kind, json.RawMessage) err
 				return err
 			}
 			kind, n = KindDocumentPassages, 0
-			buf = append(make([]byte, 0, size(i)), more...)
+			buf = append(make([]byte, 0, len(more)+size(i)), more...)
 		}
 		if n > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, pj...)
 		n++
+		i++
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return emit(kind, append(buf, "]}"...))
 }

@@ -25,7 +25,7 @@ func BenchmarkReplaySession(b *testing.B) {
 	t0 := time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
 	doc := review.Document{ID: fmt.Sprintf("%064x", 1), SHA256: fmt.Sprintf("%064x", 1), Title: "Pad", Source: "pad.md", Format: "markdown",
 		Passages: []review.Passage{{ID: "p1", Document: fmt.Sprintf("%064x", 1), Index: 1, Text: "Les règles sont votées en assemblée.", End: 36}}}
-	seq, err := sessionEvents(review.SessionCreated{Name: "long"}, []review.Document{doc}, []review.Criterion{{ID: "C1", Title: "Règles", Description: "d"}}, nil, t0, documentEventBytes)
+	seq, err := sessionEvents(review.SessionCreated{Name: "long"}, []review.Document{doc}, nil, []review.Criterion{{ID: "C1", Title: "Règles", Description: "d"}}, nil, t0, documentEventBytes)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -268,7 +268,7 @@ func TestSecondCreationRefused(t *testing.T) {
 	defer st.Close()
 	ctx := context.Background()
 	doc := review.Document{ID: strings.Repeat("a", 64), SHA256: strings.Repeat("a", 64), Title: "A", Format: "text"}
-	first, err := sessionEvents(review.SessionCreated{Name: "atelier"}, []review.Document{doc}, nil, nil, time.Now(), documentEventBytes)
+	first, err := sessionEvents(review.SessionCreated{Name: "atelier"}, []review.Document{doc}, nil, nil, nil, time.Now(), documentEventBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestSecondCreationRefused(t *testing.T) {
 	}
 	other := doc
 	other.ID, other.SHA256 = strings.Repeat("b", 64), strings.Repeat("b", 64)
-	second, _ := sessionEvents(review.SessionCreated{Name: "atelier"}, []review.Document{other}, nil, nil, time.Now(), documentEventBytes)
+	second, _ := sessionEvents(review.SessionCreated{Name: "atelier"}, []review.Document{other}, nil, nil, nil, time.Now(), documentEventBytes)
 	if _, err := st.AppendStream(ctx, second); !errors.Is(err, store.ErrSessionExists) {
 		t.Fatalf("second creation: %v, want ErrSessionExists", err)
 	}

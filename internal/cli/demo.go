@@ -166,7 +166,7 @@ func (a *app) ensureDemo(ctx context.Context, st *store.Store) error {
 		for i := range res.Documents {
 			res.Documents[i].Source = filepath.Join("sample", filepath.Base(res.Documents[i].Source))
 		}
-		events, err := sessionEvents(review.SessionCreated{Name: demoSession}, res.Documents, res.Criteria, nil, time.Now(), documentEventBytes)
+		events, err := sessionEvents(review.SessionCreated{Name: demoSession}, res.Documents, res.Later, res.Criteria, nil, time.Now(), documentEventBytes)
 		if err != nil {
 			return err
 		}

@@ -100,7 +100,7 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		// giving back the import's garbage. A lower GOMEMLIMIT stays.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(initMemoryLimit, debug.SetMemoryLimit(-1))))
 		var noticeMu sync.Mutex
-		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes, Notice: func(p corpus.Problem) {
+		res := corpus.Import(args[1:], *criteria, corpus.Options{MaxPassageRunes: *maxRunes, LaterLargeText: true, Notice: func(p corpus.Problem) {
 			// A PDF of thousands of pages: said before its reading ends,
 			// so that nobody waits without knowing how long.
 			noticeMu.Lock()
@@ -133,7 +133,7 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 		}
 		passages := 0
 		for _, d := range res.Documents {
-			passages += len(d.Passages)
+			passages += len(d.Passages) + res.Later[d.ID].Passages
 		}
 		documents := len(res.Documents)
 		// The import is bounded (corpus); what follows encodes the
@@ -149,12 +149,17 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			extra = append(extra, review.MustEvent(name, "consent-"+session.NewID(), now, systemActor, review.KindConsentSet, review.ConsentText{Text: consentText}))
 		}
 		created := review.SessionCreated{Name: name, Language: *language}
-		events, err := sessionEvents(created, res.Documents, res.Criteria, extra, now, documentEventBytes)
+		events, err := sessionEvents(created, res.Documents, res.Later, res.Criteria, extra, now, documentEventBytes)
 		if err != nil {
 			return err
 		}
+		var changed corpus.Problem
 		if _, err := st.AppendStream(ctx, events); errors.Is(err, store.ErrSessionExists) {
 			return a.sessionExists(name)
+		} else if errors.As(err, &changed) {
+			// A large text read again as it was written, changed since.
+			fmt.Fprintf(a.stderr, "%s\n", sanitize.Line(a.localize(changed)))
+			return errors.New(a.t("rien n'a été créé", "nothing was created"))
 		} else if err != nil {
 			return err
 		}
@@ -264,12 +269,13 @@ var documentEventBytes = review.DocumentEventBytes
 // then gives the events that create it, each document encoded into events
 // of at most limit bytes (review.EncodeDocument) only when the store asks
 // for them, and its passages let go once encoded (docs is the caller's,
-// given up). The creation's ID is new each time, so that the store refuses
+// given up); the passages of a document in later are read from its file
+// as they are encoded. The creation's ID is new each time, so that the store refuses
 // a second session of the same name (store.ErrSessionExists) instead of
 // taking it for a retry of the first; the other IDs derive from the
 // content: "doc-" and the document's SHA-256, then "-2", "-3"… for the
 // events that carry its next passages. extra follows the criteria.
-func sessionEvents(created review.SessionCreated, docs []review.Document, criteria []review.Criterion, extra []review.Event, now time.Time, limit int) (iter.Seq2[review.Event, error], error) {
+func sessionEvents(created review.SessionCreated, docs []review.Document, later map[string]corpus.Later, criteria []review.Criterion, extra []review.Event, now time.Time, limit int) (iter.Seq2[review.Event, error], error) {
 	name := created.Name
 	first := review.MustEvent(name, "session-"+session.NewID(), now, systemActor, review.KindSessionCreated, created)
 	// Check the whole session before anything is written. The fold checks
@@ -294,7 +300,7 @@ func sessionEvents(created review.SessionCreated, docs []review.Document, criter
 		}
 		for i := range docs {
 			part := 0
-			err := review.EncodeDocument(&docs[i], limit, func(k review.Kind, data json.RawMessage) error {
+			emit := func(k review.Kind, data json.RawMessage) error {
 				part++
 				id := "doc-" + docs[i].SHA256
 				if part > 1 {
@@ -304,7 +310,13 @@ func sessionEvents(created review.SessionCreated, docs []review.Document, criter
 					return stopEncoding{}
 				}
 				return nil
-			})
+			}
+			var err error
+			if l, ok := later[docs[i].ID]; ok {
+				err = review.EncodeDocumentFrom(&docs[i], l.Read, limit, emit)
+			} else {
+				err = review.EncodeDocument(&docs[i], limit, emit)
+			}
 			docs[i].Passages = nil
 			if errors.Is(err, stopEncoding{}) {
 				return

@@ -86,8 +86,23 @@ func writeCriteria(t testing.TB, dir string) string {
 // event under a small bound: the document is written as a document.added
 // and several document.passages events, each under the bound, that verify,
 // fold to the document corpus reads, and export as the same document
-// written as one event does.
+// written as one event does; and the same with the text read again from
+// its file as it is written, as init reads a large one.
 func TestInitCutsABigDocument(t *testing.T) {
+	for _, later := range []bool{false, true} {
+		t.Run(fmt.Sprintf("read later %v", later), func(t *testing.T) {
+			if later {
+				// Its passages read again from the file as they are
+				// written (corpus.Later), not held.
+				defer func(old int64) { corpus.LargeTextBytes = old }(corpus.LargeTextBytes)
+				corpus.LargeTextBytes = 1 << 10
+			}
+			initCutsABigDocument(t)
+		})
+	}
+}
+
+func initCutsABigDocument(t *testing.T) {
 	dir, data := t.TempDir(), t.TempDir()
 	path := filepath.Join(dir, "enorme.txt")
 	writeProse(t, path, 300<<10, 1)
