@@ -249,3 +249,18 @@ func TestSessionsAfterWithdrawal(t *testing.T) {
 		t.Fatalf("after %s withdrew: %+v %v", by.Name, sums, err)
 	}
 }
+
+// TestVerifyComparesDecided: a decided count changed behind the triggers'
+// back (or left wrong by a version that ignored reopenings) is named.
+func TestVerifyComparesDecided(t *testing.T) {
+	s := openTemp(t)
+	s.legacy = true
+	mustAppend(t, s, created("a", "c"), prop("a", "p1"), prop("a", "p2"), decision("a", "x1", "p1"), reopen("a", "r1", "p1"), decision("a", "x2", "p2"))
+	if r := mustVerify(t, s, "a"); !r.OK() {
+		t.Fatalf("a sound session: %+v", r)
+	}
+	c := tamperedCopy(t, s, "UPDATE summaries SET decided = 2 WHERE session = 'a'")
+	if r := mustVerify(t, c, "a"); r.OK() || len(r.Summary) != 1 || r.Summary[0] != "decided: summary 2, trace 1" {
+		t.Fatalf("a decided count of 2 for 1: %+v", r)
+	}
+}

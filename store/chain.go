@@ -342,16 +342,20 @@ func (s *Store) verify(ctx context.Context, session string, integrity bool) (Ver
 	return r, nil
 }
 
-// compareSummary counts the session's events by kind and compares them
-// with its summary row.
+// compareSummary counts the session's events by kind, and its decided
+// proposals with summaryFill's rule, and compares them with its summary
+// row.
 func (s *Store) compareSummary(ctx context.Context, session string) ([]string, error) {
-	var trace, sum [4]int64
+	var trace, sum [5]int64
 	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(kind = 'document.added'), 0), coalesce(sum(kind = 'criterion.added'), 0),
 		coalesce(sum(kind = 'proposal.added'), 0) FROM events WHERE session = ?`, session).Scan(&trace[0], &trace[1], &trace[2], &trace[3])
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.QueryRowContext(ctx, "SELECT events, documents, criteria, proposals FROM summaries WHERE session = ?", session).Scan(&sum[0], &sum[1], &sum[2], &sum[3])
+	if err := s.db.QueryRowContext(ctx, decidedCount, session).Scan(&trace[4]); err != nil {
+		return nil, err
+	}
+	err = s.db.QueryRowContext(ctx, "SELECT events, documents, criteria, proposals, decided FROM summaries WHERE session = ?", session).Scan(&sum[0], &sum[1], &sum[2], &sum[3], &sum[4])
 	if errors.Is(err, sql.ErrNoRows) {
 		return []string{"the session has no summary row"}, nil
 	}
@@ -359,7 +363,7 @@ func (s *Store) compareSummary(ctx context.Context, session string) ([]string, e
 		return nil, err
 	}
 	var out []string
-	for i, what := range []string{"events", "documents", "criteria", "proposals"} {
+	for i, what := range []string{"events", "documents", "criteria", "proposals", "decided"} {
 		if trace[i] != sum[i] {
 			out = append(out, fmt.Sprintf("%s: summary %d, trace %d", what, sum[i], trace[i]))
 		}

@@ -24,9 +24,10 @@ import (
 // decided now (sealed 0 or 1), so that each event knows whether it changes
 // the count. A decision.made or decision.reopened is the latest event of
 // its proposal when it is appended, so it sets sealed directly; an undo of
-// a decision (only traces written before seals have one) recomputes it
-// from the proposal's events, which reads its session's decisions but
-// happens only in such old traces. The payloads are read with SQLite's
+// either (only traces written before seals undo a decision; the fold
+// refuses to undo a reopening, but the count must still agree with
+// summaryFill's) recomputes it from the proposal's events, which reads its
+// session's decisions but happens only in such old traces. The payloads are read with SQLite's
 // JSON functions, guarded by json_valid so that a payload they cannot read
 // never fails an append (it only goes uncounted).
 //
@@ -74,7 +75,7 @@ CREATE TRIGGER events_undo_decision AFTER INSERT ON events
 WHEN NEW.kind = 'action.undone' AND json_valid(CAST(NEW.data AS TEXT))
 	AND json_type(CAST(NEW.data AS TEXT), '$.target') = 'text'
 	AND EXISTS (SELECT 1 FROM events t WHERE t.session = NEW.session
-		AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target') AND t.kind = 'decision.made'
+		AND t.id = json_extract(CAST(NEW.data AS TEXT), '$.target') AND t.kind IN ('decision.made', 'decision.reopened')
 		AND json_valid(CAST(t.data AS TEXT)) AND json_type(CAST(t.data AS TEXT), '$.proposal') = 'text')
 BEGIN
 	-- The proposal's state is what its latest event not undone says, this
@@ -127,6 +128,22 @@ INSERT INTO summaries (session, created, events, documents, criteria, proposals,
 		(SELECT count(*) FROM decisions d WHERE d.session = e.session AND d.sealed = 1)
 	FROM events e GROUP BY e.session;
 `
+
+// decidedCount counts one session's decided proposals from its events
+// (?1 the session), with summaryFill's rule, for Verify to compare with
+// the triggers' count.
+const decidedCount = `
+SELECT count(*) FROM (
+	SELECT d.kind, max(d.seq)
+	FROM events d
+	WHERE d.session = ?1 AND d.kind IN ('decision.made', 'decision.reopened') AND json_valid(CAST(d.data AS TEXT))
+		AND json_type(CAST(d.data AS TEXT), '$.proposal') = 'text'
+		AND d.id NOT IN (
+			SELECT json_extract(CAST(u.data AS TEXT), '$.target') FROM events u
+			WHERE u.session = ?1 AND u.kind = 'action.undone' AND json_valid(CAST(u.data AS TEXT))
+				AND json_type(CAST(u.data AS TEXT), '$.target') = 'text')
+	GROUP BY json_extract(CAST(d.data AS TEXT), '$.proposal'))
+WHERE kind = 'decision.made'`
 
 // summaryDrop removes version 2's summary tables and triggers, before
 // summarySchema and summaryFill build them again.

@@ -55,6 +55,7 @@ func TestSummaries(t *testing.T) {
 		{"an old trace's undo of the decision before the reopening", []review.Event{undo("b", "u5", "x3")}, 1},
 		{"an old trace's undo of the decision after it", []review.Event{decision("b", "x6", "p2"), undo("b", "u6", "x6")}, 1},
 		{"the last seal reopened", []review.Event{reopen("b", "r3", "p3")}, 0},
+		{"an undo of that reopening, which the fold refuses but the count follows", []review.Event{undo("b", "u7", "r3")}, 1},
 	}
 	events := int64(7)
 	for _, st := range steps {
@@ -71,6 +72,11 @@ func TestSummaries(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("after %s:\n%+v\nwant\n%+v", st.name, got, want)
+		}
+		// Verify counts the decided again from the events: the triggers
+		// and summaryFill's rule agree at every step.
+		if r := mustVerify(t, s, "b"); len(r.Summary) > 0 {
+			t.Fatalf("after %s, verify: %q", st.name, r.Summary)
 		}
 	}
 }
