@@ -455,8 +455,9 @@ func (s *sessionStore) leanState(ctx context.Context) (*review.State, error) {
 }
 
 // leanEvents reads the session's trace event by event, each document's
-// passages without their text (review.WithoutPassageText), for an export
-// that reads the text from the store as it writes it.
+// passages without their text (review.WithoutPassageText): for an export,
+// which reads the text from the store as it writes it, and for the report
+// and the dossier, which show none.
 func (s *sessionStore) leanEvents(ctx context.Context) ([]review.Event, error) {
 	var events []review.Event
 	err := s.Each(ctx, s.name, func(e review.Event) error {

@@ -61,7 +61,10 @@ func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			if !*unverified {
 				c = a.signHead(ctx, s.Store, name, "export")
 			}
-			events, err := s.events(ctx)
+			// The dossier quotes the links, with their page or section,
+			// and never a passage's whole text: the trace is read without
+			// it (18,000 pads of realistic size are 140 MB of it).
+			events, err := s.leanEvents(ctx)
 			if err != nil {
 				return err
 			}

@@ -31,7 +31,9 @@ func reportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			if err := a.verifyBefore(ctx, s, name, a.t("Rapport", "Report"), *unverified); err != nil {
 				return err
 			}
-			events, err := s.events(ctx)
+			// The report counts links and votes and never shows a
+			// passage's text: the trace is read without it.
+			events, err := s.leanEvents(ctx)
 			if err != nil {
 				return err
 			}
