@@ -443,7 +443,7 @@ func (s *sessionStore) servedState(ctx context.Context) (*review.State, error) {
 // leanState replays the session as `revue serve` does: no passage's text
 // is held, each is read from the store when asked (review.State.ApplyLean,
 // store.Texts). It is for `propose --frugal`, which reads every passage
-// once to index it and quotes a few.
+// once to index it and quotes a few, and for `forget`, which reads none.
 func (s *sessionStore) leanState(ctx context.Context) (*review.State, error) {
 	state := review.NewState()
 	err := s.Each(ctx, s.name, state.ApplyLean)
@@ -474,11 +474,6 @@ func (s *sessionStore) leanEvents(ctx context.Context) ([]review.Event, error) {
 // events reads the session's trace, naming the session that does not exist.
 func (s *sessionStore) events(ctx context.Context) ([]review.Event, error) {
 	return s.a.events(ctx, s.Store, s.name)
-}
-
-// state replays the session.
-func (s *sessionStore) state(ctx context.Context) (*review.State, error) {
-	return s.a.load(ctx, s.Store, s.name)
 }
 
 // events reads a session's trace, naming the session that does not exist.

@@ -32,7 +32,9 @@ func forgetFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			return usageError{a.t("--person QUI est obligatoire", "--person WHO is required")}
 		}
 		return a.withSession(name, func(s *sessionStore) error {
-			state, err := s.state(ctx)
+			// Who took part is in the events' actors, not in the
+			// documents: the session is folded without their text.
+			state, err := s.leanState(ctx)
 			if err != nil {
 				return err
 			}
