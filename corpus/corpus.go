@@ -302,14 +302,8 @@ func readDocument(path string, opts Options) (review.Document, *Later, []Problem
 	}
 	if format == "text" || format == "markdown" || format == "html" {
 		t, err := readTextFile(path, info)
-		if err != nil {
-			return review.Document{}, nil, nil, Problem{File: path, Reason: readReason(path, err)}
-		}
-		if t.size == 0 {
-			return review.Document{}, nil, nil, Problem{File: path, Reason: "empty file"}
-		}
-		if t.binary {
-			return review.Document{}, nil, nil, binaryProblem(path)
+		if err := t.problem(path, err); err != nil {
+			return review.Document{}, nil, nil, err
 		}
 		var ex extracted
 		if t.warning != "" {

@@ -150,6 +150,20 @@ type textFile struct {
 	warning string // how it was decoded, when not UTF-8
 }
 
+// problem is the Problem of a text file that cannot be imported, read
+// with err: unreadable, empty or binary; nil otherwise.
+func (t textFile) problem(path string, err error) error {
+	switch {
+	case err != nil:
+		return Problem{File: path, Reason: readReason(path, err)}
+	case t.size == 0:
+		return Problem{File: path, Reason: "empty file"}
+	case t.binary:
+		return binaryProblem(path)
+	}
+	return nil
+}
+
 // textChunk is how much of a text file is read at a time; a variable so
 // that tests can cut runes and escape sequences across chunks.
 var textChunk = 1 << 20

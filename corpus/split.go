@@ -87,31 +87,8 @@ func split(text string, regions []span, maxRunes int) []span {
 				window = append(window, c)
 				i += n
 			}
-			cut := len(window)
-			if len(window) > maxRunes {
-				for l := range bounds {
-					bounds[l] = bounds[l][:0]
-				}
-				findBoundaries(window, 0, len(window), &bounds)
-				cut = maxRunes
-				for l := range bounds {
-					// The last boundary of the level within the bound, if
-					// any lies after the start.
-					bl := bounds[l]
-					if len(bl) > 0 && bl[len(bl)-1] > 0 {
-						cut = bl[len(bl)-1]
-						break
-					}
-				}
-			}
-			z := cut
-			for z > 0 && unicode.IsSpace(window[z-1]) {
-				z--
-			}
-			zb := b
-			for _, c := range window[:z] {
-				zb += utf8.RuneLen(c)
-			}
+			cut, z, zn := cutWindow(window, maxRunes, &bounds)
+			zb := b + zn
 			if z > 0 {
 				out = append(out, span{start: r, end: r + z, bstart: b, bend: zb, section: rg.section, page: rg.page})
 			}
@@ -120,6 +97,39 @@ func split(text string, regions []span, maxRunes int) []span {
 		}
 	}
 	return out
+}
+
+// cutWindow finds where the passage that starts window ends: the whole
+// window when it holds at most max runes, else the last boundary within it
+// of the first level that has one, else max runes. It returns the cut, the
+// end of what the passage keeps (the cut less the white space before it),
+// and that end's offset in bytes.
+func cutWindow(window []rune, maxRunes int, bounds *[levels][]int) (cut, z, zbytes int) {
+	cut = len(window)
+	if len(window) > maxRunes {
+		for l := range bounds {
+			bounds[l] = bounds[l][:0]
+		}
+		findBoundaries(window, 0, len(window), bounds)
+		cut = maxRunes
+		for l := range bounds {
+			// The last boundary of the level within the bound, if any
+			// lies after the start.
+			bl := bounds[l]
+			if len(bl) > 0 && bl[len(bl)-1] > 0 {
+				cut = bl[len(bl)-1]
+				break
+			}
+		}
+	}
+	z = cut
+	for z > 0 && unicode.IsSpace(window[z-1]) {
+		z--
+	}
+	for _, c := range window[:z] {
+		zbytes += utf8.RuneLen(c)
+	}
+	return cut, z, zbytes
 }
 
 // findBoundaries records, for each level, the positions b in (s, e) where a

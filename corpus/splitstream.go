@@ -70,29 +70,8 @@ func (t *textSplitter) step() error {
 		i += n
 	}
 	t.window = window
-	cut := len(window)
-	if len(window) > t.max {
-		for l := range t.bounds {
-			t.bounds[l] = t.bounds[l][:0]
-		}
-		findBoundaries(window, 0, len(window), &t.bounds)
-		cut = t.max
-		for l := range t.bounds {
-			bl := t.bounds[l]
-			if len(bl) > 0 && bl[len(bl)-1] > 0 {
-				cut = bl[len(bl)-1]
-				break
-			}
-		}
-	}
-	z := cut
-	for z > 0 && unicode.IsSpace(window[z-1]) {
-		z--
-	}
-	zb := t.b
-	for _, c := range window[:z] {
-		zb += utf8.RuneLen(c)
-	}
+	cut, z, zn := cutWindow(window, t.max, &t.bounds)
+	zb := t.b + zn
 	if z > 0 {
 		if err := t.emit(span{start: t.r, end: t.r + z}, strings.Clone(text[t.b:zb])); err != nil {
 			return err
@@ -140,14 +119,8 @@ func readLater(path string, info fs.FileInfo, opts Options) (review.Document, *L
 		blank = blank && strings.TrimSpace(piece) == ""
 		sp.feed(piece, false)
 	})
-	if err != nil {
-		return review.Document{}, nil, nil, Problem{File: path, Reason: readReason(path, err)}
-	}
-	if t.size == 0 {
-		return review.Document{}, nil, nil, Problem{File: path, Reason: "empty file"}
-	}
-	if t.binary {
-		return review.Document{}, nil, nil, binaryProblem(path)
+	if err := t.problem(path, err); err != nil {
+		return review.Document{}, nil, nil, err
 	}
 	sp.feed("", true)
 	var warnings []Problem

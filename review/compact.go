@@ -56,31 +56,34 @@ func leaveText(ps []Passage, seq int64) {
 // and returns the bytes let go.
 func dropPayload(e *Event) int {
 	var small []byte
-	var err error
 	switch e.Kind {
 	case KindDocumentAdded:
-		var d struct {
+		small = only[struct {
 			ID string `json:"id"`
-		}
-		if json.Unmarshal(e.Data, &d) != nil {
-			return 0
-		}
-		small, err = json.Marshal(d)
+		}](e.Data)
 	case KindDocumentPassages:
-		var d struct {
+		small = only[struct {
 			Document string `json:"document"`
-		}
-		if json.Unmarshal(e.Data, &d) != nil {
-			return 0
-		}
-		small, err = json.Marshal(d)
-	default:
-		return 0
+		}](e.Data)
 	}
-	if err != nil || len(small) >= len(e.Data) {
+	if small == nil || len(small) >= len(e.Data) {
 		return 0
 	}
 	freed := len(e.Data) - len(small)
 	e.Data = small
 	return freed
+}
+
+// only is data decoded into T and encoded again: the fields of T alone,
+// nil when data does not decode.
+func only[T any](data []byte) []byte {
+	var v T
+	if json.Unmarshal(data, &v) != nil {
+		return nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return raw
 }

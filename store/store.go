@@ -481,8 +481,19 @@ func (s *Store) Append(ctx context.Context, events ...review.Event) ([]review.Ev
 		r.events[i] = e
 		r.size += len(e.Data) + len(e.ID) + 64
 	}
+	res, err := s.send(r)
+	if err != nil {
+		return nil, err
+	}
+	return res.events, res.err
+}
+
+// send gives r to the writer and waits for its answer, or for r's context
+// to end.
+func (s *Store) send(r *request) (result, error) {
+	ctx := r.ctx
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("append to %s: %w", s.path, err)
+		return result{}, fmt.Errorf("append to %s: %w", s.path, err)
 	}
 	s.waiting.Add(1)
 	select {
@@ -490,16 +501,16 @@ func (s *Store) Append(ctx context.Context, events ...review.Event) ([]review.Ev
 		s.waiting.Add(-1)
 	case <-s.quit:
 		s.waiting.Add(-1)
-		return nil, fmt.Errorf("append to %s: %w", s.path, ErrClosed)
+		return result{}, fmt.Errorf("append to %s: %w", s.path, ErrClosed)
 	case <-ctx.Done():
 		s.waiting.Add(-1)
-		return nil, fmt.Errorf("append to %s: %w", s.path, ctx.Err())
+		return result{}, fmt.Errorf("append to %s: %w", s.path, ctx.Err())
 	}
 	select {
 	case res := <-r.done:
-		return res.events, res.err
+		return res, nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("append to %s: %w (the events may have been stored; appending them again with the same ids is harmless)", s.path, ctx.Err())
+		return result{}, fmt.Errorf("append to %s: %w (the events may have been stored; appending them again with the same ids is harmless)", s.path, ctx.Err())
 	}
 }
 
@@ -513,27 +524,11 @@ func (s *Store) Append(ctx context.Context, events ...review.Event) ([]review.Ev
 // it to end: it must not append itself. An event already stored (the same
 // session and ID) is left as it is, as with Append.
 func (s *Store) AppendStream(ctx context.Context, events iter.Seq2[review.Event, error]) (int, error) {
-	r := &request{ctx: ctx, stream: events, size: maxBatchBytes, done: make(chan result, 1)}
-	if err := ctx.Err(); err != nil {
-		return 0, fmt.Errorf("append to %s: %w", s.path, err)
+	res, err := s.send(&request{ctx: ctx, stream: events, size: maxBatchBytes, done: make(chan result, 1)})
+	if err != nil {
+		return 0, err
 	}
-	s.waiting.Add(1)
-	select {
-	case s.reqs <- r:
-		s.waiting.Add(-1)
-	case <-s.quit:
-		s.waiting.Add(-1)
-		return 0, fmt.Errorf("append to %s: %w", s.path, ErrClosed)
-	case <-ctx.Done():
-		s.waiting.Add(-1)
-		return 0, fmt.Errorf("append to %s: %w", s.path, ctx.Err())
-	}
-	select {
-	case res := <-r.done:
-		return res.n, res.err
-	case <-ctx.Done():
-		return 0, fmt.Errorf("append to %s: %w (the events may have been stored; appending them again with the same ids is harmless)", s.path, ctx.Err())
-	}
+	return res.n, res.err
 }
 
 // validate refuses what the store could not give back byte for byte, or
