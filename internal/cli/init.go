@@ -94,8 +94,9 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			return a.sessionExists(name)
 		}
 		fmt.Fprintln(a.stderr, a.t("Lecture des documents et des critères…", "Reading the documents and criteria…"))
-		// A soft memory limit from the import on: a 200 MB text file is
-		// 200 MB of text held until its last passage is written, and
+		// A soft memory limit from the import on: the documents' text is
+		// held from its reading to its writing (18,000 pads, 140 MB; a
+		// large plain text is read again instead, corpus.Later), and
 		// without it the collector let the heap grow by half again before
 		// giving back the import's garbage. A lower GOMEMLIMIT stays.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(initMemoryLimit, debug.SetMemoryLimit(-1))))
@@ -270,10 +271,10 @@ var documentEventBytes = review.DocumentEventBytes
 // of at most limit bytes (review.EncodeDocument) only when the store asks
 // for them, and its passages let go once encoded (docs is the caller's,
 // given up); the passages of a document in later are read from its file
-// as they are encoded. The creation's ID is new each time, so that the store refuses
-// a second session of the same name (store.ErrSessionExists) instead of
-// taking it for a retry of the first; the other IDs derive from the
-// content: "doc-" and the document's SHA-256, then "-2", "-3"… for the
+// as they are encoded. The creation's ID is new each time, so that the
+// store refuses a second session of the same name (store.ErrSessionExists)
+// instead of taking it for a retry of the first; the other IDs derive from
+// the content: "doc-" and the document's SHA-256, then "-2", "-3"… for the
 // events that carry its next passages. extra follows the criteria.
 func sessionEvents(created review.SessionCreated, docs []review.Document, later map[string]corpus.Later, criteria []review.Criterion, extra []review.Event, now time.Time, limit int) (iter.Seq2[review.Event, error], error) {
 	name := created.Name
