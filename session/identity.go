@@ -69,8 +69,9 @@ const personalCodeDigits = 6
 // The personal code's hash is argon2id with OWASP's smallest memory
 // setting (7 MiB, 5 passes, one lane): a file that leaks does not give the
 // codes back at the speed of a plain hash, and the memory stays small
-// because one hash is computed at a time (hashSlot). About 30 ms on a
-// loaded 2-core machine, once per first login and once per code typed.
+// because one hash is computed at a time (hashSlot). 23 ms on a loaded
+// 2-core machine (BENCHMARKS.md), once per first login and once per code
+// typed.
 const (
 	codeTime    = 5
 	codeMemory  = 7 * 1024 // KiB
