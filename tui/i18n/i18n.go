@@ -149,7 +149,11 @@ type Text struct {
 	ProvKeyword      string // %s the keyword found
 	ProvSynonym      string // %s the synonym found, %s the criterion's word
 	ProvTokens       string
-	ProvTokensFmt    string // %d in, %d out
+	ProvTokensFmt    string // %s read, %s written (ProvRead, ProvWritten)
+	ProvRead1        string // %d: one token read (French: 0 or 1)
+	ProvRead         string
+	ProvWritten1     string
+	ProvWritten      string
 	ProvDurations    string
 	ProvDurationsFmt string // %s total, %s load, %s prompt, %s eval
 	ProvDoneReason   string
@@ -319,7 +323,11 @@ var French = Text{
 	ProvKeyword:      "%s (mot-clé)",
 	ProvSynonym:      "%s (thésaurus, pour %s)",
 	ProvTokens:       "jetons",
-	ProvTokensFmt:    "%d lus, %d écrits",
+	ProvTokensFmt:    "%s, %s",
+	ProvRead1:        "%d lu",
+	ProvRead:         "%d lus",
+	ProvWritten1:     "%d écrit",
+	ProvWritten:      "%d écrits",
 	ProvDurations:    "durées",
 	ProvDurationsFmt: "total %s · chargement %s · lecture %s · écriture %s",
 	ProvDoneReason:   "fin",
@@ -487,7 +495,11 @@ var English = Text{
 	ProvKeyword:      "%s (keyword)",
 	ProvSynonym:      "%s (thesaurus, for %s)",
 	ProvTokens:       "tokens",
-	ProvTokensFmt:    "%d read, %d written",
+	ProvTokensFmt:    "%s, %s",
+	ProvRead1:        "%d read",
+	ProvRead:         "%d read",
+	ProvWritten1:     "%d written",
+	ProvWritten:      "%d written",
 	ProvDurations:    "durations",
 	ProvDurationsFmt: "total %s · load %s · reading %s · writing %s",
 	ProvDoneReason:   "done reason",

@@ -21,6 +21,7 @@ func TestPlurals(t *testing.T) {
 				x.Count(n, x.BlindVote, x.BlindVotes),
 				x.Count(n, x.BlindVersion, x.BlindVersions),
 				x.Count(n, x.Refused1, x.Refused),
+				x.Tokens(n, n),
 			} {
 				if bad := testtool.SingularMistakes(lang, n, s); len(bad) > 0 {
 					t.Errorf("%s, %d: %q", lang, n, s)

@@ -335,3 +335,9 @@ func (w Workshop) Form(n int, one, many string) string {
 	}
 	return many
 }
+
+// Tokens says a link's tokens read and written, each agreeing with its
+// count.
+func (t *Text) Tokens(read, written int) string {
+	return fmt.Sprintf(t.ProvTokensFmt, t.Count(read, t.ProvRead1, t.ProvRead), t.Count(written, t.ProvWritten1, t.ProvWritten))
+}

@@ -68,7 +68,7 @@ func (l Link) Render(head []string, w, h int, compact bool) []string {
 		// values the screen is there to show.
 		add("")
 		add(c.St.Faint.Render(c.T.ProvHeading))
-		cost := c.T.ProvTokens + " " + fmt.Sprintf(c.T.ProvTokensFmt, pv.PromptTokens, pv.OutputTokens) + " · " + c.Dur(pv.TotalDuration)
+		cost := c.T.ProvTokens + " " + c.T.Tokens(pv.PromptTokens, pv.OutputTokens) + " · " + c.Dur(pv.TotalDuration)
 		for _, line := range theme.WrapText(sanitize.Line(pv.Model)+" · "+cost+" · "+l.WhyKey, w) {
 			add(c.St.Faint.Render(line))
 		}

@@ -93,7 +93,7 @@ func (c *Common) WhyLines(p *review.ProposalState, w int, blind bool, self strin
 		}
 		row(c.T.ProvExpanded, strings.Join(added, ", "))
 		if pv.PromptTokens > 0 || pv.OutputTokens > 0 {
-			row(c.T.ProvTokens, fmt.Sprintf(c.T.ProvTokensFmt, pv.PromptTokens, pv.OutputTokens))
+			row(c.T.ProvTokens, c.T.Tokens(pv.PromptTokens, pv.OutputTokens))
 		}
 		if pv.TotalDuration > 0 {
 			row(c.T.ProvDurations, fmt.Sprintf(c.T.ProvDurationsFmt, c.Dur(pv.TotalDuration), c.Dur(pv.LoadDuration),
