@@ -35,3 +35,14 @@ func FrameCounts() (drawn, differing uint64) { return views.Load(), changed.Load
 func ScreenCounts() (wakeups, renders, hits uint64) {
 	return screenWakeups.Load(), frames.renders.Load(), frames.hits.Load()
 }
+
+// Records is the number of events the hub has gathered for its next
+// write; WriteRecords writes them now, as the hub does RecordEvery after
+// the first.
+func Records(h *Hub) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.records)
+}
+
+func WriteRecords(h *Hub) { h.writeRecords() }

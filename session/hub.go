@@ -273,6 +273,9 @@ type Hub struct {
 	polled   int64 // the highest seq folded from the store
 	pollErr  error // the last failure to read or fold another process's events
 	stopPoll chan struct{}
+
+	records   []*recording // events gathered for one write (record)
+	recording bool         // a write of records is armed
 }
 
 // NewHub serves the session whose replayed state is st, appending to store.
@@ -587,6 +590,9 @@ var ErrForbidden = errors.New("not allowed")
 // revision, in that order, so that nobody sees as done what is not on disk.
 // The returned event carries its sequence number.
 func (h *Hub) Do(ctx context.Context, actor review.Actor, kind review.Kind, data any) (review.Event, error) {
+	if kind == review.KindExposure || kind == review.KindPaneOpened {
+		return h.record(ctx, actor, kind, data)
+	}
 	e, err := h.do(ctx, actor, kind, data, nil)
 	if errors.Is(err, errRefusedByStore) {
 		// Another process sealed or reopened the link first: its event
@@ -595,6 +601,103 @@ func (h *Hub) Do(ctx context.Context, actor review.Actor, kind review.Kind, data
 		_, _ = h.Poll(ctx)
 	}
 	return e, err
+}
+
+// RecordEvery is how long the hub gathers the exposure intervals and
+// panes opened that screens send before writing them in one transaction.
+// A browsing room closes an interval at nearly every key press: written
+// one by one, each was a transaction and a sync of its own, a fifth of
+// the server's CPU. They change nothing on any screen, and the screen's
+// command that sends one waits for nothing else; Do still returns only
+// once it is durable. A variable, so that a test may change it before any
+// hub exists.
+var RecordEvery = 50 * time.Millisecond
+
+// recording is an event gathered for the next write, and where its
+// outcome goes.
+type recording struct {
+	e    review.Event
+	done chan error
+}
+
+// record is Do for the events that change nothing on screen: checked at
+// once, then written with the others gathered within RecordEvery, in one
+// transaction, folded, and made visible to the next snapshot asked for.
+// exposure.following is not among them: its place among the room's moves
+// is what it says (review.Exposures).
+func (h *Hub) record(ctx context.Context, actor review.Actor, kind review.Kind, data any) (review.Event, error) {
+	h.mu.Lock()
+	actor.Role = h.roleLocked(actor)
+	if err := review.Authorize(actor.Role, kind); err != nil {
+		h.mu.Unlock()
+		return review.Event{}, fmt.Errorf("%w: %v", ErrForbidden, err)
+	}
+	e, err := review.NewEvent(h.state.Name, NewID(), h.now(), actor, kind, data)
+	if err == nil {
+		err = h.state.Check(e)
+	}
+	if err != nil {
+		h.mu.Unlock()
+		return review.Event{}, err
+	}
+	r := &recording{e: e, done: make(chan error, 1)}
+	h.records = append(h.records, r)
+	if !h.recording {
+		h.recording = true
+		time.AfterFunc(RecordEvery, h.writeRecords)
+	}
+	h.mu.Unlock()
+	select {
+	case err := <-r.done:
+		if err != nil {
+			return review.Event{}, err
+		}
+		return r.e, nil
+	case <-ctx.Done():
+		return review.Event{}, fmt.Errorf("record %s: %w (it may still be written)", kind, ctx.Err())
+	}
+}
+
+// recordTimeout bounds one write of gathered events.
+const recordTimeout = 30 * time.Second
+
+// writeRecords writes the gathered events in one call of the store,
+// under the hub's lock as every write, folds them and tells each caller.
+func (h *Hub) writeRecords() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	batch := h.records
+	h.records, h.recording = nil, false
+	if len(batch) == 0 {
+		return
+	}
+	events := make([]review.Event, len(batch))
+	for i, r := range batch {
+		events[i] = r.e
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	stored, err := h.store.Append(ctx, events...)
+	if err != nil {
+		if l := h.log.Load(); l != nil {
+			l.Error("trace write failed", "session", h.state.Name, "kind", string(events[0].Kind), "events", len(events), "err", err)
+		}
+		for _, r := range batch {
+			r.done <- fmt.Errorf("record %s: %w", r.e.Kind, err)
+		}
+		return
+	}
+	for i, r := range batch {
+		r.e = stored[i]
+		if err := h.state.Apply(r.e); err != nil {
+			r.done <- fmt.Errorf("fold %s %s: %w", r.e.Kind, r.e.ID, err)
+			continue
+		}
+		r.done <- nil
+	}
+	// Nothing on screen changed: the next snapshot asked for has them.
+	h.owed = true
+	h.stale.Store(true)
 }
 
 // errRefusedByStore marks a refusal that the store made against events

@@ -452,3 +452,74 @@ func TestOnlineParticipantsFollowTheRoster(t *testing.T) {
 	}
 	check("zoé back")
 }
+
+// countingAppender counts the calls that reach the store.
+type countingAppender struct {
+	session.Appender
+	calls atomic.Int64
+}
+
+func (a *countingAppender) Append(ctx context.Context, events ...review.Event) ([]review.Event, error) {
+	a.calls.Add(1)
+	return a.Appender.Append(ctx, events...)
+}
+
+// Exposure intervals sent by many screens at once are one write: the hub
+// gathers what changes nothing on screen, and each Do returns once its
+// event is in the trace and folded.
+func TestExposuresGatheredInOneWrite(t *testing.T) {
+	every := session.RecordEvery
+	session.RecordEvery = time.Hour // the test writes them itself
+	t.Cleanup(func() { session.RecordEvery = every })
+	w := newWorld(t, "", "jardin")
+	ctx := context.Background()
+	events, err := w.store.Replay(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := review.Replay(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &countingAppender{Appender: w.store}
+	h := session.NewHub(app, st)
+	var people []review.Actor
+	for i := range 20 {
+		a := review.Actor{Name: fmt.Sprintf("p%02d", i), Role: review.Participant}
+		if _, err := h.Join(ctx, a, "ssh"); err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, a)
+	}
+	before := app.calls.Load()
+	ids := make([]string, len(people))
+	var wg sync.WaitGroup
+	for i, a := range people {
+		wg.Go(func() {
+			at := time.Now()
+			e, err := h.Do(ctx, a, review.KindExposure, review.Exposure{Proposal: "L1", From: at, To: at.Add(time.Second), State: review.ExposureActive, End: review.EndMoved})
+			if err != nil {
+				t.Error(err)
+			}
+			ids[i] = e.ID
+		})
+	}
+	for session.Records(h) < len(people) {
+		time.Sleep(time.Millisecond) // polls the condition: every screen has sent its interval
+	}
+	session.WriteRecords(h)
+	wg.Wait()
+	if n := app.calls.Load() - before; n != 1 {
+		t.Errorf("%d exposures sent together took %d writes, want 1", len(people), n)
+	}
+	trace, err := w.store.Replay(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := h.Snapshot()
+	for _, id := range ids {
+		if !slices.ContainsFunc(trace, func(e review.Event) bool { return e.ID == id }) || !snap.State.HasEvent(id) {
+			t.Errorf("exposure %q is not in the trace and the state", id)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coopdescommuns/revue/review"
+	"github.com/coopdescommuns/revue/session"
 )
 
 // interval is one exposure interval of a person, comparable.
@@ -139,6 +140,11 @@ func playRoom(t *testing.T, seed uint64, derive bool) ([]interval, int) {
 // person, link, times, state, end and following; and the screens write
 // fewer events.
 func TestFollowerExposureDerivedFromMoves(t *testing.T) {
+	// The hub still gathers the intervals before writing them, for a
+	// millisecond rather than its default: every step waits for them.
+	every := session.RecordEvery
+	session.RecordEvery = time.Millisecond
+	t.Cleanup(func() { session.RecordEvery = every })
 	rooms := 12
 	if testing.Short() {
 		rooms = 4
