@@ -51,7 +51,8 @@ func TestMain(m *testing.M) {
 //
 // With REVUE_BENCH_CPUPROFILE set, it profiles its CPU from the second
 // "MEM" (every client connected and drawn) to "QUIT": the rounds only, as
-// server-cpu-ms/round counts them. Connecting N clients costs N revisions
+// server-cpu-ms/round counts them; with REVUE_BENCH_PROFILE_IDLE set too,
+// to the third "MEM": BenchmarkRoom's quiet room only. Connecting N clients costs N revisions
 // times N redraws, which would otherwise fill the profile at 200 clients.
 func benchServer(in io.Reader, out io.Writer) error {
 	mems := 0
@@ -108,6 +109,8 @@ func benchServer(in io.Reader, out io.Writer) error {
 				if err := profile(); err != nil {
 					return err
 				}
+			} else if mems == 3 && os.Getenv("REVUE_BENCH_PROFILE_IDLE") != "" {
+				pprof.StopCPUProfile() // the quiet room only (BenchmarkRoom)
 			}
 			runtime.GC()
 			if err := heapProfile(mems); err != nil {

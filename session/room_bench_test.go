@@ -31,7 +31,8 @@ const roomProposals = 60
 // press to the client's own screen showing the new passage), decision to
 // all screens, the server's resident memory per session while browsing,
 // bytes per client per second, and the hub's signals per press;
-// REVUE_ROOM_SECONDS sets the browsing time (default 20).
+// REVUE_ROOM_SECONDS sets the browsing time (default 20), and
+// REVUE_ROOM_IDLE_SECONDS the quiet time measured before it (default 3).
 //
 //	go test -run '^$' -bench BenchmarkRoom -benchtime 1x -timeout 30m ./session/
 //
@@ -75,6 +76,16 @@ func roomAddrs() int {
 		return n
 	}
 	return 10
+}
+
+// roomIdle is how long the room sits idle before the measured run
+// (REVUE_ROOM_IDLE_SECONDS, default 3): 30 s or more covers two rounds of
+// every screen's exposure checkpoint (every 15 s).
+func roomIdle() time.Duration {
+	if n, err := strconv.Atoi(os.Getenv("REVUE_ROOM_IDLE_SECONDS")); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return 3 * time.Second
 }
 
 // pressure is the "some" line of /proc/pressure/cpu: the share of time at
@@ -296,7 +307,7 @@ func roomRunTools(b *testing.B, n int, follow, tools bool) roomResult {
 	c.mem(b)                                                 // starts the server's profile, when asked, after a collection
 	cpu0 := cpuNow()
 	quiet := time.Now()
-	time.Sleep(3 * time.Second) // measuring an idle server, not synchronising
+	time.Sleep(roomIdle()) // measuring an idle server, not synchronising
 	cpuQuiet := cpuNow()
 	idleCores := (cpuQuiet - cpu0).Seconds() / time.Since(quiet).Seconds()
 
