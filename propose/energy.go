@@ -115,8 +115,13 @@ func localHost(h string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// energyFormula says how an estimated energy was computed, in the words
-// the report shows.
+// energyFormula says how an estimated energy was computed, in English
+// whoever ran it (review.EnergyFormulaIn says it in the reader's language),
+// its machines counted as English counts them.
 func energyFormula(watts float64, machines int) string {
-	return fmt.Sprintf("%g W × %d machine(s) × wall time (h)", watts, machines)
+	noun := "machines"
+	if machines == 1 {
+		noun = "machine"
+	}
+	return fmt.Sprintf("%g W × %d %s × wall time (h)", watts, machines, noun)
 }

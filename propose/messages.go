@@ -39,7 +39,6 @@ var French = [][2]string{
 	{"saving proposals: ", "enregistrement des propositions : "},
 	{"answer cut after {} tokens (done_reason length)", "réponse coupée après {} tokens (done_reason length)"},
 	{"stop reading rows", "lecture des lignes arrêtée"},
-	{"{} W × {} machine(s) × wall time (h)", "{} W × {} machine(s) × durée (h)"},
 	{"Ollama's answer ended without its final message", "la réponse d'Ollama s'est arrêtée sans son dernier message"},
 	{"Ollama stopped the answer before its end, without its final message (it does so when the same token comes more than 30 times in a row)", "Ollama a arrêté la réponse avant sa fin, sans son dernier message (il le fait quand le même token revient plus de 30 fois de suite)"},
 }

@@ -209,7 +209,7 @@ func TestEnergyFromRAPL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.EnergySource != EnergyEstimate || run.EnergyFormula != "30 W × 1 machine(s) × wall time (h)" || run.EnergyWh <= 0 {
+	if run.EnergySource != EnergyEstimate || run.EnergyFormula != "30 W × 1 machine × wall time (h)" || run.EnergyWh <= 0 {
 		t.Fatalf("estimate: %v Wh from %q (%q)", run.EnergyWh, run.EnergySource, run.EnergyFormula)
 	}
 }

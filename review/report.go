@@ -3,6 +3,7 @@ package review
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,19 +76,41 @@ type EnergyFigures struct {
 	Estimated float64  // the Wh that were estimated rather than measured
 }
 
-// FormulasIn gives the estimates' formulas in lang. propose records its
-// formula in English in the trace ("30 W × 1 machine(s) × wall time (h)"),
-// so that a trace reads the same whoever ran it; a French reader gets its
-// words in French.
+// FormulasIn gives the estimates' formulas in lang (EnergyFormulaIn).
 func (e EnergyFigures) FormulasIn(lang string) []string {
-	if lang != "fr" {
-		return e.Formulas
-	}
 	out := make([]string, len(e.Formulas))
 	for i, f := range e.Formulas {
-		out[i] = strings.ReplaceAll(f, "wall time (h)", "durée (h)")
+		out[i] = EnergyFormulaIn(lang, f)
 	}
 	return out
+}
+
+// energyFormulaRE reads the formula propose records in the trace, in
+// English so that a trace reads the same whoever ran it: "30 W × 2
+// machines × wall time (h)", or "machine(s)" in traces written before
+// its plural agreed with its number.
+var energyFormulaRE = regexp.MustCompile(`^(.*) W × (\d+) machine(?:\(s\)|s)? × wall time \(h\)$`)
+
+// EnergyFormulaIn gives one formula propose recorded in lang, its machines
+// counted in words that agree with their number (never "machine(s)"). A
+// formula of another shape is left as recorded, but for its French words.
+func EnergyFormulaIn(lang, f string) string {
+	m := energyFormulaRE.FindStringSubmatch(f)
+	if m == nil {
+		if lang == "fr" {
+			return strings.ReplaceAll(f, "wall time (h)", "durée (h)")
+		}
+		return f
+	}
+	n, err := strconv.Atoi(m[2])
+	if err != nil {
+		return f
+	}
+	machines := FormatCount(lang, n, "machine", "machines", "machine", "machines")
+	if lang == "fr" {
+		return m[1] + " W × " + machines + " × durée (h)"
+	}
+	return m[1] + " W × " + machines + " × wall time (h)"
 }
 
 // PersonFigures are one person's figures. Seen counts the proposals that

@@ -122,13 +122,23 @@ func TestQuantileIsRs(t *testing.T) {
 }
 
 // TestFormulasInFrench: propose records its energy formula in English; a
-// French report and dossier say it in French, an English one as recorded.
+// French report and dossier say it in French, and both languages count the
+// machines in words that agree with their number, in traces written before
+// ("machine(s)") and after.
 func TestFormulasInFrench(t *testing.T) {
-	e := EnergyFigures{Formulas: []string{"30 W × 1 machine(s) × wall time (h)"}}
-	if got := e.FormulasIn("fr")[0]; got != "30 W × 1 machine(s) × durée (h)" {
-		t.Errorf("fr: %q", got)
-	}
-	if got := e.FormulasIn("en")[0]; got != e.Formulas[0] {
-		t.Errorf("en: %q", got)
+	for _, c := range []struct{ recorded, fr, en string }{
+		{"30 W × 1 machine(s) × wall time (h)", "30 W × 1 machine × durée (h)", "30 W × 1 machine × wall time (h)"},
+		{"30 W × 2 machine(s) × wall time (h)", "30 W × 2 machines × durée (h)", "30 W × 2 machines × wall time (h)"},
+		{"12.5 W × 1 machine × wall time (h)", "12.5 W × 1 machine × durée (h)", "12.5 W × 1 machine × wall time (h)"},
+		{"30 W × 3 machines × wall time (h)", "30 W × 3 machines × durée (h)", "30 W × 3 machines × wall time (h)"},
+		{"something else × wall time (h)", "something else × durée (h)", "something else × wall time (h)"},
+	} {
+		e := EnergyFigures{Formulas: []string{c.recorded}}
+		if got := e.FormulasIn("fr")[0]; got != c.fr {
+			t.Errorf("fr %q: %q, want %q", c.recorded, got, c.fr)
+		}
+		if got := e.FormulasIn("en")[0]; got != c.en {
+			t.Errorf("en %q: %q, want %q", c.recorded, got, c.en)
+		}
 	}
 }
