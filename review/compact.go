@@ -1,6 +1,9 @@
 package review
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // DropDocumentPayloads replaces the data of each document.added and
 // document.passages event of the trace by the document's ID alone, and returns the bytes it let go.
@@ -40,6 +43,69 @@ func (s *State) ApplyLean(e Event) error {
 	s.lean = true
 	defer func() { s.lean = false }()
 	return s.ApplyServed(e)
+}
+
+// decodeDocument decodes a document.added (into a *Document) or
+// document.passages (a *DocumentPassages) payload; in a lean fold, the
+// passages' text is scanned but never copied out of the payload: 140 MB of
+// strings that the collector would free at once.
+func (s *State) decodeDocument(e Event, v any) error {
+	if !s.lean {
+		return e.Decode(v)
+	}
+	switch d := v.(type) {
+	case *Document:
+		var lean struct {
+			Document
+			Passages []textlessPassage `json:"passages"`
+		}
+		if err := e.Decode(&lean); err != nil {
+			return err
+		}
+		*d = lean.Document
+		d.Passages = passagesOf(lean.Passages)
+	case *DocumentPassages:
+		var lean struct {
+			DocumentPassages
+			Passages []textlessPassage `json:"passages"`
+		}
+		if err := e.Decode(&lean); err != nil {
+			return err
+		}
+		*d = lean.DocumentPassages
+		d.Passages = passagesOf(lean.Passages)
+	default:
+		return e.Decode(v)
+	}
+	return nil
+}
+
+// textlessPassage decodes a passage without its text: its Text shadows
+// the Passage's under the same JSON name.
+type textlessPassage struct {
+	Passage
+	Text skippedString `json:"text"`
+}
+
+// skippedString accepts a JSON string (or null) and keeps nothing of it.
+type skippedString struct{}
+
+func (*skippedString) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || (b[0] != '"' && string(b) != "null") {
+		return fmt.Errorf("passage text %.20s is not a string", b)
+	}
+	return nil
+}
+
+func passagesOf(ps []textlessPassage) []Passage {
+	if ps == nil {
+		return nil
+	}
+	out := make([]Passage, len(ps))
+	for i := range ps {
+		out[i] = ps[i].Passage
+	}
+	return out
 }
 
 // leaveText empties the text of passages read from event seq, and notes

@@ -451,7 +451,7 @@ func (s *State) apply(e Event, commit bool) error {
 		}
 	case KindDocumentAdded:
 		var d Document
-		if err := e.Decode(&d); err != nil {
+		if err := s.decodeDocument(e, &d); err != nil {
 			return err
 		}
 		if _, ok := s.docs[d.ID]; ok {
@@ -473,7 +473,7 @@ func (s *State) apply(e Event, commit bool) error {
 		}
 	case KindDocumentPassages:
 		var d DocumentPassages
-		if err := e.Decode(&d); err != nil {
+		if err := s.decodeDocument(e, &d); err != nil {
 			return err
 		}
 		doc, err := s.morePassages(e.Seq, d)

@@ -194,3 +194,28 @@ func TestPassageTextSources(t *testing.T) {
 		t.Errorf("the snapshot reads %q through its state's source, want %q", got, pa.Text)
 	}
 }
+
+// A lean fold refuses what the full fold refuses in a passage's text (a
+// number where a string belongs), and takes a null as the full fold does.
+func TestApplyLeanChecksTheText(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		ok   bool
+	}{{`12`, false}, {`{"a":1}`, false}, {`null`, true}, {`"ok \" \u00e9"`, true}} {
+		at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+		created := MustEvent("s", "c", at, Actor{Name: "revue", Role: System}, KindSessionCreated, SessionCreated{Name: "s"})
+		created.Seq = 1
+		doc := Event{Session: "s", Seq: 2, ID: "d", At: at, Actor: Actor{Name: "revue", Role: System}, Kind: KindDocumentAdded,
+			Data: []byte(`{"id":"d","title":"T","source":"t.md","sha256":"d","format":"markdown","chars":2,"passages":[{"id":"p","document":"d","index":1,"text":` + tc.text + `,"start":0,"end":2}]}`)}
+		full, lean := NewState(), NewState()
+		for _, e := range []Event{created, doc} {
+			errFull, errLean := full.Apply(e), lean.ApplyLean(e)
+			if (errFull == nil) != (errLean == nil) {
+				t.Errorf("text %s: the full fold says %v, the lean one %v", tc.text, errFull, errLean)
+			}
+			if e.Seq == 2 && (errLean == nil) != tc.ok {
+				t.Errorf("text %s: lean fold error %v, want ok=%v", tc.text, errLean, tc.ok)
+			}
+		}
+	}
+}
