@@ -53,6 +53,12 @@ func (s *State) decodeDocument(e Event, v any) error {
 	if !s.lean {
 		return e.Decode(v)
 	}
+	return decodeTextless(e, v)
+}
+
+// decodeTextless decodes a document event's payload as decodeDocument
+// does in a lean fold: every passage's Text left empty.
+func decodeTextless(e Event, v any) error {
 	switch d := v.(type) {
 	case *Document:
 		var lean struct {

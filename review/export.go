@@ -141,17 +141,15 @@ func WithoutPassageText(e Event) (Event, error) {
 	switch e.Kind {
 	case KindDocumentAdded:
 		var d Document
-		if err := e.Decode(&d); err != nil {
+		if err := decodeTextless(e, &d); err != nil {
 			return e, err
 		}
-		leaveText(d.Passages, 0)
 		v = d
 	case KindDocumentPassages:
 		var d DocumentPassages
-		if err := e.Decode(&d); err != nil {
+		if err := decodeTextless(e, &d); err != nil {
 			return e, err
 		}
-		leaveText(d.Passages, 0)
 		v = d
 	default:
 		return e, nil
