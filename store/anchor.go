@@ -54,7 +54,8 @@ const (
 	// FindDeleted: the kept event ID, seq Seq, is in the file no more.
 	FindDeleted FindingKind = "deleted"
 	// FindUnsigned: events Seq to Other were appended after the last head
-	// anybody signed or kept; Detail names the first (kind, actor), N how
+	// anybody signed or kept; Detail names the first (kind, actor), also
+	// given apart in Event, Actor and Role for a reader's language, N how
 	// many there are. A forged decision appended to a finished session
 	// shows here.
 	FindUnsigned FindingKind = "unsigned"
@@ -75,6 +76,9 @@ type Finding struct {
 	N      int64
 	ID     string
 	Detail string
+	// Event, Actor and Role are FindUnsigned's first event: its kind, and
+	// who wrote it.
+	Event, Actor, Role string
 }
 
 // String says what the finding means, in English; the command line
@@ -251,7 +255,7 @@ func (s *Store) Check(ctx context.Context, name string, a Anchor, trusted ssh.Pu
 		}
 		r := rows[i]
 		out = append(out, Finding{Kind: FindUnsigned, Seq: r.seq, Other: last, N: last - covered,
-			Detail: fmt.Sprintf("%s by %q (%s)", r.kind, r.actor, r.role)})
+			Detail: fmt.Sprintf("%s by %q (%s)", r.kind, r.actor, r.role), Event: r.kind, Actor: r.actor, Role: r.role})
 	}
 	return out, nil
 }

@@ -64,7 +64,8 @@ func TestProposePlurals(t *testing.T) {
 }
 
 // TestFindingPlurals says verify's findings with 0, 1 and 2 events in both
-// languages: the count agrees with its noun and verb, no "événement(s)".
+// languages: the count agrees with its noun and verb, no "événement(s)",
+// and the first unsigned event's author is said in the reader's language.
 func TestFindingPlurals(t *testing.T) {
 	for _, lang := range []string{"fr", "en"} {
 		a := &app{lang: lang}
@@ -72,9 +73,15 @@ func TestFindingPlurals(t *testing.T) {
 			for _, f := range []store.Finding{
 				{Kind: store.FindTruncated, Seq: 9 + int64(n), Other: 9},
 				{Kind: store.FindDeleted, ID: "e4", Seq: 4, N: int64(n)},
-				{Kind: store.FindUnsigned, N: int64(n), Seq: 10, Other: 11, Detail: "e10"},
+				{Kind: store.FindUnsigned, N: int64(n), Seq: 10, Other: 11, Detail: `vote.cast by "carol" (participant)`, Event: "vote.cast", Actor: "carol", Role: "participant"},
 			} {
 				s := a.findingText(f)
+				if f.Kind == store.FindUnsigned {
+					want := map[string]string{"fr": "le premier est vote.cast de « carol » (participant·e).", "en": `the first is vote.cast by "carol" (participant).`}[lang]
+					if !strings.Contains(s, want) {
+						t.Errorf("%s: %q, want %q in it", lang, s, want)
+					}
+				}
 				testtool.CheckPlurals(t, lang, n, s, nil)
 				if strings.Contains(s, "(s)") {
 					t.Errorf("%s: %q", lang, s)

@@ -288,9 +288,13 @@ func (a *app) findingText(f store.Finding) string {
 			"Deleted: event %s (number %d) is no longer in the trace (%s)."), f.ID, f.Seq,
 			review.FormatCount(a.lang, f.N, "événement attesté manque", "événements attestés manquent", "attested event is missing", "attested events are missing"))
 	case store.FindUnsigned:
+		first := f.Detail
+		if f.Event != "" {
+			first = fmt.Sprintf(a.t("%s de « %s » (%s)", "%s by \"%s\" (%s)"), f.Event, f.Actor, a.roleWord(f.Role))
+		}
 		return fmt.Sprintf(a.t("Ajout non signé : %s, du %d au %d, après la dernière tête signée ou attestée ; le premier est %s. Si aucune commande revue n'a tourné depuis, cet ajout s'est fait dans son dos.",
 			"Unsigned addition: %s, from %d to %d, after the last signed or attested head; the first is %s. If no revue command ran since, the addition was made behind its back."),
-			review.FormatCount(a.lang, f.N, "événement", "événements", "event", "events"), f.Seq, f.Other, f.Detail)
+			review.FormatCount(a.lang, f.N, "événement", "événements", "event", "events"), f.Seq, f.Other, first)
 	case store.FindRenamed:
 		return fmt.Sprintf(a.t("Renommée : la session attestée sous le nom %s s'appelle maintenant %s.", "Renamed: the session attested as %s is now called %s."), f.Detail, f.ID)
 	case store.FindSignature:
@@ -329,4 +333,19 @@ func (a *app) verifyProblems(rep store.VerifyReport) []string {
 		}
 	}
 	return out
+}
+
+// roleWord is a role of the trace in the reader's language.
+func (a *app) roleWord(role string) string {
+	switch review.Role(role) {
+	case review.Facilitator:
+		return a.t("animation", "facilitator")
+	case review.Participant:
+		return a.t("participant·e", "participant")
+	case review.Spectator:
+		return a.t("spectateur·rice", "spectator")
+	case review.System:
+		return a.t("système", "system")
+	}
+	return role
 }
