@@ -697,7 +697,7 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 			c(p.Accepted, "acceptée", "acceptées", "accepted", "accepted"), c(p.Rejected, "rejetée", "rejetées", "rejected", "rejected"),
 			c(p.Rephrased, "reformulée", "reformulées", "rephrased", "rephrased"), c(p.Skipped, "passée", "passées", "skipped", "skipped"),
 			c(p.Decided, "décision", "décisions", "decision", "decisions"), t(" ; ", "; "),
-			t("médiane de la première vue au vote en vigueur", "median from first seen to the vote in force"), med)
+			t("délai médian de la première vue au vote en vigueur", "median from first seen to the vote in force"), med)
 	}
 	if f.Withdrawn > 0 {
 		line(t("Retraits", "Withdrawals"), "%s", c(f.Withdrawn, "personne retirée, absente de tous les chiffres", "personnes retirées, absentes de tous les chiffres",
@@ -707,7 +707,7 @@ func WriteReport(w io.Writer, f Figures, lang string) error {
 	if f.DwellN > 0 {
 		dwell50, dwell90 = fmtSeconds(lang, f.DwellP50), fmtSeconds(lang, f.DwellP90)
 	}
-	line(t("Temps", "Time"), "%s %s, p90 %s (n = %d), %s %s", t("médiane avant un vote", "median before a vote"), dwell50, dwell90, f.DwellN,
+	line(t("Temps", "Time"), "%s %s, p90 %s (n = %d), %s %s", t("délai médian avant un vote", "median before a vote"), dwell50, dwell90, f.DwellN,
 		t("durée de relecture", "review span"), fmtDur(f.Duration))
 	energy := fmtFloat(lang, f.EnergyWh, 2) + nnbsp + "Wh"
 	switch {

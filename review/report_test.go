@@ -142,3 +142,26 @@ func TestFormulasInFrench(t *testing.T) {
 		}
 	}
 }
+
+// TestReportPersonMedianAgrees: a person's median time to vote and the
+// session's, undefined when nobody voted, agree with their French noun
+// ("délai médian … non défini", never "médiane … non défini").
+func TestReportPersonMedianAgrees(t *testing.T) {
+	f := Figures{Persons: []PersonFigures{{Person: "marie", Role: Participant}, {Person: "ana", Role: Participant, ToVoteN: 1, MedianToVote: 2 * time.Second}}}
+	var b strings.Builder
+	if err := WriteReport(&b, f, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"délai médian de la première vue au vote en vigueur non défini", "délai médian de la première vue au vote en vigueur 2,0\u00a0s (n = 1)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, "délai médian avant un vote non défini, p90 non défini (n = 0)") {
+		t.Errorf("the report's time line:\n%s", out)
+	}
+	if strings.Contains(out, "médiane de la première vue") || strings.Contains(out, "médiane avant") {
+		t.Errorf("a feminine noun before « non défini »:\n%s", out)
+	}
+}
