@@ -262,8 +262,8 @@ func stackedBars(title string, rows []barRow, legend []segment, lang string) str
 				continue
 			}
 			wd := float64(barArea) * float64(v) / float64(total)
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="18" fill="%s"><title>%s: %d</title></rect>`,
-				float64(labelW)+pos, y+2, wd, legend[j].color, html.EscapeString(legend[j].name), v)
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="18" fill="%s"><title>%s%s%d</title></rect>`,
+				float64(labelW)+pos, y+2, wd, legend[j].color, html.EscapeString(legend[j].name), pick(lang, "\u00a0: ", ": "), v)
 			pos += wd
 		}
 		if total == 0 {

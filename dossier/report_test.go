@@ -3,6 +3,7 @@ package dossier
 import (
 	"bytes"
 	"html"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,6 +48,13 @@ func TestReportPageDrawsTheFigures(t *testing.T) {
 	fr := string(reportHTML(t, "fr"))
 	if !strings.Contains(fr, "Acceptation par critère") || !strings.Contains(fr, `lang="fr"`) {
 		t.Error("the French page is not in French")
+	}
+	// A bar's tooltip: a French colon has its no-break space before it.
+	if bare := regexp.MustCompile(`<title>[^<]*[^\x{00a0}]: [^<]*</title>`).FindString(fr); bare != "" {
+		t.Errorf("a French tooltip with an English colon: %s", bare)
+	}
+	if !strings.Contains(fr, "<title>acceptées\u00a0: ") || !strings.Contains(page, "<title>accepted: ") {
+		t.Error("the bars' tooltips do not say their count")
 	}
 }
 
