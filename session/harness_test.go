@@ -283,7 +283,7 @@ type term struct {
 type termOpts struct {
 	w, h    int
 	command string            // "" opens a shell (no SESSION argument)
-	env     map[string]string // sent with Setenv, like OpenSSH's SendEnv
+	env     map[string]string // sent with Setenv, like OpenSSH's SendEnv; nil sends LANG=en_US.UTF-8, an empty map nothing
 	noPTY   bool
 	// from is the local address to connect from ("" lets the system
 	// choose): a room's load comes from several addresses.
@@ -306,6 +306,11 @@ func dial(t testing.TB, srv *session.Server, cfg *gossh.ClientConfig, o termOpts
 func tryDial(t testing.TB, srv *session.Server, cfg *gossh.ClientConfig, o termOpts) (*term, error) {
 	if o.w == 0 {
 		o.w, o.h = 80, 24
+	}
+	if o.env == nil {
+		// The tests read English screens; a client that sends no locale
+		// gets the session's language, French (TestLanguage).
+		o.env = map[string]string{"LANG": "en_US.UTF-8"}
 	}
 	addr, _ := addrs.Load(srv)
 	d := net.Dialer{Timeout: cfg.Timeout}

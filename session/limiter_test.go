@@ -91,13 +91,20 @@ func TestClientLang(t *testing.T) {
 		env  []string
 		want string
 	}{
-		{nil, "en"},
+		// No locale, or a neutral one: "", the session's language.
+		{nil, ""},
+		{[]string{"LANG="}, ""},
+		{[]string{"LANG=C"}, ""},
+		{[]string{"LANG=POSIX"}, ""},
+		{[]string{"LANG=C.UTF-8"}, ""},
+		{[]string{"LANG=fr_FR.UTF-8", "LC_ALL=C.UTF-8"}, ""},
+		{[]string{"TERM=xterm"}, ""},
+		// A locale naming a language wins.
 		{[]string{"LANG=fr_FR.UTF-8"}, "fr"},
 		{[]string{"LANG=fr"}, "fr"},
 		{[]string{"LANG=de_DE.UTF-8"}, "en"},
+		{[]string{"LANG=en_US.UTF-8"}, "en"},
 		{[]string{"LANG=en_US.UTF-8", "LC_MESSAGES=fr_BE.UTF-8"}, "fr"},
-		{[]string{"LANG=fr_FR.UTF-8", "LC_ALL=C.UTF-8"}, "en"},
-		{[]string{"LANG="}, "en"},
 	}
 	for _, tt := range tests {
 		if got := clientLang(tt.env); got != tt.want {

@@ -104,7 +104,10 @@ func (s *Server) lang(sess ssh.Session) string {
 	if s.cfg.Lang != "" {
 		return s.cfg.Lang
 	}
-	return clientLang(sess.Environ())
+	if l := clientLang(sess.Environ()); l != "" {
+		return l
+	}
+	return defaultLang
 }
 
 // say writes one sentence to the client's stderr and ends the session with

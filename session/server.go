@@ -41,7 +41,7 @@ type ModelRequest struct {
 	// key that really authenticated (never one only offered), and the role.
 	Actor review.Actor
 	// Lang is "fr" or "en": Config.Lang, else the client's LC_ALL,
-	// LC_MESSAGES or LANG (OpenSSH sends them).
+	// LC_MESSAGES or LANG (OpenSSH sends them), else the session's.
 	Lang string
 	// Hub is the session asked for (`ssh ... NAME@HOST SESSION`), or the only
 	// one served; nil means the interface shows a picker.
@@ -596,6 +596,12 @@ func (s *Server) request(sess ssh.Session) (ModelRequest, string, int) {
 	if lang == "" {
 		lang = clientLang(env)
 	}
+	// Before the session is known, a sentence is in the client's language
+	// or French; once it is, in the client's or the session's.
+	early := lang
+	if early == "" {
+		early = defaultLang
+	}
 	var name string
 	watch := false
 	for _, arg := range sess.Command() {
@@ -603,7 +609,7 @@ func (s *Server) request(sess ssh.Session) (ModelRequest, string, int) {
 		case arg == "--watch" || arg == "-w":
 			watch = true
 		case strings.HasPrefix(arg, "-") || name != "":
-			return ModelRequest{}, msg(lang, msgUsage), 2
+			return ModelRequest{}, msg(early, msgUsage), 2
 		default:
 			name = arg
 		}
@@ -611,35 +617,41 @@ func (s *Server) request(sess ssh.Session) (ModelRequest, string, int) {
 	actor, id := s.access.identify(sess.Context(), sess.User(), sess.PublicKey(), watch)
 	req := ModelRequest{
 		Actor:    actor,
-		Lang:     lang,
 		Registry: s.cfg.Registry,
 		Environ:  env,
-		Notice:   identityNotice(lang, actor.Name, id),
 		Card:     s.cardFor(actor.Role),
 	}
 	ctx := sess.Context()
 	names, err := s.cfg.Registry.List(ctx)
 	if err != nil {
 		s.log.Error("list sessions", "err", err)
-		return ModelRequest{}, msg(lang, msgInternal), 1
+		return ModelRequest{}, msg(early, msgInternal), 1
 	}
 	switch {
 	case name != "" && !slices.Contains(names, name):
-		return ModelRequest{}, fmt.Sprintf(msg(lang, msgUnknown), name, strings.Join(names, ", ")), 1
+		return ModelRequest{}, fmt.Sprintf(msg(early, msgUnknown), name, strings.Join(names, ", ")), 1
 	case name == "" && len(names) == 1:
 		name = names[0]
 	}
 	if name != "" {
 		if req.Hub, err = s.cfg.Registry.Open(ctx, name); err != nil {
 			s.log.Error("open session", "session", name, "err", err)
-			return ModelRequest{}, msg(lang, msgInternal), 1
+			return ModelRequest{}, msg(early, msgInternal), 1
 		}
 	}
+	if lang == "" {
+		lang = sessionLang(req.Hub)
+	}
+	req.Lang, req.Notice = lang, identityNotice(lang, actor.Name, id)
 	return req, "", 0
 }
 
-// clientLang is "fr" when the client's locale is French. LC_ALL overrides
-// LC_MESSAGES, which overrides LANG, as in POSIX.
+// clientLang is "fr" or "en" when the client's locale names a language
+// (French when it starts with fr), and "" when it sends none or a neutral
+// one (C, C.UTF-8, POSIX): PuTTY and Windows' ssh send none unless told
+// to, and such a person gets the session's language (sessionLang), as the
+// guides promise. LC_ALL overrides LC_MESSAGES, which overrides LANG, as
+// in POSIX.
 func clientLang(env []string) string {
 	vars := map[string]string{}
 	for _, kv := range env {
@@ -648,12 +660,32 @@ func clientLang(env []string) string {
 		}
 	}
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := vars[k]; v != "" {
-			if strings.HasPrefix(v, "fr") {
-				return "fr"
-			}
+		switch v := vars[k]; {
+		case v == "":
+			continue
+		case v == "C" || v == "POSIX" || strings.HasPrefix(v, "C."):
+			return ""
+		case strings.HasPrefix(v, "fr"):
+			return "fr"
+		default:
 			return "en"
 		}
 	}
-	return "en"
+	return ""
+}
+
+// defaultLang is the language of a person whose client names none, before
+// a session is chosen or when the session records none: French first.
+const defaultLang = "fr"
+
+// sessionLang is the language of a person whose client names none in the
+// session h: the session's own (its criteria, its lexical statements),
+// else defaultLang.
+func sessionLang(h *Hub) string {
+	if h != nil {
+		if st := h.Snapshot().State; st != nil && st.Language != "" {
+			return st.Language
+		}
+	}
+	return defaultLang
 }

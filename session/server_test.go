@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -273,25 +274,38 @@ func TestSessionArgument(t *testing.T) {
 	}
 }
 
+// TestLanguage: a locale naming a language wins; a client that sends none
+// or a neutral one (PuTTY and Windows' ssh send none unless told to) gets
+// the session's language, French by default; --lang forces it.
 func TestLanguage(t *testing.T) {
 	tests := []struct {
-		force string
-		env   map[string]string
-		want  string
+		session string // jardin is French, garden English
+		force   string
+		env     map[string]string
+		want    string
 	}{
-		{"", map[string]string{"LANG": "fr_FR.UTF-8"}, "fr"},
-		{"", map[string]string{"LANG": "en_GB.UTF-8"}, "en"},
-		{"", nil, "en"},
-		{"", map[string]string{"LANG": "fr_FR.UTF-8", "LC_ALL": "C"}, "en"},
-		{"fr", map[string]string{"LANG": "en_US.UTF-8"}, "fr"},
+		{"jardin", "", map[string]string{"LANG": "fr_FR.UTF-8"}, "fr"},
+		{"jardin", "", map[string]string{"LANG": "en_GB.UTF-8"}, "en"},
+		{"jardin", "", map[string]string{}, "fr"},
+		{"jardin", "", map[string]string{"LANG": "fr_FR.UTF-8", "LC_ALL": "C"}, "fr"},
+		{"garden", "", map[string]string{}, "en"},
+		{"garden", "", map[string]string{"LANG": "C.UTF-8"}, "en"},
+		{"garden", "", map[string]string{"LANG": "fr_FR.UTF-8"}, "fr"},
+		{"jardin", "fr", map[string]string{"LANG": "en_US.UTF-8"}, "fr"},
+		{"garden", "fr", map[string]string{}, "fr"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.force+tt.want, func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.session, tt.force, tt.env), func(t *testing.T) {
 			w := newWorld(t, "", "jardin")
+			garden := corpus("garden", "", 3)
+			garden[0] = review.MustEvent("garden", session.NewID(), garden[0].At, garden[0].Actor, review.KindSessionCreated, review.SessionCreated{Name: "garden", Language: "en"})
+			if _, err := w.store.Append(context.Background(), garden...); err != nil {
+				t.Fatal(err)
+			}
 			cfg := probeConfig(w)
 			cfg.Lang = tt.force
 			srv := serve(t, cfg)
-			tm := dial(t, srv, clientConfig(srv, "paul", passcode(new(int), "")), termOpts{env: tt.env})
+			tm := dial(t, srv, clientConfig(srv, "paul", passcode(new(int), "")), termOpts{env: tt.env, command: tt.session})
 			tm.waitText("lang=" + tt.want)
 		})
 	}
