@@ -187,44 +187,51 @@ func (ids *identities) checkCode(name, code string) bool {
 	return subtle.ConstantTimeCompare(got, h.hash) == 1
 }
 
-// claimKey gives name to the key fp, or the first free variant when
-// another person holds it (or it is reserved and the key is not a
-// facilitator's).
+// claimKey gives name to the key fp, or when another person holds it (or
+// it is reserved and the key is not a facilitator's) the first variant
+// that is the key's already or free: bob's key, "marie-2" because a
+// keyless marie held "marie", is marie-2 again when he comes back as
+// "marie", before and after a restart, rather than a new marie-3 to whom
+// his votes no longer belong.
 func (ids *identities) claimKey(ctx context.Context, name, fp string, facilitator bool) string {
 	ids.mu.Lock()
 	defer ids.mu.Unlock()
-	h := ids.byName[fold(name)]
-	switch {
-	case h != nil && h.fp == fp:
-		return name
-	case h == nil && (facilitator || !ids.reserved[fold(name)]):
-		if ids.holdLocked(ctx, name, &holder{fp: fp}) {
-			return name
-		}
-	}
-	for {
-		if got := ids.freeLocked(name); ids.holdLocked(ctx, got, &holder{fp: fp}) {
-			return got
+	for i := 1; ; i++ {
+		c := variant(name, i)
+		h := ids.byName[fold(c)]
+		switch {
+		case h != nil && h.fp == fp:
+			return c
+		case h == nil && !ids.reserved[fold(c)] || h == nil && i == 1 && facilitator:
+			if ids.holdLocked(ctx, c, &holder{fp: fp}) {
+				return c
+			}
 		}
 	}
 }
 
-// freeLocked is name if nobody holds it, else name-2, name-3… (shortened
-// to fit maxNameRunes).
+// freeLocked is the first variant of name that nobody holds: name, else
+// name-2, name-3…
 func (ids *identities) freeLocked(name string) string {
-	if ids.stateLocked(name) == nameFree {
-		return name
-	}
-	for i := 2; ; i++ {
-		suffix := fmt.Sprintf("-%d", i)
-		base := name
-		if n := maxNameRunes - utf8.RuneCountInString(suffix); utf8.RuneCountInString(base) > n {
-			base = string([]rune(base)[:n])
-		}
-		if c := base + suffix; ids.stateLocked(c) == nameFree {
+	for i := 1; ; i++ {
+		if c := variant(name, i); ids.stateLocked(c) == nameFree {
 			return c
 		}
 	}
+}
+
+// variant is name for i = 1, else name-i, name shortened so that it fits
+// maxNameRunes.
+func variant(name string, i int) string {
+	if i < 2 {
+		return name
+	}
+	suffix := fmt.Sprintf("-%d", i)
+	base := name
+	if n := maxNameRunes - utf8.RuneCountInString(suffix); utf8.RuneCountInString(base) > n {
+		base = string([]rune(base)[:n])
+	}
+	return base + suffix
 }
 
 // newPersonalCode draws a code of personalCodeDigits digits.

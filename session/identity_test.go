@@ -76,7 +76,8 @@ func TestTwoMariesAreTwoPeople(t *testing.T) {
 
 // TestNamesOfKeysAndFacilitators: a key holder keeps their name by their
 // key; another key, or a person without a key, under that name gets
-// another; a facilitator's name is theirs alone, even before they come.
+// another, and that key gets the same one back when it asks the name
+// again; a facilitator's name is theirs alone, even before they come.
 func TestNamesOfKeysAndFacilitators(t *testing.T) {
 	w := newWorld(t, "", "jardin")
 	fac, ana, other := newKey(t), newKey(t), newKey(t)
@@ -97,6 +98,9 @@ func TestNamesOfKeysAndFacilitators(t *testing.T) {
 		{"ana", gossh.PublicKeys(ana.Signer()), "user=ana role=participant"},
 		{"ANA", gossh.PublicKeys(other.Signer()), "user=ANA-2 role=participant"},
 		{"ana", (&person{}).auth(), "user=ana-3 role=participant"},
+		// A key that got a variant gets it back, not a new one.
+		{"ANA", gossh.PublicKeys(other.Signer()), "user=ANA-2 role=participant"},
+		{"animation", gossh.PublicKeys(other.Signer()), "user=animation-2 role=participant"},
 	} {
 		tm := dial(t, srv, clientConfig(srv, c.user, c.auth), termOpts{})
 		tm.waitText(c.want)
