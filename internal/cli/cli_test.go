@@ -189,6 +189,30 @@ func TestSkipInvalidDoesNotAdviseItself(t *testing.T) {
 	}
 }
 
+// TestInitProblemsAgree: init's closing sentence agrees with the number of
+// problems it listed: « corrigez-le » / "fix it" for one, « corrigez-les » /
+// "fix them" for two.
+func TestInitProblemsAgree(t *testing.T) {
+	docs, _ := sampleFiles(t)
+	for _, tt := range []struct {
+		lang, criteria, want string
+	}{
+		{"fr", "## — sans identifiant\n", "1 problème : rien n'a été créé ; corrigez-le ou relancez avec --skip-invalid"},
+		{"en", "## — sans identifiant\n", "1 problem: nothing was created; fix it or run again with --skip-invalid"},
+		{"fr", "## — sans identifiant\n\n## — sans identifiant non plus\n", "2 problèmes : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid"},
+		{"en", "## — sans identifiant\n\n## — sans identifiant non plus\n", "2 problems: nothing was created; fix them or run again with --skip-invalid"},
+	} {
+		bad := filepath.Join(t.TempDir(), "criteres.md")
+		if err := os.WriteFile(bad, []byte(tt.criteria), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := runLang(t, tt.lang, append([]string{"init", "atelier", "--criteria", bad}, docs...)...)
+		if code != 1 || !strings.Contains(errs, tt.want) {
+			t.Errorf("%s, %q: exit %d, want 1 and %q:\n%s", tt.lang, tt.criteria, code, tt.want, errs)
+		}
+	}
+}
+
 func TestCompletionScriptsParse(t *testing.T) {
 	for _, shell := range shells {
 		code, out, errs := runLang(t, "fr", "completion", shell)

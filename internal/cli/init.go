@@ -122,6 +122,9 @@ func initFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 					return fmt.Errorf(a.t("%s, dont aucun critère valide dans %s : rien n'a été créé ; corrigez le fichier des critères",
 						"%s, and no valid criterion in %s: nothing was created; fix the criteria file"), a.count(len(res.Problems), "problème", "problèmes", "problem", "problems"), *criteria)
 				}
+				if len(res.Problems) == 1 {
+					return errors.New(a.t("1 problème : rien n'a été créé ; corrigez-le ou relancez avec --skip-invalid", "1 problem: nothing was created; fix it or run again with --skip-invalid"))
+				}
 				return fmt.Errorf(a.t("%s : rien n'a été créé ; corrigez-les ou relancez avec --skip-invalid", "%s: nothing was created; fix them or run again with --skip-invalid"),
 					a.count(len(res.Problems), "problème", "problèmes", "problem", "problems"))
 			}
