@@ -196,7 +196,13 @@ func (a *access) askPasscode(ctx ssh.Context, conn gossh.ConnMetadata, challenge
 		if v.wait > 0 && !a.guard.sleep(ctx, v.wait) {
 			return false
 		}
-		answers, err := challenge("Revue", "", []string{"Passcode (code d'accès): "}, []bool{false})
+		// After a wrong passcode the same question comes again: the
+		// person reads why, or would think it a glitch and type the same.
+		instruction := ""
+		if tries > 0 {
+			instruction = "Code d'accès faux : réessayez. / Wrong passcode: try again.\n"
+		}
+		answers, err := challenge("Revue", instruction, []string{"Passcode (code d'accès): "}, []bool{false})
 		if err != nil || len(answers) != 1 {
 			return false
 		}

@@ -157,6 +157,32 @@ func TestPasscode(t *testing.T) {
 	}
 }
 
+// TestWrongPasscodeIsSaid: after a wrong passcode, the question that comes
+// again says why, in both languages (the session's is not known yet) and
+// in ASCII, as OpenSSH shows instructions; the first question says nothing.
+func TestWrongPasscodeIsSaid(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	cfg := probeConfig(w)
+	cfg.Passcode = "tomate"
+	srv := serve(t, cfg)
+	var instructions []string
+	answers := []string{"radis", "tomate"}
+	auth := gossh.KeyboardInteractive(func(_, instruction string, questions []string, _ []bool) ([]string, error) {
+		out := make([]string, len(questions))
+		for i := range questions {
+			instructions = append(instructions, instruction)
+			out[i] = answers[min(len(instructions), len(answers))-1]
+		}
+		return out, nil
+	})
+	tm := dial(t, srv, clientConfig(srv, "paul", auth), termOpts{})
+	tm.waitText("role=participant")
+	want := "Code d'acces faux : reessayez. / Wrong passcode: try again.\n"
+	if len(instructions) != 2 || instructions[0] != "" || instructions[1] != want {
+		t.Errorf("the passcode questions' instructions: %q, want %q then %q", instructions, "", want)
+	}
+}
+
 func TestAuthorizedKeys(t *testing.T) {
 	w := newWorld(t, "", "jardin")
 	member, fac, stranger := newKey(t), newKey(t), newKey(t)
