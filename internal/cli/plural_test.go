@@ -33,14 +33,14 @@ func TestCount(t *testing.T) {
 func TestProposePlurals(t *testing.T) {
 	want := map[string]map[int][]string{
 		"fr": {
-			0: {"0 nouvelle ;", "0 paire jugée sur 0 possible", "0 appel,", "0 mot-clé, 0 synonyme du thésaurus", "30 W × 0 machine × durée (h)"},
-			1: {"1 nouvelle ;", "1 paire jugée sur 1 possible, 1 déjà faite", "1 appel,", "1 token envoyé", "1 mot-clé, 1 synonyme du thésaurus", "30 W × 1 machine × durée (h)"},
-			2: {"2 nouvelles ;", "2 paires jugées sur 2 possibles, 2 déjà faites", "2 appels,", "2 tokens envoyés", "2 écrits", "2 mots-clés, 2 synonymes du thésaurus", "30 W × 2 machines × durée (h)"},
+			0: {"0 nouvelle ;", "0 paire jugée sur 0 possible", "0 appel,", "0 mot-clé, 0 synonyme du thésaurus", "(estimation : 30 W × 0 machine × durée (h))"},
+			1: {"1 nouvelle ;", "1 paire jugée sur 1 possible, 1 déjà faite", "1 appel,", "1 token envoyé", "1 mot-clé, 1 synonyme du thésaurus", "(estimation : 30 W × 1 machine × durée (h))"},
+			2: {"2 nouvelles ;", "2 paires jugées sur 2 possibles, 2 déjà faites", "2 appels,", "2 tokens envoyés", "2 écrits", "2 mots-clés, 2 synonymes du thésaurus", "(estimation : 30 W × 2 machines × durée (h))"},
 		},
 		"en": {
-			0: {"0 new;", "0 pairs judged of 0 possible", "0 calls,", "0 keywords, 0 thesaurus synonyms", "30 W × 0 machines × wall time (h)"},
-			1: {"1 new;", "1 pair judged of 1 possible", "1 call,", "1 token sent", "1 keyword, 1 thesaurus synonym", "30 W × 1 machine × wall time (h)"},
-			2: {"2 new;", "2 pairs judged of 2 possible", "2 calls,", "2 tokens sent", "2 keywords, 2 thesaurus synonyms", "30 W × 2 machines × wall time (h)"},
+			0: {"0 new;", "0 pairs judged of 0 possible", "0 calls,", "0 keywords, 0 thesaurus synonyms", "(estimate: 30 W × 0 machines × wall time (h))"},
+			1: {"1 new;", "1 pair judged of 1 possible", "1 call,", "1 token sent", "1 keyword, 1 thesaurus synonym", "(estimate: 30 W × 1 machine × wall time (h))"},
+			2: {"2 new;", "2 pairs judged of 2 possible", "2 calls,", "2 tokens sent", "2 keywords, 2 thesaurus synonyms", "(estimate: 30 W × 2 machines × wall time (h))"},
 		},
 	}
 	for _, lang := range []string{"fr", "en"} {

@@ -165,7 +165,7 @@ func printRun(a *app, r review.ProposeRun) {
 	if strings.HasPrefix(r.EnergySource, "rapl:") {
 		energy = a.t("mesuré", "measured") + " (" + r.EnergySource + ")"
 	} else if r.EnergyFormula != "" {
-		energy += " : " + review.EnergyFormulaIn(a.lang, r.EnergyFormula)
+		energy += a.t(" : ", ": ") + review.EnergyFormulaIn(a.lang, r.EnergyFormula)
 	}
 	fmt.Fprintf(a.stdout, a.t(
 		"Propositions (%s) : %s ; %s sur %s, %s, %s en échec.\nCalcul : %s, %s, %s, %v de modèle, %s Wh (%s).\n",
