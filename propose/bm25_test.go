@@ -175,8 +175,12 @@ func TestFrugalStatementWithoutSection(t *testing.T) {
 	p := &review.Passage{Text: "Un conflit entre voisins a été réglé par une médiation rapide."}
 	found := []foundTerm{{queryTerm: queryTerm{word: "conflit", source: SourceCriterion}}, {queryTerm: queryTerm{word: "médiation", source: SourceCriterion}}}
 	got := frugalStatement("fr", found, p)
-	if got != "Le passage (« Un conflit entre voisins a été… ») parle de « conflit » et « médiation », des mots du critère." {
+	if got != "Le passage («\u00a0Un conflit entre voisins a été…\u00a0») parle de «\u00a0conflit\u00a0» et «\u00a0médiation\u00a0», des mots du critère." {
 		t.Fatalf("statement %q", got)
+	}
+	// In English, English quotation marks around the first words too.
+	if got := frugalStatement("en", found, p); got != "The passage (“Un conflit entre voisins a été…”) speaks of “conflit” and “médiation”, words of the criterion." {
+		t.Fatalf("English statement %q", got)
 	}
 }
 

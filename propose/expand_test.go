@@ -247,9 +247,9 @@ func TestFrugalStatementSays(t *testing.T) {
 		found []foundTerm
 		want  string
 	}{
-		{"fr", []foundTerm{own("sanctions")}, "Le passage (3. Les retards) parle de « sanctions », un mot du critère."},
+		{"fr", []foundTerm{own("sanctions")}, "Le passage (3. Les retards) parle de «\u00a0sanctions\u00a0», un mot du critère."},
 		{"fr", []foundTerm{own("rappel"), kw("avertissement"), kw("médiation"), syn("amende", "sanctions"), syn("pénalité", "sanctions")},
-			"Le passage (3. Les retards) parle de « rappel », un mot du critère ; de « avertissement » et « médiation », des mots-clés du critère ; de « amende » et « pénalité », proches de « sanctions »."},
+			"Le passage (3. Les retards) parle de «\u00a0rappel\u00a0», un mot du critère\u00a0; de «\u00a0avertissement\u00a0» et «\u00a0médiation\u00a0», des mots-clés du critère\u00a0; de «\u00a0amende\u00a0» et «\u00a0pénalité\u00a0», proches de «\u00a0sanctions\u00a0»."},
 		{"en", []foundTerm{own("rappel"), kw("avertissement"), syn("amende", "sanctions")},
 			"The passage (3. Les retards) speaks of “rappel”, a word of the criterion; of “avertissement”, a keyword of the criterion; of “amende”, close to “sanctions”."},
 		{"en", []foundTerm{own("vote"), own("avis"), own("règles")}, "The passage (3. Les retards) speaks of “vote”, “avis” and “règles”, words of the criterion."},

@@ -294,15 +294,10 @@ func (ix *Index) bestQuote(text string, terms []string) (span, []string) {
 func frugalStatement(lang string, found []foundTerm, p *review.Passage) string {
 	where := truncateRunes(p.Section, 60)
 	if where == "" {
-		where = firstWords(p.Text, frugalStatementWords)
+		where = firstWords(lang, p.Text, frugalStatementWords)
 	}
 	en := lang == "en"
-	q := func(w string) string {
-		if en {
-			return "“" + w + "”"
-		}
-		return "« " + w + " »"
-	}
+	q := func(w string) string { return quoted(lang, w) }
 	list := func(ws []string) string {
 		for i := range ws {
 			ws[i] = q(ws[i])
@@ -362,9 +357,9 @@ func frugalStatement(lang string, found []foundTerm, p *review.Passage) string {
 		return fmt.Sprintf("The passage (%s) speaks of %s.", where, strings.Join(parts, "; of "))
 	}
 	if where == "" {
-		return "Le passage parle de " + strings.Join(parts, " ; de ") + "."
+		return "Le passage parle de " + strings.Join(parts, nbsp+"; de ") + "."
 	}
-	return fmt.Sprintf("Le passage (%s) parle de %s.", where, strings.Join(parts, " ; de "))
+	return fmt.Sprintf("Le passage (%s) parle de %s.", where, strings.Join(parts, nbsp+"; de "))
 }
 
 // pl chooses the singular or the plural ending of a statement's part.
@@ -380,12 +375,26 @@ func pl(n int, one, many string) string {
 const frugalStatementWords = 6
 
 // firstWords returns the first n words of text, with "…" when it goes on.
-func firstWords(text string, n int) string {
+func firstWords(lang, text string, n int) string {
 	f := strings.Fields(text)
 	if len(f) <= n {
 		return strings.Join(f, " ")
 	}
-	return "« " + strings.Join(f[:n], " ") + "… »"
+	return quoted(lang, strings.Join(f[:n], " ")+"…")
+}
+
+// nbsp is the no-break space French puts inside « » and before ; : a
+// screen that wraps the statement never leaves a » or a ; alone at the
+// start of a line (seen on the projector's wall).
+const nbsp = "\u00a0"
+
+// quoted puts w between the quotation marks of lang: “w”, or « w » with
+// no-break spaces.
+func quoted(lang, w string) string {
+	if lang == "en" {
+		return "“" + w + "”"
+	}
+	return "«" + nbsp + w + nbsp + "»"
 }
 
 // foundTerm is a criterion term found in a passage, as the passage writes
