@@ -588,7 +588,9 @@ var ErrForbidden = errors.New("not allowed")
 // Do performs one action of actor: it checks the role and the action against
 // the state, appends the event durably, folds it and publishes the new
 // revision, in that order, so that nobody sees as done what is not on disk.
-// The returned event carries its sequence number.
+// The returned event carries its sequence number. An exposure interval or a
+// pane opened is written with others gathered for RecordEvery (record), and
+// like exposure.following wakes no screen: nothing on one changes.
 func (h *Hub) Do(ctx context.Context, actor review.Actor, kind review.Kind, data any) (review.Event, error) {
 	if kind == review.KindExposure || kind == review.KindPaneOpened {
 		return h.record(ctx, actor, kind, data)
@@ -754,10 +756,9 @@ func (h *Hub) do(ctx context.Context, actor review.Actor, kind review.Kind, data
 	}
 	touched, all := h.scopeLocked(kind, before)
 	if touched == nil && !all {
-		// Nothing any screen shows changed (an exposure, a pane opened):
-		// the new State is made when someone asks for a snapshot, and
-		// nobody is woken. A browsing room records an exposure at nearly
-		// every key press.
+		// Nothing any screen shows changed (exposure.following): the new
+		// State is made when someone asks for a snapshot, and nobody is
+		// woken.
 		h.owed = true
 		h.stale.Store(true)
 		return e, nil
