@@ -163,6 +163,12 @@ type Model struct {
 	shownAt   time.Time
 	scroll    int // first passage line shown; -1 puts the quote in view
 	focusSent string
+	// drawn is the last view; quiet says that the message since changed
+	// nothing on screen. Bubble Tea asks for a view after every message,
+	// and a screen writes an exposure at nearly every move and checks its
+	// interval every 15 s.
+	drawn *tea.View
+	quiet bool
 	ridesSent bool   // what the hub was last told of riding (session.Hub.Look)
 	roomSeen  string // the room's link when the presence was last checked
 	pv        *pane.PassageView
@@ -567,6 +573,14 @@ func (m *Model) quitNow() tea.Cmd {
 
 // Update is the one place where the screen's state changes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case exposureMsg, exposureTickMsg:
+		// The research data written or checked: nothing on screen
+		// changes, and the view Bubble Tea asks for next is the last one.
+		m.quiet = true
+	default:
+		m.quiet = false
+	}
 	mod, cmd := m.update(msg)
 	if ride := m.rideSync(); ride != nil {
 		cmd = tea.Batch(cmd, ride)

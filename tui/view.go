@@ -27,6 +27,10 @@ const (
 // View draws the whole screen. Every line is exactly the window's width, so
 // that the renderer never has leftovers to clear and golden files are exact.
 func (m *Model) View() tea.View {
+	if m.quiet && m.drawn != nil {
+		// Nothing on screen changed since the last view (see quiet).
+		return *m.drawn
+	}
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	if m.snap != nil {
@@ -35,6 +39,7 @@ func (m *Model) View() tea.View {
 		}
 		v.WindowTitle = m.vc.titleOut
 	}
+	m.drawn = &v
 	return v
 }
 

@@ -696,3 +696,24 @@ func TestFacilitatorHidesOwnScreen(t *testing.T) {
 	fac.idle()
 	fac.until("revealed", func() bool { return strings.Contains(fac.screen(), "Malik ✓") })
 }
+
+// An exposure written or checked changes nothing on screen, so the view
+// Bubble Tea asks for after it is the last one, not drawn again: a
+// browsing room writes one at nearly every move, and every screen checks
+// its interval every 15 s. The status is changed behind the interface's
+// back here, so that a new drawing would show it.
+func TestExposureDrawsNothing(t *testing.T) {
+	h := newHarness(t, malik, "fr", 80, 24)
+	before := h.m.View().Content
+	h.m.status = "UN STATUT QUE SEUL UN NOUVEAU DESSIN MONTRERAIT"
+	for _, msg := range []tea.Msg{exposureTickMsg{}, exposureMsg{}} {
+		h.send(msg)
+		if got := h.m.View().Content; got != before {
+			t.Fatalf("after %T the screen was drawn again:\n%s", msg, stripped(got))
+		}
+	}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if !strings.Contains(h.screen(), "UN STATUT") {
+		t.Fatalf("any other message draws the screen again:\n%s", h.screen())
+	}
+}
