@@ -167,8 +167,8 @@ type Model struct {
 	// nothing on screen. Bubble Tea asks for a view after every message,
 	// and a screen writes an exposure at nearly every move and checks its
 	// interval every 15 s.
-	drawn *tea.View
-	quiet bool
+	drawn     *tea.View
+	quiet     bool
 	ridesSent bool   // what the hub was last told of riding (session.Hub.Look)
 	roomSeen  string // the room's link when the presence was last checked
 	pv        *pane.PassageView
