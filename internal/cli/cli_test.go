@@ -213,6 +213,29 @@ func TestInitProblemsAgree(t *testing.T) {
 	}
 }
 
+// TestFrenchHelpHasFrenchPlaceholders: a command's French help names its
+// placeholders in French (QUI, NOM, FICHIER…), in its usage and in its
+// text alike; forget's said « WHO est le nom de la personne ». --theme
+// takes dark|light, not a number N.
+func TestFrenchHelpHasFrenchPlaceholders(t *testing.T) {
+	english := regexp.MustCompile(`\b(NAME|FILE|WHO|DIR|DIRECTORY|ADDRESS|COMMAND|FOLDER|HOST|YOUR-NAME)\b`)
+	for _, cmd := range []string{"demo", "init", "propose", "serve", "review", "export", "report", "dossier", "forget", "verify", "sessions", "completion"} {
+		code, out, errs := runLang(t, "fr", cmd, "--help")
+		if code != 0 {
+			t.Errorf("%s --help: exit %d %s", cmd, code, errs)
+			continue
+		}
+		if strings.Contains(out, "--theme") && !strings.Contains(out, "--theme dark|light") {
+			t.Errorf("revue %s --help: --theme without dark|light:\n%s", cmd, out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if m := english.FindString(line); m != "" {
+				t.Errorf("revue %s --help in French says %s: %q", cmd, m, line)
+			}
+		}
+	}
+}
+
 func TestCompletionScriptsParse(t *testing.T) {
 	for _, shell := range shells {
 		code, out, errs := runLang(t, "fr", "completion", shell)

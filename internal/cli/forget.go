@@ -16,7 +16,7 @@ import (
 var forgetCommand = command{name: "forget", args: "NAME --person WHO",
 	summary: [2]string{"retirer une personne : aucun export fait ensuite ne contient ce qu'elle a écrit",
 		"withdraw a person: no later export holds what they wrote"},
-	long: [2]string{"Le retrait est lui-même inscrit dans la trace ; WHO est le nom de la personne ou l'empreinte de sa clé (SHA256:…).",
+	long: [2]string{"Le retrait est lui-même inscrit dans la trace ; QUI est le nom de la personne ou l'empreinte de sa clé (SHA256:…).",
 		"The withdrawal is itself recorded in the trace; WHO is the person's name or their key's fingerprint (SHA256:...)."},
 	example: "revue forget atelier --person camille",
 	flags:   forgetFlags}

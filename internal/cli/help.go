@@ -169,6 +169,8 @@ func metavar(flagName string) string {
 		return "DIR"
 	case "lang":
 		return "fr|en"
+	case "theme":
+		return "dark|light"
 	case "model", "embed-model":
 		return "MODEL"
 	case "ollama":
