@@ -333,3 +333,18 @@ func TestUndecidedIsNotAFinding(t *testing.T) {
 		t.Error("C3, all decided and none kept, is not told as a finding")
 	}
 }
+
+// TestMarkdownOverviewColons: the overview's facts take each language's
+// colon in the Markdown dossier ("**People**: 5", « **Personnes** : 5 »),
+// as the HTML and ODT ones do.
+func TestMarkdownOverviewColons(t *testing.T) {
+	for lang, want := range map[string]string{"en": "- **Session**: ", "fr": "- **Séance**\u00a0: "} {
+		var buf bytes.Buffer
+		if err := build(t, Options{Lang: lang}).Write(&buf, "md"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("%s: the overview lacks %q:\n%s", lang, want, buf.String())
+		}
+	}
+}
