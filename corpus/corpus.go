@@ -427,7 +427,11 @@ func extract(path, format string, b []byte, opts Options) (extracted, error) {
 			return ex, Problem{File: path, Reason: "a PDF without any page: is the file complete? export or download it again"}
 		}
 		if strings.TrimSpace(ex.text) == "" {
-			return ex, Problem{File: path, Reason: fmt.Sprintf("no text in its %d page(s): a scanned PDF? run OCR first (for example: ocrmypdf in.pdf out.pdf)", len(res.pages))}
+			reason := fmt.Sprintf("no text in its %d pages: a scanned PDF? run OCR first (for example: ocrmypdf in.pdf out.pdf)", len(res.pages))
+			if len(res.pages) == 1 {
+				reason = "no text in its one page: a scanned PDF? run OCR first (for example: ocrmypdf in.pdf out.pdf)"
+			}
+			return ex, Problem{File: path, Reason: reason}
 		}
 		return ex, nil
 	}

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -160,6 +161,39 @@ func TestHTMLTooDeep(t *testing.T) {
 	}
 	if doc, _, err := ReadDocument(p, Options{}); err != nil || !strings.Contains(allText(doc), "Le texte est là.") {
 		t.Fatalf("400 levels: %v, %q", err, allText(doc))
+	}
+}
+
+// blankPDF is a PDF of n pages without any text, as a scanner without
+// OCR leaves one (pdfium rebuilds the cross-reference table it lacks).
+func blankPDF(n int) []byte {
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[")
+	for i := range n {
+		fmt.Fprintf(&b, "%d 0 R ", i+3)
+	}
+	fmt.Fprintf(&b, "]/Count %d>> endobj\n", n)
+	for i := range n {
+		fmt.Fprintf(&b, "%d 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>> endobj\n", i+3)
+	}
+	b.WriteString("trailer <</Root 1 0 R>>\n%%EOF\n")
+	return []byte(b.String())
+}
+
+// TestPDFWithoutTextCountsItsPages: a PDF without text is said to be
+// scanned, its pages counted in words that agree with their number (never
+// "page(s)").
+func TestPDFWithoutTextCountsItsPages(t *testing.T) {
+	for n, want := range map[int]string{1: "no text in its one page: a scanned PDF?", 2: "no text in its 2 pages: a scanned PDF?"} {
+		p := filepath.Join(t.TempDir(), "scan.pdf")
+		if err := os.WriteFile(p, blankPDF(n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := ReadDocument(p, Options{})
+		var pr Problem
+		if !errors.As(err, &pr) || !strings.HasPrefix(pr.Reason, want) {
+			t.Errorf("%d blank pages: err = %v, want a problem starting %q", n, err, want)
+		}
 	}
 }
 
