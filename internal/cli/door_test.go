@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -173,4 +174,41 @@ func dialShell(t *testing.T, addr, user, want string) *watchWriter {
 		t.Fatalf("%s never saw %q:\n%q", user, want, out.String())
 	}
 	return out
+}
+
+// TestListenRefusals: a --listen without a port or with a port that is not
+// a number is refused before anything opens, in one sentence of the
+// user's language (Go's says "missing port in address"); a port already
+// taken is named so, and the advice names a port that is free.
+func TestListenRefusals(t *testing.T) {
+	for _, tt := range []struct{ lang, listen, want string }{
+		{"fr", "nimportequoi", "--listen nimportequoi : écrivez ADRESSE:PORT ou :PORT, par exemple --listen :2222"},
+		{"en", "localhost", "--listen localhost: write ADDRESS:PORT or :PORT, for example --listen :2222"},
+		{"fr", "x:y", "--listen x:y : le port « y » n'est pas un nombre de 0 à 65535 ; par exemple --listen x:2222"},
+		{"en", ":99999", `--listen :99999: the port "99999" is not a number from 0 to 65535; for example --listen :2222`},
+	} {
+		code, _, errs := runLang(t, tt.lang, "serve", "--listen", tt.listen)
+		if code != 2 || !strings.Contains(errs, tt.want) || strings.Contains(errs, "missing port") {
+			t.Errorf("serve --listen %s: exit %d, want 2 and %q:\n%s", tt.listen, code, tt.want, errs)
+		}
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	addr := taken.Addr().String()
+	code, _, errs := runLang(t, "fr", "serve", "--listen", addr)
+	m := regexp.MustCompile(`--listen \S+ : ce port est déjà pris par un autre programme ; choisissez un autre port, par exemple --listen (\S+) `).FindStringSubmatch(errs)
+	if code != 1 || m == nil {
+		t.Fatalf("serve --listen %s (taken): exit %d:\n%s", addr, code, errs)
+	}
+	if m[1] != addr {
+		l, err := net.Listen("tcp", m[1])
+		if err != nil {
+			t.Errorf("the advised --listen %s is not free: %v", m[1], err)
+		} else {
+			l.Close()
+		}
+	}
 }

@@ -154,6 +154,40 @@ func (s *serverFlags) addTheme(a *app, fs *flag.FlagSet) {
 		"the screen's background: dark or light; by default COLORFGBG or the terminal's answer"))
 }
 
+// checkListen refuses an address without a port, or whose port is not a
+// number, before anything is opened: Go's own error ("missing port in
+// address") is English, and the advice to try the next port meant nothing.
+func (s *serverFlags) checkListen(a *app) error {
+	host, port, err := net.SplitHostPort(s.listen)
+	if err != nil {
+		return usagef(a.t("--listen %s : écrivez ADRESSE:PORT ou :PORT, par exemple --listen :2222", "--listen %s: write ADDRESS:PORT or :PORT, for example --listen :2222"), s.listen)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return usagef(a.t("--listen %s : le port « %s » n'est pas un nombre de 0 à 65535 ; par exemple --listen %s", "--listen %s: the port \"%s\" is not a number from 0 to 65535; for example --listen %s"),
+			s.listen, port, net.JoinHostPort(host, "2222"))
+	}
+	return nil
+}
+
+// freePortAfter is the first port after the one of listen that this
+// computer can listen on (tried up to 20 ports on), so that the advice of
+// a refused --listen names a port that works; listen itself when none does.
+func freePortAfter(listen string) string {
+	host, port, _ := net.SplitHostPort(listen)
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		return listen
+	}
+	for next := p + 1; next <= min(p+20, 65535); next++ {
+		addr := net.JoinHostPort(host, strconv.Itoa(next))
+		if l, err := net.Listen("tcp", addr); err == nil {
+			_ = l.Close()
+			return addr
+		}
+	}
+	return listen
+}
+
 // checkLimits refuses a size of the room or a share of one address that
 // is not a whole number of at least 1: the server would otherwise take
 // its default without a word.
@@ -195,6 +229,9 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	if err := sf.checkLimits(a); err != nil {
 		return nil, nil, "", err
 	}
+	if err := sf.checkListen(a); err != nil {
+		return nil, nil, "", err
+	}
 	if sf.passcode != "" {
 		if err := a.checkPasscode(&sf); err != nil {
 			return nil, nil, "", err
@@ -225,13 +262,13 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 	l, err := net.Listen("tcp", sf.listen)
 	if err != nil {
 		closeLog()
-		host, port, _ := net.SplitHostPort(sf.listen)
-		next := sf.listen
-		if p, perr := strconv.Atoi(port); perr == nil {
-			next = net.JoinHostPort(host, strconv.Itoa(p+1))
+		next := freePortAfter(sf.listen)
+		var why any = err
+		if errors.Is(err, syscall.EADDRINUSE) {
+			why = a.t("ce port est déjà pris par un autre programme", "this port is already taken by another program")
 		}
 		return nil, nil, "", fmt.Errorf(a.t("--listen %s : %v ; choisissez un autre port, par exemple --listen %s (et donnez-le aux participants)",
-			"--listen %s: %v; choose another port, for example --listen %s (and give it to the participants)"), sf.listen, err, next)
+			"--listen %s: %v; choose another port, for example --listen %s (and give it to the participants)"), sf.listen, why, next)
 	}
 	if logPath != "" {
 		fmt.Fprintf(a.stderr, a.t("Journal du serveur : %s\n", "Server log: %s\n"), logPath)
