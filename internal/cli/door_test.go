@@ -212,3 +212,35 @@ func TestListenRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputInAMissingFolder: -o in a folder that does not exist names the
+// file and the folder in the user's language, for every command that
+// writes one (it named a temporary ".x.html.123" file in Go's words).
+func TestOutputInAMissingFolder(t *testing.T) {
+	data := t.TempDir()
+	st, err := store.Open(filepath.Join(data, "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Append(context.Background(), padSession("m", 2, 200)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "absent")
+	for _, tt := range []struct {
+		lang string
+		args []string
+		want string
+	}{
+		{"fr", []string{"report", "m", "--html", "-o", filepath.Join(missing, "r.html")}, filepath.Join(missing, "r.html") + " : le dossier " + missing + " n'existe pas ; créez-le, ou choisissez un autre -o"},
+		{"en", []string{"export", "m", "-o", filepath.Join(missing, "m.json")}, filepath.Join(missing, "m.json") + ": the folder " + missing + " does not exist; create it, or choose another -o"},
+		{"fr", []string{"dossier", "m", "-o", filepath.Join(missing, "d.html")}, filepath.Join(missing, "d.html") + " : le dossier " + missing + " n'existe pas"},
+	} {
+		code, _, errs := runLang(t, tt.lang, append([]string{"--data", data}, tt.args...)...)
+		if code == 0 || !strings.Contains(errs, tt.want) || strings.Contains(errs, "open ") {
+			t.Errorf("%v: exit %d, want an error with %q:\n%s", tt.args, code, tt.want, errs)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func dossierFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) erro
 			}
 			if *out == "" {
 				err = d.Write(a.stdout, f)
-			} else if err = writeAtomically(*out, func(w io.Writer) error { return d.Write(w, f) }); err == nil {
+			} else if err = a.writeAtomically(*out, func(w io.Writer) error { return d.Write(w, f) }); err == nil {
 				fmt.Fprintf(a.stdout, a.t("Dossier écrit dans %s : %s, %s.\n", "Dossier written to %s: %s, %s.\n"),
 					*out, a.count(d.Kept, "lien retenu", "liens retenus", "link kept", "links kept"), a.count(len(d.Chapters), "critère", "critères", "criterion", "criteria"))
 			}

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,7 +69,7 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			if *out == "" {
 				err = export(a.stdout)
 			} else {
-				err = writeAtomically(*out, export)
+				err = a.writeAtomically(*out, export)
 			}
 			if err == nil && c != nil {
 				fmt.Fprintf(a.stderr, a.t("Reçu de séance : %s, %s (tête signée, clé %s).\n", "Session receipt: %s, %s (head signed, key %s).\n"),
@@ -82,9 +84,18 @@ func exportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 // interrupted export never leaves half a file where a whole one was. The
 // file is readable by its owner only (0600), whatever the umask: an
 // export holds a study's data, and the data directory is 0700 already.
-func writeAtomically(path string, write func(io.Writer) error) error {
+// A folder that is missing or closed is named, in the user's language,
+// rather than the temporary file's name in Go's "open" error.
+func (a *app) writeAtomically(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
+		dir := filepath.Dir(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf(a.t("%s : le dossier %s n'existe pas ; créez-le, ou choisissez un autre -o", "%s: the folder %s does not exist; create it, or choose another -o"), path, dir)
+		case errors.Is(err, fs.ErrPermission):
+			return fmt.Errorf(a.t("%s : pas le droit d'écrire dans le dossier %s ; choisissez un autre -o", "%s: no permission to write in the folder %s; choose another -o"), path, dir)
+		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer os.Remove(f.Name())

@@ -48,7 +48,7 @@ func reportFlags(a *app, fs *flag.FlagSet) func(context.Context, []string) error
 			if *out == "" {
 				return write(a.stdout)
 			}
-			return writeAtomically(*out, write)
+			return a.writeAtomically(*out, write)
 		})
 	}
 }
