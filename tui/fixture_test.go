@@ -223,7 +223,22 @@ func startHarnessClock(t *testing.T, hub *session.Hub, store *memStore, o Option
 	hs.start(m.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.until("joined", func() bool { return hs.m.joined && hs.m.focusSent != "" && hs.focusOf(actor) == hs.m.current })
+	// The hub has the focus before the arrival's room.moved (a
+	// facilitator arriving in a room nobody leads leads it): a test that
+	// pressed a key now would find the screen before or after it.
+	hs.current()
 	return hs
+}
+
+// current waits until every hub call of this screen is done and the
+// screen holds the hub's latest state. A key is read against the state on
+// screen (F takes the lead or frees the room as the screen shows it), so a
+// test presses it on a screen that has caught up, as a person would.
+func (h *harness) current() {
+	h.t.Helper()
+	h.until("the screen to hold the hub's state", func() bool {
+		return h.settled() && h.m.pending == 0 && h.m.snap != nil && h.m.snap.StateRev >= h.hub.Snapshot().StateRev
+	})
 }
 
 // focusOf is what the hub says actor is looking at.

@@ -137,6 +137,7 @@ func TestFollowBreakAwayRejoin(t *testing.T) {
 		t.Fatalf("f: on %s\n%s", par.m.current, par.screen())
 	}
 	// The leader frees the room: the next moves take nobody along.
+	fac.current()
 	fac.press("F")
 	fac.idle()
 	rev = fac.hub.Snapshot().Rev
@@ -152,6 +153,7 @@ func TestFollowBreakAwayRejoin(t *testing.T) {
 	// The participant browses meanwhile; F again takes the room along,
 	// them included, and the notice of the freed room gives way.
 	par.press("g")
+	fac.current()
 	fac.press("F")
 	fac.idle()
 	rev = fac.hub.Snapshot().Rev
@@ -654,14 +656,18 @@ func TestGoldenParticipant(t *testing.T) {
 func TestFollowWaitsForAnOpenPanel(t *testing.T) {
 	fac := newHarness(t, facilitator, "fr", 80, 24)
 	par := startHarness(t, fac.hub, fac.store, malik, "fr", 80, 24)
-	fac.press("F")
-	fac.idle()
-	rev := fac.hub.Snapshot().Rev
-	par.until("the room led", func() bool { return par.m.snap.Rev >= rev })
+	// The facilitator leads from arriving: F now would free the room.
+	if r := fac.hub.Snapshot().State.Room; !r.Follow || r.Leader.Key() != facilitator.Key() {
+		t.Fatalf("the arriving facilitator does not lead the room: %+v", r)
+	}
+	par.current()
+	if !par.m.following() {
+		t.Fatalf("the participant does not follow the room:\n%s", par.screen())
+	}
 	par.press("e")
 	fac.press("j")
 	fac.until("the room on p2", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p2" })
-	rev = fac.hub.Snapshot().Rev
+	rev := fac.hub.Snapshot().Rev
 	par.until("the move", func() bool { return par.m.snap.Rev >= rev })
 	if par.m.current != "p1" || par.m.mode != modeEdit {
 		t.Fatalf("the room's move took the editor away: on %s, mode %d", par.m.current, par.m.mode)
