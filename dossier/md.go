@@ -18,7 +18,7 @@ func (d *Dossier) WriteMarkdown(w io.Writer) error {
 
 	p("## %s\n\n", e(d.overviewTitle()))
 	for _, f := range d.overviewFacts() {
-		p("- **%s**%s%s\n", e(f[0]), d.t("\u00a0: ", ": "), e(f[1]))
+		p("- **%s**%s%s\n", e(f[0]), d.colon(), e(f[1]))
 	}
 	p("\n### %s\n\n", e(d.sharesTitle()))
 	for _, s := range d.shareLines() {

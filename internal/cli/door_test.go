@@ -90,17 +90,7 @@ func TestMaxPerAddress(t *testing.T) {
 		t.Errorf("serve --max-conns 0: exit %d:\n%s", code, errs)
 	}
 
-	data := t.TempDir()
-	st, err := store.Open(filepath.Join(data, "revue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Append(context.Background(), padSession("m", 2, 200)...); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
+	data := smallSession(t)
 	addr := serveInBackground(t, "--data", data, "--lang", "en", "serve", "--session", "m", "--listen", "127.0.0.1:0", "--max-per-address", "1")
 	first := dialShell(t, addr, "lea", "lea")
 	// tom's client sends no locale: the sentence is in French, the
@@ -217,17 +207,7 @@ func TestListenRefusals(t *testing.T) {
 // file and the folder in the user's language, for every command that
 // writes one (it named a temporary ".x.html.123" file in Go's words).
 func TestOutputInAMissingFolder(t *testing.T) {
-	data := t.TempDir()
-	st, err := store.Open(filepath.Join(data, "revue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Append(context.Background(), padSession("m", 2, 200)...); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
+	data := smallSession(t)
 	missing := filepath.Join(t.TempDir(), "absent")
 	for _, tt := range []struct {
 		lang string
@@ -243,4 +223,21 @@ func TestOutputInAMissingFolder(t *testing.T) {
 			t.Errorf("%v: exit %d, want an error with %q:\n%s", tt.args, code, tt.want, errs)
 		}
 	}
+}
+
+// smallSession is a data directory holding a session "m" of two pads.
+func smallSession(t *testing.T) string {
+	t.Helper()
+	data := t.TempDir()
+	st, err := store.Open(filepath.Join(data, "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Append(context.Background(), padSession("m", 2, 200)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
