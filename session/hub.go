@@ -198,6 +198,15 @@ type Source interface {
 	Since(ctx context.Context, session string, afterSeq int64) ([]review.Event, error)
 }
 
+// Versioned is a Source that tells cheaply whether anything was written
+// beside this process's own appends (store.Store: SQLite's data_version).
+// A hub whose Source is Versioned reads the trace only when that number
+// changed since its last read: an idle room then costs one small question
+// a second instead of a query of the trace.
+type Versioned interface {
+	Changes(ctx context.Context) (int64, error)
+}
+
 // Timings of the hub. They are variables so that a test or a benchmark may
 // change them before any hub exists.
 var (
@@ -218,6 +227,7 @@ type Stats struct {
 	Flushes        uint64 // gathered changes of presence told to the screens
 	Signals        uint64 // signals sent to subscribers (each a possible redraw)
 	Polled         uint64 // events of other processes folded in
+	Reads          uint64 // reads of the trace by Poll (Source.Since)
 }
 
 // Hub serialises the actions on one session: check, make durable, fold,
@@ -271,6 +281,8 @@ type Hub struct {
 	focus  map[string]string // each person's last proposal on screen, by key
 
 	polled   int64 // the highest seq folded from the store
+	version  int64 // Versioned.Changes at the last read of the trace
+	versions bool  // version was read at least once
 	pollErr  error // the last failure to read or fold another process's events
 	stopPoll chan struct{}
 
@@ -969,8 +981,36 @@ func (h *Hub) Poll(ctx context.Context) (int, error) {
 	}
 	h.mu.Lock()
 	after, name := h.polled, h.state.Name
+	// Every event up to own is in this hub's state: its own appends are
+	// folded under the lock held here.
+	var own int64
+	if n := len(h.state.Events); n > 0 {
+		own = h.state.Events[n-1].Seq
+	}
+	versioned, known, last := h.source.(Versioned), h.versions, h.version
 	h.mu.Unlock()
+	var version int64
+	remember := false
+	if versioned != nil {
+		v, err := versioned.Changes(ctx)
+		if err == nil && known && v == last {
+			// Nobody else committed since the last read: what the file
+			// holds up to own is this hub's, and nothing is after it.
+			h.mu.Lock()
+			h.polled = max(h.polled, own)
+			h.mu.Unlock()
+			return 0, nil
+		}
+		// On an error, read anyway: the read says what is wrong.
+		version, remember = v, err == nil
+	}
 	events, err := h.source.Since(ctx, name, after)
+	h.mu.Lock()
+	h.stats.Reads++
+	if err == nil && remember {
+		h.version, h.versions = version, true
+	}
+	h.mu.Unlock()
 	if err != nil {
 		h.mu.Lock()
 		h.pollErr = err

@@ -247,6 +247,55 @@ func TestExternalAppendShows(t *testing.T) {
 	}
 }
 
+// The hub reads the trace only when another connection committed to the
+// file since its last read (the store's data_version): an idle room, or
+// one whose only writes are the hub's own, costs no read of the trace; an
+// append by another process is read, once, and folded.
+func TestPollReadsOnlyWhenAnotherWrote(t *testing.T) {
+	w := newWorld(t, "", "jardin")
+	ctx := context.Background()
+	h, err := w.reg.Open(ctx, "jardin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll := func(wantFolded int, wantReads uint64, why string) {
+		t.Helper()
+		n, err := h.Poll(ctx)
+		if err != nil || n != wantFolded {
+			t.Fatalf("%s: the poll folded %d events (%v), want %d", why, n, err, wantFolded)
+		}
+		if got := h.Stats().Reads; got != wantReads {
+			t.Fatalf("%s: the hub read the trace %d times, want %d", why, got, wantReads)
+		}
+	}
+	poll(0, 1, "the first poll")
+	poll(0, 1, "a poll with nothing new")
+	if _, err := h.Do(ctx, review.Actor{Name: "alice", Role: review.Participant}, review.KindVoteCast, review.VoteData{Proposal: "L1", Verdict: review.Accept}); err != nil {
+		t.Fatal(err)
+	}
+	poll(0, 1, "a poll after the hub's own vote")
+
+	other, err := store.Open(w.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	sys := review.Actor{Name: "revue", Role: review.System}
+	p := review.Proposal{
+		ID: "L9", Document: "d-jardin", Passage: "p2-jardin", Criterion: "C2",
+		Statement: "Le passage 2 dit qui surveille les règles.", Quote: "votent les règles", QuoteStart: -1, QuoteEnd: -1,
+		Confidence: 0.6, Origin: review.Origin{Kind: review.OriginExample, Name: "other process"},
+	}
+	if _, err := other.Append(ctx, review.MustEvent("jardin", session.NewID(), time.Now(), sys, review.KindProposalAdded, p)); err != nil {
+		t.Fatal(err)
+	}
+	poll(1, 2, "a poll after another process's append")
+	if _, ok := h.Snapshot().State.Proposal("L9"); !ok {
+		t.Error("the other process's proposal is not in the hub's state")
+	}
+	poll(0, 2, "the poll after that")
+}
+
 // Screens read snapshots while the hub folds events of another process,
 // non-live kinds included: run with -race, nothing a snapshot holds may
 // change under it.

@@ -133,6 +133,7 @@ type Store struct {
 	st   stmts     // prepared on w
 
 	reqs    chan *request // unbuffered: a send completes when the writer takes it
+	probes  chan chan probe // Changes's questions, answered by the writer
 	quit    chan struct{}
 	stopped chan struct{}
 	ckpt    chan struct{} // one slot: "the WAL has grown"
@@ -236,6 +237,7 @@ func Open(path string) (*Store, error) {
 		db:      db,
 		w:       w,
 		reqs:    make(chan *request),
+		probes:  make(chan chan probe),
 		quit:    make(chan struct{}),
 		stopped: make(chan struct{}),
 		ckpt:    make(chan struct{}, 1),
@@ -587,11 +589,45 @@ func (s *Store) run() {
 		var first *request
 		select {
 		case first = <-s.reqs:
+		case p := <-s.probes:
+			var v int64
+			err := s.w.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v)
+			p <- probe{v, err}
+			continue
 		case <-s.quit:
 			return
 		}
 		s.commit(first)
 	}
+}
+
+// probe is the writer's answer to Changes.
+type probe struct {
+	version int64
+	err     error
+}
+
+// Changes returns a number that differs from the one it returned before
+// when another connection to the file (another process, or another Store
+// on the same file) has committed since: SQLite's data_version, read on the
+// writer's own connection, which this Store's own appends do not change.
+// A served session asks it every second to know whether anything was
+// written beside it, and reads the trace only then: the read is most of
+// what an idle room cost. It is answered between two transactions.
+func (s *Store) Changes(ctx context.Context) (int64, error) {
+	p := make(chan probe, 1)
+	select {
+	case s.probes <- p:
+	case <-s.quit:
+		return 0, fmt.Errorf("read the version of %s: %w", s.path, ErrClosed)
+	case <-ctx.Done():
+		return 0, fmt.Errorf("read the version of %s: %w", s.path, ctx.Err())
+	}
+	r := <-p
+	if r.err != nil {
+		return 0, fmt.Errorf("read the version of %s: %w", s.path, r.err)
+	}
+	return r.version, nil
 }
 
 // gather adds to batch the calls waiting right now, within the batch bounds.

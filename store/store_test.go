@@ -896,3 +896,41 @@ func commented(n int) []review.Event {
 	}
 	return evs
 }
+
+// Changes moves when another handle on the file commits, and not when this
+// store appends: a served session reads the trace only when it moved.
+func TestChangesSeesOnlyOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	mustAppend(t, s, created("s", "c"))
+	changes := func(why string) int64 {
+		t.Helper()
+		v, err := s.Changes(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", why, err)
+		}
+		return v
+	}
+	v0 := changes("first")
+	mustAppend(t, s, comment("s", "own", "écrit ici"))
+	if v := changes("after an own append"); v != v0 {
+		t.Errorf("an own append changed the version from %d to %d", v0, v)
+	}
+	other, err := Open(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	mustAppend(t, other, comment("s", "other", "écrit à côté"))
+	v1 := changes("after another handle's append")
+	if v1 == v0 {
+		t.Errorf("another handle's append left the version at %d", v0)
+	}
+	if v := changes("once more"); v != v1 {
+		t.Errorf("the version moved from %d to %d with nothing written", v1, v)
+	}
+	s.Close()
+	if _, err := s.Changes(ctx); !errors.Is(err, ErrClosed) {
+		t.Errorf("Changes on a closed store = %v, want ErrClosed", err)
+	}
+}
