@@ -132,7 +132,7 @@ type Store struct {
 	w    *sql.Conn // the writer's own connection, used by run alone
 	st   stmts     // prepared on w
 
-	reqs    chan *request // unbuffered: a send completes when the writer takes it
+	reqs    chan *request   // unbuffered: a send completes when the writer takes it
 	probes  chan chan probe // Changes's questions, answered by the writer
 	quit    chan struct{}
 	stopped chan struct{}
