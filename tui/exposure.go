@@ -16,11 +16,20 @@ import (
 // it as one exposure.recorded event when it ends: another proposal comes
 // on screen, the person goes idle or comes back, a pane covers it, the
 // screen closes. While the same proposal stays, a checkpoint closes the
-// interval at least every checkpointEvery, so that a crash loses at most
-// that much. The events go to the hub in commands that no key waits for.
+// interval at every multiple of checkpointEvery of the clock (hh:mm:00,
+// :15, :30, :45), so that a crash loses at most that much. Every screen
+// cuts at the same instants: the hub gathers their intervals for
+// session.RecordEvery into one write, where checkpoints at each screen's
+// own times cost a transaction each. The events go to the hub in commands
+// that no key waits for.
 const (
 	idleAfter       = 60 * time.Second
 	checkpointEvery = 15 * time.Second
+	// checkpointSlack is how much younger than checkpointEvery an interval
+	// may be and still be cut at a tick: an interval a checkpoint opened
+	// is cut at the next one even if the program took the first tick a
+	// little late, so that intervals do not run to 30 s by chance.
+	checkpointSlack = time.Second
 )
 
 // deriveFollowers lets the room's moves end the followers' intervals in
@@ -169,17 +178,19 @@ func (m *Model) keyPressed() tea.Cmd {
 	return m.exposureCmd(e)
 }
 
-// exposureTick arms the next check of the open interval.
+// exposureTick arms the next check of the open interval, at the next
+// multiple of checkpointEvery of the system clock: the same instant on
+// every screen.
 func (m *Model) exposureTick() tea.Cmd {
 	if !m.records() {
 		return nil
 	}
-	return tea.Tick(checkpointEvery, func(time.Time) tea.Msg { return exposureTickMsg{} })
+	return tea.Every(checkpointEvery, func(time.Time) tea.Msg { return exposureTickMsg{} })
 }
 
 // exposureTicked ends an active interval idleAfter after the last key (an
-// idle one begins then), or writes a checkpoint of a long one, and arms
-// the next tick.
+// idle one begins then), writes a checkpoint of the open interval, and
+// arms the next tick.
 func (m *Model) exposureTicked() tea.Cmd {
 	if !m.records() {
 		return nil
@@ -200,7 +211,7 @@ func (m *Model) exposureTicked() tea.Cmd {
 			}
 			x.open(id, at, review.ExposureIdle, following)
 		}
-		if now.Sub(x.from) >= checkpointEvery {
+		if now.Sub(x.from) >= checkpointEvery-checkpointSlack {
 			state := x.state
 			if e, ok := x.close(now, review.EndCheckpoint); ok {
 				cmds = append(cmds, m.exposureCmd(e))
