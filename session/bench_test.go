@@ -121,6 +121,16 @@ func benchServer(in io.Reader, out io.Writer) error {
 			var ru syscall.Rusage
 			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			if os.Getenv("REVUE_BENCH_MEMSTATS") != "" {
+				// What the resident size is made of, to stderr: the heap
+				// in use, the heap freed but not yet returned to the
+				// system, the goroutines' stacks, and the runtime's own.
+				fmt.Fprintf(os.Stderr, "MEMSTATS %d rss=%d heap-inuse=%d heap-idle=%d heap-released=%d stack-inuse=%d other-sys=%d goroutines=%d\n",
+					mems, rss(), ms.HeapInuse, ms.HeapIdle, ms.HeapReleased, ms.StackInuse, ms.Sys-ms.HeapSys-ms.StackSys, runtime.NumGoroutine())
+				if err := goroutineProfile(mems); err != nil {
+					return err
+				}
+			}
 			fmt.Fprintf(out, "MEM %d %d %d %d\n", ms.HeapAlloc, rss(), cpu, ms.TotalAlloc)
 		case "CPU":
 			// The CPU time so far, without the collection MEM forces.
@@ -161,6 +171,22 @@ func heapProfile(n int) error {
 	}
 	defer f.Close()
 	return pprof.Lookup("allocs").WriteTo(f, 0)
+}
+
+// goroutineProfile writes the goroutines' stacks to REVUE_BENCH_GOROUTINES.N
+// at the Nth "MEM", when that is set: each goroutine's stack is resident
+// memory the heap profile does not show.
+func goroutineProfile(n int) error {
+	path := os.Getenv("REVUE_BENCH_GOROUTINES")
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%d", path, n))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("goroutine").WriteTo(f, 1)
 }
 
 // rss is the process's resident set size in bytes, from /proc.

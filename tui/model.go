@@ -127,9 +127,12 @@ type Model struct {
 	wall     wall // the projector's view, for a spectator's screen
 	t        *i18n.Text
 	keys     KeyMap
-	st       theme.Styles
-	cm       pane.Common // what the panes draw with: t, st and the snapshot's state
-	help     help.Model
+	// st is shared with every screen of the same background and colour
+	// (theme.Shared): nobody may modify it.
+	st *theme.Styles
+	cm pane.Common // what the panes draw with: t, st and the snapshot's state
+	// helpWidth is the width the key help is laid out in (see helpModel).
+	helpWidth int
 
 	dark, noColor bool
 	// fixedBg says that Options.Theme or COLORFGBG chose the background:
@@ -255,10 +258,9 @@ func New(o Options) *Model {
 		quit:   make(chan struct{}),
 		scroll: -1,
 		hub:    o.Hub,
-		help:   help.New(),
 		follow: o.Actor.Role != review.Facilitator,
 	}
-	m.cm = pane.Common{T: m.t, St: &m.st, Loc: o.Now().Location()}
+	m.cm = pane.Common{T: m.t, Loc: o.Now().Location()}
 	m.keys = newKeyMap(m.t, o.Actor.Role)
 	m.noColor = tea.EnvMsg(o.Environ).Getenv("NO_COLOR") != ""
 	m.dark, m.fixedBg = background(o.Theme, tea.EnvMsg(o.Environ).Getenv("COLORFGBG"))
@@ -913,8 +915,8 @@ func background(choice, colorfgbg string) (dark, fixed bool) {
 // known.
 func (m *Model) restyle() {
 	m.wall.restyle(m)
-	m.st = theme.New(m.dark, m.noColor)
-	m.help.Styles = m.st.Help
+	m.st = theme.Shared(m.dark, m.noColor)
+	m.cm.St = m.st
 	m.hint = ""
 	m.vc.invalidate()
 	if m.editor != nil {
@@ -980,7 +982,7 @@ func (m *Model) layoutInputs() {
 	if m.input != nil {
 		m.input.SetWidth(max(m.width-8, 10))
 	}
-	m.help.SetWidth(max(m.width-2, 10))
+	m.helpWidth = max(m.width-2, 10)
 	m.hint = ""
 	m.vc.invalidate()
 	if m.mode == modeWhy {
@@ -989,4 +991,15 @@ func (m *Model) layoutInputs() {
 	if m.mode == modeResults || m.mode == modeSource {
 		m.fillSheet()
 	}
+}
+
+// helpModel is the key help in the screen's styles and width. It is made
+// when the help is drawn rather than kept: a help.Model carries its own
+// copy of the styles (4.6 KB), which a room of 300 would keep 300 times
+// for a line drawn once per change of keys or size.
+func (m *Model) helpModel() help.Model {
+	h := help.New()
+	h.Styles = m.st.Help
+	h.SetWidth(m.helpWidth)
+	return h
 }

@@ -476,7 +476,7 @@ func (m *Model) footer(w int) []string {
 		if m.hint == "" {
 			// Kept until the size or the colours change: the help bubble
 			// measures every binding each time it draws.
-			m.hint = m.help.ShortHelpView(m.keys.ShortHelp())
+			m.hint = m.helpModel().ShortHelpView(m.keys.ShortHelp())
 		}
 		c = " " + m.hint
 		if n := m.refused(); n > 0 {
@@ -517,8 +517,8 @@ func (m *Model) helpPanel(w, h int) []string {
 	// Two rows of columns: one row of six would not fit 80 columns, and
 	// the help bubble drops the columns that do not fit.
 	groups := m.keys.FullHelp()
-	keys := m.help.FullHelpView(groups[:3])
-	if more := m.help.FullHelpView(groups[3:]); more != "" {
+	keys := m.helpModel().FullHelpView(groups[:3])
+	if more := m.helpModel().FullHelpView(groups[3:]); more != "" {
 		keys += "\n\n" + more
 	}
 	return pane.Help{C: &m.cm, Role: m.opts.Actor.Role, Keys: keys, Notice: m.opts.Notice}.Render(w, h)

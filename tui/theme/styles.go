@@ -6,6 +6,7 @@ package theme
 import (
 	"image/color"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
@@ -38,6 +39,28 @@ type Styles struct {
 	Key       Paint
 	DiffDel   Paint
 	DiffAdd   Paint
+}
+
+// shared holds the styles of each background and colour choice, made once.
+var shared [2][2]struct {
+	once sync.Once
+	st   Styles
+}
+
+// Shared is New(dark, noColor), built once for every screen that asks:
+// the styles are about 5 KB, and a room of 300 screens has only four
+// choices of them. The result is shared: nobody may modify it.
+func Shared(dark, noColor bool) *Styles {
+	e := &shared[b2i(dark)][b2i(noColor)]
+	e.once.Do(func() { e.st = New(dark, noColor) })
+	return &e.st
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // New builds the styles for a dark or light background, in colour or
