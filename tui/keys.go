@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"sync"
+
 	"charm.land/bubbles/v2/key"
 
 	"github.com/coopdescommuns/revue/review"
@@ -71,6 +73,28 @@ type KeyMap struct {
 	Yes      key.Binding
 	No       key.Binding
 	Tab      key.Binding
+}
+
+// keyMaps holds the key map of each language and role, built once.
+var keyMaps sync.Map // keyMapKey → *KeyMap
+
+type keyMapKey struct {
+	t    *i18n.Text
+	role review.Role
+}
+
+// keysFor is newKeyMap(t, role), built once for every screen that asks: a
+// key map is 3 KB of bindings and help texts that depend on nothing else,
+// and a room of 300 screens has a few of them. The result is shared:
+// nobody may modify it.
+func keysFor(t *i18n.Text, role review.Role) *KeyMap {
+	k := keyMapKey{t, role}
+	if v, ok := keyMaps.Load(k); ok {
+		return v.(*KeyMap)
+	}
+	km := newKeyMap(t, role)
+	v, _ := keyMaps.LoadOrStore(k, &km)
+	return v.(*KeyMap)
 }
 
 // newKeyMap builds the key map for a role. A spectator's action keys are

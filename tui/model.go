@@ -126,7 +126,7 @@ type Model struct {
 	cardPass bool
 	wall     wall // the projector's view, for a spectator's screen
 	t        *i18n.Text
-	keys     KeyMap
+	keys     *KeyMap // shared (keysFor): nobody may modify it
 	// st is shared with every screen of the same background and colour
 	// (theme.Shared): nobody may modify it.
 	st *theme.Styles
@@ -261,7 +261,7 @@ func New(o Options) *Model {
 		follow: o.Actor.Role != review.Facilitator,
 	}
 	m.cm = pane.Common{T: m.t, Loc: o.Now().Location()}
-	m.keys = newKeyMap(m.t, o.Actor.Role)
+	m.keys = keysFor(m.t, o.Actor.Role)
 	m.noColor = tea.EnvMsg(o.Environ).Getenv("NO_COLOR") != ""
 	m.dark, m.fixedBg = background(o.Theme, tea.EnvMsg(o.Environ).Getenv("COLORFGBG"))
 	m.restyle()

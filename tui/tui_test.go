@@ -468,7 +468,7 @@ func TestSpectatorRefused(t *testing.T) {
 		t.Fatal("a spectator's key reached the trace")
 	}
 	// The same screen with the keys of a participant: the hub refuses.
-	h.m.keys = newKeyMap(h.m.t, review.Participant)
+	h.m.keys = keysFor(h.m.t, review.Participant)
 	h.press("a")
 	h.idle()
 	if len(h.store.events) != before || h.proposal("p1").Status != review.Pending {

@@ -360,7 +360,7 @@ func (m *Model) setNotice(s, about string) {
 // are refused with one sentence. It reports whether the key was one of
 // them.
 func (m *Model) keyFacilitator(msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	k := &m.keys
+	k := m.keys
 	var hit *key.Binding
 	for _, b := range k.facilitatorKeys() {
 		if slices.Contains(b.Keys(), msg.String()) {
@@ -674,7 +674,7 @@ func (m *Model) answerConsent(agreed bool) tea.Cmd {
 		// keys spares the refusals.
 		m.exp.reset()
 		m.opts.Actor.Role = review.Spectator
-		m.keys = newKeyMap(m.t, review.Spectator)
+		m.keys = keysFor(m.t, review.Spectator)
 		m.hint = ""
 		m.wall.restyle(m)
 		m.vc.invalidate()
