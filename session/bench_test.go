@@ -54,6 +54,8 @@ func TestMain(m *testing.M) {
 // server-cpu-ms/round counts them; with REVUE_BENCH_PROFILE_IDLE set too,
 // to the third "MEM": BenchmarkRoom's quiet room only. Connecting N clients costs N revisions
 // times N redraws, which would otherwise fill the profile at 200 clients.
+// REVUE_BENCH_MEMSTATS and REVUE_BENCH_GOROUTINES tell what the resident
+// size is made of at each "MEM" (see the MEM case and goroutineProfile).
 func benchServer(in io.Reader, out io.Writer) error {
 	mems := 0
 	profile := func() error {
