@@ -116,8 +116,8 @@ func resultsScene(t *testing.T, h *harness) {
 			t.Fatal(err)
 		}
 	}
-	rev := h.hub.Snapshot().Rev
-	h.until("the seals", func() bool { return h.m.snap.Rev >= rev })
+	rev := h.hub.Snapshot().StateRev
+	h.until("the seals", func() bool { return h.m.snap.StateRev >= rev })
 }
 
 // TestGoldenResults pins the results view, and the wall that follows the
@@ -141,8 +141,8 @@ func TestGoldenResults(t *testing.T) {
 					h.press("=")
 					h.until("the wall follows", func() bool { return h.hub.Snapshot().View == session.ViewResults })
 					h.idle() // room.viewed is recorded: the screen no longer says "saving…"
-					rev := h.hub.Snapshot().Rev
-					wall.until("the wall's results", func() bool { return wall.m.snap.Rev >= rev })
+					rev := h.hub.Snapshot().StateRev
+					wall.until("the wall's results", func() bool { return wall.m.snap.StateRev >= rev })
 					for _, s := range []string{h.screen(), wall.screen()} {
 						for _, want := range []string{"marraine", "C3", "C9"} {
 							if !strings.Contains(s, want) {
@@ -230,8 +230,8 @@ func TestSealUnanimous(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rev := fac.hub.Snapshot().Rev
-	fac.until("the votes", func() bool { return fac.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	fac.until("the votes", func() bool { return fac.m.snap.StateRev >= rev })
 	fac.press("U", "enter")
 	if !strings.Contains(fac.screen(), "2 liens ouverts sont unanimes (au moins 2 votes") {
 		t.Fatalf("no count before sealing:\n%s", fac.screen())
@@ -323,8 +323,8 @@ func TestWallEndsOnResults(t *testing.T) {
 	if _, err := fac.hub.Do(context.Background(), facilitator, review.KindDecisionMade, review.VoteData{Proposal: "p4", Verdict: review.Accept}); err != nil {
 		t.Fatal(err)
 	}
-	rev := fac.hub.Snapshot().Rev
-	wall.until("the last seal", func() bool { return wall.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	wall.until("the last seal", func() bool { return wall.m.snap.StateRev >= rev })
 	if s := wall.screen(); !strings.Contains(s, "Ce que la salle a décidé") || !strings.Contains(s, "marraine") {
 		t.Fatalf("the wall's last screen is not the results:\n%s", s)
 	}
@@ -360,8 +360,8 @@ func TestOrderOfWork(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rev := fac.hub.Snapshot().Rev
-	fac.until("the votes", func() bool { return fac.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	fac.until("the votes", func() bool { return fac.m.snap.StateRev >= rev })
 	fac.press("O", "n")
 	if fac.m.current != "p4" {
 		t.Fatalf("disagreements first: n went to %s, want p4", fac.m.current)

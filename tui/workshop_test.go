@@ -127,8 +127,8 @@ func TestFollowBreakAwayRejoin(t *testing.T) {
 	}
 	fac.press("j")
 	fac.until("the room on p4", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p4" })
-	rev := fac.hub.Snapshot().Rev
-	par.until("the move reaches the participant", func() bool { return par.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	par.until("the move reaches the participant", func() bool { return par.m.snap.StateRev >= rev })
 	if par.m.current != "p2" {
 		t.Fatalf("a participant browsing alone was moved to %s", par.m.current)
 	}
@@ -140,8 +140,8 @@ func TestFollowBreakAwayRejoin(t *testing.T) {
 	fac.current()
 	fac.press("F")
 	fac.idle()
-	rev = fac.hub.Snapshot().Rev
-	par.until("the room freed", func() bool { return par.m.snap.Rev >= rev })
+	rev = fac.hub.Snapshot().StateRev
+	par.until("the room freed", func() bool { return par.m.snap.StateRev >= rev })
 	if !strings.Contains(par.screen(), "Claire (animation) a libéré la salle") {
 		t.Fatalf("the follower is not told the room is free:\n%s", par.screen())
 	}
@@ -156,8 +156,8 @@ func TestFollowBreakAwayRejoin(t *testing.T) {
 	fac.current()
 	fac.press("F")
 	fac.idle()
-	rev = fac.hub.Snapshot().Rev
-	par.until("the room called back", func() bool { return par.m.snap.Rev >= rev && par.m.current == "p3" })
+	rev = fac.hub.Snapshot().StateRev
+	par.until("the room called back", func() bool { return par.m.snap.StateRev >= rev && par.m.current == "p3" })
 	if got := par.screen(); strings.Contains(got, "libéré la salle") || !strings.Contains(got, "Claire (animation) mène la salle") || !strings.Contains(got, "◉ salle") {
 		t.Fatalf("after F F, the follower's screen:\n%s", got)
 	}
@@ -200,8 +200,8 @@ func TestAcceptAfterRephraseKeepsStatement(t *testing.T) {
 	par.m.editor.SetValue("Une autre formulation du lien.")
 	par.press("ctrl+s")
 	par.idle()
-	rev := par.hub.Snapshot().Rev
-	fac.until("the rephrasing on the facilitator's screen", func() bool { return fac.m.snap.Rev >= rev })
+	rev := par.hub.Snapshot().StateRev
+	fac.until("the rephrasing on the facilitator's screen", func() bool { return fac.m.snap.StateRev >= rev })
 	if !strings.Contains(fac.screen(), "version 2 · Malik") {
 		t.Fatalf("the competing wording is not shown:\n%s", fac.screen())
 	}
@@ -213,8 +213,8 @@ func TestAcceptAfterRephraseKeepsStatement(t *testing.T) {
 	}
 	// Sealed: a vote and a rephrasing are refused at once, and nothing is
 	// recorded.
-	rev = fac.hub.Snapshot().Rev
-	par.until("the seal on the participant's screen", func() bool { return par.m.snap.Rev >= rev })
+	rev = fac.hub.Snapshot().StateRev
+	par.until("the seal on the participant's screen", func() bool { return par.m.snap.StateRev >= rev })
 	if !strings.Contains(par.screen(), "Claire (animation) a accepté ce lien.") {
 		t.Fatalf("no notice of the decision:\n%s", par.screen())
 	}
@@ -239,8 +239,8 @@ func TestAcceptAfterRephraseKeepsStatement(t *testing.T) {
 	if p := fac.proposal("p1"); p.Sealed || p.Status != review.Pending || p.Reopened != 1 {
 		t.Fatalf("after o: %+v", p.Status)
 	}
-	rev = fac.hub.Snapshot().Rev
-	par.until("the reopening on the participant's screen", func() bool { return par.m.snap.Rev >= rev })
+	rev = fac.hub.Snapshot().StateRev
+	par.until("the reopening on the participant's screen", func() bool { return par.m.snap.StateRev >= rev })
 	if !strings.Contains(par.screen(), "Claire (animation) a rouvert ce lien.") {
 		t.Fatalf("no notice of the reopening:\n%s", par.screen())
 	}
@@ -258,8 +258,8 @@ func TestSealAParticipantsVersion(t *testing.T) {
 		review.VoteData{Proposal: "p1", Verdict: review.Rephrase, Statement: "Les membres du jardin votent les changements de règles."}); err != nil {
 		t.Fatal(err)
 	}
-	rev := fac.hub.Snapshot().Rev
-	fac.until("the rephrasing", func() bool { return fac.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	fac.until("the rephrasing", func() bool { return fac.m.snap.StateRev >= rev })
 	fac.press("v")
 	got := fac.screen()
 	for _, want := range []string{"Sceller une formulation", "version 2 · Malik", "avant : Les membres du jardin votent eux-mêmes", "après : Les membres du jardin votent les"} {
@@ -304,9 +304,9 @@ func TestBlindThenReveal(t *testing.T) {
 	if _, err := fac.hub.Do(ctx, zoe, review.KindVoteCast, review.VoteData{Proposal: "p1", Verdict: review.Rephrase, Statement: "Texte de Zoé, secret."}); err != nil {
 		t.Fatal(err)
 	}
-	rev := fac.hub.Snapshot().Rev
-	par.until("Zoé's votes", func() bool { return par.m.snap.Rev >= rev })
-	fac.until("Zoé's votes", func() bool { return fac.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	par.until("Zoé's votes", func() bool { return par.m.snap.StateRev >= rev })
+	fac.until("Zoé's votes", func() bool { return fac.m.snap.StateRev >= rev })
 	par.press("a")
 	par.idle()
 	screens := map[string]string{"browse": par.m.View().Content}
@@ -328,8 +328,8 @@ func TestBlindThenReveal(t *testing.T) {
 	}
 	fac.press("R")
 	fac.idle()
-	rev = fac.hub.Snapshot().Rev
-	par.until("the reveal", func() bool { return par.m.snap.Rev >= rev })
+	rev = fac.hub.Snapshot().StateRev
+	par.until("the reveal", func() bool { return par.m.snap.StateRev >= rev })
 	if got := par.screen(); !strings.Contains(got, "Zoé a reformulé") || !strings.Contains(got, "a révélé les votes de ce lien") {
 		t.Errorf("after the reveal:\n%s", got)
 	}
@@ -349,9 +349,9 @@ func TestConditionsHideForParticipants(t *testing.T) {
 		review.Conditions{HideOrigin: true, HideConfidence: true, HideRationale: true}); err != nil {
 		t.Fatal(err)
 	}
-	rev := fac.hub.Snapshot().Rev
-	par.until("the conditions", func() bool { return par.m.snap.Rev >= rev })
-	fac.until("the conditions", func() bool { return fac.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	par.until("the conditions", func() bool { return par.m.snap.StateRev >= rev })
+	fac.until("the conditions", func() bool { return fac.m.snap.StateRev >= rev })
 	if got := par.screen(); strings.Contains(got, "qwen3") || strings.Contains(got, "confiance") {
 		t.Errorf("the participant sees the origin or the confidence:\n%s", got)
 	}
@@ -387,16 +387,16 @@ func TestTimer(t *testing.T) {
 		t.Fatalf("a timer of %d s, want 150", s)
 	}
 	fac.clock.t, par.clock.t = start, start
-	rev := fac.hub.Snapshot().Rev
-	par.until("the timer", func() bool { return par.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	par.until("the timer", func() bool { return par.m.snap.StateRev >= rev })
 	if !strings.Contains(fac.screen(), "minuteur 2:30") || !strings.Contains(par.screen(), "minuteur 2:30") {
 		t.Fatalf("timer not shown:\n%s\n%s", fac.screen(), par.screen())
 	}
 	// The facilitator moves on: the room's timer stays on every screen.
 	fac.press("j")
 	fac.until("the room on p2", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p2" })
-	rev = fac.hub.Snapshot().Rev
-	par.until("the move", func() bool { return par.m.snap.Rev >= rev && par.m.current == "p2" })
+	rev = fac.hub.Snapshot().StateRev
+	par.until("the move", func() bool { return par.m.snap.StateRev >= rev && par.m.current == "p2" })
 	if !strings.Contains(fac.screen(), "minuteur 2:30") || !strings.Contains(par.screen(), "minuteur 2:30") {
 		t.Fatalf("the timer went with the move:\n%s\n%s", fac.screen(), par.screen())
 	}
@@ -416,8 +416,8 @@ func TestTimer(t *testing.T) {
 	fac.idle()
 	// The second t must see the running timer: wait until this screen holds
 	// the snapshot that recorded it, not only until the hub acknowledged it.
-	rev = fac.hub.Snapshot().Rev
-	fac.until("the timer's start on screen", func() bool { return fac.m.snap.Rev >= rev })
+	rev = fac.hub.Snapshot().StateRev
+	fac.until("the timer's start on screen", func() bool { return fac.m.snap.StateRev >= rev })
 	fac.press("t")
 	fac.idle()
 	if e, _ := lastOf(fac, review.KindTimerStopped); !strings.Contains(string(e.Data), `"stopped"`) {
@@ -458,8 +458,8 @@ func TestJumps(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rev := h.hub.Snapshot().Rev
-	h.until("the votes", func() bool { return h.m.snap.Rev >= rev })
+	rev := h.hub.Snapshot().StateRev
+	h.until("the votes", func() bool { return h.m.snap.StateRev >= rev })
 	h.press("d")
 	if h.m.current != "p3" {
 		t.Fatalf("d goes to %s, want p3", h.m.current)
@@ -667,8 +667,8 @@ func TestFollowWaitsForAnOpenPanel(t *testing.T) {
 	par.press("e")
 	fac.press("j")
 	fac.until("the room on p2", func() bool { return fac.hub.Snapshot().State.Room.Proposal == "p2" })
-	rev := fac.hub.Snapshot().Rev
-	par.until("the move", func() bool { return par.m.snap.Rev >= rev })
+	rev := fac.hub.Snapshot().StateRev
+	par.until("the move", func() bool { return par.m.snap.StateRev >= rev })
 	if par.m.current != "p1" || par.m.mode != modeEdit {
 		t.Fatalf("the room's move took the editor away: on %s, mode %d", par.m.current, par.m.mode)
 	}
