@@ -453,10 +453,18 @@ func hands(st *review.State, online []session.Presence) []string {
 }
 
 // unanimousLinks are the open links on which every participant who voted
-// agrees, at least n of them (review.ProposalState.Unanimous).
+// agrees, at least n of them (review.ProposalState.Unanimous). They are
+// counted on the hub's newest state, not the screen's: the hub wakes a
+// screen only for the links it displays (session.Subscription.Show), so
+// the screen may not hold the latest votes on the others. Reading the
+// newest snapshot is a load, not I/O.
 func (m *Model) unanimousLinks(n int) []string {
+	st := m.snap.State
+	if m.hub != nil {
+		st = m.hub.Snapshot().State
+	}
 	var out []string
-	for _, p := range m.snap.State.Proposals {
+	for _, p := range st.Proposals {
 		if p.Sealed {
 			continue
 		}

@@ -230,8 +230,8 @@ func TestSealUnanimous(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rev := fac.hub.Snapshot().StateRev
-	fac.until("the votes", func() bool { return fac.m.snap.StateRev >= rev })
+	// No wait for the votes on screen: the hub does not wake a screen for
+	// votes on links it does not display, and U counts them all the same.
 	fac.press("U", "enter")
 	if !strings.Contains(fac.screen(), "2 liens ouverts sont unanimes (au moins 2 votes") {
 		t.Fatalf("no count before sealing:\n%s", fac.screen())
