@@ -46,3 +46,9 @@ func Records(h *Hub) int {
 }
 
 func WriteRecords(h *Hub) { h.writeRecords() }
+
+// TickerDelay is how long a program starting at now waits, so that every
+// program's Bubble Tea ticker falls on the same instants.
+func TickerDelay(now time.Time) time.Duration { return tickerDelay(now) }
+
+const TickerPhase = tickerPhase
