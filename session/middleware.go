@@ -489,10 +489,10 @@ func sessionScreen(sess ssh.Session) *screen {
 	return newScreen(sess, colorprofile.Env(env), pty.Window.Width, pty.Window.Height)
 }
 
-// tickerPhase is the grid the programs start on (see program): at 100 idle
-// programs, a second of their tickers at random instants cost 0.005–0.007
-// cores in a bare Go program, and 0.001 on eight instants (BENCHMARKS.md).
-// A connection waits at most this long more for its first screen.
+// tickerPhase is the grid the programs start on (see program): a room of
+// 100 idle screens cost the server 0.007 cores with their tickers at
+// random instants, 0.004 on ten instants (BENCHMARKS.md). A connection
+// waits at most this long more for its first screen.
 const tickerPhase = time.Second / 10
 
 // tickerDelay is how long a program that would start at now waits to start
