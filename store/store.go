@@ -612,8 +612,8 @@ type probe struct {
 // on the same file) has committed since: SQLite's data_version, read on the
 // writer's own connection, which this Store's own appends do not change.
 // A served session asks it every second to know whether anything was
-// written beside it, and reads the trace only then: the read is most of
-// what an idle room cost. It is answered between two transactions.
+// written beside it, and reads the trace only then. It is answered between
+// two transactions.
 func (s *Store) Changes(ctx context.Context) (int64, error) {
 	p := make(chan probe, 1)
 	select {

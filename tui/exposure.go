@@ -16,12 +16,13 @@ import (
 // it as one exposure.recorded event when it ends: another proposal comes
 // on screen, the person goes idle or comes back, a pane covers it, the
 // screen closes. While the same proposal stays, a checkpoint closes the
-// interval at every multiple of checkpointEvery of the clock (hh:mm:00,
-// :15, :30, :45), so that a crash loses at most that much. Every screen
-// cuts at the same instants: the hub gathers their intervals for
-// session.RecordEvery into one write, where checkpoints at each screen's
-// own times cost a transaction each. The events go to the hub in commands
-// that no key waits for.
+// interval at the multiples of checkpointEvery of the clock (hh:mm:00,
+// :15, :30, :45) once it is checkpointEvery-checkpointSlack old, so that a
+// crash loses at most 15 s of a screen that stays put (29 s just after a
+// change). Every screen cuts at the same instants: the hub gathers their
+// intervals for session.RecordEvery into one write, where checkpoints at
+// each screen's own times cost a transaction each. The events go to the
+// hub in commands that no key waits for.
 const (
 	idleAfter       = 60 * time.Second
 	checkpointEvery = 15 * time.Second
@@ -189,8 +190,8 @@ func (m *Model) exposureTick() tea.Cmd {
 }
 
 // exposureTicked ends an active interval idleAfter after the last key (an
-// idle one begins then), writes a checkpoint of the open interval, and
-// arms the next tick.
+// idle one begins then), writes a checkpoint of an interval at least
+// checkpointEvery-checkpointSlack old, and arms the next tick.
 func (m *Model) exposureTicked() tea.Cmd {
 	if !m.records() {
 		return nil
