@@ -39,6 +39,7 @@ var French = [][2]string{
 	{"the signature of the head of seq {} does not hold: one of its fields was changed after signing", "la signature de la tête de l'événement {} ne tient pas : un de ses champs a été modifié après la signature"},
 	{"the head of seq {} is signed by {}, not by this server's key {}", "la tête de l'événement {} est signée par {}, pas par la clé de ce serveur {}"},
 	{"append to {}: ", "écriture dans {} : "},
+	{"read the version of {}: ", "lecture de la version de {} : "},
 	{"close store {}: ", "fermeture de la trace {} : "},
 	{"list sessions of {}: ", "liste des sessions de {} : "},
 	{"replay session {} from {}: ", "relecture de la session {} depuis {} : "},
