@@ -27,7 +27,6 @@ var French = [][2]string{
 	{"write the signing key {}: ", "écriture de la clé de signature {} : "},
 	{"write the public key {}.pub: ", "écriture de la clé publique {}.pub : "},
 	{"read the signing key {}: ", "lecture de la clé de signature {} : "},
-	{"read the version of {}: ", "lecture de la version de {} : "},
 	{"sign the head of session {} in {}: ", "signature de la tête de la session {} dans {} : "},
 	{"read the names held in {}: ", "lecture des noms attribués dans {} : "},
 	{"keep the name {} in {}: ", "enregistrement du nom {} dans {} : "},
