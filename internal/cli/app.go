@@ -73,8 +73,12 @@ func (silentError) Error() string { return "" }
 
 // app is what every command shares: the global settings and the streams.
 type app struct {
-	data   string
-	lang   string
+	data string
+	lang string
+	// forced is the language --lang or $REVUE_LANG asked for, "" when the
+	// locale chose: only a forced language is imposed on participants,
+	// who otherwise get their own locale's or the session's.
+	forced string
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -205,6 +209,9 @@ func (a *app) chooseLang(args []string) (string, error) {
 	}
 	if from != "" && value != "fr" && value != "en" {
 		return "", fmt.Errorf("%s %q: %s", from, value, a.t("choisissez fr ou en", "use fr or en"))
+	}
+	if from != "" {
+		a.forced = value
 	}
 	return detectLang(value, locales()...), nil
 }

@@ -249,6 +249,7 @@ func (a *app) startServer(sf serverFlags, reg *session.Registry, joinSession str
 		Facilitators:   sf.facilitators,
 		MaxConns:       sf.maxConns,
 		MaxPerAddr:     sf.maxPerAddress,
+		Lang:           a.forced,
 		Reserved:       []string{sf.reserve},
 		Names:          sf.names,
 		Registry:       reg,
