@@ -91,11 +91,14 @@ func TestMaxPerAddress(t *testing.T) {
 	}
 
 	data := smallSession(t)
-	addr := serveInBackground(t, "--data", data, "--lang", "en", "serve", "--session", "m", "--listen", "127.0.0.1:0", "--max-per-address", "1")
+	// The facilitator's locale is English; no --lang forces it on anyone.
+	for k, v := range map[string]string{"LC_ALL": "", "LC_MESSAGES": "", "REVUE_LANG": "", "LANG": "en_US.UTF-8"} {
+		t.Setenv(k, v)
+	}
+	addr := serveInBackground(t, "--data", data, "serve", "--session", "m", "--listen", "127.0.0.1:0", "--max-per-address", "1")
 	first := dialShell(t, addr, "lea", "lea")
 	// tom's client sends no locale: the sentence is in French, the
-	// language of a person whose client names none (--lang is the
-	// facilitator's own).
+	// session's language.
 	dialShell(t, addr, "tom", "Trop de sessions depuis votre adresse (1 à la fois)")
 	if strings.Contains(first.String(), "Trop de sessions") {
 		t.Errorf("the first session was refused too:\n%q", first.String())
@@ -132,6 +135,13 @@ func serveInBackground(t *testing.T, args ...string) string {
 // until what the server writes (screen or refusal) holds want.
 func dialShell(t *testing.T, addr, user, want string) *watchWriter {
 	t.Helper()
+	return dialShellLang(t, addr, user, "", want)
+}
+
+// dialShellLang is dialShell sending LANG as OpenSSH's SendEnv does, unless
+// lang is "".
+func dialShellLang(t *testing.T, addr, user, lang, want string) *watchWriter {
+	t.Helper()
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -149,6 +159,11 @@ func dialShell(t *testing.T, addr, user, want string) *watchWriter {
 	sess, err := conn.NewSession()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if lang != "" {
+		if err := sess.Setenv("LANG", lang); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := sess.RequestPty("xterm-256color", 40, 140, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)

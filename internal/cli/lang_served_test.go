@@ -2,14 +2,9 @@ package cli
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/coopdescommuns/revue/store"
 )
@@ -53,50 +48,10 @@ func TestForcedLanguageReachesParticipants(t *testing.T) {
 				args = append(args, "--lang", c.flag)
 			}
 			addr := serveInBackground(t, append(args, "serve", "--session", "m", "--listen", "127.0.0.1:0")...)
-			screen := dialWithLocale(t, addr, "lea", "fr_FR.UTF-8", c.want)
+			screen := dialShellLang(t, addr, "lea", "fr_FR.UTF-8", c.want)
 			if strings.Contains(screen.String(), c.not) {
 				t.Errorf("the screen holds %q:\n%q", c.not, screen.String())
 			}
 		})
 	}
-}
-
-// dialWithLocale is dialShell with LANG sent as OpenSSH's SendEnv does.
-func dialWithLocale(t *testing.T, addr, user, lang, want string) *watchWriter {
-	t.Helper()
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	sess, err := conn.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Setenv("LANG", lang); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm-256color", 40, 140, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	out := &watchWriter{want: want, seen: make(chan struct{})}
-	sess.Stdout, sess.Stderr = out, out
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-out.seen:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("%s never saw %q:\n%q", user, want, out.String())
-	}
-	return out
 }
