@@ -52,6 +52,26 @@ func wrapParagraph(out []Span, r []rune, from, to, limit int) []Span {
 		for i < to && r[i] != ' ' {
 			i++
 		}
+		// French typography puts a space inside « » and before ; : ! ?
+		// (often an ordinary one in text already recorded): the line is
+		// not broken there, so that no sign stands alone at a line's edge
+		// on a projected wall, unless the words so held together are
+		// wider than the line.
+		first := i
+		for i < to {
+			next := i
+			for next < to && r[next] == ' ' {
+				next++
+			}
+			if next >= to || (r[i-1] != '«' && !strings.ContainsRune("»;:!?", r[next])) {
+				break
+			}
+			for i = next; i < to && r[i] != ' '; i++ {
+			}
+		}
+		if i != first && RunesWidth(r[wordStart:i]) > limit {
+			i = first
+		}
 		gapW := wordStart - gapStart
 		w := RunesWidth(r[wordStart:i])
 		switch {

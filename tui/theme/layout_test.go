@@ -24,6 +24,10 @@ func TestWrapText(t *testing.T) {
 		{"inner spaces kept", "a  b", 10, []string{"a  b"}},
 		{"wide characters", "日本語のテキスト", 6, []string{"日本語", "のテキ", "スト"}},
 		{"empty", "", 5, []string{""}},
+		{"no « alone at a line's end", "le mot « jardin » ici", 11, []string{"le mot", "« jardin »", "ici"}},
+		{"French signs stay with their word", "vrai ? oui : non ; fin !", 6, []string{"vrai ?", "oui :", "non ;", "fin !"}},
+		{"guillemets hold their word", "un « mot » là", 10, []string{"un « mot »", "là"}},
+		{"signs held together wider than the line break at their spaces", "« jardin »", 8, []string{"«", "jardin »"}},
 		{"combining mark stays with its letter", "e\u0301e\u0301e\u0301", 2, []string{"e\u0301e\u0301", "e\u0301"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
