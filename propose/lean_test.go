@@ -17,15 +17,6 @@ import (
 // fold: the index reads each passage once, the quotes read the passages
 // they are taken from.
 func TestFrugalOnLeanState(t *testing.T) {
-	events := sessionEvents(testDocs, testCriteria, "")
-	st, err := store.Open(filepath.Join(t.TempDir(), "revue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Append(context.Background(), events...); err != nil {
-		t.Fatal(err)
-	}
 	run := func(state *review.State) []review.Event {
 		var p pauses
 		cfg := testConfig(&p, "http://127.0.0.1:1") // never contacted
@@ -36,15 +27,7 @@ func TestFrugalOnLeanState(t *testing.T) {
 		}
 		return out
 	}
-	full, err := review.Replay(events)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lean := review.NewState()
-	if err := st.Each(context.Background(), "s", lean.ApplyLean); err != nil {
-		t.Fatal(err)
-	}
-	lean.SetText(st.Texts("s", nil))
+	full, lean := foldBothWays(t)
 	want, got := run(full), run(lean)
 	links := 0
 	for i := range max(len(want), len(got)) {
@@ -78,15 +61,6 @@ func TestFrugalOnLeanState(t *testing.T) {
 // A model run given a session folded without its text reads every passage
 // back before it asks about them: the same links as from the whole fold.
 func TestModelRunOnLeanState(t *testing.T) {
-	events := sessionEvents(testDocs, testCriteria, "")
-	st, err := store.Open(filepath.Join(t.TempDir(), "revue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Append(context.Background(), events...); err != nil {
-		t.Fatal(err)
-	}
 	run := func(state *review.State) map[string]string {
 		f := newFake(t)
 		f.SetAnswer(keywordJudge(testKeywords))
@@ -101,17 +75,33 @@ func TestModelRunOnLeanState(t *testing.T) {
 		}
 		return got
 	}
-	full, err := review.Replay(events)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lean := review.NewState()
-	if err := st.Each(context.Background(), "s", lean.ApplyLean); err != nil {
-		t.Fatal(err)
-	}
-	lean.SetText(st.Texts("s", nil))
+	full, lean := foldBothWays(t)
 	want, got := run(full), run(lean)
 	if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("lean state proposed %v, the whole fold %v", got, want)
 	}
+}
+
+// foldBothWays writes the test session into a real store and returns it
+// folded whole, and folded lean with its text read from that store.
+func foldBothWays(t *testing.T) (full, lean *review.State) {
+	t.Helper()
+	events := sessionEvents(testDocs, testCriteria, "")
+	st, err := store.Open(filepath.Join(t.TempDir(), "revue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Append(context.Background(), events...); err != nil {
+		t.Fatal(err)
+	}
+	if full, err = review.Replay(events); err != nil {
+		t.Fatal(err)
+	}
+	lean = review.NewState()
+	if err := st.Each(context.Background(), "s", lean.ApplyLean); err != nil {
+		t.Fatal(err)
+	}
+	lean.SetText(st.Texts("s", nil))
+	return full, lean
 }

@@ -55,7 +55,7 @@ func TestMain(m *testing.M) {
 // to the third "MEM": BenchmarkRoom's quiet room only. Connecting N clients costs N revisions
 // times N redraws, which would otherwise fill the profile at 200 clients.
 // REVUE_BENCH_MEMSTATS and REVUE_BENCH_GOROUTINES tell what the resident
-// size is made of at each "MEM" (see the MEM case and goroutineProfile).
+// size is made of at each "MEM" (see the MEM case and benchProfile).
 func benchServer(in io.Reader, out io.Writer) error {
 	mems := 0
 	profile := func() error {
@@ -115,7 +115,7 @@ func benchServer(in io.Reader, out io.Writer) error {
 				pprof.StopCPUProfile() // the quiet room only (BenchmarkRoom)
 			}
 			runtime.GC()
-			if err := heapProfile(mems); err != nil {
+			if err := benchProfile("REVUE_BENCH_MEMPROFILE", "allocs", 0, mems); err != nil {
 				return err
 			}
 			var ms runtime.MemStats
@@ -129,7 +129,7 @@ func benchServer(in io.Reader, out io.Writer) error {
 				// system, the goroutines' stacks, and the runtime's own.
 				fmt.Fprintf(os.Stderr, "MEMSTATS %d rss=%d heap-inuse=%d heap-idle=%d heap-released=%d stack-inuse=%d other-sys=%d goroutines=%d\n",
 					mems, rss(), ms.HeapInuse, ms.HeapIdle, ms.HeapReleased, ms.StackInuse, ms.Sys-ms.HeapSys-ms.StackSys, runtime.NumGoroutine())
-				if err := goroutineProfile(mems); err != nil {
+				if err := benchProfile("REVUE_BENCH_GOROUTINES", "goroutine", 1, mems); err != nil {
 					return err
 				}
 			}
@@ -158,12 +158,13 @@ func benchServer(in io.Reader, out io.Writer) error {
 	return nil
 }
 
-// heapProfile writes the allocations so far to REVUE_BENCH_MEMPROFILE.N at
-// the Nth "MEM", when that is set: the difference between the second and
-// the third (go tool pprof -sample_index=alloc_space -base FILE.2 FILE.3)
-// is what the rounds allocated.
-func heapProfile(n int) error {
-	path := os.Getenv("REVUE_BENCH_MEMPROFILE")
+// benchProfile writes pprof's profile name to the file $env.N at the Nth
+// "MEM", when env is set: REVUE_BENCH_MEMPROFILE takes the allocations so
+// far (go tool pprof -sample_index=alloc_space -base FILE.2 FILE.3 is what
+// the rounds allocated), REVUE_BENCH_GOROUTINES the goroutines' stacks,
+// resident memory the heap profile does not show.
+func benchProfile(env, name string, debug, n int) error {
+	path := os.Getenv(env)
 	if path == "" {
 		return nil
 	}
@@ -172,23 +173,7 @@ func heapProfile(n int) error {
 		return err
 	}
 	defer f.Close()
-	return pprof.Lookup("allocs").WriteTo(f, 0)
-}
-
-// goroutineProfile writes the goroutines' stacks to REVUE_BENCH_GOROUTINES.N
-// at the Nth "MEM", when that is set: each goroutine's stack is resident
-// memory the heap profile does not show.
-func goroutineProfile(n int) error {
-	path := os.Getenv("REVUE_BENCH_GOROUTINES")
-	if path == "" {
-		return nil
-	}
-	f, err := os.Create(fmt.Sprintf("%s.%d", path, n))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return pprof.Lookup("goroutine").WriteTo(f, 1)
+	return pprof.Lookup(name).WriteTo(f, debug)
 }
 
 // rss is the process's resident set size in bytes, from /proc.

@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/coopdescommuns/revue/store"
 )
 
 // TestForcedLanguageReachesParticipants: --lang and $REVUE_LANG force the
@@ -15,17 +11,7 @@ import (
 // given no language at all, so a forced language reached only the
 // facilitator's own terminal.
 func TestForcedLanguageReachesParticipants(t *testing.T) {
-	data := t.TempDir()
-	st, err := store.Open(filepath.Join(data, "revue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Append(context.Background(), padSession("m", 3, 300)...); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
+	data := smallSession(t)
 	// serveInBackground reads serve's English lines: the forced language
 	// is English, the participant's locale French.
 	const en, fr = "This session has no proposal yet", "aucune proposition"
